@@ -1,0 +1,1 @@
+//! Agencies (cơ quan) that receive and decide dossiers, and their identifiers.

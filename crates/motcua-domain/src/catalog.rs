@@ -1,0 +1,1 @@
+//! The procedure catalog (danh mục thủ tục hành chính).

@@ -1,0 +1,2 @@
+//! The legal clock (thời hạn giải quyết): due dates in working days, hours,
+//! calendar days or months, with pauses, extensions and explanations.

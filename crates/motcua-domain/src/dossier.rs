@@ -1,0 +1,1 @@
+//! Dossiers (hồ sơ) and their lifecycle.

@@ -1,0 +1,16 @@
+//! Pure rules of Vietnam's one-stop administrative service (*một cửa*).
+//!
+//! Nothing here performs I/O: no tokio, no sqlx, no axum. Every rule is a
+//! function of its inputs, so it can be unit- and property-tested, and the
+//! same answer comes back when a due date or a status is recomputed later.
+
+#![forbid(unsafe_code)]
+
+pub mod agency;
+pub mod calendar;
+pub mod catalog;
+pub mod clock;
+pub mod dossier;
+pub mod legal_time;
+pub mod text;
+pub mod unit;

@@ -1,0 +1,1 @@
+//! Vietnamese text: folding for search, and collation for sorting names.

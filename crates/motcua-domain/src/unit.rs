@@ -1,0 +1,1 @@
+//! Administrative units (đơn vị hành chính), current and historical.
