@@ -1,0 +1,14 @@
+//! Use cases of motcua and the ports they need.
+//!
+//! The web layer and the CLI call the services here; the services call the
+//! store traits in [`ports`], which the SQLite and PostgreSQL crates implement.
+
+#![forbid(unsafe_code)]
+
+pub mod agencies;
+pub mod error;
+pub mod ports;
+pub mod refdata;
+pub mod units;
+
+pub use error::{AppError, StoreError};
