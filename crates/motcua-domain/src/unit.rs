@@ -277,6 +277,22 @@ pub struct UnitChange {
     pub effective_on: NaiveDate,
 }
 
+impl UnitChange {
+    /// The new name without its type word ("Phường Bố Hạ" → "Bố Hạ").
+    pub fn short_name_after(&self) -> String {
+        let type_word = self.type_after.as_str();
+        let mut chars = type_word.chars();
+        let capitalised: String = chars
+            .next()
+            .map(|f| f.to_uppercase().chain(chars).collect())
+            .unwrap_or_default();
+        self.name_after
+            .strip_prefix(&capitalised)
+            .map(|rest| rest.trim().to_owned())
+            .unwrap_or_else(|| self.name_after.clone())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

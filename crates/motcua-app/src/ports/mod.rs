@@ -137,3 +137,5 @@ pub trait Store: UnitStore + AgencyStore {
     /// The engine's name ("sqlite", "postgres").
     fn engine(&self) -> &'static str;
 }
+
+pub mod rows;

@@ -1,0 +1,75 @@
+//! SQLite engine of the motcua stores: the embedded default.
+//!
+//! One file in the data directory, WAL journal, foreign keys on, a busy
+//! timeout, and `synchronous=FULL` so that an acknowledged write survives a
+//! power cut.
+
+#![forbid(unsafe_code)]
+
+mod agencies;
+mod units;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use async_trait::async_trait;
+use motcua_app::StoreError;
+use motcua_app::ports::Store;
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+/// The SQLite store.
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database at `url` (`sqlite://path`).
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        let options = SqliteConnectOptions::from_str(url)
+            .context("bad SQLite URL")?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await
+            .context("opening the SQLite database")?;
+        Ok(Self { pool })
+    }
+
+    /// Runs this engine's migrations.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        sqlx::migrate!("./migrations").run(&self.pool).await.context("SQLite migrations")?;
+        Ok(())
+    }
+
+    /// The pool, for benchmarks that measure a bare baseline beside the store.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+pub(crate) fn other(err: impl Into<anyhow::Error>, what: &'static str) -> StoreError {
+    StoreError::Other(err.into().context(what))
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(|e| other(e, "ping"))?;
+        Ok(())
+    }
+
+    fn engine(&self) -> &'static str {
+        "sqlite"
+    }
+}
