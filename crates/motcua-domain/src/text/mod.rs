@@ -5,5 +5,7 @@
 //! "ho tich", "Hộ tịch" and "HỘ TỊCH" all match.
 
 mod fold;
+mod matching;
 
 pub use fold::{deaccent, fold, is_vietnamese, normalize, repair_mojibake, strip_stroke};
+pub use matching::{MatchKind, Query, match_kind, matches};
