@@ -43,7 +43,7 @@ impl Channel {
 
 /// Who the applicant is (`LoaiDoiTuong`: 1 citizen, 2 organisation).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum ApplicantId {
     /// Công dân, identified by the personal ID number.
     Citizen(PersonalId),
