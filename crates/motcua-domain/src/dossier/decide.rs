@@ -14,7 +14,7 @@ use super::status::{DossierStatus as S, LocalStatus, SubStatus};
 
 /// Whether an action may be applied to a dossier in `status`. Creating
 /// actions are never allowed on an existing dossier. This table is shared
-/// by [`decide`] and [`super::evolve`].
+/// by [`decide`] and [`super::evolve()`].
 pub fn is_allowed(kind: ActionKind, status: LocalStatus) -> bool {
     let s = status.status;
     match kind {

@@ -1,9 +1,9 @@
 //! Dossiers (hồ sơ) and their lifecycle, as pure domain code.
 //!
 //! The aggregate follows the decide/evolve pattern:
-//! [`decide`]`(state, command, now)` checks a [`Command`] against the current
+//! [`decide()`]`(state, command, now)` checks a [`Command`] against the current
 //! [`Dossier`] and returns the [`Event`]s it causes or a [`Refusal`];
-//! [`evolve`]`(state, event)` applies one event. The application layer
+//! [`evolve()`]`(state, event)` applies one event. The application layer
 //! stores events, computes due instants with the legal clock and passes
 //! them in commands; nothing here reads a clock or does I/O.
 //!

@@ -1,4 +1,4 @@
-//! The dossier aggregate's state, built only by [`super::evolve`].
+//! The dossier aggregate's state, built only by [`super::evolve()`].
 
 use std::collections::BTreeSet;
 
@@ -28,7 +28,7 @@ pub struct IssuedForm {
 /// Hồ sơ: the state of one dossier.
 ///
 /// Fields are public for reading and snapshotting; change them only through
-/// [`super::decide`] and [`super::evolve`].
+/// [`super::decide()`] and [`super::evolve()`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dossier {
     /// Mã hồ sơ; stays the same across transfers.
