@@ -1,1 +1,0 @@
-//! Dossiers (hồ sơ) and their lifecycle.
