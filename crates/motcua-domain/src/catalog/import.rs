@@ -9,7 +9,7 @@ use super::model::{AgencyType, BoundaryFree, Field, ProcedureVersion};
 use super::model::{Level, OnlineLevel, Procedure, Source};
 use super::reader::{Cx, Tbl};
 use super::tree::{self, Node, SpanIndex};
-use super::validate;
+use super::validate::{self, Head};
 
 /// Keys allowed in a `[[procedure]]` table.
 const PROCEDURE_KEYS: &[&str] = &[
@@ -76,25 +76,18 @@ fn read(file_name: &str, text: &str) -> (Vec<ProcedureVersion>, Vec<Diagnostic>)
     };
     let mut cx = Cx::default();
     let mut built = Vec::new();
+    let mut heads = Vec::new();
     if let Some(top) = cx.table(&root, "") {
         cx.only_keys(&top, &["procedure"]);
         let procedures = cx
             .req(&top, "procedure", |cx, n, p| Some(cx.tables(n, p)))
             .unwrap_or_default();
-        for t in &procedures {
-            if let Some(v) = read_procedure(&mut cx, t) {
-                let index = t
-                    .path
-                    .trim_start_matches("procedure[")
-                    .trim_end_matches(']')
-                    .parse()
-                    .unwrap_or(0);
-                built.push((index, v));
-            }
+        for (index, t) in procedures.iter().enumerate() {
+            built.extend(read_procedure(&mut cx, t, index, &mut heads));
         }
     }
     let mut problems = cx.problems;
-    problems.extend(validate::problems(built.iter().map(|(i, v)| (*i, v))));
+    validate::versions_of_codes(&mut problems, &heads);
     let spans = SpanIndex::build(&root);
     let mut diagnostics: Vec<Diagnostic> = problems
         .into_iter()
@@ -106,7 +99,7 @@ fn read(file_name: &str, text: &str) -> (Vec<ProcedureVersion>, Vec<Diagnostic>)
         })
         .collect();
     diagnostics.sort_by_key(|d| (d.line, d.column));
-    (built.into_iter().map(|(_, v)| v).collect(), diagnostics)
+    (built, diagnostics)
 }
 
 /// Turns a problem into a diagnostic at a place in a file.
@@ -122,7 +115,14 @@ pub(crate) fn place(file: &str, line: usize, column: usize, p: Problem) -> Diagn
     }
 }
 
-fn read_procedure(cx: &mut Cx, t: &Tbl<'_>) -> Option<ProcedureVersion> {
+/// Reads the `index`-th `[[procedure]]`; records its code and validity in
+/// `heads` whenever those could be read, for the checks across versions.
+fn read_procedure(
+    cx: &mut Cx,
+    t: &Tbl<'_>,
+    index: usize,
+    heads: &mut Vec<Head>,
+) -> Option<ProcedureVersion> {
     cx.only_keys(t, PROCEDURE_KEYS);
     let code = cx.req(t, "code", code);
     let version = cx.req(t, "version", |cx, n, p| cx.uint(n, p, 10_000));
@@ -152,6 +152,11 @@ fn read_procedure(cx: &mut Cx, t: &Tbl<'_>) -> Option<ProcedureVersion> {
         cx.keyword::<Source>(n, p, K::UnknownKeyword)
     });
     let source_note = cx.req(t, "source_note", Cx::string);
+    for (key, value) in [("name", &name), ("source_note", &source_note)] {
+        if let Some(value) = value {
+            validate::text(&mut cx.problems, t.at(key), value);
+        }
+    }
     let version = u32::try_from(version?).ok()?;
     if version == 0 {
         cx.push(
@@ -161,6 +166,16 @@ fn read_procedure(cx: &mut Cx, t: &Tbl<'_>) -> Option<ProcedureVersion> {
             "version numbers start at 1",
         );
         return None;
+    }
+    if let (Some(code), Some(valid_from), Some(valid_to)) = (&code, valid_from, valid_to) {
+        let code = code.clone();
+        heads.push(Head {
+            index,
+            code,
+            version,
+            valid_from,
+            valid_to,
+        });
     }
     Some(ProcedureVersion {
         version,
@@ -285,6 +300,9 @@ fn field(cx: &mut Cx, n: &Node, p: &str) -> Option<Field> {
     cx.only_keys(&t, &["code", "name"]);
     let code = cx.maybe(&t, "code", Cx::string);
     let name = cx.req(&t, "name", Cx::string);
+    if let Some(name) = &name {
+        validate::text(&mut cx.problems, t.at("name"), name);
+    }
     Some(Field {
         code: code?,
         name: name?,

@@ -12,6 +12,7 @@ use super::parts::{
 };
 use super::reader::{Cx, Tbl};
 use super::tree::Node;
+use super::validate;
 use super::workflow::{FormPreset, FormRole, FormSet, Step, StepRole};
 use crate::legal_time::{CutOff, TimeLimit, TimeUnit};
 
@@ -66,14 +67,16 @@ pub(crate) fn timing(cx: &mut Cx, n: &Node, p: &str) -> Option<Timing> {
             return None;
         }
     };
-    Some(Timing {
+    let timing = Timing {
         limit,
         source: source?,
         note: note?,
         cut_off: cut_off?,
         cut_off_source: cut_off_source?,
         saturday_morning_reception: saturday?.unwrap_or(false),
-    })
+    };
+    validate::timing(&mut cx.problems, p, &timing);
+    Some(timing)
 }
 
 fn cut_off(cx: &mut Cx, n: &Node, p: &str) -> Option<CutOff> {
@@ -103,12 +106,14 @@ pub(crate) fn fees(cx: &mut Cx, n: &Node, p: &str) -> Option<Fees> {
         let read: Vec<Option<Fee>> = tables.iter().map(|t| fee(cx, t)).collect();
         read.into_iter().collect::<Option<Vec<_>>>()
     });
-    Some(Fees {
+    let fees = Fees {
         source: src?,
         note: note?,
         lines: lines?.unwrap_or_default(),
         exemptions,
-    })
+    };
+    validate::fees(&mut cx.problems, p, &fees);
+    Some(fees)
 }
 
 fn fee(cx: &mut Cx, t: &Tbl<'_>) -> Option<Fee> {
@@ -148,6 +153,11 @@ fn fee(cx: &mut Cx, t: &Tbl<'_>) -> Option<Fee> {
 pub(crate) fn components(cx: &mut Cx, n: &Node, p: &str) -> Option<Vec<Component>> {
     let tables = cx.tables(n, p);
     let read: Vec<Option<Component>> = tables.iter().map(|t| component(cx, t)).collect();
+    for (t, c) in tables.iter().zip(&read) {
+        if let Some(c) = c {
+            validate::component(&mut cx.problems, &t.path, c);
+        }
+    }
     read.into_iter().collect()
 }
 
@@ -282,7 +292,9 @@ pub(crate) fn forms(cx: &mut Cx, n: &Node, p: &str) -> Option<FormSet> {
 pub(crate) fn steps(cx: &mut Cx, n: &Node, p: &str) -> Option<Vec<Step>> {
     let tables = cx.tables(n, p);
     let read: Vec<Option<Step>> = tables.iter().map(|t| step(cx, t)).collect();
-    read.into_iter().collect()
+    let steps: Vec<Step> = read.into_iter().collect::<Option<_>>()?;
+    validate::steps(&mut cx.problems, p, &steps);
+    Some(steps)
 }
 
 fn step(cx: &mut Cx, t: &Tbl<'_>) -> Option<Step> {
