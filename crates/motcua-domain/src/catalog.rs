@@ -1,1 +1,0 @@
-//! The procedure catalog (danh mục thủ tục hành chính).
