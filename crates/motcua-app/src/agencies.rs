@@ -46,7 +46,9 @@ impl AgencyService {
             .get_unit(Era::Current, &code)
             .await?
             .filter(|u| u.level == UnitLevel::Province)
-            .ok_or_else(|| AppError::Invalid(format!("không có tỉnh mã {code} / no province {code}")))?;
+            .ok_or_else(|| {
+                AppError::Invalid(format!("không có tỉnh mã {code} / no province {code}"))
+            })?;
         let communes = self
             .store
             .list_units(&UnitFilter {
@@ -60,7 +62,9 @@ impl AgencyService {
             })
             .await?
             .items;
-        let layout = province.layout.unwrap_or_else(|| CenterLayout::for_province(code.as_str()));
+        let layout = province
+            .layout
+            .unwrap_or_else(|| CenterLayout::for_province(code.as_str()));
         let agencies = default_agencies(&unit, &communes, &province.identifier_root, layout);
         Ok(self.store.insert_missing_agencies(&agencies).await?)
     }
@@ -86,16 +90,23 @@ impl AgencyService {
             )));
         }
         if agency.name.trim().is_empty() {
-            return Err(AppError::Invalid("tên cơ quan trống / empty agency name".into()));
+            return Err(AppError::Invalid(
+                "tên cơ quan trống / empty agency name".into(),
+            ));
         }
-        let unit = UnitCode::parse(&agency.unit_code).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let unit =
+            UnitCode::parse(&agency.unit_code).map_err(|e| AppError::Invalid(e.to_string()))?;
         if self.store.get_unit(Era::Current, &unit).await?.is_none() {
-            return Err(AppError::Invalid(format!("không có đơn vị {unit} / no unit {unit}")));
+            return Err(AppError::Invalid(format!(
+                "không có đơn vị {unit} / no unit {unit}"
+            )));
         }
-        if let Some(parent) = &agency.parent_id {
-            if parent == &agency.id || self.store.get_agency(parent).await?.is_none() {
-                return Err(AppError::Invalid(format!("cơ quan cấp trên không hợp lệ / bad parent {parent}")));
-            }
+        if let Some(parent) = &agency.parent_id
+            && (parent == &agency.id || self.store.get_agency(parent).await?.is_none())
+        {
+            return Err(AppError::Invalid(format!(
+                "cơ quan cấp trên không hợp lệ / bad parent {parent}"
+            )));
         }
         Ok(self.store.upsert_agency(agency).await?)
     }

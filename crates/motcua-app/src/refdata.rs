@@ -14,7 +14,8 @@ const UNITS_2025: &str = include_str!("../../../reference/units/units-2025.csv")
 const UNITS_LEGACY: &str = include_str!("../../../reference/units/units-legacy.csv");
 const LINEAGE: &str = include_str!("../../../reference/units/units-legacy-to-2025.csv");
 /// The reported 2026 type changes (not applied by default).
-pub const UNITS_2026_CHANGES: &str = include_str!("../../../reference/units/units-2026-changes.csv");
+pub const UNITS_2026_CHANGES: &str =
+    include_str!("../../../reference/units/units-2026-changes.csv");
 
 /// Version of the embedded unit data; bump when a file changes.
 pub const UNITS_VERSION: &str = "units-2025.1+legacy-2025-01-04+nso-conversion";
@@ -71,7 +72,11 @@ fn code(raw: &str, what: &str) -> Result<UnitCode> {
 }
 
 fn opt_code(raw: &str, what: &str) -> Result<Option<UnitCode>> {
-    if raw.is_empty() { Ok(None) } else { code(raw, what).map(Some) }
+    if raw.is_empty() {
+        Ok(None)
+    } else {
+        code(raw, what).map(Some)
+    }
 }
 
 fn parse_type(raw: &str) -> Result<UnitType> {
@@ -95,7 +100,10 @@ fn short_name(name: &str, unit_type: UnitType) -> String {
 /// Parses the current (2025) units.
 pub fn current_units() -> Result<Vec<AdministrativeUnit>> {
     let mut out = Vec::with_capacity(3_355);
-    for (i, row) in csv::Reader::from_reader(UNITS_2025.as_bytes()).deserialize::<CurrentRow>().enumerate() {
+    for (i, row) in csv::Reader::from_reader(UNITS_2025.as_bytes())
+        .deserialize::<CurrentRow>()
+        .enumerate()
+    {
         let row = row.with_context(|| format!("units-2025.csv row {}", i + 2))?;
         let level = parse_level(&row.level)?;
         let unit_code = code(&row.code, "units-2025.csv")?;
@@ -118,9 +126,14 @@ pub fn current_units() -> Result<Vec<AdministrativeUnit>> {
 
 /// Parses the legacy (three-tier) units.
 pub fn legacy_units() -> Result<Vec<AdministrativeUnit>> {
-    let last_day = two_tier_start().pred_opt().context("date before 2025-07-01")?;
+    let last_day = two_tier_start()
+        .pred_opt()
+        .context("date before 2025-07-01")?;
     let mut out = Vec::with_capacity(10_820);
-    for (i, row) in csv::Reader::from_reader(UNITS_LEGACY.as_bytes()).deserialize::<LegacyRow>().enumerate() {
+    for (i, row) in csv::Reader::from_reader(UNITS_LEGACY.as_bytes())
+        .deserialize::<LegacyRow>()
+        .enumerate()
+    {
         let row = row.with_context(|| format!("units-legacy.csv row {}", i + 2))?;
         let unit_type = parse_type(&row.unit_type)?;
         out.push(AdministrativeUnit {
@@ -143,12 +156,21 @@ pub fn legacy_units() -> Result<Vec<AdministrativeUnit>> {
 /// communes appear with the district as the old unit.
 pub fn lineage() -> Result<Vec<LineageLink>> {
     let mut out = Vec::with_capacity(10_570);
-    for (i, row) in csv::Reader::from_reader(LINEAGE.as_bytes()).deserialize::<LineageRow>().enumerate() {
+    for (i, row) in csv::Reader::from_reader(LINEAGE.as_bytes())
+        .deserialize::<LineageRow>()
+        .enumerate()
+    {
         let row = row.with_context(|| format!("units-legacy-to-2025.csv row {}", i + 2))?;
         let (old_code, old_level) = if row.old_commune_code.is_empty() {
-            (code(&row.old_district_code, "lineage district")?, UnitLevel::District)
+            (
+                code(&row.old_district_code, "lineage district")?,
+                UnitLevel::District,
+            )
         } else {
-            (code(&row.old_commune_code, "lineage commune")?, UnitLevel::Commune)
+            (
+                code(&row.old_commune_code, "lineage commune")?,
+                UnitLevel::Commune,
+            )
         };
         out.push(LineageLink {
             old_code,
@@ -175,7 +197,11 @@ pub fn lineage() -> Result<Vec<LineageLink>> {
 pub fn reference_units() -> Result<ReferenceUnits> {
     let mut units = current_units()?;
     units.extend(legacy_units()?);
-    Ok(ReferenceUnits { version: UNITS_VERSION.to_owned(), units, lineage: lineage()? })
+    Ok(ReferenceUnits {
+        version: UNITS_VERSION.to_owned(),
+        units,
+        lineage: lineage()?,
+    })
 }
 
 /// Parses a change-set file shaped like `units-2026-changes.csv`
@@ -184,7 +210,10 @@ pub fn reference_units() -> Result<ReferenceUnits> {
 pub fn parse_changes(file_name: &str, text: &str) -> Result<Vec<UnitChange>> {
     let mut out = Vec::new();
     let mut problems = Vec::new();
-    for (i, row) in csv::Reader::from_reader(text.as_bytes()).deserialize::<ChangeRow>().enumerate() {
+    for (i, row) in csv::Reader::from_reader(text.as_bytes())
+        .deserialize::<ChangeRow>()
+        .enumerate()
+    {
         let line = i + 2;
         let parsed = row.map_err(anyhow::Error::from).and_then(|row| {
             Ok(UnitChange {
@@ -204,7 +233,11 @@ pub fn parse_changes(file_name: &str, text: &str) -> Result<Vec<UnitChange>> {
         }
     }
     if !problems.is_empty() {
-        bail!("{} dòng lỗi / bad rows:\n{}", problems.len(), problems.join("\n"));
+        bail!(
+            "{} dòng lỗi / bad rows:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
     }
     Ok(out)
 }
@@ -227,9 +260,18 @@ mod tests {
     fn current_units_have_the_official_counts() {
         let units = current_units().unwrap();
         let count = |level: UnitLevel, t: UnitType| {
-            units.iter().filter(|u| u.level == level && u.unit_type == t).count()
+            units
+                .iter()
+                .filter(|u| u.level == level && u.unit_type == t)
+                .count()
         };
-        assert_eq!(units.iter().filter(|u| u.level == UnitLevel::Province).count(), 34);
+        assert_eq!(
+            units
+                .iter()
+                .filter(|u| u.level == UnitLevel::Province)
+                .count(),
+            34
+        );
         assert_eq!(count(UnitLevel::Province, UnitType::ThanhPho), 6);
         assert_eq!(count(UnitLevel::Province, UnitType::Tinh), 28);
         assert_eq!(count(UnitLevel::Commune, UnitType::Xa), 2_621);
@@ -242,7 +284,11 @@ mod tests {
         assert_eq!(legacy_units().unwrap().len(), 10_820);
         let links = lineage().unwrap();
         assert_eq!(links.len(), 10_570);
-        let mut split: Vec<_> = links.iter().filter(|l| l.is_split()).map(|l| l.old_code.clone()).collect();
+        let mut split: Vec<_> = links
+            .iter()
+            .filter(|l| l.is_split())
+            .map(|l| l.old_code.clone())
+            .collect();
         split.sort();
         split.dedup();
         assert_eq!(split.len(), 441);
@@ -252,7 +298,11 @@ mod tests {
     fn the_2026_change_set_parses_with_dates() {
         let changes = parse_changes("units-2026-changes.csv", UNITS_2026_CHANGES).unwrap();
         assert_eq!(changes.len(), 25);
-        assert!(changes.iter().all(|c| c.effective_on.format("%Y").to_string() == "2026"));
+        assert!(
+            changes
+                .iter()
+                .all(|c| c.effective_on.format("%Y").to_string() == "2026")
+        );
     }
 
     #[test]
@@ -261,6 +311,9 @@ mod tests {
                     x1,commune,A,xã,B,phường,1/NQ (01/01/2026)\n\
                     07294,commune,A,xã,B,phường,no date\n";
         let err = parse_changes("bad.csv", text).unwrap_err().to_string();
-        assert!(err.contains("bad.csv:2") && err.contains("bad.csv:3"), "{err}");
+        assert!(
+            err.contains("bad.csv:2") && err.contains("bad.csv:3"),
+            "{err}"
+        );
     }
 }

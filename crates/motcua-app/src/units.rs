@@ -88,7 +88,14 @@ impl UnitService {
             _ => (vec![], vec![]),
         };
         let changes = self.store.changes_of(code).await?;
-        Ok(UnitDetail { unit, parent, children_count, predecessors, successors, changes })
+        Ok(UnitDetail {
+            unit,
+            parent,
+            children_count,
+            predecessors,
+            successors,
+            changes,
+        })
     }
 
     /// Where an old commune (or island district) went.
@@ -99,7 +106,11 @@ impl UnitService {
             return Err(not_found(old_code));
         }
         let split = successors.len() > 1;
-        Ok(LegacySuccessors { unit, split, successors })
+        Ok(LegacySuccessors {
+            unit,
+            split,
+            successors,
+        })
     }
 
     /// Applies a change set; checks each change against the unit first.
@@ -108,9 +119,11 @@ impl UnitService {
         for change in changes {
             match self.store.get_unit(Era::Current, &change.code).await? {
                 None => problems.push(format!("{}: không có đơn vị / no such unit", change.code)),
-                Some(u) if u.level != change.level => {
-                    problems.push(format!("{}: sai cấp / wrong level {}", change.code, change.level.as_str()))
-                }
+                Some(u) if u.level != change.level => problems.push(format!(
+                    "{}: sai cấp / wrong level {}",
+                    change.code,
+                    change.level.as_str()
+                )),
                 Some(_) => {}
             }
         }

@@ -79,7 +79,9 @@ impl AgencyKind {
 pub fn is_valid_identifier(raw: &str) -> bool {
     !raw.is_empty()
         && raw.len() <= 35
-        && raw.bytes().all(|b| b == b'.' || b.is_ascii_digit() || b.is_ascii_uppercase())
+        && raw
+            .bytes()
+            .all(|b| b == b'.' || b.is_ascii_digit() || b.is_ascii_uppercase())
         && raw.split('.').all(|group| !group.is_empty())
 }
 
@@ -213,7 +215,10 @@ pub fn default_agencies(
             )),
             CenterLayout::OneCenterWithBranches => out.push(agency(
                 format!("{center_id}.CN{code}"),
-                format!("Chi nhánh Trung tâm Phục vụ hành chính công {}", commune.name),
+                format!(
+                    "Chi nhánh Trung tâm Phục vụ hành chính công {}",
+                    commune.name
+                ),
                 AgencyKind::ServicePoint,
                 code,
                 Some(center_id.clone()),
@@ -254,9 +259,19 @@ mod tests {
 
     #[test]
     fn defaults_give_each_commune_a_committee_police_and_center() {
-        let p = unit("19", "Tỉnh Thái Nguyên", UnitLevel::Province, UnitType::Tinh);
+        let p = unit(
+            "19",
+            "Tỉnh Thái Nguyên",
+            UnitLevel::Province,
+            UnitType::Tinh,
+        );
         let communes = vec![
-            unit("05431", "Phường Phan Đình Phùng", UnitLevel::Commune, UnitType::Phuong),
+            unit(
+                "05431",
+                "Phường Phan Đình Phùng",
+                UnitLevel::Commune,
+                UnitType::Phuong,
+            ),
             unit("05500", "Xã Đại Phúc", UnitLevel::Commune, UnitType::Xa),
         ];
         let per_commune = default_agencies(&p, &communes, "H55", CenterLayout::CenterPerCommune);
@@ -264,8 +279,16 @@ mod tests {
         assert!(per_commune.iter().all(|a| is_valid_identifier(&a.id)));
         assert!(per_commune.iter().any(|a| a.id == "H55.X05500.TT"));
         let branches = default_agencies(&p, &communes, "H55", CenterLayout::OneCenterWithBranches);
-        assert!(branches.iter().any(|a| a.id == "H55.TT.CN05500" && a.kind == AgencyKind::ServicePoint));
-        assert!(!branches.iter().any(|a| a.kind == AgencyKind::CommuneServiceCenter));
+        assert!(
+            branches
+                .iter()
+                .any(|a| a.id == "H55.TT.CN05500" && a.kind == AgencyKind::ServicePoint)
+        );
+        assert!(
+            !branches
+                .iter()
+                .any(|a| a.kind == AgencyKind::CommuneServiceCenter)
+        );
         let mut ids: Vec<_> = branches.iter().map(|a| &a.id).collect();
         ids.sort();
         ids.dedup();
@@ -274,8 +297,17 @@ mod tests {
 
     #[test]
     fn hanoi_and_quang_ninh_run_one_center() {
-        assert_eq!(CenterLayout::for_province("01"), CenterLayout::OneCenterWithBranches);
-        assert_eq!(CenterLayout::for_province("22"), CenterLayout::OneCenterWithBranches);
-        assert_eq!(CenterLayout::for_province("19"), CenterLayout::CenterPerCommune);
+        assert_eq!(
+            CenterLayout::for_province("01"),
+            CenterLayout::OneCenterWithBranches
+        );
+        assert_eq!(
+            CenterLayout::for_province("22"),
+            CenterLayout::OneCenterWithBranches
+        );
+        assert_eq!(
+            CenterLayout::for_province("19"),
+            CenterLayout::CenterPerCommune
+        );
     }
 }

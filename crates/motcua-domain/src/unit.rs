@@ -95,7 +95,9 @@ impl FromStr for UnitLevel {
             "province" => Ok(Self::Province),
             "district" => Ok(Self::District),
             "commune" => Ok(Self::Commune),
-            other => Err(format!("unknown level {other:?}: expected province, district or commune")),
+            other => Err(format!(
+                "unknown level {other:?}: expected province, district or commune"
+            )),
         }
     }
 }

@@ -19,7 +19,9 @@ fn agency_row(row: &SqliteRow) -> Result<Agency, StoreError> {
         name: get("name")?,
         kind: get("kind")?,
         unit_code: get("unit_code")?,
-        parent_id: row.try_get("parent_id").map_err(|e| other(e, "parent_id"))?,
+        parent_id: row
+            .try_get("parent_id")
+            .map_err(|e| other(e, "parent_id"))?,
         active: row.try_get("active").map_err(|e| other(e, "active"))?,
     }
     .into_domain()
@@ -35,7 +37,9 @@ fn push_filter<'a>(qb: &mut QueryBuilder<'a, Sqlite>, f: &'a AgencyFilter) {
         qb.push(" AND kind = ").push_bind(kind.as_str());
     }
     if let Some(q) = &f.query_folded {
-        qb.push(" AND (' ' || name_folded LIKE ").push_bind(word_prefix_pattern(q)).push(" ESCAPE '\\'");
+        qb.push(" AND (' ' || name_folded LIKE ")
+            .push_bind(word_prefix_pattern(q))
+            .push(" ESCAPE '\\'");
         qb.push(" OR id = ").push_bind(q.to_uppercase()).push(")");
     }
 }
@@ -91,23 +95,36 @@ impl AgencyStore for SqliteStore {
     }
 
     async fn get_agency(&self, id: &str) -> Result<Option<Agency>, StoreError> {
-        let row = sqlx::query("SELECT id, name, kind, unit_code, parent_id, active FROM agencies WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|e| other(e, "reading an agency"))?;
+        let row = sqlx::query(
+            "SELECT id, name, kind, unit_code, parent_id, active FROM agencies WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| other(e, "reading an agency"))?;
         row.as_ref().map(agency_row).transpose()
     }
 
     async fn list_agencies(&self, f: &AgencyFilter) -> Result<(Vec<Agency>, u64), StoreError> {
         let mut count: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM agencies");
         push_filter(&mut count, f);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await.map_err(|e| other(e, "counting agencies"))?;
+        let total: i64 = count
+            .build_query_scalar()
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| other(e, "counting agencies"))?;
         let mut qb: QueryBuilder<Sqlite> =
             QueryBuilder::new("SELECT id, name, kind, unit_code, parent_id, active FROM agencies");
         push_filter(&mut qb, f);
-        qb.push(" ORDER BY id LIMIT ").push_bind(i64::from(f.limit)).push(" OFFSET ").push_bind(i64::from(f.offset));
-        let rows = qb.build().fetch_all(&self.pool).await.map_err(|e| other(e, "listing agencies"))?;
+        qb.push(" ORDER BY id LIMIT ")
+            .push_bind(i64::from(f.limit))
+            .push(" OFFSET ")
+            .push_bind(i64::from(f.offset));
+        let rows = qb
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| other(e, "listing agencies"))?;
         let items = rows.iter().map(agency_row).collect::<Result<_, _>>()?;
         Ok((items, u64::try_from(total).unwrap_or_default()))
     }

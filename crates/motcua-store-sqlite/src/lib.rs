@@ -48,7 +48,10 @@ impl SqliteStore {
 
     /// Runs this engine's migrations.
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        sqlx::migrate!("./migrations").run(&self.pool).await.context("SQLite migrations")?;
+        sqlx::migrate!("./migrations")
+            .run(&self.pool)
+            .await
+            .context("SQLite migrations")?;
         Ok(())
     }
 
@@ -65,7 +68,10 @@ pub(crate) fn other(err: impl Into<anyhow::Error>, what: &'static str) -> StoreE
 #[async_trait]
 impl Store for SqliteStore {
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(|e| other(e, "ping"))?;
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(|e| other(e, "ping"))?;
         Ok(())
     }
 

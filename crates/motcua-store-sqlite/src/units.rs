@@ -14,8 +14,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 
 use crate::{SqliteStore, other};
 
-const UNIT_COLUMNS: &str =
-    "era, code, name, short_name, unit_type, level, parent_code, province_code, valid_from, valid_to";
+const UNIT_COLUMNS: &str = "era, code, name, short_name, unit_type, level, parent_code, province_code, valid_from, valid_to";
 const LINEAGE_COLUMNS: &str = "old_code, old_level, old_name, old_district_code, old_province_code, \
      new_code, new_name, new_province_code, partial, targets, default_target";
 const BATCH: usize = 400;
@@ -25,13 +24,25 @@ fn unit_row(row: &SqliteRow) -> Result<AdministrativeUnit, StoreError> {
         era: row.try_get("era").map_err(|e| other(e, "units.era"))?,
         code: row.try_get("code").map_err(|e| other(e, "units.code"))?,
         name: row.try_get("name").map_err(|e| other(e, "units.name"))?,
-        short_name: row.try_get("short_name").map_err(|e| other(e, "units.short_name"))?,
-        unit_type: row.try_get("unit_type").map_err(|e| other(e, "units.unit_type"))?,
+        short_name: row
+            .try_get("short_name")
+            .map_err(|e| other(e, "units.short_name"))?,
+        unit_type: row
+            .try_get("unit_type")
+            .map_err(|e| other(e, "units.unit_type"))?,
         level: row.try_get("level").map_err(|e| other(e, "units.level"))?,
-        parent_code: row.try_get("parent_code").map_err(|e| other(e, "units.parent_code"))?,
-        province_code: row.try_get("province_code").map_err(|e| other(e, "units.province_code"))?,
-        valid_from: row.try_get("valid_from").map_err(|e| other(e, "units.valid_from"))?,
-        valid_to: row.try_get("valid_to").map_err(|e| other(e, "units.valid_to"))?,
+        parent_code: row
+            .try_get("parent_code")
+            .map_err(|e| other(e, "units.parent_code"))?,
+        province_code: row
+            .try_get("province_code")
+            .map_err(|e| other(e, "units.province_code"))?,
+        valid_from: row
+            .try_get("valid_from")
+            .map_err(|e| other(e, "units.valid_from"))?,
+        valid_to: row
+            .try_get("valid_to")
+            .map_err(|e| other(e, "units.valid_to"))?,
     };
     r.into_domain().map_err(StoreError::Other)
 }
@@ -49,12 +60,17 @@ fn lineage_row(row: &SqliteRow) -> Result<LineageLink, StoreError> {
         new_province_code: get("new_province_code")?,
         partial: row.try_get("partial").map_err(|e| other(e, "partial"))?,
         targets: row.try_get("targets").map_err(|e| other(e, "targets"))?,
-        default_target: row.try_get("default_target").map_err(|e| other(e, "default_target"))?,
+        default_target: row
+            .try_get("default_target")
+            .map_err(|e| other(e, "default_target"))?,
     };
     r.into_domain().map_err(StoreError::Other)
 }
 
-async fn insert_units(tx: &mut Transaction<'_, Sqlite>, units: &[AdministrativeUnit]) -> Result<(), StoreError> {
+async fn insert_units(
+    tx: &mut Transaction<'_, Sqlite>,
+    units: &[AdministrativeUnit],
+) -> Result<(), StoreError> {
     for chunk in units.chunks(BATCH) {
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO units (era, code, name, short_name, name_folded, unit_type, level, \
@@ -73,14 +89,21 @@ async fn insert_units(tx: &mut Transaction<'_, Sqlite>, units: &[AdministrativeU
                 .push_bind(u.valid_from.map(|d| d.to_string()))
                 .push_bind(u.valid_to.map(|d| d.to_string()));
         });
-        qb.build().execute(&mut **tx).await.map_err(|e| other(e, "inserting units"))?;
+        qb.build()
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| other(e, "inserting units"))?;
     }
     Ok(())
 }
 
-async fn insert_lineage(tx: &mut Transaction<'_, Sqlite>, links: &[LineageLink]) -> Result<(), StoreError> {
+async fn insert_lineage(
+    tx: &mut Transaction<'_, Sqlite>,
+    links: &[LineageLink],
+) -> Result<(), StoreError> {
     for chunk in links.chunks(BATCH) {
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!("INSERT INTO unit_lineage ({LINEAGE_COLUMNS}) "));
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new(format!("INSERT INTO unit_lineage ({LINEAGE_COLUMNS}) "));
         qb.push_values(chunk, |mut b, l| {
             b.push_bind(l.old_code.as_str())
                 .push_bind(l.old_level.as_str())
@@ -94,7 +117,10 @@ async fn insert_lineage(tx: &mut Transaction<'_, Sqlite>, links: &[LineageLink])
                 .push_bind(i64::from(l.targets))
                 .push_bind(l.default_target);
         });
-        qb.build().execute(&mut **tx).await.map_err(|e| other(e, "inserting lineage"))?;
+        qb.build()
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| other(e, "inserting lineage"))?;
     }
     Ok(())
 }
@@ -129,7 +155,9 @@ fn push_filter<'a>(qb: &mut QueryBuilder<'a, Sqlite>, f: &'a UnitFilter) {
         qb.push(" AND parent_code = ").push_bind(p.as_str());
     }
     if let Some(q) = &f.query_folded {
-        qb.push(" AND (' ' || name_folded LIKE ").push_bind(word_prefix_pattern(q)).push(" ESCAPE '\\'");
+        qb.push(" AND (' ' || name_folded LIKE ")
+            .push_bind(word_prefix_pattern(q))
+            .push(" ESCAPE '\\'");
         qb.push(" OR code = ").push_bind(q.as_str()).push(")");
     }
 }
@@ -138,12 +166,17 @@ fn push_filter<'a>(qb: &mut QueryBuilder<'a, Sqlite>, f: &'a UnitFilter) {
 impl UnitStore for SqliteStore {
     async fn load_reference(&self, data: &ReferenceUnits) -> Result<LoadReport, StoreError> {
         let mut tx = self.pool.begin().await.map_err(|e| other(e, "begin"))?;
-        let loaded: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'units_version'")
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(|e| other(e, "reading units_version"))?;
+        let loaded: Option<String> =
+            sqlx::query_scalar("SELECT value FROM meta WHERE key = 'units_version'")
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(|e| other(e, "reading units_version"))?;
         if loaded.as_deref() == Some(data.version.as_str()) {
-            return Ok(LoadReport { loaded: false, units: 0, links: 0 });
+            return Ok(LoadReport {
+                loaded: false,
+                units: 0,
+                links: 0,
+            });
         }
         for table in ["units", "unit_lineage"] {
             sqlx::query(&format!("DELETE FROM {table}"))
@@ -165,66 +198,100 @@ impl UnitStore for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(|e| other(e, "writing units_version"))?;
-        tx.commit().await.map_err(|e| other(e, "commit reference units"))?;
-        Ok(LoadReport { loaded: true, units: data.units.len(), links: data.lineage.len() })
+        tx.commit()
+            .await
+            .map_err(|e| other(e, "commit reference units"))?;
+        Ok(LoadReport {
+            loaded: true,
+            units: data.units.len(),
+            links: data.lineage.len(),
+        })
     }
 
     async fn list_units(&self, f: &UnitFilter) -> Result<UnitPage, StoreError> {
         let mut count: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM units");
         push_filter(&mut count, f);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await.map_err(|e| other(e, "counting units"))?;
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {UNIT_COLUMNS} FROM units"));
+        let total: i64 = count
+            .build_query_scalar()
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| other(e, "counting units"))?;
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new(format!("SELECT {UNIT_COLUMNS} FROM units"));
         push_filter(&mut qb, f);
         match &f.query_folded {
             Some(q) => {
                 qb.push(" ORDER BY CASE WHEN code = ").push_bind(q.as_str());
-                qb.push(" THEN 0 WHEN name_folded LIKE ").push_bind(format!("% {q}")).push(" THEN 1 ELSE 2 END, level DESC, code");
+                qb.push(" THEN 0 WHEN name_folded LIKE ")
+                    .push_bind(format!("% {q}"))
+                    .push(" THEN 1 ELSE 2 END, level DESC, code");
             }
             None => {
                 qb.push(" ORDER BY code");
             }
         }
-        qb.push(" LIMIT ").push_bind(i64::from(f.limit)).push(" OFFSET ").push_bind(i64::from(f.offset));
-        let rows = qb.build().fetch_all(&self.pool).await.map_err(|e| other(e, "listing units"))?;
+        qb.push(" LIMIT ")
+            .push_bind(i64::from(f.limit))
+            .push(" OFFSET ")
+            .push_bind(i64::from(f.offset));
+        let rows = qb
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| other(e, "listing units"))?;
         let items = rows.iter().map(unit_row).collect::<Result<_, _>>()?;
-        Ok(UnitPage { items, total: u64::try_from(total).unwrap_or_default() })
+        Ok(UnitPage {
+            items,
+            total: u64::try_from(total).unwrap_or_default(),
+        })
     }
 
-    async fn get_unit(&self, era: Era, code: &UnitCode) -> Result<Option<AdministrativeUnit>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {UNIT_COLUMNS} FROM units WHERE era = ? AND code = ?"))
-            .bind(era.as_str())
-            .bind(code.as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|e| other(e, "reading a unit"))?;
+    async fn get_unit(
+        &self,
+        era: Era,
+        code: &UnitCode,
+    ) -> Result<Option<AdministrativeUnit>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {UNIT_COLUMNS} FROM units WHERE era = ? AND code = ?"
+        ))
+        .bind(era.as_str())
+        .bind(code.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| other(e, "reading a unit"))?;
         row.as_ref().map(unit_row).transpose()
     }
 
     async fn count_children(&self, era: Era, code: &UnitCode) -> Result<u64, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units WHERE era = ? AND parent_code = ?")
-            .bind(era.as_str())
-            .bind(code.as_str())
-            .fetch_one(&self.pool)
-            .await
-            .map_err(|e| other(e, "counting children"))?;
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM units WHERE era = ? AND parent_code = ?")
+                .bind(era.as_str())
+                .bind(code.as_str())
+                .fetch_one(&self.pool)
+                .await
+                .map_err(|e| other(e, "counting children"))?;
         Ok(u64::try_from(n).unwrap_or_default())
     }
 
     async fn successors(&self, old_code: &UnitCode) -> Result<Vec<LineageLink>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {LINEAGE_COLUMNS} FROM unit_lineage WHERE old_code = ? ORDER BY new_code"))
-            .bind(old_code.as_str())
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| other(e, "reading successors"))?;
+        let rows = sqlx::query(&format!(
+            "SELECT {LINEAGE_COLUMNS} FROM unit_lineage WHERE old_code = ? ORDER BY new_code"
+        ))
+        .bind(old_code.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| other(e, "reading successors"))?;
         rows.iter().map(lineage_row).collect()
     }
 
     async fn predecessors(&self, new_code: &UnitCode) -> Result<Vec<LineageLink>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {LINEAGE_COLUMNS} FROM unit_lineage WHERE new_code = ? ORDER BY old_code"))
-            .bind(new_code.as_str())
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| other(e, "reading predecessors"))?;
+        let rows = sqlx::query(&format!(
+            "SELECT {LINEAGE_COLUMNS} FROM unit_lineage WHERE new_code = ? ORDER BY old_code"
+        ))
+        .bind(new_code.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| other(e, "reading predecessors"))?;
         rows.iter().map(lineage_row).collect()
     }
 
@@ -258,7 +325,9 @@ impl UnitStore for SqliteStore {
                 report.applied += 1;
             }
         }
-        tx.commit().await.map_err(|e| other(e, "commit unit changes"))?;
+        tx.commit()
+            .await
+            .map_err(|e| other(e, "commit unit changes"))?;
         Ok(report)
     }
 
@@ -268,7 +337,7 @@ impl UnitStore for SqliteStore {
             .fetch_all(&self.pool)
             .await
             .map_err(|e| other(e, "reading unit changes"))?;
-        rows.iter().map(|r| change_row(r)).collect()
+        rows.iter().map(change_row).collect()
     }
 }
 
@@ -283,7 +352,9 @@ fn change_row(row: &SqliteRow) -> Result<AppliedChange, StoreError> {
         type_after: get("type_after")?,
         legal_basis: get("legal_basis")?,
         effective_on: get("effective_on")?,
-        applied_at: row.try_get("applied_at").map_err(|e| other(e, "applied_at"))?,
+        applied_at: row
+            .try_get("applied_at")
+            .map_err(|e| other(e, "applied_at"))?,
     }
     .into_domain()
     .map_err(StoreError::Other)

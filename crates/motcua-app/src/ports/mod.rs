@@ -6,7 +6,9 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motcua_domain::agency::{Agency, AgencyKind};
-use motcua_domain::unit::{AdministrativeUnit, Era, LineageLink, UnitChange, UnitCode, UnitLevel, UnitType};
+use motcua_domain::unit::{
+    AdministrativeUnit, Era, LineageLink, UnitChange, UnitCode, UnitLevel, UnitType,
+};
 use serde::Serialize;
 
 use crate::StoreError;
@@ -88,7 +90,11 @@ pub trait UnitStore: Send + Sync {
     /// Lists units.
     async fn list_units(&self, filter: &UnitFilter) -> Result<UnitPage, StoreError>;
     /// One unit of an era.
-    async fn get_unit(&self, era: Era, code: &UnitCode) -> Result<Option<AdministrativeUnit>, StoreError>;
+    async fn get_unit(
+        &self,
+        era: Era,
+        code: &UnitCode,
+    ) -> Result<Option<AdministrativeUnit>, StoreError>;
     /// How many units have this one as parent.
     async fn count_children(&self, era: Era, code: &UnitCode) -> Result<u64, StoreError>;
     /// Links from an old unit (commune or island district) to its successors.

@@ -4,7 +4,9 @@
 use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use motcua_domain::agency::{Agency, AgencyKind};
-use motcua_domain::unit::{AdministrativeUnit, Era, LineageLink, UnitChange, UnitCode, UnitLevel, UnitType};
+use motcua_domain::unit::{
+    AdministrativeUnit, Era, LineageLink, UnitChange, UnitCode, UnitLevel, UnitType,
+};
 
 use super::AppliedChange;
 
@@ -34,7 +36,11 @@ pub struct UnitRow {
 }
 
 fn date(raw: Option<&str>) -> Result<Option<NaiveDate>> {
-    raw.map(|d| d.parse::<NaiveDate>().with_context(|| format!("bad date {d:?}"))).transpose()
+    raw.map(|d| {
+        d.parse::<NaiveDate>()
+            .with_context(|| format!("bad date {d:?}"))
+    })
+    .transpose()
 }
 
 fn code(raw: &str) -> Result<UnitCode> {
@@ -48,8 +54,14 @@ impl UnitRow {
             code: code(&self.code)?,
             name: self.name,
             short_name: self.short_name,
-            unit_type: self.unit_type.parse::<UnitType>().map_err(anyhow::Error::msg)?,
-            level: self.level.parse::<UnitLevel>().map_err(anyhow::Error::msg)?,
+            unit_type: self
+                .unit_type
+                .parse::<UnitType>()
+                .map_err(anyhow::Error::msg)?,
+            level: self
+                .level
+                .parse::<UnitLevel>()
+                .map_err(anyhow::Error::msg)?,
             parent_code: self.parent_code.as_deref().map(code).transpose()?,
             province_code: code(&self.province_code)?,
             era: match self.era.as_str() {
@@ -95,7 +107,10 @@ impl LineageRow {
     pub fn into_domain(self) -> Result<LineageLink> {
         Ok(LineageLink {
             old_code: code(&self.old_code)?,
-            old_level: self.old_level.parse::<UnitLevel>().map_err(anyhow::Error::msg)?,
+            old_level: self
+                .old_level
+                .parse::<UnitLevel>()
+                .map_err(anyhow::Error::msg)?,
             old_name: self.old_name,
             old_district_code: code(&self.old_district_code)?,
             old_province_code: code(&self.old_province_code)?,
@@ -139,7 +154,10 @@ impl ChangeRow {
         Ok(AppliedChange {
             change: UnitChange {
                 code: code(&self.code)?,
-                level: self.level.parse::<UnitLevel>().map_err(anyhow::Error::msg)?,
+                level: self
+                    .level
+                    .parse::<UnitLevel>()
+                    .map_err(anyhow::Error::msg)?,
                 type_before: t(&self.type_before)?,
                 type_after: t(&self.type_after)?,
                 name_before: self.name_before,
@@ -173,7 +191,8 @@ impl AgencyRow {
     /// Converts to the domain type.
     pub fn into_domain(self) -> Result<Agency> {
         Ok(Agency {
-            kind: AgencyKind::parse(&self.kind).with_context(|| format!("bad agency kind {:?}", self.kind))?,
+            kind: AgencyKind::parse(&self.kind)
+                .with_context(|| format!("bad agency kind {:?}", self.kind))?,
             id: self.id,
             name: self.name,
             unit_code: self.unit_code,
