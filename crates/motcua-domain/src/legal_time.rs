@@ -31,9 +31,6 @@ pub struct TimeLimit {
 impl TimeLimit {
     /// A limit of `amount` working days.
     pub const fn working_days(amount: u32) -> Self {
-        Self {
-            amount,
-            unit: TimeUnit::WorkingDays,
-        }
+        Self { amount, unit: TimeUnit::WorkingDays }
     }
 }

@@ -9,11 +9,7 @@ use unicode_normalization::char::is_combining_mark;
 
 /// Removes combining marks after canonical decomposition. Keeps Đ/đ.
 pub fn deaccent(input: &str) -> String {
-    input
-        .nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .nfc()
-        .collect()
+    input.nfd().filter(|c| !is_combining_mark(*c)).nfc().collect()
 }
 
 /// Maps Đ→D and đ→d, and nothing else.
