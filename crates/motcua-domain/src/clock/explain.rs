@@ -156,7 +156,10 @@ impl fmt::Display for Step {
                 )
             }
             Self::SaturdayReception { date } => {
-                write!(f, "received in the Saturday-morning reception of {date}")
+                write!(
+                    f,
+                    "Saturday-morning reception day {date} (cư trú): counts as day 0"
+                )
             }
             Self::StartDay { date } => write!(f, "start day {date}"),
             Self::Counted { date, ordinal } => write!(f, "{date} counted as working day {ordinal}"),

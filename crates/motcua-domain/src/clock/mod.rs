@@ -10,8 +10,10 @@
 //! **Start day (day 0).** A receipt on a working day, before the closing
 //! time and before the procedure's cut-off (if any), starts on that day (also
 //! before opening). Otherwise counting starts on the next working day. With
-//! `saturday_morning_reception`, a receipt before the end of the morning
-//! window of an ordinary Saturday starts on that Saturday.
+//! `saturday_morning_reception`, an ordinary Saturday (not a holiday) is a
+//! reception day: a receipt before the end of its morning window, or after
+//! hours on the working day before it, starts on that Saturday, so the first
+//! working day after it is working day 1.
 //!
 //! **Limits.**
 //! - *N working days*: due at the end of the office day (closing time, 17:00)

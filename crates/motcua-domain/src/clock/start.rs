@@ -40,6 +40,41 @@ pub(crate) fn record_skipped(
     Ok(())
 }
 
+fn is_plain_saturday(cal: &WorkingCalendar, date: NaiveDate) -> Result<bool, ClockError> {
+    Ok(date.weekday() == Weekday::Sat
+        && cal
+            .non_working_reason(date)?
+            .is_some_and(|n| n.kind == DayKind::Weekend))
+}
+
+/// The next reception day strictly after `date`: the next working day, or
+/// an ordinary Saturday before it when Saturday-morning reception is on (so
+/// that a receipt on Friday evening never counts from later than one on
+/// Saturday morning).
+fn next_reception_day(
+    cal: &WorkingCalendar,
+    rules: &ReceptionRules,
+    date: NaiveDate,
+) -> Result<Start, ClockError> {
+    let working = cal.next_working_day(date)?;
+    if rules.saturday_morning_reception {
+        for day in date.iter_days().skip(1).take_while(|d| *d < working) {
+            if is_plain_saturday(cal, day)? {
+                return Ok(Start {
+                    day,
+                    same_day: false,
+                    saturday: true,
+                });
+            }
+        }
+    }
+    Ok(Start {
+        day: working,
+        same_day: false,
+        saturday: false,
+    })
+}
+
 /// Decides the start day of a receipt at local time `local`.
 pub(crate) fn start_day(
     cal: &WorkingCalendar,
@@ -51,14 +86,13 @@ pub(crate) fn start_day(
     let (date, time) = (local.date(), local.time());
     let after_cutoff = rules.cutoff.is_some_and(|c| time >= c);
     let next = |rec: &mut Recorder| -> Result<Start, ClockError> {
-        let day = cal.next_working_day(date)?;
-        record_skipped(cal, date, day, rec)?;
-        rec.push(|| Step::StartDay { date: day });
-        Ok(Start {
-            day,
-            same_day: false,
-            saturday: false,
-        })
+        let start = next_reception_day(cal, rules, date)?;
+        record_skipped(cal, date, start.day, rec)?;
+        if start.saturday {
+            rec.push(|| Step::SaturdayReception { date: start.day });
+        }
+        rec.push(|| Step::StartDay { date: start.day });
+        Ok(start)
     };
     if cal.is_working_day(date)? {
         if after_cutoff {
@@ -85,11 +119,8 @@ pub(crate) fn start_day(
             saturday: false,
         });
     }
-    let note = cal.non_working_reason(date)?;
-    let plain_saturday =
-        date.weekday() == Weekday::Sat && note.as_ref().is_some_and(|n| n.kind == DayKind::Weekend);
     if rules.saturday_morning_reception
-        && plain_saturday
+        && is_plain_saturday(cal, date)?
         && time < hours.morning().end
         && !after_cutoff
     {
@@ -101,7 +132,10 @@ pub(crate) fn start_day(
             saturday: true,
         });
     }
-    let reason = note.map(|n| n.label).unwrap_or_default();
+    let reason = cal
+        .non_working_reason(date)?
+        .map(|n| n.label)
+        .unwrap_or_default();
     rec.push(|| Step::ReceivedOnNonWorkingDay { date, reason });
     next(rec)
 }
