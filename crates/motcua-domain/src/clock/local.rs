@@ -1,0 +1,15 @@
+//! Local time of Vietnam: fixed UTC+7 (no daylight saving since 1975).
+
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+
+const OFFSET_HOURS: i64 = 7;
+
+/// The local (UTC+7) wall time of an instant.
+pub fn to_local(at: DateTime<Utc>) -> NaiveDateTime {
+    at.naive_utc() + Duration::hours(OFFSET_HOURS)
+}
+
+/// The instant of a local (UTC+7) wall time.
+pub fn from_local(local: NaiveDateTime) -> DateTime<Utc> {
+    (local - Duration::hours(OFFSET_HOURS)).and_utc()
+}
