@@ -5,7 +5,7 @@
 //! PostgreSQL are held to the same behaviour. An engine's test file is two
 //! lines:
 //!
-//! ```ignore
+//! ```text
 //! //! The store conformance suite on SQLite.
 //! motcua_store_tests::conformance_suite!(motcua_store_tests::engines::sqlite);
 //! ```
