@@ -1,0 +1,185 @@
+//! PostgreSQL engine of the motcua stores: for deployments that share one
+//! database server.
+//!
+//! The same tables and behaviour as the SQLite engine, with PostgreSQL types
+//! (`date`, `timestamptz`, `boolean`). `synchronous_commit` is left at its
+//! default (`on`) so that an acknowledged write survives a crash. Every SQL
+//! dialect difference stays inside this crate.
+
+#![forbid(unsafe_code)]
+
+mod agencies;
+mod units;
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use async_trait::async_trait;
+use motcua_app::StoreError;
+use motcua_app::ports::Store;
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+/// The PostgreSQL store.
+#[derive(Clone)]
+pub struct PgStore {
+    pool: PgPool,
+    /// Where it is connected, without a password, for `Debug` and errors.
+    target: String,
+}
+
+impl fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PgStore")
+            .field("target", &self.target)
+            .field("pool_size", &self.pool.size())
+            .finish_non_exhaustive()
+    }
+}
+
+/// `url` with the password (if any) replaced by `***`, for logs and errors.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return "<unparsed URL>".to_owned();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let Some((userinfo, host)) = authority.rsplit_once('@') else {
+        return redact_query(url);
+    };
+    let user = match userinfo.split_once(':') {
+        Some((user, _password)) => format!("{user}:***"),
+        None => userinfo.to_owned(),
+    };
+    redact_query(&format!("{scheme}://{user}@{host}{tail}"))
+}
+
+/// Hides a `password=` query parameter as well.
+fn redact_query(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_owned();
+    };
+    let params: Vec<String> = query
+        .split('&')
+        .map(|p| match p.split_once('=') {
+            Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+            _ => p.to_owned(),
+        })
+        .collect();
+    format!("{base}?{}", params.join("&"))
+}
+
+fn describe(options: &PgConnectOptions) -> String {
+    format!(
+        "postgres://{}@{}:{}/{}",
+        options.get_username(),
+        options.get_host(),
+        options.get_port(),
+        options.get_database().unwrap_or("")
+    )
+}
+
+impl PgStore {
+    /// Connects a pool to the database at `url`
+    /// (`postgres://user:password@host:port/database`).
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        let options = PgConnectOptions::from_str(url)
+            .with_context(|| format!("bad PostgreSQL URL {}", redact_url(url)))?;
+        Self::connect_with(options).await
+    }
+
+    /// Connects a pool with options built in code (tests pick a fresh
+    /// database this way).
+    pub async fn connect_with(options: PgConnectOptions) -> anyhow::Result<Self> {
+        let target = describe(&options);
+        let options = options.application_name("motcua");
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .min_connections(0)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .with_context(|| format!("connecting to PostgreSQL at {target}"))?;
+        Ok(Self { pool, target })
+    }
+
+    /// Runs this engine's migrations (under sqlx's advisory lock, so two
+    /// instances starting together do not race).
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        sqlx::migrate!("./migrations")
+            .run(&self.pool)
+            .await
+            .with_context(|| format!("PostgreSQL migrations on {}", self.target))?;
+        Ok(())
+    }
+
+    /// The pool, for benchmarks that measure a bare baseline beside the store.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+pub(crate) fn other(err: impl Into<anyhow::Error>, what: &'static str) -> StoreError {
+    StoreError::Other(err.into().context(what))
+}
+
+#[async_trait]
+impl Store for PgStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(|e| other(e, "ping"))?;
+        Ok(())
+    }
+
+    fn engine(&self) -> &'static str {
+        "postgres"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_hides_passwords_only() {
+        assert_eq!(
+            redact_url("postgres://app:s3cr%40t@db.example:5432/motcua"),
+            "postgres://app:***@db.example:5432/motcua"
+        );
+        assert_eq!(
+            redact_url("postgres://postgres@127.0.0.1:5432/postgres"),
+            "postgres://postgres@127.0.0.1:5432/postgres"
+        );
+        assert_eq!(
+            redact_url("postgres://localhost/motcua?user=app&password=hunter2&sslmode=disable"),
+            "postgres://localhost/motcua?user=app&password=***&sslmode=disable"
+        );
+        assert_eq!(redact_url("not a url"), "<unparsed URL>");
+    }
+
+    #[test]
+    fn debug_of_options_built_from_a_url_hides_the_password() {
+        let options = PgConnectOptions::from_str("postgres://app:hunter2@db.example/motcua")
+            .expect("valid URL");
+        let shown = describe(&options);
+        assert_eq!(shown, "postgres://app@db.example:5432/motcua");
+        assert!(!shown.contains("hunter2"));
+    }
+
+    #[tokio::test]
+    async fn debug_of_the_store_hides_the_password() {
+        let options = PgConnectOptions::from_str("postgres://app:hunter2@db.example/motcua")
+            .expect("valid URL");
+        let store = PgStore {
+            target: describe(&options),
+            pool: PgPoolOptions::new().connect_lazy_with(options),
+        };
+        let shown = format!("{store:?}");
+        assert!(shown.contains("db.example"), "{shown}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
+}

@@ -1,0 +1,125 @@
+//! One conformance suite for every motcua store engine.
+//!
+//! The cases in [`cases`] each take a fresh, empty, migrated store and
+//! assert exact values through the [`Store`] traits only, so that SQLite and
+//! PostgreSQL are held to the same behaviour. An engine's test file is two
+//! lines:
+//!
+//! ```text
+//! //! The store conformance suite on SQLite.
+//! motcua_store_tests::conformance_suite!(motcua_store_tests::engines::sqlite);
+//! ```
+//!
+//! [`conformance_suite!`] expands to one `#[tokio::test]` per case; the
+//! factory is any `FnOnce() -> impl Future<Output = FreshStore>`.
+
+#![forbid(unsafe_code)]
+
+pub mod cases;
+pub mod engines;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use motcua_app::ports::Store;
+
+/// Work to do once a case has passed (dropping a test database).
+pub type Teardown = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
+
+/// A fresh, empty, migrated store and what keeps it alive.
+pub struct FreshStore {
+    /// The store under test.
+    pub store: Arc<dyn Store>,
+    /// Kept until the case ends (a temp dir holding the database file).
+    _keep: Option<Box<dyn Send + Sync>>,
+    teardown: Option<Teardown>,
+}
+
+impl FreshStore {
+    /// Wraps a store; `keep` lives as long as the store is in use and
+    /// `teardown` runs after a case passed.
+    pub fn new(
+        store: Arc<dyn Store>,
+        keep: Option<Box<dyn Send + Sync>>,
+        teardown: Option<Teardown>,
+    ) -> Self {
+        Self {
+            store,
+            _keep: keep,
+            teardown,
+        }
+    }
+
+    /// Drops the store, then runs the teardown.
+    pub async fn finish(self) {
+        let Self {
+            store,
+            _keep,
+            teardown,
+        } = self;
+        drop(store);
+        if let Some(teardown) = teardown {
+            teardown.await.expect("tearing down the test store");
+        }
+        drop(_keep);
+    }
+}
+
+/// Runs one case on a store made by `factory`.
+pub async fn run<F, Fut, C, CFut>(factory: F, case: C)
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = FreshStore>,
+    C: FnOnce(Arc<dyn Store>) -> CFut,
+    CFut: Future<Output = ()>,
+{
+    let fresh = factory().await;
+    case(Arc::clone(&fresh.store)).await;
+    fresh.finish().await;
+}
+
+/// Expands to one `#[tokio::test]` per conformance case, each on a fresh
+/// store from `$factory` (an async fn returning [`FreshStore`]).
+#[macro_export]
+macro_rules! conformance_suite {
+    ($factory:expr) => {
+        $crate::__conformance_cases!(
+            $factory;
+            fresh_store_is_empty,
+            reference_load_counts,
+            reference_round_trips_exactly,
+            loading_twice_is_a_no_op,
+            search_is_folded,
+            search_by_code_and_in_legacy,
+            parent_filter,
+            type_filter,
+            limit_offset_and_total,
+            get_unit_and_count_children,
+            successors_of_a_split_commune,
+            island_district_successor,
+            predecessors_of_a_new_commune,
+            apply_2026_changes_once,
+            changes_survive_a_reload,
+            agencies_insert_missing_is_idempotent,
+            agency_upsert_edits,
+            agency_list_filters,
+            agency_parent_must_exist,
+            ping_and_engine,
+        );
+    };
+}
+
+/// The expansion of [`conformance_suite!`]; not for direct use.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __conformance_cases {
+    ($factory:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[::tokio::test]
+            async fn $case() {
+                $crate::run($factory, $crate::cases::$case).await;
+            }
+        )*
+    };
+}
