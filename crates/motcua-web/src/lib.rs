@@ -1,0 +1,70 @@
+//! The HTTP face of motcua: the JSON API under `/api/v1` (documented by the
+//! OpenAPI document at `/api/openapi.json`), health and metrics endpoints.
+//!
+//! Handlers parse input at the edge into domain types and call the use cases
+//! of `motcua-app`; they never touch a store directly. Every error leaves as
+//! an RFC 9457 Problem Details document.
+
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod extract;
+pub mod metrics;
+pub mod openapi;
+pub mod problem;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::get;
+use motcua_app::agencies::AgencyService;
+use motcua_app::ports::Store;
+use motcua_app::units::UnitService;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Everything a handler may use.
+#[derive(Clone)]
+pub struct AppState {
+    /// The unit registry.
+    pub units: UnitService,
+    /// Agencies and service points.
+    pub agencies: AgencyService,
+    /// The store, only for readiness checks.
+    pub store: Arc<dyn Store>,
+}
+
+impl AppState {
+    /// Builds the services over one store.
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self {
+            units: UnitService::new(store.clone()),
+            agencies: AgencyService::new(store.clone()),
+            store,
+        }
+    }
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    metrics::install();
+    Router::new()
+        .route("/healthz", get(api::health::healthz))
+        .route("/readyz", get(api::health::readyz))
+        .route("/metrics", get(metrics::render))
+        .route("/api/openapi.json", get(openapi::document))
+        .nest("/api/v1", api::routes())
+        .fallback(problem::not_found_fallback)
+        .layer(axum::middleware::from_fn(metrics::track))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(CatchPanicLayer::custom(problem::panic_to_problem))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

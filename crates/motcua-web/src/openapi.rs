@@ -1,0 +1,29 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+
+use axum::Json;
+use utoipa::OpenApi;
+
+use crate::api;
+use crate::problem::Problem;
+
+/// The API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "motcua API", description = "Hệ thống một cửa / one-stop administrative service",
+        license(name = "MIT OR Apache-2.0")),
+    paths(
+        api::health::healthz, api::health::readyz,
+        api::units::list, api::units::detail, api::units::legacy,
+        api::agencies::list, api::agencies::get, api::agencies::create, api::agencies::update,
+    ),
+    components(schemas(Problem)),
+    tags((name = "units", description = "Đơn vị hành chính / administrative units"),
+         (name = "agencies", description = "Cơ quan, điểm tiếp nhận / agencies and service points"),
+         (name = "ops", description = "Health"))
+)]
+pub struct ApiDoc;
+
+/// `GET /api/openapi.json`.
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,166 @@
+//! Command-line interface. The names of commands and flags are stable:
+//! scripts and checks depend on them.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// motcua — hệ thống một cửa / the one-stop administrative service.
+#[derive(Debug, Parser)]
+#[command(name = "motcua", version, about)]
+pub struct Cli {
+    /// Configuration file (default: ./motcua.toml when present).
+    #[arg(long, global = true, env = "MOTCUA_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the data is; overrides the configuration.
+#[derive(Debug, Clone, Args, Default)]
+pub struct DbArgs {
+    /// Data directory (default ./data).
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL (default: SQLite in the data directory).
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web application and the API.
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+        /// Database location.
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Create or upgrade the database schema, then exit.
+    Migrate {
+        /// Database location.
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Print an example configuration file.
+    DefaultConfig,
+    /// Administrative units (đơn vị hành chính).
+    Units {
+        /// Database location.
+        #[command(flatten)]
+        db: DbArgs,
+        /// Which units command.
+        #[command(subcommand)]
+        command: UnitsCommand,
+    },
+    /// Agencies and service points (cơ quan, điểm tiếp nhận).
+    Agencies {
+        /// Database location.
+        #[command(flatten)]
+        db: DbArgs,
+        /// Which agencies command.
+        #[command(subcommand)]
+        command: AgenciesCommand,
+    },
+}
+
+/// `motcua units ...`.
+#[derive(Debug, Subcommand)]
+pub enum UnitsCommand {
+    /// Load the reference units shipped in the binary (no-op when loaded).
+    Load,
+    /// List units.
+    List {
+        /// `province`, `commune` or `district`.
+        #[arg(long)]
+        level: Option<String>,
+        /// Type, e.g. `xã`, `phường`, `đặc khu`.
+        #[arg(long = "type")]
+        unit_type: Option<String>,
+        /// Parent code.
+        #[arg(long)]
+        parent: Option<String>,
+        /// Free text.
+        #[arg(long, short)]
+        q: Option<String>,
+        /// Search the legacy (pre-2025) units.
+        #[arg(long)]
+        legacy: bool,
+        /// Maximum rows.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Show one unit with its parent, children count and lineage.
+    Show {
+        /// Unit code.
+        code: String,
+    },
+    /// Show which current unit(s) an old commune code now belongs to.
+    Legacy {
+        /// Old commune (or island district) code.
+        code: String,
+    },
+    /// Apply an effective-dated change set (CSV shaped like units-2026-changes.csv).
+    ApplyChanges {
+        /// The CSV file.
+        file: PathBuf,
+    },
+}
+
+/// `motcua agencies ...`.
+#[derive(Debug, Subcommand)]
+pub enum AgenciesCommand {
+    /// Create the default agencies of the configured province that are missing.
+    Generate,
+    /// List agencies.
+    List {
+        /// Unit code.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Kind, e.g. `commune_service_center`.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Free text.
+        #[arg(long, short)]
+        q: Option<String>,
+        /// Maximum rows.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Create or edit an agency.
+    Set {
+        /// Electronic identifier.
+        #[arg(long)]
+        id: String,
+        /// Official name.
+        #[arg(long)]
+        name: String,
+        /// Kind.
+        #[arg(long)]
+        kind: String,
+        /// Unit code it serves.
+        #[arg(long)]
+        unit: String,
+        /// Parent agency identifier.
+        #[arg(long)]
+        parent: Option<String>,
+        /// Mark as closed.
+        #[arg(long)]
+        inactive: bool,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

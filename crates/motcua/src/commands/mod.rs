@@ -1,0 +1,53 @@
+//! What each command does.
+
+mod agencies;
+mod units;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command, DbArgs};
+use crate::config::{DEFAULT_CONFIG, Settings};
+use crate::serve;
+use crate::wiring::open_store;
+
+/// Settings with the command-line overrides applied.
+fn settings_with(cli_config: Option<&std::path::Path>, db: &DbArgs) -> Result<Settings> {
+    let mut settings = Settings::load(cli_config)?;
+    if let Some(dir) = &db.data_dir {
+        settings.storage.data_dir = dir.clone();
+    }
+    if let Some(url) = &db.database_url {
+        settings.database.url = Some(url.clone());
+    }
+    Ok(settings)
+}
+
+/// Runs one command; the exit code says whether it succeeded.
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    let config = cli.config.as_deref();
+    match cli.command {
+        Command::Serve { listen, db } => {
+            let mut settings = settings_with(config, &db)?;
+            if let Some(addr) = listen {
+                settings.server.listen = addr;
+            }
+            serve::run(settings).await?;
+        }
+        Command::Migrate { db } => {
+            let settings = settings_with(config, &db)?;
+            let store = open_store(&settings.database_url()).await?;
+            println!(
+                "Đã cập nhật lược đồ / schema is up to date ({})",
+                store.engine()
+            );
+        }
+        Command::DefaultConfig => print!("{DEFAULT_CONFIG}"),
+        Command::Units { db, command } => units::run(&settings_with(config, &db)?, command).await?,
+        Command::Agencies { db, command } => {
+            agencies::run(&settings_with(config, &db)?, command).await?
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,206 @@
+//! Layered configuration: defaults in code, then a TOML file, then
+//! `MOTCUA__SECTION__KEY` environment variables, then command-line flags.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// The example configuration printed by `motcua default-config`.
+pub const DEFAULT_CONFIG: &str = include_str!("../motcua.example.toml");
+
+/// All settings of an instance.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// HTTP server.
+    pub server: ServerSettings,
+    /// Where files live.
+    pub storage: StorageSettings,
+    /// Which database.
+    pub database: DatabaseSettings,
+    /// The province this instance serves.
+    pub province: ProvinceConfig,
+}
+
+/// `[server]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+}
+
+/// `[storage]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageSettings {
+    /// Data directory: the SQLite database, attachments.
+    pub data_dir: PathBuf,
+}
+
+/// `[database]`.
+#[derive(Clone, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// `sqlite://...` or `postgres://...`; empty means SQLite in the data dir.
+    pub url: Option<String>,
+}
+
+impl fmt::Debug for DatabaseSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DatabaseSettings")
+            .field("url", &self.url.as_deref().map(redact_url))
+            .finish()
+    }
+}
+
+/// `[province]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvinceConfig {
+    /// Statistics-office code of the province (2 digits).
+    #[serde(deserialize_with = "province_code")]
+    pub code: String,
+    /// Level-1 electronic identifier of the provincial People's Committee.
+    pub identifier_root: String,
+    /// `center_per_commune` or `one_center_with_branches`; empty picks the known layout.
+    pub layout: Option<String>,
+}
+
+/// Accepts `"01"` or `1` (environment variables arrive parsed as numbers) and
+/// keeps the two-digit form.
+fn province_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Text(String),
+        Number(u32),
+    }
+    Ok(match Raw::deserialize(d)? {
+        Raw::Text(s) => s,
+        Raw::Number(n) => format!("{n:02}"),
+    })
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            server: ServerSettings {
+                listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            },
+            storage: StorageSettings {
+                data_dir: PathBuf::from("./data"),
+            },
+            database: DatabaseSettings::default(),
+            // Thái Nguyên: its portal shows the level-1 identifier H55.
+            province: ProvinceConfig {
+                code: "19".into(),
+                identifier_root: "H55".into(),
+                layout: None,
+            },
+        }
+    }
+}
+
+impl Settings {
+    /// Loads defaults, then `file` (or `./motcua.toml` when present), then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        match file {
+            Some(path) => {
+                anyhow::ensure!(path.exists(), "config file {} not found", path.display());
+                figment = figment.merge(Toml::file(path));
+            }
+            None if Path::new("motcua.toml").exists() => {
+                figment = figment.merge(Toml::file("motcua.toml"))
+            }
+            None => {}
+        }
+        figment
+            .merge(Env::prefixed("MOTCUA__").split("__"))
+            .extract()
+            .context("reading configuration (defaults, motcua.toml, MOTCUA__* variables)")
+    }
+
+    /// The database URL: the configured one or SQLite in the data dir.
+    pub fn database_url(&self) -> String {
+        self.database
+            .url
+            .clone()
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| {
+                format!(
+                    "sqlite://{}",
+                    self.storage.data_dir.join("motcua.db").display()
+                )
+            })
+    }
+}
+
+/// Hides the password of a URL (`postgres://user:***@host/db`).
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((userinfo, host)) = rest.rsplit_once('@') else {
+        return url.to_owned();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_show() {
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(
+            redact_url("sqlite://./data/motcua.db"),
+            "sqlite://./data/motcua.db"
+        );
+        let s = DatabaseSettings {
+            url: Some("postgres://u:hunter2@h/db".into()),
+        };
+        assert!(!format!("{s:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn the_example_config_parses_and_matches_the_defaults() {
+        let from_file: Settings = Figment::new()
+            .merge(Toml::string(DEFAULT_CONFIG))
+            .extract()
+            .unwrap();
+        let defaults = Settings::default();
+        assert_eq!(from_file.server.listen, defaults.server.listen);
+        assert_eq!(from_file.province.code, defaults.province.code);
+        assert_eq!(from_file.storage.data_dir, defaults.storage.data_dir);
+    }
+
+    #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment::Jail's closure must return figment's own error"
+    )]
+    fn environment_overrides_file() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("motcua.toml", "[server]\nlisten = \"127.0.0.1:9000\"\n")?;
+            jail.set_env("MOTCUA__PROVINCE__CODE", "01");
+            let s = Settings::load(None).map_err(|e| format!("{e:#}"))?;
+            assert_eq!(s.server.listen.port(), 9000);
+            assert_eq!(s.province.code, "01");
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,10 @@
+//! The `motcua` binary's library half: configuration, wiring and commands,
+//! kept here so that integration tests drive the same code as the binary.
+
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod serve;
+pub mod wiring;

@@ -1,0 +1,24 @@
+//! `motcua`: the one-stop administrative service (hệ thống một cửa).
+
+#![forbid(unsafe_code)]
+
+use clap::Parser;
+use motcua::cli::Cli;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MOTCUA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    match motcua::commands::run(cli).await {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("lỗi / error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! `motcua serve`: prepare the database, then serve HTTP until asked to stop.
+
+use std::future::Future;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use motcua_app::agencies::ProvinceSettings;
+use motcua_domain::agency::CenterLayout;
+use motcua_web::{AppState, router};
+use tokio::net::TcpListener;
+
+use crate::config::Settings;
+use crate::wiring::open_store;
+
+/// Parses the configured center layout.
+pub fn province_settings(settings: &Settings) -> Result<ProvinceSettings> {
+    let layout = match settings.province.layout.as_deref() {
+        None | Some("") => None,
+        Some("center_per_commune") => Some(CenterLayout::CenterPerCommune),
+        Some("one_center_with_branches") => Some(CenterLayout::OneCenterWithBranches),
+        Some(other) => anyhow::bail!(
+            "province.layout {other:?}: expected center_per_commune or one_center_with_branches"
+        ),
+    };
+    Ok(ProvinceSettings {
+        code: settings.province.code.clone(),
+        identifier_root: settings.province.identifier_root.clone(),
+        layout,
+    })
+}
+
+/// Opens and migrates the store, loads reference data and default agencies.
+pub async fn prepare(settings: &Settings) -> Result<AppState> {
+    let store = open_store(&settings.database_url()).await?;
+    let state = AppState::new(store);
+    let report = state
+        .units
+        .load_reference()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if report.loaded {
+        tracing::info!(
+            units = report.units,
+            links = report.links,
+            "reference units loaded"
+        );
+    }
+    let created = state
+        .agencies
+        .ensure_defaults(&province_settings(settings)?)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if created > 0 {
+        tracing::info!(created, province = %settings.province.code, "default agencies created");
+    }
+    Ok(state)
+}
+
+/// Serves on an already-bound listener until `shutdown` completes.
+pub async fn launch(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("HTTP server")
+}
+
+/// The whole `serve` command.
+pub async fn run(settings: Settings) -> Result<()> {
+    let started = Instant::now();
+    let state = prepare(&settings).await?;
+    let listener = TcpListener::bind(settings.server.listen)
+        .await
+        .with_context(|| format!("binding {}", settings.server.listen))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, engine = state.store.engine(), ready_after_ms = started.elapsed().as_millis() as u64, "serving");
+    println!(
+        "motcua đang phục vụ tại / serving at http://{addr}/  (sẵn sàng sau / ready after {} ms)",
+        started.elapsed().as_millis()
+    );
+    launch(state, listener, shutdown_signal()).await?;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutdown requested");
+}

@@ -1,0 +1,92 @@
+//! A test application: a fresh SQLite file, reference data loaded, the router in process.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use motcua::config::Settings;
+use serde_json::Value;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: Router,
+    _dir: TempDir,
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub body: Value,
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut settings = Settings::default();
+        settings.storage.data_dir = dir.path().to_path_buf();
+        let state = motcua::serve::prepare(&settings)
+            .await
+            .expect("prepared app");
+        Self {
+            router: motcua_web::router(state),
+            _dir: dir,
+        }
+    }
+
+    pub async fn request(&self, method: &str, uri: &str, body: Option<Value>) -> Answer {
+        let mut req = Request::builder().method(method).uri(uri);
+        let body = match body {
+            Some(json) => {
+                req = req.header("content-type", "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
+        let res = self
+            .router
+            .clone()
+            .oneshot(req.body(body).expect("request"))
+            .await
+            .expect("response");
+        let status = res.status();
+        let content_type = res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let bytes = axum::body::to_bytes(res.into_body(), 16 * 1024 * 1024)
+            .await
+            .expect("body");
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()));
+        Answer {
+            status,
+            content_type,
+            body,
+        }
+    }
+
+    pub async fn get(&self, uri: &str) -> Answer {
+        self.request("GET", uri, None).await
+    }
+}
+
+impl Answer {
+    /// Asserts a Problem Details answer with this status.
+    pub fn assert_problem(&self, status: StatusCode) {
+        assert_eq!(self.status, status, "body: {}", self.body);
+        assert_eq!(self.content_type, "application/problem+json");
+        assert_eq!(self.body["status"], status.as_u16());
+        assert!(
+            self.body["detail"].as_str().is_some_and(|d| !d.is_empty()),
+            "{}",
+            self.body
+        );
+        assert!(
+            self.body["type"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("/problems/"))
+        );
+    }
+}
