@@ -9,8 +9,10 @@
 
 pub mod api;
 pub mod extract;
+pub mod i18n;
 pub mod metrics;
 pub mod openapi;
+pub mod pages;
 pub mod problem;
 
 use std::sync::Arc;
@@ -57,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::render))
         .route("/api/openapi.json", get(openapi::document))
         .nest("/api/v1", api::routes())
+        .merge(pages::routes())
         .fallback(problem::not_found_fallback)
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(CompressionLayer::new())
