@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use motcua_domain::text::VietnameseCollator;
 use motcua_domain::unit::{AdministrativeUnit, Era, LineageLink, UnitChange, UnitCode, UnitLevel};
 use serde::Serialize;
 
@@ -66,6 +67,43 @@ impl UnitService {
             )));
         }
         Ok(self.store.list_units(filter).await?)
+    }
+
+    /// Lists units ordered by name in Vietnamese collation (Ă after A, Đ after
+    /// D, tones as secondary differences). The whole match set is collated,
+    /// then paged, so pages are consistent; at most 15,000 rows match.
+    pub async fn list_by_name(&self, filter: &UnitFilter) -> Result<UnitPage, AppError> {
+        if filter.limit == 0 || filter.limit > MAX_PAGE {
+            return Err(AppError::Invalid(format!(
+                "limit phải từ 1 đến {MAX_PAGE} / limit must be between 1 and {MAX_PAGE}"
+            )));
+        }
+        let mut all = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = self
+                .store
+                .list_units(&UnitFilter {
+                    limit: MAX_PAGE,
+                    offset,
+                    ..filter.clone()
+                })
+                .await?;
+            let got = page.items.len();
+            all.extend(page.items);
+            if got < MAX_PAGE as usize {
+                break;
+            }
+            offset += MAX_PAGE;
+        }
+        VietnameseCollator::shared().sort_by_key(&mut all, |u| u.short_name.as_str());
+        let total = all.len() as u64;
+        let items = all
+            .into_iter()
+            .skip(filter.offset as usize)
+            .take(filter.limit as usize)
+            .collect();
+        Ok(UnitPage { items, total })
     }
 
     /// One current unit (or, failing that, a legacy one) with its history.

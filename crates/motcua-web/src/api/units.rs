@@ -35,6 +35,9 @@ pub struct UnitQuery {
     pub limit: Option<u32>,
     /// Rows to skip (default 0).
     pub offset: Option<u32>,
+    /// `code` (default; search results by relevance) or `name` (Vietnamese
+    /// alphabetical order: A Ă Â B C D Đ E Ê …).
+    pub sort: Option<String>,
 }
 
 /// An administrative unit.
@@ -228,7 +231,16 @@ fn parse_code(raw: &str) -> Result<UnitCode, Problem> {
     UnitCode::parse(raw).map_err(|e| Problem::bad_request(e.to_string()))
 }
 
-fn parse_filter(q: UnitQuery) -> Result<UnitFilter, Problem> {
+fn parse_filter(q: UnitQuery) -> Result<(UnitFilter, bool), Problem> {
+    let by_name = match q.sort.as_deref() {
+        None | Some("code") => false,
+        Some("name") => true,
+        Some(other) => {
+            return Err(Problem::bad_request(format!(
+                "sort {other:?}: dùng/use code | name"
+            )));
+        }
+    };
     let era = match q.era.as_deref() {
         None | Some("current") => Era::Current,
         Some("legacy") => Era::Legacy,
@@ -258,15 +270,18 @@ fn parse_filter(q: UnitQuery) -> Result<UnitFilter, Problem> {
     if query_folded.as_ref().is_some_and(|f| f.len() > 200) {
         return Err(Problem::bad_request("q quá dài / q too long (max 200)"));
     }
-    Ok(UnitFilter {
-        era,
-        level,
-        unit_type,
-        parent: q.parent.as_deref().map(parse_code).transpose()?,
-        query_folded,
-        limit,
-        offset: q.offset.unwrap_or(0),
-    })
+    Ok((
+        UnitFilter {
+            era,
+            level,
+            unit_type,
+            parent: q.parent.as_deref().map(parse_code).transpose()?,
+            query_folded,
+            limit,
+            offset: q.offset.unwrap_or(0),
+        },
+        by_name,
+    ))
 }
 
 /// `GET /api/v1/units`: list and search units.
@@ -277,8 +292,12 @@ pub async fn list(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<UnitQuery>,
 ) -> Result<Json<UnitPageDto>, Problem> {
-    let filter = parse_filter(query)?;
-    let page = state.units.list(&filter).await?;
+    let (filter, by_name) = parse_filter(query)?;
+    let page = if by_name {
+        state.units.list_by_name(&filter).await?
+    } else {
+        state.units.list(&filter).await?
+    };
     Ok(Json(UnitPageDto {
         items: page.items.into_iter().map(Into::into).collect(),
         total: page.total,

@@ -111,3 +111,39 @@ async fn openapi_health_and_metrics_answer() {
         metrics.body
     );
 }
+
+#[tokio::test]
+async fn provinces_sort_in_vietnamese_alphabetical_order() {
+    let app = TestApp::new().await;
+    let page = app.get("/api/v1/units?level=province&sort=name").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let names: Vec<String> = page.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["short_name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names.len(), 34);
+    assert_eq!(names[0], "An Giang");
+    let pos = |n: &str| {
+        names
+            .iter()
+            .position(|x| x == n)
+            .unwrap_or_else(|| panic!("{n} missing"))
+    };
+    // C… then the Đ block in order (Đà < Đắk < Điện < Đồng), then G.
+    let d_block = ["Đà Nẵng", "Đắk Lắk", "Điện Biên", "Đồng Nai", "Đồng Tháp"];
+    let first_d = pos(d_block[0]);
+    for (i, name) in d_block.iter().enumerate() {
+        assert_eq!(pos(name), first_d + i, "{names:?}");
+    }
+    assert!(pos("Cần Thơ") < first_d && pos("Cà Mau") < pos("Cần Thơ"));
+    assert_eq!(pos("Gia Lai"), first_d + d_block.len());
+    let page2 = app
+        .get("/api/v1/units?level=province&sort=name&limit=10&offset=10")
+        .await;
+    assert_eq!(page2.body["items"][0]["short_name"], names[10].as_str());
+    app.get("/api/v1/units?sort=colour")
+        .await
+        .assert_problem(StatusCode::BAD_REQUEST);
+}
