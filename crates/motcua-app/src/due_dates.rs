@@ -61,26 +61,24 @@ pub struct DueDateAnswer {
 /// The calendar and clock use cases.
 #[derive(Clone)]
 pub struct DueDateService {
-    calendar: WorkingCalendar,
     catalog: CatalogService,
 }
 
 impl DueDateService {
     /// Uses Vietnam's embedded calendar and the given catalog.
-    pub fn new(catalog: CatalogService) -> Result<Self, AppError> {
-        let calendar = WorkingCalendar::vietnam()
-            .map_err(|e| AppError::Unexpected(anyhow::anyhow!("building the calendar: {e}")))?;
-        Ok(Self { calendar, catalog })
+    pub fn new(catalog: CatalogService) -> Self {
+        Self { catalog }
     }
 
-    /// The calendar in use.
-    pub fn calendar(&self) -> &WorkingCalendar {
-        &self.calendar
+    /// The calendar in use: Vietnam's embedded one (built once, then shared).
+    pub fn calendar(&self) -> Result<WorkingCalendar, AppError> {
+        WorkingCalendar::vietnam()
+            .map_err(|e| AppError::Unexpected(anyhow::anyhow!("building the calendar: {e}")))
     }
 
     /// Non-working days and make-up Saturdays of a year (1900–2199).
     pub fn year(&self, year: i32) -> Result<YearCalendar, AppError> {
-        self.calendar.year_calendar(year).map_err(|e| match e {
+        self.calendar()?.year_calendar(year).map_err(|e| match e {
             CalendarError::YearOutOfRange(y) => AppError::NotFound(format!(
                 "Không có lịch năm {y}; hỗ trợ {MIN_YEAR}–{MAX_YEAR} / no calendar for {y}; \
                  supported years are {MIN_YEAR}-{MAX_YEAR}"
@@ -127,7 +125,7 @@ impl DueDateService {
             extensions: input.extensions,
             province: None,
         };
-        let due = compute_due(&self.calendar, &request).map_err(clock_error)?;
+        let due = compute_due(&self.calendar()?, &request).map_err(clock_error)?;
         Ok(DueDateAnswer {
             due,
             limit,
