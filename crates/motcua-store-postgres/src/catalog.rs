@@ -15,7 +15,7 @@ use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 use crate::{PgStore, other};
 
 /// Advisory lock key serialising catalog imports ("catalog" in ASCII).
-const CATALOG_LOCK: i64 = 0x6361_7461_6c6f_67;
+const CATALOG_LOCK: i64 = 0x0063_6174_616c_6f67;
 
 const COLUMNS: &str = "code, version, body::text AS body";
 

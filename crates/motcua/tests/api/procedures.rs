@@ -181,3 +181,33 @@ async fn bad_catalog_input_is_a_problem() {
         "a lone % folds to nothing: a plain list"
     );
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_the_catalog_and_clock_paths() {
+    let app = TestApp::new().await;
+    let doc = app.get("/api/openapi.json").await;
+    assert_eq!(doc.status, StatusCode::OK);
+    for path in [
+        "/api/v1/procedures",
+        "/api/v1/procedures/{code}",
+        "/api/v1/procedures/{code}/versions/{version}",
+        "/api/v1/procedures/{code}/qr.svg",
+        "/api/v1/procedures/{code}/qr.png",
+        "/api/v1/calendar/{year}",
+        "/api/v1/due-dates",
+    ] {
+        assert!(doc.body["paths"][path].is_object(), "{path} missing");
+    }
+    assert!(doc.body["paths"]["/api/v1/due-dates"]["post"].is_object());
+    for schema in [
+        "ProcedurePageDto",
+        "ProcedureDetailDto",
+        "DueDateRequestDto",
+        "YearCalendarDto",
+    ] {
+        assert!(
+            doc.body["components"]["schemas"][schema].is_object(),
+            "{schema} missing"
+        );
+    }
+}
