@@ -6,6 +6,8 @@
 #![forbid(unsafe_code)]
 
 pub mod agencies;
+pub mod catalog;
+pub mod due_dates;
 pub mod error;
 pub mod ports;
 pub mod refdata;

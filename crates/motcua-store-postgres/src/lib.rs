@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 mod agencies;
+mod catalog;
 mod units;
 
 use std::fmt;

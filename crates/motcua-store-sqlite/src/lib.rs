@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod agencies;
+mod catalog;
 mod units;
 
 use std::str::FromStr;

@@ -1,6 +1,6 @@
 //! One conformance suite for every motcua store engine.
 //!
-//! The cases in [`cases`] each take a fresh, empty, migrated store and
+//! The cases in [`cases`] and `cases_*` modules each take a fresh, empty, migrated store and
 //! assert exact values through the [`Store`] traits only, so that SQLite and
 //! PostgreSQL are held to the same behaviour. An engine's test file is two
 //! lines:
@@ -16,6 +16,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cases;
+pub mod cases_catalog;
 pub mod engines;
 
 use std::future::Future;
@@ -85,7 +86,7 @@ where
 macro_rules! conformance_suite {
     ($factory:expr) => {
         $crate::__conformance_cases!(
-            $factory;
+            $factory; cases;
             fresh_store_is_empty,
             reference_load_counts,
             reference_round_trips_exactly,
@@ -107,6 +108,17 @@ macro_rules! conformance_suite {
             agency_parent_must_exist,
             ping_and_engine,
         );
+        $crate::__conformance_cases!(
+            $factory; cases_catalog;
+            catalog_fresh_store_is_empty,
+            catalog_seed_round_trips_exactly,
+            catalog_reimport_is_a_no_op,
+            catalog_changed_version_is_a_conflict,
+            catalog_replace_overwrites_changed_versions,
+            catalog_version_in_force_by_date,
+            catalog_list_pages_and_field_filter,
+            catalog_search_candidates_match_the_domain,
+        );
     };
 }
 
@@ -114,11 +126,11 @@ macro_rules! conformance_suite {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __conformance_cases {
-    ($factory:expr; $($case:ident),* $(,)?) => {
+    ($factory:expr; $module:ident; $($case:ident),* $(,)?) => {
         $(
             #[::tokio::test]
             async fn $case() {
-                $crate::run($factory, $crate::cases::$case).await;
+                $crate::run($factory, $crate::$module::$case).await;
             }
         )*
     };

@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod pages;
 pub mod problem;
+pub mod qr;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,6 +22,8 @@ use std::time::Duration;
 use axum::Router;
 use axum::routing::get;
 use motcua_app::agencies::AgencyService;
+use motcua_app::catalog::CatalogService;
+use motcua_app::due_dates::DueDateService;
 use motcua_app::ports::Store;
 use motcua_app::units::UnitService;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -35,9 +38,18 @@ pub struct AppState {
     pub units: UnitService,
     /// Agencies and service points.
     pub agencies: AgencyService,
+    /// The procedure catalog.
+    pub catalog: CatalogService,
+    /// The working calendar and the legal clock.
+    pub due_dates: DueDateService,
     /// The store, only for readiness checks.
     pub store: Arc<dyn Store>,
+    /// Base URL of the public pages (`[server] public_url`), for QR codes.
+    pub public_url: String,
 }
+
+/// The public base URL when none is configured.
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 impl AppState {
     /// Builds the services over one store.
@@ -45,8 +57,17 @@ impl AppState {
         Self {
             units: UnitService::new(store.clone()),
             agencies: AgencyService::new(store.clone()),
+            catalog: CatalogService::new(store.clone()),
+            due_dates: DueDateService::new(CatalogService::new(store.clone())),
             store,
+            public_url: DEFAULT_PUBLIC_URL.to_owned(),
         }
+    }
+
+    /// Sets the base URL of the public pages (what procedure QR codes open).
+    pub fn with_public_url(mut self, url: impl Into<String>) -> Self {
+        self.public_url = url.into();
+        self
     }
 }
 

@@ -15,10 +15,15 @@ use crate::problem::Problem;
         api::health::healthz, api::health::readyz,
         api::units::list, api::units::detail, api::units::legacy,
         api::agencies::list, api::agencies::get, api::agencies::create, api::agencies::update,
+        api::procedures::list, api::procedures::detail, api::procedures::version,
+        api::procedures::qr_svg, api::procedures::qr_png,
+        api::clock::year, api::clock::due_date,
     ),
     components(schemas(Problem)),
     tags((name = "units", description = "Đơn vị hành chính / administrative units"),
          (name = "agencies", description = "Cơ quan, điểm tiếp nhận / agencies and service points"),
+         (name = "procedures", description = "Thủ tục hành chính / administrative procedures"),
+         (name = "calendar", description = "Lịch làm việc, thời hạn giải quyết / working calendar and due dates"),
          (name = "ops", description = "Health"))
 )]
 pub struct ApiDoc;

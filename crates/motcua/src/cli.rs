@@ -67,6 +67,42 @@ pub enum Command {
         #[command(subcommand)]
         command: AgenciesCommand,
     },
+    /// The procedure catalog (danh mục thủ tục hành chính).
+    Catalog {
+        /// Database location.
+        #[command(flatten)]
+        db: DbArgs,
+        /// Which catalog command.
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
+}
+
+/// `motcua catalog ...`.
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Check catalog files (TOML), then import every version in one
+    /// transaction; imports nothing when any file has a problem.
+    Import {
+        /// Catalog files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Overwrite stored versions whose content changed (default: refuse).
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Check catalog files and print every problem; imports nothing.
+    Check {
+        /// Catalog files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Write the stored catalog (every version) as one TOML file.
+    Export {
+        /// Output file (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// `motcua units ...`.

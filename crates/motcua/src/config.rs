@@ -33,6 +33,14 @@ pub struct Settings {
 pub struct ServerSettings {
     /// Address to listen on.
     pub listen: SocketAddr,
+    /// Base URL of the public pages as citizens reach them (behind a proxy,
+    /// the public host name): what procedure QR codes open.
+    #[serde(default = "default_public_url")]
+    pub public_url: String,
+}
+
+fn default_public_url() -> String {
+    motcua_web::DEFAULT_PUBLIC_URL.to_owned()
 }
 
 /// `[storage]`.
@@ -92,6 +100,7 @@ impl Default for Settings {
         Self {
             server: ServerSettings {
                 listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+                public_url: default_public_url(),
             },
             storage: StorageSettings {
                 data_dir: PathBuf::from("./data"),
@@ -184,6 +193,7 @@ mod tests {
             .unwrap();
         let defaults = Settings::default();
         assert_eq!(from_file.server.listen, defaults.server.listen);
+        assert_eq!(from_file.server.public_url, defaults.server.public_url);
         assert_eq!(from_file.province.code, defaults.province.code);
         assert_eq!(from_file.storage.data_dir, defaults.storage.data_dir);
     }

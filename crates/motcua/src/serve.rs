@@ -29,10 +29,16 @@ pub fn province_settings(settings: &Settings) -> Result<ProvinceSettings> {
     })
 }
 
-/// Opens and migrates the store, loads reference data and default agencies.
+/// Opens and migrates the store, loads reference data, the seed catalog
+/// (when the catalog is empty) and default agencies.
 pub async fn prepare(settings: &Settings) -> Result<AppState> {
+    let public = &settings.server.public_url;
+    anyhow::ensure!(
+        public.starts_with("http://") || public.starts_with("https://"),
+        "server.public_url {public:?}: expected an http:// or https:// URL"
+    );
     let store = open_store(&settings.database_url()).await?;
-    let state = AppState::new(store);
+    let state = AppState::new(store).with_public_url(settings.server.public_url.clone());
     let report = state
         .units
         .load_reference()
@@ -44,6 +50,14 @@ pub async fn prepare(settings: &Settings) -> Result<AppState> {
             links = report.links,
             "reference units loaded"
         );
+    }
+    if let Some(report) = state
+        .catalog
+        .load_seed_if_empty()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    {
+        tracing::info!(procedures = report.inserted, "seed catalog loaded");
     }
     let created = state
         .agencies

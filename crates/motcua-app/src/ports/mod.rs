@@ -137,11 +137,12 @@ pub trait AgencyStore: Send + Sync {
 
 /// Everything a store engine provides.
 #[async_trait]
-pub trait Store: UnitStore + AgencyStore {
+pub trait Store: UnitStore + AgencyStore + catalog::CatalogStore {
     /// A cheap round trip to the database, for readiness checks.
     async fn ping(&self) -> Result<(), StoreError>;
     /// The engine's name ("sqlite", "postgres").
     fn engine(&self) -> &'static str;
 }
 
+pub mod catalog;
 pub mod rows;

@@ -215,3 +215,40 @@ pub fn word_prefix_pattern(folded: &str) -> String {
         .collect();
     format!("% {escaped}%")
 }
+
+/// A `procedure_versions` row: the indexed key and the JSON body.
+#[derive(Debug, Clone)]
+pub struct ProcedureRow {
+    /// `code`.
+    pub code: String,
+    /// `version`.
+    pub version: i64,
+    /// `body`: the JSON of the domain `ProcedureVersion`.
+    pub body: String,
+}
+
+impl ProcedureRow {
+    /// Parses the body, and fails loudly when it disagrees with the key columns.
+    pub fn into_domain(self) -> Result<motcua_domain::catalog::ProcedureVersion> {
+        let v: motcua_domain::catalog::ProcedureVersion = serde_json::from_str(&self.body)
+            .with_context(|| format!("bad JSON of procedure {} v{}", self.code, self.version))?;
+        anyhow::ensure!(
+            v.procedure.code.as_str() == self.code && i64::from(v.version) == self.version,
+            "procedure row {} v{} holds {} v{}",
+            self.code,
+            self.version,
+            v.procedure.code,
+            v.version
+        );
+        Ok(v)
+    }
+
+    /// The row of a version (the JSON cannot fail for these plain types).
+    pub fn from_domain(v: &motcua_domain::catalog::ProcedureVersion) -> Result<Self> {
+        Ok(Self {
+            code: v.procedure.code.to_string(),
+            version: i64::from(v.version),
+            body: serde_json::to_string(v).context("serialising a procedure version")?,
+        })
+    }
+}

@@ -1,11 +1,13 @@
 //! The JSON API under `/api/v1`.
 
 pub mod agencies;
+pub mod clock;
 pub mod health;
+pub mod procedures;
 pub mod units;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::AppState;
 
@@ -17,4 +19,14 @@ pub fn routes() -> Router<AppState> {
         .route("/units/{code}", get(units::detail))
         .route("/agencies", get(agencies::list).post(agencies::create))
         .route("/agencies/{id}", get(agencies::get).put(agencies::update))
+        .route("/procedures", get(procedures::list))
+        .route("/procedures/{code}", get(procedures::detail))
+        .route(
+            "/procedures/{code}/versions/{version}",
+            get(procedures::version),
+        )
+        .route("/procedures/{code}/qr.svg", get(procedures::qr_svg))
+        .route("/procedures/{code}/qr.png", get(procedures::qr_png))
+        .route("/calendar/{year}", get(clock::year))
+        .route("/due-dates", post(clock::due_date))
 }

@@ -1,6 +1,7 @@
 //! What each command does.
 
 mod agencies;
+mod catalog;
 mod units;
 
 use std::process::ExitCode;
@@ -47,6 +48,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Units { db, command } => units::run(&settings_with(config, &db)?, command).await?,
         Command::Agencies { db, command } => {
             agencies::run(&settings_with(config, &db)?, command).await?
+        }
+        Command::Catalog { db, command } => {
+            return catalog::run(&settings_with(config, &db)?, command).await;
         }
     }
     Ok(ExitCode::SUCCESS)
