@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod agencies;
+pub mod dossiers;
 pub mod error;
 pub mod ports;
 pub mod refdata;

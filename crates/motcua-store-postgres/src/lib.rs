@@ -9,6 +9,8 @@
 #![forbid(unsafe_code)]
 
 mod agencies;
+mod dossier_rows;
+mod dossiers;
 mod units;
 
 use std::fmt;

@@ -137,11 +137,13 @@ pub trait AgencyStore: Send + Sync {
 
 /// Everything a store engine provides.
 #[async_trait]
-pub trait Store: UnitStore + AgencyStore {
+pub trait Store: UnitStore + AgencyStore + dossiers::DossierStore {
     /// A cheap round trip to the database, for readiness checks.
     async fn ping(&self) -> Result<(), StoreError>;
     /// The engine's name ("sqlite", "postgres").
     fn engine(&self) -> &'static str;
 }
 
+pub mod dossier_rows;
+pub mod dossiers;
 pub mod rows;
