@@ -8,10 +8,12 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod auth;
 pub mod extract;
 pub mod metrics;
 pub mod openapi;
 pub mod problem;
+pub mod rate_limit;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,6 +21,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::routing::get;
 use motcua_app::agencies::AgencyService;
+use motcua_app::dossiers::{DossierService, DossierSettings, SeedProcedures};
 use motcua_app::ports::Store;
 use motcua_app::units::UnitService;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -33,16 +36,32 @@ pub struct AppState {
     pub units: UnitService,
     /// Agencies and service points.
     pub agencies: AgencyService,
+    /// Dossiers (hồ sơ).
+    pub dossiers: DossierService,
+    /// Accept the development login `Bearer dev:<officer>:<agency>`
+    /// (`[auth] dev_login`; development only).
+    pub dev_login: bool,
+    /// Per-client limit of public tracking look-ups.
+    pub tracking_limiter: Arc<rate_limit::RateLimiter>,
     /// The store, only for readiness checks.
     pub store: Arc<dyn Store>,
 }
 
 impl AppState {
-    /// Builds the services over one store.
+    /// Builds the services over one store, with the seed catalog, the
+    /// default dossier settings, the development login on and 30 tracking
+    /// look-ups a minute per client (burst 10).
     pub fn new(store: Arc<dyn Store>) -> Self {
         Self {
             units: UnitService::new(store.clone()),
             agencies: AgencyService::new(store.clone()),
+            dossiers: DossierService::new(
+                store.clone(),
+                Arc::new(SeedProcedures::new()),
+                DossierSettings::default(),
+            ),
+            dev_login: true,
+            tracking_limiter: Arc::new(rate_limit::RateLimiter::new(10, 30)),
             store,
         }
     }

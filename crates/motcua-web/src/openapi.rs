@@ -15,10 +15,14 @@ use crate::problem::Problem;
         api::health::healthz, api::health::readyz,
         api::units::list, api::units::detail, api::units::legacy,
         api::agencies::list, api::agencies::get, api::agencies::create, api::agencies::update,
+        api::dossiers::create, api::dossiers::act, api::dossiers::get, api::dossiers::list,
+        api::tracking::track,
     ),
     components(schemas(Problem)),
     tags((name = "units", description = "Đơn vị hành chính / administrative units"),
          (name = "agencies", description = "Cơ quan, điểm tiếp nhận / agencies and service points"),
+         (name = "dossiers", description = "Hồ sơ: tiếp nhận, xử lý, danh sách công việc / dossiers: reception, actions, work lists"),
+         (name = "tracking", description = "Tra cứu hồ sơ công khai / public tracking"),
          (name = "ops", description = "Health"))
 )]
 pub struct ApiDoc;

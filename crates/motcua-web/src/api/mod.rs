@@ -1,11 +1,14 @@
 //! The JSON API under `/api/v1`.
 
 pub mod agencies;
+pub mod dossier_dto;
+pub mod dossiers;
 pub mod health;
+pub mod tracking;
 pub mod units;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::AppState;
 
@@ -17,4 +20,8 @@ pub fn routes() -> Router<AppState> {
         .route("/units/{code}", get(units::detail))
         .route("/agencies", get(agencies::list).post(agencies::create))
         .route("/agencies/{id}", get(agencies::get).put(agencies::update))
+        .route("/dossiers", get(dossiers::list).post(dossiers::create))
+        .route("/dossiers/{code}", get(dossiers::get))
+        .route("/dossiers/{code}/actions/{action}", post(dossiers::act))
+        .route("/tracking/{code}", get(tracking::track))
 }

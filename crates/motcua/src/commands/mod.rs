@@ -1,6 +1,8 @@
 //! What each command does.
 
 mod agencies;
+mod demo;
+mod demo_walk;
 mod units;
 
 use std::process::ExitCode;
@@ -48,6 +50,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Agencies { db, command } => {
             agencies::run(&settings_with(config, &db)?, command).await?
         }
+        Command::Demo { db, command } => demo::run(&settings_with(config, &db)?, command).await?,
     }
     Ok(ExitCode::SUCCESS)
 }

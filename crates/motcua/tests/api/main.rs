@@ -1,6 +1,9 @@
 //! API tests: the real router over a real SQLite file, one database per test.
 
 mod agencies;
+mod dossier_support;
+mod dossiers_edges;
+mod dossiers_journey;
 mod errors;
 mod support;
 mod units;
