@@ -7,6 +7,7 @@
 
 pub mod agencies;
 pub mod catalog;
+pub mod dossiers;
 pub mod due_dates;
 pub mod error;
 pub mod ports;

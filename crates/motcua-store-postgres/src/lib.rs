@@ -10,6 +10,8 @@
 
 mod agencies;
 mod catalog;
+mod dossier_rows;
+mod dossiers;
 mod units;
 
 use std::fmt;

@@ -8,6 +8,9 @@
 
 mod agencies;
 mod catalog;
+mod dossier_rows;
+mod dossier_writer;
+mod dossiers;
 mod units;
 
 use std::str::FromStr;
@@ -24,10 +27,14 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Feeds the task that commits dossier creations in batches.
+    writer: tokio::sync::mpsc::Sender<dossier_writer::Job>,
 }
 
 impl SqliteStore {
     /// Opens (creating if missing) the database at `url` (`sqlite://path`).
+    /// Must be called inside a Tokio runtime: it starts the task that
+    /// commits dossier creations in batches.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
         let options = SqliteConnectOptions::from_str(url)
             .context("bad SQLite URL")?
@@ -44,7 +51,8 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .context("opening the SQLite database")?;
-        Ok(Self { pool })
+        let writer = dossier_writer::spawn_writer(pool.clone());
+        Ok(Self { pool, writer })
     }
 
     /// Runs this engine's migrations.

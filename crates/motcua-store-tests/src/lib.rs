@@ -17,6 +17,8 @@
 
 pub mod cases;
 pub mod cases_catalog;
+pub mod cases_dossiers;
+pub mod dossier_fixtures;
 pub mod engines;
 
 use std::future::Future;
@@ -119,6 +121,32 @@ macro_rules! conformance_suite {
             catalog_list_pages_and_field_filter,
             catalog_search_candidates_match_the_domain,
         );
+        $crate::__conformance_cases_from!(
+            cases_dossiers; $factory;
+            dossier_create_round_trips,
+            dossier_create_replays_by_key,
+            dossier_sequences_per_agency_and_day,
+            dossier_failed_build_leaves_no_gap,
+            dossier_concurrent_creations_are_gap_free,
+            dossier_append_checks_version,
+            dossier_concurrent_appends_one_wins,
+            dossier_work_lists,
+        );
+    };
+}
+
+/// Like [`__conformance_cases!`] for cases kept in another module of this
+/// crate; not for direct use.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __conformance_cases_from {
+    ($module:ident; $factory:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                $crate::run($factory, $crate::$module::$case).await;
+            }
+        )*
     };
 }
 

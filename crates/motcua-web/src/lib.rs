@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod auth;
 pub mod extract;
 pub mod i18n;
 pub mod metrics;
@@ -15,6 +16,7 @@ pub mod openapi;
 pub mod pages;
 pub mod problem;
 pub mod qr;
+pub mod rate_limit;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,6 +25,7 @@ use axum::Router;
 use axum::routing::get;
 use motcua_app::agencies::AgencyService;
 use motcua_app::catalog::CatalogService;
+use motcua_app::dossiers::{DossierService, DossierSettings, SeedProcedures};
 use motcua_app::due_dates::DueDateService;
 use motcua_app::ports::Store;
 use motcua_app::units::UnitService;
@@ -42,6 +45,13 @@ pub struct AppState {
     pub catalog: CatalogService,
     /// The working calendar and the legal clock.
     pub due_dates: DueDateService,
+    /// Dossiers (hồ sơ).
+    pub dossiers: DossierService,
+    /// Accept the development login `Bearer dev:<officer>:<agency>`
+    /// (`[auth] dev_login`; development only).
+    pub dev_login: bool,
+    /// Per-client limit of public tracking look-ups.
+    pub tracking_limiter: Arc<rate_limit::RateLimiter>,
     /// The store, only for readiness checks.
     pub store: Arc<dyn Store>,
     /// Base URL of the public pages (`[server] public_url`), for QR codes.
@@ -52,13 +62,22 @@ pub struct AppState {
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 impl AppState {
-    /// Builds the services over one store.
+    /// Builds the services over one store, with the seed catalog, the
+    /// default dossier settings, the development login on and 30 tracking
+    /// look-ups a minute per client (burst 10).
     pub fn new(store: Arc<dyn Store>) -> Self {
         Self {
             units: UnitService::new(store.clone()),
             agencies: AgencyService::new(store.clone()),
             catalog: CatalogService::new(store.clone()),
             due_dates: DueDateService::new(CatalogService::new(store.clone())),
+            dossiers: DossierService::new(
+                store.clone(),
+                Arc::new(SeedProcedures::new()),
+                DossierSettings::default(),
+            ),
+            dev_login: true,
+            tracking_limiter: Arc::new(rate_limit::RateLimiter::new(10, 30)),
             store,
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
         }

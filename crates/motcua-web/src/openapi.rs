@@ -18,12 +18,16 @@ use crate::problem::Problem;
         api::procedures::list, api::procedures::detail, api::procedures::version,
         api::procedures::qr_svg, api::procedures::qr_png,
         api::clock::year, api::clock::due_date,
+        api::dossiers::create, api::dossiers::act, api::dossiers::get, api::dossiers::list,
+        api::tracking::track,
     ),
     components(schemas(Problem)),
     tags((name = "units", description = "Đơn vị hành chính / administrative units"),
          (name = "agencies", description = "Cơ quan, điểm tiếp nhận / agencies and service points"),
          (name = "procedures", description = "Thủ tục hành chính / administrative procedures"),
          (name = "calendar", description = "Lịch làm việc, thời hạn giải quyết / working calendar and due dates"),
+         (name = "dossiers", description = "Hồ sơ: tiếp nhận, xử lý, danh sách công việc / dossiers: reception, actions, work lists"),
+         (name = "tracking", description = "Tra cứu hồ sơ công khai / public tracking"),
          (name = "ops", description = "Health"))
 )]
 pub struct ApiDoc;

@@ -20,6 +20,10 @@ pub struct Problem {
     pub status: u16,
     /// What went wrong this time, in Vietnamese and English.
     pub detail: String,
+    /// A machine code for the problem (e.g. a refusal code such as
+    /// `checklist_incomplete`), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 impl Problem {
@@ -30,7 +34,14 @@ impl Problem {
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
             detail: detail.into(),
+            code: None,
         }
+    }
+
+    /// The same problem with a machine code.
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
     }
 
     /// 400 with an invalid-input type.

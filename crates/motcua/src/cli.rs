@@ -76,6 +76,15 @@ pub enum Command {
         #[command(subcommand)]
         command: CatalogCommand,
     },
+    /// Demo data (dữ liệu mẫu) for demonstrations and benchmarks.
+    Demo {
+        /// Database location.
+        #[command(flatten)]
+        db: DbArgs,
+        /// Which demo command.
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
 }
 
 /// `motcua catalog ...`.
@@ -102,6 +111,21 @@ pub enum CatalogCommand {
         /// Output file (default: standard output).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+}
+
+/// `motcua demo ...`.
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Fill the database with realistic dossiers across the province's
+    /// communes and the seed procedures, in various statuses.
+    Seed {
+        /// How many dossiers.
+        #[arg(long)]
+        dossiers: u64,
+        /// Random seed (the same seed gives the same applicants and walks).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
 }
 

@@ -25,6 +25,27 @@ pub struct Settings {
     pub database: DatabaseSettings,
     /// The province this instance serves.
     pub province: ProvinceConfig,
+    /// Who may call the API.
+    pub auth: AuthSettings,
+    /// Dossier settings.
+    pub dossiers: DossierConfig,
+}
+
+/// `[auth]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    /// DEVELOPMENT ONLY: accept `Authorization: Bearer dev:<officer>:<agency>`
+    /// without any password. On by default until real accounts exist.
+    pub dev_login: bool,
+}
+
+/// `[dossiers]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DossierConfig {
+    /// Layout of dossier codes, e.g. `{agency}-{yymmdd}-{seq:4}`.
+    pub code_pattern: String,
 }
 
 /// `[server]`.
@@ -112,6 +133,10 @@ impl Default for Settings {
                 identifier_root: "H55".into(),
                 layout: None,
             },
+            auth: AuthSettings { dev_login: true },
+            dossiers: DossierConfig {
+                code_pattern: "{agency}-{yymmdd}-{seq:4}".into(),
+            },
         }
     }
 }
@@ -196,6 +221,11 @@ mod tests {
         assert_eq!(from_file.server.public_url, defaults.server.public_url);
         assert_eq!(from_file.province.code, defaults.province.code);
         assert_eq!(from_file.storage.data_dir, defaults.storage.data_dir);
+        assert_eq!(from_file.auth.dev_login, defaults.auth.dev_login);
+        assert_eq!(
+            from_file.dossiers.code_pattern,
+            defaults.dossiers.code_pattern
+        );
     }
 
     #[test]

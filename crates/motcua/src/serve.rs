@@ -1,11 +1,15 @@
 //! `motcua serve`: prepare the database, then serve HTTP until asked to stop.
 
 use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use motcua_app::agencies::ProvinceSettings;
+use motcua_app::dossiers::{DossierService, DossierSettings, SeedProcedures};
 use motcua_domain::agency::CenterLayout;
+use motcua_domain::dossier::DossierCodePattern;
 use motcua_web::{AppState, router};
 use tokio::net::TcpListener;
 
@@ -29,6 +33,16 @@ pub fn province_settings(settings: &Settings) -> Result<ProvinceSettings> {
     })
 }
 
+/// The dossier settings from the configuration.
+pub fn dossier_settings(settings: &Settings) -> Result<DossierSettings> {
+    let pattern = DossierCodePattern::parse(&settings.dossiers.code_pattern)
+        .map_err(|e| anyhow::anyhow!("dossiers.code_pattern: {e}"))?;
+    Ok(DossierSettings {
+        pattern,
+        province: Some(settings.province.code.clone()),
+    })
+}
+
 /// Opens and migrates the store, loads reference data, the seed catalog
 /// (when the catalog is empty) and default agencies.
 pub async fn prepare(settings: &Settings) -> Result<AppState> {
@@ -38,7 +52,17 @@ pub async fn prepare(settings: &Settings) -> Result<AppState> {
         "server.public_url {public:?}: expected an http:// or https:// URL"
     );
     let store = open_store(&settings.database_url()).await?;
-    let state = AppState::new(store).with_public_url(settings.server.public_url.clone());
+    let mut state =
+        AppState::new(store.clone()).with_public_url(settings.server.public_url.clone());
+    state.dev_login = settings.auth.dev_login;
+    if state.dev_login {
+        tracing::warn!("development login is on ([auth] dev_login): do not expose this server");
+    }
+    state.dossiers = DossierService::new(
+        store,
+        Arc::new(SeedProcedures::new()),
+        dossier_settings(settings)?,
+    );
     let report = state
         .units
         .load_reference()
@@ -76,10 +100,13 @@ pub async fn launch(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("HTTP server")
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .context("HTTP server")
 }
 
 /// The whole `serve` command.

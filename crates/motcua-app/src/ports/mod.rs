@@ -137,7 +137,7 @@ pub trait AgencyStore: Send + Sync {
 
 /// Everything a store engine provides.
 #[async_trait]
-pub trait Store: UnitStore + AgencyStore + catalog::CatalogStore {
+pub trait Store: UnitStore + AgencyStore + catalog::CatalogStore + dossiers::DossierStore {
     /// A cheap round trip to the database, for readiness checks.
     async fn ping(&self) -> Result<(), StoreError>;
     /// The engine's name ("sqlite", "postgres").
@@ -145,4 +145,6 @@ pub trait Store: UnitStore + AgencyStore + catalog::CatalogStore {
 }
 
 pub mod catalog;
+pub mod dossier_rows;
+pub mod dossiers;
 pub mod rows;

@@ -2,8 +2,11 @@
 
 pub mod agencies;
 pub mod clock;
+pub mod dossier_dto;
+pub mod dossiers;
 pub mod health;
 pub mod procedures;
+pub mod tracking;
 pub mod units;
 
 use axum::Router;
@@ -29,4 +32,8 @@ pub fn routes() -> Router<AppState> {
         .route("/procedures/{code}/qr.png", get(procedures::qr_png))
         .route("/calendar/{year}", get(clock::year))
         .route("/due-dates", post(clock::due_date))
+        .route("/dossiers", get(dossiers::list).post(dossiers::create))
+        .route("/dossiers/{code}", get(dossiers::get))
+        .route("/dossiers/{code}/actions/{action}", post(dossiers::act))
+        .route("/tracking/{code}", get(tracking::track))
 }

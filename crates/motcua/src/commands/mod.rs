@@ -2,6 +2,8 @@
 
 mod agencies;
 mod catalog;
+mod demo;
+mod demo_walk;
 mod units;
 
 use std::process::ExitCode;
@@ -52,6 +54,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Catalog { db, command } => {
             return catalog::run(&settings_with(config, &db)?, command).await;
         }
+        Command::Demo { db, command } => demo::run(&settings_with(config, &db)?, command).await?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,9 @@
 
 mod agencies;
 mod clock;
+mod dossier_support;
+mod dossiers_edges;
+mod dossiers_journey;
 mod errors;
 mod procedures;
 mod support;

@@ -1,0 +1,215 @@
+//! From an officer's request to a domain action: the instants each action
+//! needs come from the legal clock (reception fixes the due date, a
+//! received supplement resumes it, a transfer gives the next agency its own
+//! due instant, an extension moves it).
+
+use chrono::{DateTime, Utc};
+use motcua_domain::clock::{ClockRequest, Extension, Pause};
+use motcua_domain::dossier::{Action, Dossier, Payment};
+
+use super::error::DossierError;
+use super::input::{ActionInput, checklist};
+use super::procedures::ProcedureFacts;
+use super::{DossierService, local_day};
+
+impl DossierService {
+    /// The due instant fixed at reception.
+    pub(super) fn due_at_reception(
+        &self,
+        facts: &ProcedureFacts,
+        received_at: DateTime<Utc>,
+        explicit: Option<DateTime<Utc>>,
+    ) -> Result<DateTime<Utc>, DossierError> {
+        match (facts.limit, explicit) {
+            (Some(limit), _) => {
+                let mut req = ClockRequest::new(received_at, limit);
+                req.reception = facts.reception;
+                self.clock(req)
+            }
+            (None, Some(due)) => Ok(due),
+            (None, None) => Err(DossierError::invalid(
+                "due_at.required",
+                format!(
+                    "Thủ tục {} chưa có thời hạn giải quyết trong danh mục: phải ghi ngày hẹn trả (due_at)",
+                    facts.code
+                ),
+                format!(
+                    "Procedure {} has no time limit in the catalog: give due_at",
+                    facts.code
+                ),
+            )),
+        }
+    }
+
+    /// The due instant once a supplement arrives: the clock recomputed with
+    /// every pause (the open one closed now) and every extension.
+    pub(super) fn due_after_supplement(
+        &self,
+        d: &Dossier,
+        facts: &ProcedureFacts,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, DossierError> {
+        let Some(received_at) = d.received_at else {
+            return Ok(None);
+        };
+        let Some(limit) = facts.limit else {
+            let paused = d.pauses.last().map(|p| now - p.from).unwrap_or_default();
+            return Ok(d.due_at.map(|due| due + paused));
+        };
+        let mut req = ClockRequest::new(received_at, limit);
+        req.reception = facts.reception;
+        req.pauses = d
+            .pauses
+            .iter()
+            .map(|p| Pause {
+                requested_at: p.from,
+                resumed_at: Some(p.until.unwrap_or(now)),
+            })
+            .collect();
+        req.extensions = d
+            .extensions
+            .iter()
+            .map(|e| Extension {
+                granted_at: e.at,
+                new_due: e.new_due_at,
+                reason: e.reason.clone(),
+            })
+            .collect();
+        self.clock(req).map(Some)
+    }
+
+    pub(super) fn due_or(
+        &self,
+        explicit: Option<DateTime<Utc>>,
+        working_days: Option<u32>,
+        from: DateTime<Utc>,
+        fallback: Option<DateTime<Utc>>,
+        what: &str,
+    ) -> Result<DateTime<Utc>, DossierError> {
+        if let Some(at) = explicit {
+            return Ok(at);
+        }
+        if let Some(n) = working_days {
+            return self.working_days_after(from, n);
+        }
+        fallback.ok_or_else(|| {
+            DossierError::invalid(
+                "deadline.required",
+                format!("Phải ghi thời hạn ({what})"),
+                format!("A deadline is required ({what})"),
+            )
+        })
+    }
+
+    /// Turns an officer's request into the domain action, computing the
+    /// instants it needs with the legal clock.
+    pub(super) async fn to_action(
+        &self,
+        d: &Dossier,
+        input: ActionInput,
+        now: DateTime<Utc>,
+    ) -> Result<Action, DossierError> {
+        let facts = || async {
+            self.procedures
+                .procedure(&d.procedure.code, local_day(d.submitted_at))
+                .await
+                .ok_or_else(|| {
+                    DossierError::invalid(
+                        "procedure.unknown",
+                        format!("Không còn thủ tục {}", d.procedure.code),
+                        format!("Procedure {} is no longer known", d.procedure.code),
+                    )
+                })
+        };
+        Ok(match input {
+            ActionInput::Receive { components, due_at } => {
+                let facts = facts().await?;
+                Action::Receive {
+                    checked: checklist(&facts, &components, Some(&d.components))?,
+                    due_at: self.due_at_reception(&facts, now, due_at)?,
+                }
+            }
+            ActionInput::Refuse { reason } => Action::RefuseReception { reason },
+            ActionInput::HandOver {
+                to,
+                step_deadline,
+                step_working_days,
+            } => Action::HandOver {
+                to,
+                step_deadline: self.due_or(
+                    step_deadline,
+                    step_working_days,
+                    now,
+                    d.due_at,
+                    "step_deadline",
+                )?,
+            },
+            ActionInput::RequestSupplement { reason, missing } => {
+                Action::RequestSupplement { reason, missing }
+            }
+            ActionInput::SupplementReceived { components } => {
+                let facts = facts().await?;
+                let merged = checklist(&facts, &components, Some(&d.components))?;
+                Action::ResumeAfterSupplement {
+                    components: merged
+                        .into_iter()
+                        .filter(|c| components.iter().any(|s| s.code == c.code))
+                        .collect(),
+                    new_due_at: self.due_after_supplement(d, &facts, now)?,
+                }
+            }
+            ActionInput::RequestPayment { fees } => Action::RequestPayment { fees },
+            ActionInput::RecordPayment {
+                amount_vnd,
+                method,
+                reference,
+            } => Action::RecordPayment {
+                payment: Payment {
+                    amount_vnd,
+                    method,
+                    reference,
+                    paid_at: now,
+                },
+            },
+            ActionInput::Transfer {
+                to_agency,
+                agency_due_at,
+                working_days,
+            } => {
+                let (to_agency, _) = self.agency(&to_agency).await?;
+                Action::Transfer {
+                    to_agency,
+                    agency_due_at: self.due_or(
+                        agency_due_at,
+                        working_days,
+                        now,
+                        d.due_at,
+                        "agency_due_at",
+                    )?,
+                }
+            }
+            ActionInput::Stop { reason } => Action::Stop { reason },
+            ActionInput::ApologiseAndExtend {
+                reason,
+                new_due_at,
+                extra_working_days,
+            } => {
+                let base = d.due_at.map_or(now, |due| due.max(now));
+                Action::ApologiseAndExtend {
+                    reason,
+                    new_due_at: self.due_or(
+                        new_due_at,
+                        extra_working_days,
+                        base,
+                        None,
+                        "new_due_at",
+                    )?,
+                }
+            }
+            ActionInput::ResultReady { documents } => Action::MarkResultReady { documents },
+            ActionInput::Return { method } => Action::ReturnResult { method },
+            ActionInput::Withdraw { reason } => Action::Withdraw { reason },
+            ActionInput::Rate { rating, comment } => Action::Rate { rating, comment },
+        })
+    }
+}

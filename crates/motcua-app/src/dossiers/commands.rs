@@ -1,0 +1,282 @@
+//! The write use cases: create a dossier, act on one.
+
+use motcua_domain::agency::{Agency, AgencyKind};
+use motcua_domain::dossier::{
+    Action, Actor, AgencyId, Channel, Command, Intake, ProcedureRef, decide, evolve, replay,
+};
+use serde::Serialize;
+
+use super::error::DossierError;
+use super::input::{ActionInput, NewDossierInput, checklist};
+use super::write::{ActionAnswer, Request, actor_key, build_write, sha256_hex};
+use super::{DossierService, check_key, local_day, replayed};
+use crate::StoreError;
+use crate::ports::AgencyFilter;
+use crate::ports::dossiers::{Committed, NewDossier};
+
+fn fingerprint<T: Serialize>(scope: &str, input: &T) -> Result<String, DossierError> {
+    let body = serde_json::to_string(input).map_err(|e| DossierError::Unexpected(e.into()))?;
+    Ok(sha256_hex(format!("{scope}\n{body}").as_bytes()))
+}
+
+fn unknown_agency(id: &str) -> DossierError {
+    DossierError::invalid(
+        "agency.unknown",
+        format!("Không có cơ quan {id}"),
+        format!("No agency {id}"),
+    )
+}
+
+fn internal(e: DossierError) -> StoreError {
+    StoreError::Other(anyhow::anyhow!("{e}"))
+}
+
+impl DossierService {
+    pub(super) async fn agency(&self, id: &str) -> Result<(AgencyId, Agency), DossierError> {
+        let parsed = AgencyId::parse(id)?;
+        let agency = self
+            .store
+            .get_agency(parsed.as_str())
+            .await?
+            .ok_or_else(|| unknown_agency(id))?;
+        Ok((parsed, agency))
+    }
+
+    /// The commune committee of the receiving unit's commune, else the unit itself.
+    async fn default_deciding(&self, receiving: &Agency) -> Result<String, DossierError> {
+        let (committees, _) = self
+            .store
+            .list_agencies(&AgencyFilter {
+                unit_code: Some(receiving.unit_code.clone()),
+                kind: Some(AgencyKind::CommuneCommittee),
+                limit: 1,
+                ..AgencyFilter::default()
+            })
+            .await?;
+        Ok(committees
+            .into_iter()
+            .next()
+            .map_or_else(|| receiving.id.clone(), |a| a.id))
+    }
+
+    /// Creates a dossier: online submission (status 1, anyone) or desk or
+    /// postal reception (status 2, an officer). Returns the answer and
+    /// whether it was replayed.
+    pub async fn create(
+        &self,
+        actor: Actor,
+        officer: Option<&AgencyId>,
+        key: &str,
+        input: NewDossierInput,
+    ) -> Result<(ActionAnswer, bool), DossierError> {
+        check_key(key)?;
+        let fingerprint = fingerprint("create", &input)?;
+        let actor_text = actor_key(&actor);
+        if let Some(stored) = self.store.find_answer(&actor_text, key).await? {
+            return replayed(&stored, &fingerprint);
+        }
+        let now = self.now();
+        let day = local_day(now);
+        let facts = self
+            .procedures
+            .procedure(&input.procedure, day)
+            .await
+            .ok_or_else(|| {
+                DossierError::invalid(
+                    "procedure.unknown",
+                    format!("Không có thủ tục {}", input.procedure),
+                    format!("No procedure {}", input.procedure),
+                )
+            })?;
+        let applicant = input.applicant.validate()?;
+        if input.channel != Channel::Online && officer.is_none() {
+            return Err(DossierError::Forbidden(
+                "Chỉ cán bộ mới tiếp nhận hồ sơ trực tiếp hoặc qua bưu chính / \
+                 only an officer receives in-person or postal dossiers"
+                    .into(),
+            ));
+        }
+        let receiving_text = match (&input.receiving_unit, officer) {
+            (Some(r), _) => r.clone(),
+            (None, Some(o)) => o.as_str().to_owned(),
+            (None, None) => {
+                return Err(DossierError::invalid(
+                    "receiving_unit.required",
+                    "Phải chọn nơi tiếp nhận (receiving_unit)",
+                    "receiving_unit is required",
+                ));
+            }
+        };
+        let (receiving, receiving_agency) = self.agency(&receiving_text).await?;
+        if let Some(o) = officer
+            && !self.covers(o, &receiving).await?
+        {
+            return Err(DossierError::Forbidden(format!(
+                "Cán bộ của {o} không tiếp nhận tại {receiving} / an officer of {o} cannot receive at {receiving}"
+            )));
+        }
+        let deciding_text = match &input.deciding_agency {
+            Some(d) => d.clone(),
+            None => self.default_deciding(&receiving_agency).await?,
+        };
+        let (deciding, deciding_agency) = self.agency(&deciding_text).await?;
+        if deciding_agency.unit_code != receiving_agency.unit_code && !facts.boundary_free {
+            return Err(DossierError::invalid(
+                "procedure.not_boundary_free",
+                format!(
+                    "Thủ tục {} không được tiếp nhận ngoài địa giới của cơ quan giải quyết",
+                    facts.code
+                ),
+                format!(
+                    "Procedure {} cannot be filed outside the deciding agency's commune",
+                    facts.code
+                ),
+            ));
+        }
+        let intake = Intake {
+            code: self.settings.pattern.format(&receiving, day, 1)?,
+            procedure: ProcedureRef {
+                code: facts.code.clone(),
+                version: facts.version,
+            },
+            applicant,
+            receiving_unit: receiving.clone(),
+            deciding_agency: deciding,
+            channel: input.channel,
+            components: checklist(&facts, &input.components, None)?,
+            fees: Vec::new(),
+        };
+        let due_at = match input.channel {
+            Channel::Online => None,
+            _ => Some(self.due_at_reception(&facts, now, input.due_at)?),
+        };
+        let action_for = move |intake: Intake| match due_at {
+            None => Action::SubmitOnline {
+                intake: Box::new(intake),
+            },
+            Some(due_at) => Action::ReceiveNew {
+                intake: Box::new(intake),
+                due_at,
+            },
+        };
+        let command = |intake: Intake| Command {
+            actor: actor.clone(),
+            idempotency_key: key.to_owned(),
+            action: action_for(intake),
+        };
+        // Decide once before numbering, so a refusal consumes no sequence.
+        decide(None, &command(intake.clone()), now).map_err(DossierError::Refused)?;
+        let secret = uuid::Uuid::new_v4().simple().to_string();
+        let request = Request {
+            actor: actor.clone(),
+            key: key.to_owned(),
+            fingerprint: fingerprint.clone(),
+        };
+        let pattern = self.settings.pattern.clone();
+        let command_template = command(intake.clone());
+        let build = Box::new(move |seq: u32| {
+            let code = pattern
+                .format(&receiving, day, seq)
+                .map_err(|e| StoreError::Conflict(format!("{e}")))?;
+            let mut cmd = command_template;
+            match &mut cmd.action {
+                Action::SubmitOnline { intake } | Action::ReceiveNew { intake, .. } => {
+                    intake.code = code;
+                }
+                _ => {}
+            }
+            let events = decide(None, &cmd, now).map_err(|r| internal(DossierError::Refused(r)))?;
+            let dossier = replay(&events)
+                .map_err(|e| StoreError::Other(e.into()))?
+                .ok_or_else(|| StoreError::Other(anyhow::anyhow!("no event decided")))?;
+            build_write(&dossier, &events, &request, Some(&secret), now)
+                .map(|(write, _)| write)
+                .map_err(internal)
+        });
+        let committed = self
+            .store
+            .create_dossier(NewDossier {
+                agency: intake.receiving_unit.as_str().to_owned(),
+                day,
+                actor: actor_text,
+                idempotency_key: key.to_owned(),
+                build,
+            })
+            .await?;
+        match committed {
+            Committed::Written(a) => Ok((
+                serde_json::from_str(&a.answer_json)
+                    .map_err(|e| DossierError::Unexpected(e.into()))?,
+                false,
+            )),
+            Committed::Replayed(a) => replayed(&a, &fingerprint),
+        }
+    }
+
+    /// Acts on a dossier as an officer. `expected_version` (from `If-Match`)
+    /// makes a stale view a conflict.
+    pub async fn act(
+        &self,
+        actor: Actor,
+        officer: &AgencyId,
+        key: &str,
+        code: &str,
+        expected_version: Option<u64>,
+        input: ActionInput,
+    ) -> Result<(ActionAnswer, bool), DossierError> {
+        check_key(key)?;
+        let code = self.parse_code(code)?;
+        let fingerprint = fingerprint(code.as_str(), &input)?;
+        let actor_text = actor_key(&actor);
+        if let Some(stored) = self.store.find_answer(&actor_text, key).await? {
+            return replayed(&stored, &fingerprint);
+        }
+        let dossier = self.load(code.as_str()).await?;
+        self.check_scope(officer, &dossier).await?;
+        if let Some(v) = expected_version
+            && v != dossier.version
+        {
+            return Err(DossierError::Stale(format!(
+                "Hồ sơ {code} đang ở phiên bản {}, không phải {v} / dossier {code} is at version {}, not {v}",
+                dossier.version, dossier.version
+            )));
+        }
+        let now = self.now();
+        let action = self.to_action(&dossier, input, now).await?;
+        let cmd = Command {
+            actor: actor.clone(),
+            idempotency_key: key.to_owned(),
+            action,
+        };
+        let events = decide(Some(&dossier), &cmd, now).map_err(DossierError::Refused)?;
+        if events.is_empty() {
+            return Err(DossierError::KeyReused(
+                "Idempotency-Key này đã được dùng cho hồ sơ này / this Idempotency-Key was already used on this dossier".into(),
+            ));
+        }
+        let mut after = dossier.clone();
+        for e in &events {
+            after = evolve(Some(after), e).map_err(|e| DossierError::Unexpected(e.into()))?;
+        }
+        let request = Request {
+            actor,
+            key: key.to_owned(),
+            fingerprint: fingerprint.clone(),
+        };
+        let (write, answer) = build_write(&after, &events, &request, None, now)?;
+        match self
+            .store
+            .append_to_dossier(code.as_str(), dossier.version, write)
+            .await
+        {
+            Ok(Committed::Written(_)) => Ok((answer, false)),
+            Ok(Committed::Replayed(a)) => replayed(&a, &fingerprint),
+            Err(StoreError::Conflict(msg)) => match self.store.find_answer(&actor_text, key).await?
+            {
+                Some(a) => replayed(&a, &fingerprint),
+                None => Err(DossierError::Stale(msg)),
+            },
+            Err(e) => Err(e.into()),
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! Dossier (hồ sơ) use cases: create, act, read, list and track.
+//!
+//! Every command follows one path: load the dossier, compute the due
+//! instants it needs with the legal clock, ask the pure
+//! `motcua_domain::dossier::decide`, and hand events, projection, outbox
+//! rows and the answer to the store, which commits them in one
+//! transaction. A request replayed with the same `Idempotency-Key` by the
+//! same actor returns the first answer and writes nothing.
+
+mod actions;
+mod commands;
+pub mod error;
+pub mod input;
+pub mod procedures;
+mod queries;
+pub mod write;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use motcua_domain::calendar::WorkingCalendar;
+use motcua_domain::clock::{ClockRequest, compute_due};
+use motcua_domain::dossier::{AgencyId, Dossier, DossierCodePattern};
+use motcua_domain::legal_time::TimeLimit;
+
+pub use error::DossierError;
+pub use input::{ActionInput, ApplicantInput, ApplicantKind, ComponentInput, NewDossierInput};
+pub use procedures::{ProcedureFacts, ProcedureLookup, SeedProcedures};
+pub use queries::{
+    DossierView, EventSummary, TimelineEntry, TrackingView, WorkListFilter, WorkListPage,
+};
+pub use write::ActionAnswer;
+
+use crate::ports::Store;
+use crate::ports::dossiers::StoredAnswer;
+
+/// Settings of the dossier use cases.
+#[derive(Debug, Clone, Default)]
+pub struct DossierSettings {
+    /// Layout of dossier codes.
+    pub pattern: DossierCodePattern,
+    /// Province whose office hours the clock uses (`None` = default hours).
+    pub province: Option<String>,
+}
+
+/// Where "now" comes from (a fixed instant in tests).
+pub type Now = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// The dossier use cases.
+#[derive(Clone)]
+pub struct DossierService {
+    store: Arc<dyn Store>,
+    procedures: Arc<dyn ProcedureLookup>,
+    settings: DossierSettings,
+    now: Now,
+}
+
+impl DossierService {
+    /// The service over a store, a procedure lookup and settings, with the
+    /// system clock.
+    pub fn new(
+        store: Arc<dyn Store>,
+        procedures: Arc<dyn ProcedureLookup>,
+        settings: DossierSettings,
+    ) -> Self {
+        Self {
+            store,
+            procedures,
+            settings,
+            now: Arc::new(Utc::now),
+        }
+    }
+
+    /// The same service reading "now" from `now`.
+    pub fn with_now(mut self, now: Now) -> Self {
+        self.now = now;
+        self
+    }
+
+    /// The code layout in use.
+    pub fn pattern(&self) -> &DossierCodePattern {
+        &self.settings.pattern
+    }
+
+    /// The procedure lookup in use.
+    pub fn procedures(&self) -> &Arc<dyn ProcedureLookup> {
+        &self.procedures
+    }
+
+    /// Now, to the millisecond (both engines store that exactly).
+    fn now(&self) -> DateTime<Utc> {
+        (self.now)().trunc_subsecs(3)
+    }
+
+    fn calendar() -> Result<WorkingCalendar, DossierError> {
+        WorkingCalendar::vietnam().map_err(|e| DossierError::Unexpected(anyhow::anyhow!("{e}")))
+    }
+
+    /// A legal-clock computation.
+    fn clock(&self, mut req: ClockRequest) -> Result<DateTime<Utc>, DossierError> {
+        req.province = self.settings.province.clone();
+        compute_due(&Self::calendar()?, &req)
+            .map_err(|e| DossierError::Unexpected(anyhow::anyhow!("{e}")))?
+            .due_at
+            .ok_or_else(|| DossierError::Unexpected(anyhow::anyhow!("the clock is stopped")))
+    }
+
+    /// The instant `n` working days after `from` (end of office day).
+    fn working_days_after(
+        &self,
+        from: DateTime<Utc>,
+        n: u32,
+    ) -> Result<DateTime<Utc>, DossierError> {
+        self.clock(ClockRequest::new(from, TimeLimit::working_days(n)))
+    }
+
+    /// Parses a dossier code in the configured layout (400 when malformed).
+    pub fn parse_code(
+        &self,
+        code: &str,
+    ) -> Result<motcua_domain::dossier::DossierCode, DossierError> {
+        Ok(self.settings.pattern.parse_code(code)?)
+    }
+
+    /// Whether `officer` is `target` or one of its ancestors.
+    async fn covers(&self, officer: &AgencyId, target: &AgencyId) -> Result<bool, DossierError> {
+        let mut current = Some(target.as_str().to_owned());
+        for _ in 0..12 {
+            let Some(id) = current else { return Ok(false) };
+            if id == officer.as_str() {
+                return Ok(true);
+            }
+            current = self.store.get_agency(&id).await?.and_then(|a| a.parent_id);
+        }
+        Ok(false)
+    }
+
+    /// Refuses an officer whose agency covers none of the dossier's agencies.
+    async fn check_scope(&self, officer: &AgencyId, d: &Dossier) -> Result<(), DossierError> {
+        for target in [&d.current_agency, &d.receiving_unit, &d.deciding_agency] {
+            if self.covers(officer, target).await? {
+                return Ok(());
+            }
+        }
+        Err(DossierError::Forbidden(format!(
+            "Cơ quan {officer} không quản lý hồ sơ {} / agency {officer} does not handle dossier {}",
+            d.code, d.code
+        )))
+    }
+}
+
+/// The Vietnam-time calendar day of an instant.
+pub fn local_day(at: DateTime<Utc>) -> NaiveDate {
+    motcua_domain::clock::to_local(at).date()
+}
+
+/// Checks an idempotency key: 1 to 200 visible ASCII characters.
+fn check_key(key: &str) -> Result<(), DossierError> {
+    if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(DossierError::invalid(
+            "idempotency_key",
+            "Idempotency-Key phải có từ 1 đến 200 ký tự ASCII nhìn thấy được",
+            "Idempotency-Key must be 1 to 200 visible ASCII characters",
+        ));
+    }
+    Ok(())
+}
+
+/// A stored answer, if it answers the same request.
+fn replayed(
+    stored: &StoredAnswer,
+    fingerprint: &str,
+) -> Result<(ActionAnswer, bool), DossierError> {
+    if stored.fingerprint != fingerprint {
+        return Err(DossierError::KeyReused(
+            "Idempotency-Key này đã được dùng cho một yêu cầu khác / \
+             this Idempotency-Key was already used for a different request"
+                .into(),
+        ));
+    }
+    let answer = serde_json::from_str(&stored.answer_json)
+        .map_err(|e| DossierError::Unexpected(e.into()))?;
+    Ok((answer, true))
+}

@@ -1,0 +1,335 @@
+//! The read use cases: one dossier, work lists, public tracking.
+
+use chrono::{DateTime, Utc};
+use motcua_domain::clock::ClockRequest;
+use motcua_domain::dossier::{AgencyId, Dossier, DossierStatus, Event, EventPayload};
+use motcua_domain::legal_time::{TimeLimit, TimeUnit};
+use serde::Serialize;
+
+use super::DossierService;
+use super::error::{DossierError, not_found_text};
+use super::write::sha256_hex;
+use crate::ports::dossiers::{WorkListQuery, WorkListRow};
+
+/// One event, as listed with a dossier.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventSummary {
+    /// Version it produced.
+    pub version: u64,
+    /// Type, e.g. `received`.
+    pub event_type: String,
+    /// Who (`officer:<id>`...).
+    pub actor: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// A dossier for officers: its whole state and its history.
+#[derive(Debug, Clone, Serialize)]
+pub struct DossierView {
+    /// The state.
+    pub dossier: Dossier,
+    /// Portal status 1–10.
+    pub portal_status: u8,
+    /// Events, oldest first.
+    pub events: Vec<EventSummary>,
+}
+
+/// Work-list filters as the officer gives them.
+#[derive(Debug, Clone, Default)]
+pub struct WorkListFilter {
+    /// Only this agency (current or receiving).
+    pub agency: Option<String>,
+    /// Only this main status key.
+    pub status: Option<String>,
+    /// Only this assignee.
+    pub assignee: Option<String>,
+    /// Only running dossiers due within this many working hours.
+    pub due_within_hours: Option<u32>,
+    /// Only overdue running dossiers.
+    pub overdue: bool,
+    /// The opaque cursor of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1–500.
+    pub limit: u32,
+}
+
+/// One page of a work list.
+#[derive(Debug, Clone)]
+pub struct WorkListPage {
+    /// The lines.
+    pub items: Vec<WorkListRow>,
+    /// Cursor of the next page, if there may be one.
+    pub next_cursor: Option<String>,
+}
+
+/// One step of the public timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineEntry {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Event type.
+    pub event: String,
+    /// What happened, in Vietnamese.
+    pub label_vi: String,
+}
+
+/// What the holder of a code and verifier may see: no names, no
+/// identifiers, no officers.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrackingView {
+    /// Mã hồ sơ.
+    pub code: String,
+    /// Procedure code.
+    pub procedure: String,
+    /// Main status key.
+    pub status: String,
+    /// Status in Vietnamese.
+    pub status_vi: String,
+    /// Portal status 1–10.
+    pub portal_status: u8,
+    /// When received.
+    pub received_at: Option<DateTime<Utc>>,
+    /// Ngày hẹn trả.
+    pub due_at: Option<DateTime<Utc>>,
+    /// What the applicant must still bring.
+    pub missing: Vec<String>,
+    /// The timeline.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+fn label_vi(p: &EventPayload) -> &'static str {
+    match p {
+        EventPayload::Submitted { .. } => "Đã nộp hồ sơ trực tuyến",
+        EventPayload::Received { .. } => "Đã tiếp nhận hồ sơ",
+        EventPayload::ReceptionRefused { .. } => "Từ chối tiếp nhận",
+        EventPayload::HandedOver { .. } => "Chuyển bước xử lý",
+        EventPayload::SupplementRequested { .. } => "Yêu cầu bổ sung hồ sơ",
+        EventPayload::SupplementReceived { .. } => "Đã nhận hồ sơ bổ sung",
+        EventPayload::PaymentRequested { .. } => "Yêu cầu nộp phí, lệ phí",
+        EventPayload::PaymentRecorded { .. } => "Đã nộp phí, lệ phí",
+        EventPayload::Transferred { .. } => "Chuyển cơ quan liên thông",
+        EventPayload::ProcessingStopped { .. } => "Dừng giải quyết",
+        EventPayload::Extended { .. } => "Xin lỗi và hẹn lại ngày trả kết quả",
+        EventPayload::ResultReady { .. } => "Đã có kết quả",
+        EventPayload::ResultReturned { .. } => "Đã trả kết quả",
+        EventPayload::Withdrawn { .. } => "Đã rút hồ sơ",
+        EventPayload::Rated { .. } => "Đã đánh giá",
+    }
+}
+
+fn encode_cursor(due_key: i64, code: &str) -> String {
+    format!("{due_key}|{code}")
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn decode_cursor(cursor: &str) -> Result<(i64, String), DossierError> {
+    let bad = || {
+        DossierError::invalid(
+            "cursor",
+            "Con trỏ trang không hợp lệ",
+            "Invalid page cursor",
+        )
+    };
+    if !cursor.len().is_multiple_of(2) || cursor.len() > 400 {
+        return Err(bad());
+    }
+    let bytes = (0..cursor.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(cursor.get(i..i + 2).unwrap_or("zz"), 16))
+        .collect::<Result<Vec<u8>, _>>()
+        .map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    let (due, code) = text.split_once('|').ok_or_else(bad)?;
+    Ok((due.parse().map_err(|_| bad())?, code.to_owned()))
+}
+
+/// Constant-time comparison of two strings.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+impl DossierService {
+    /// Loads a dossier's state (404 when unknown).
+    pub(super) async fn load(&self, code: &str) -> Result<Dossier, DossierError> {
+        let stored = self
+            .store
+            .load_dossier(code)
+            .await?
+            .ok_or_else(|| DossierError::NotFound(not_found_text()))?;
+        serde_json::from_str(&stored.projection.state_json)
+            .map_err(|e| DossierError::Unexpected(e.into()))
+    }
+
+    async fn events(&self, code: &str) -> Result<Vec<Event>, DossierError> {
+        self.store
+            .dossier_events(code)
+            .await?
+            .iter()
+            .map(|e| {
+                serde_json::from_str(&e.event_json).map_err(|e| DossierError::Unexpected(e.into()))
+            })
+            .collect()
+    }
+
+    /// One dossier for an officer whose agency covers it.
+    pub async fn get(&self, officer: &AgencyId, code: &str) -> Result<DossierView, DossierError> {
+        let code = self.parse_code(code)?;
+        let dossier = self.load(code.as_str()).await?;
+        self.check_scope(officer, &dossier).await?;
+        let events = self
+            .store
+            .dossier_events(code.as_str())
+            .await?
+            .into_iter()
+            .map(|e| EventSummary {
+                version: e.version,
+                event_type: e.event_type,
+                actor: e.actor,
+                at: e.at,
+            })
+            .collect();
+        let portal_status = dossier
+            .portal_status()
+            .map_err(|e| DossierError::Unexpected(e.into()))?
+            .code();
+        Ok(DossierView {
+            dossier,
+            portal_status,
+            events,
+        })
+    }
+
+    /// A work list of the officer's agency and the agencies below it.
+    pub async fn work_list(
+        &self,
+        officer: &AgencyId,
+        f: WorkListFilter,
+    ) -> Result<WorkListPage, DossierError> {
+        if f.limit == 0 || f.limit > 500 {
+            return Err(DossierError::invalid(
+                "limit",
+                "limit phải từ 1 đến 500",
+                "limit must be between 1 and 500",
+            ));
+        }
+        if let Some(status) = &f.status
+            && !DossierStatus::ALL.iter().any(|s| s.key() == status)
+        {
+            return Err(DossierError::invalid(
+                "status",
+                format!("Trạng thái không hợp lệ: {status}"),
+                format!("Unknown status {status}"),
+            ));
+        }
+        let now = self.now();
+        let due_at_or_before = match f.due_within_hours {
+            Some(hours) => Some(
+                self.clock(ClockRequest::new(
+                    now,
+                    TimeLimit {
+                        amount: hours,
+                        unit: TimeUnit::WorkingHours,
+                    },
+                ))?
+                .timestamp_millis(),
+            ),
+            None => None,
+        };
+        let query = WorkListQuery {
+            scope_agency: officer.as_str().to_owned(),
+            agency: f.agency,
+            status: f.status,
+            assignee: f.assignee,
+            due_at_or_before,
+            overdue_at: f.overdue.then(|| now.timestamp_millis()),
+            after: f.cursor.as_deref().map(decode_cursor).transpose()?,
+            limit: f.limit,
+        };
+        let items = self.store.work_list(&query).await?;
+        let next_cursor = (items.len() == f.limit as usize)
+            .then(|| items.last().map(|r| encode_cursor(r.due_key, &r.code)))
+            .flatten();
+        Ok(WorkListPage { items, next_cursor })
+    }
+
+    /// Public tracking: the code plus the QR secret or the last four
+    /// digits of the applicant's phone. A wrong verifier and an unknown
+    /// code give the same answer.
+    pub async fn track(&self, code: &str, verifier: &str) -> Result<TrackingView, DossierError> {
+        let code = self.parse_code(code)?;
+        let not_found = || DossierError::NotFound(not_found_text());
+        let stored = self
+            .store
+            .load_dossier(code.as_str())
+            .await?
+            .ok_or_else(not_found)?;
+        let verifier = verifier.trim();
+        let by_secret = same(&sha256_hex(verifier.as_bytes()), &stored.verifier_hash);
+        let by_phone = verifier.len() == 4
+            && stored
+                .projection
+                .phone_last4
+                .as_deref()
+                .is_some_and(|p| same(p, verifier));
+        if !(by_secret || by_phone) {
+            return Err(not_found());
+        }
+        let d: Dossier = serde_json::from_str(&stored.projection.state_json)
+            .map_err(|e| DossierError::Unexpected(e.into()))?;
+        let events = self.events(code.as_str()).await?;
+        let missing = if d.status.status == DossierStatus::AwaitingSupplement {
+            events
+                .iter()
+                .rev()
+                .find_map(|e| match &e.payload {
+                    EventPayload::SupplementRequested { missing, .. } => Some(missing.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default()
+        } else {
+            motcua_domain::dossier::parts::missing_required(&d.components)
+        };
+        Ok(TrackingView {
+            code: d.code.as_str().to_owned(),
+            procedure: d.procedure.code.clone(),
+            status: d.status.status.key().to_owned(),
+            status_vi: d.status.status.name_vi().to_owned(),
+            portal_status: stored.projection.portal_status,
+            received_at: d.received_at,
+            due_at: d.due_at,
+            missing,
+            timeline: events
+                .iter()
+                .map(|e| TimelineEntry {
+                    at: e.at,
+                    event: super::write::event_type(e),
+                    label_vi: label_vi(&e.payload).to_owned(),
+                })
+                .collect(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        let c = encode_cursor(1_752_000_000_000, "H55.X05743.TT-250715-0001");
+        assert_eq!(
+            decode_cursor(&c).unwrap(),
+            (1_752_000_000_000, "H55.X05743.TT-250715-0001".to_owned())
+        );
+        for bad in ["zz", "abc", "", "7c", "41"] {
+            assert!(decode_cursor(bad).is_err(), "{bad}");
+        }
+    }
+}

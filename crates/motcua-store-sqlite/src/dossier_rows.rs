@@ -1,0 +1,71 @@
+//! Reading dossier rows into the shared row shapes.
+
+use motcua_app::StoreError;
+use motcua_app::ports::dossiers::{DossierProjection, WorkListRow};
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use crate::other;
+
+/// A `dossiers` row read with every projection column.
+pub(crate) fn projection_of(r: &SqliteRow) -> Result<DossierProjection, StoreError> {
+    let int = |c: &'static str| r.try_get::<i64, _>(c).map_err(|e| other(e, c));
+    let narrow = |c: &'static str| int(c).and_then(|v| u8::try_from(v).map_err(|e| other(e, c)));
+    Ok(DossierProjection {
+        code: r.try_get("code").map_err(|e| other(e, "code"))?,
+        procedure_code: r.try_get("procedure_code").map_err(|e| other(e, "pc"))?,
+        procedure_version: u32::try_from(int("procedure_version")?)
+            .map_err(|e| other(e, "procedure_version"))?,
+        status: r.try_get("status").map_err(|e| other(e, "status"))?,
+        sub_status: r.try_get("sub_status").map_err(|e| other(e, "sub"))?,
+        portal_status: narrow("portal_status")?,
+        clock_running: r.try_get("clock_running").map_err(|e| other(e, "run"))?,
+        receiving_unit: r.try_get("receiving_unit").map_err(|e| other(e, "ru"))?,
+        deciding_agency: r.try_get("deciding_agency").map_err(|e| other(e, "da"))?,
+        current_agency: r.try_get("current_agency").map_err(|e| other(e, "ca"))?,
+        assignee: r.try_get("assignee").map_err(|e| other(e, "assignee"))?,
+        channel: narrow("channel")?,
+        applicant_kind: narrow("applicant_kind")?,
+        applicant_id_masked: r
+            .try_get("applicant_id_masked")
+            .map_err(|e| other(e, "id"))?,
+        applicant_name: r.try_get("applicant_name").map_err(|e| other(e, "name"))?,
+        phone_last4: r.try_get("phone_last4").map_err(|e| other(e, "phone"))?,
+        submitted_at: r.try_get("submitted_at").map_err(|e| other(e, "sub_at"))?,
+        received_at: r.try_get("received_at").map_err(|e| other(e, "rec_at"))?,
+        due_at: r.try_get("due_at").map_err(|e| other(e, "due_at"))?,
+        counts_late: r.try_get("counts_late").map_err(|e| other(e, "late"))?,
+        version: u64::try_from(int("version")?).map_err(|e| other(e, "version"))?,
+        state_json: r.try_get("state").map_err(|e| other(e, "state"))?,
+        updated_at: r
+            .try_get("updated_at")
+            .map_err(|e| other(e, "updated_at"))?,
+    })
+}
+
+/// A work-list line.
+pub(crate) fn list_row(r: &SqliteRow) -> Result<WorkListRow, StoreError> {
+    let int = |c: &'static str| r.try_get::<i64, _>(c).map_err(|e| other(e, c));
+    let narrow = |c: &'static str| int(c).and_then(|v| u8::try_from(v).map_err(|e| other(e, c)));
+    Ok(WorkListRow {
+        code: r.try_get("code").map_err(|e| other(e, "code"))?,
+        procedure_code: r.try_get("procedure_code").map_err(|e| other(e, "pc"))?,
+        status: r.try_get("status").map_err(|e| other(e, "status"))?,
+        sub_status: r.try_get("sub_status").map_err(|e| other(e, "sub"))?,
+        portal_status: narrow("portal_status")?,
+        receiving_unit: r.try_get("receiving_unit").map_err(|e| other(e, "ru"))?,
+        deciding_agency: r.try_get("deciding_agency").map_err(|e| other(e, "da"))?,
+        current_agency: r.try_get("current_agency").map_err(|e| other(e, "ca"))?,
+        assignee: r.try_get("assignee").map_err(|e| other(e, "assignee"))?,
+        channel: narrow("channel")?,
+        applicant_id_masked: r
+            .try_get("applicant_id_masked")
+            .map_err(|e| other(e, "id"))?,
+        applicant_name: r.try_get("applicant_name").map_err(|e| other(e, "name"))?,
+        received_at: r.try_get("received_at").map_err(|e| other(e, "rec_at"))?,
+        due_at: r.try_get("due_at").map_err(|e| other(e, "due_at"))?,
+        due_key: int("due_key")?,
+        counts_late: r.try_get("counts_late").map_err(|e| other(e, "late"))?,
+        version: u64::try_from(int("version")?).map_err(|e| other(e, "version"))?,
+    })
+}

@@ -1,0 +1,289 @@
+//! `/api/v1/dossiers`: create, act on, read and list dossiers (hồ sơ).
+//!
+//! Every POST needs an `Idempotency-Key`: sent again by the same caller it
+//! returns the first answer (with `Idempotent-Replayed: true`) and writes
+//! nothing. Actions take `If-Match: <version>` to refuse acting on a stale
+//! view. One endpoint serves every action: `POST
+//! /api/v1/dossiers/{code}/actions/{action}` with the action's fields as
+//! the JSON body.
+
+use axum::Json;
+use axum::extract::State;
+use axum::extract::rejection::JsonRejection;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use motcua_app::dossiers::{ActionAnswer, ActionInput, NewDossierInput, WorkListFilter};
+use motcua_domain::dossier::Actor;
+
+use super::dossier_dto::{
+    ActionAnswerDto, WorkListItemDto, WorkListPageDto, WorkListParams, idempotency_key, if_match,
+};
+use crate::AppState;
+use crate::auth::{MaybeOfficer, Officer};
+use crate::extract::{ApiPath, ApiQuery};
+use crate::problem::Problem;
+
+fn answered(status: StatusCode, answer: ActionAnswer, replayed: bool) -> Response {
+    let mut res = (status, Json(answer)).into_response();
+    if replayed {
+        res.headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    res
+}
+
+fn bad_json(e: JsonRejection) -> Problem {
+    Problem::bad_request(format!(
+        "Nội dung JSON không hợp lệ / invalid JSON body: {}",
+        e.body_text()
+    ))
+}
+
+/// `POST /api/v1/dossiers`: file online (status 1, no login) or receive at
+/// the desk or by post (status 2, officer).
+#[utoipa::path(post, path = "/api/v1/dossiers", tag = "dossiers",
+    request_body = super::dossier_dto::NewDossierDoc,
+    params(("Idempotency-Key" = String, Header, description = "unique key per request")),
+    responses((status = 201, body = ActionAnswerDto),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn create(
+    State(state): State<AppState>,
+    MaybeOfficer(officer): MaybeOfficer,
+    headers: HeaderMap,
+    body: Result<Json<NewDossierInput>, JsonRejection>,
+) -> Result<Response, Problem> {
+    let key = idempotency_key(&headers)?;
+    let Json(input) = body.map_err(bad_json)?;
+    if officer.is_none() && input.channel != motcua_domain::dossier::Channel::Online {
+        return Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Tiếp nhận trực tiếp hoặc qua bưu chính cần cán bộ đăng nhập / \
+             in-person and postal reception need an officer login",
+        )
+        .with_code("unauthorized"));
+    }
+    let actor = match &officer {
+        Some(o) => Actor::Officer(o.id.clone()),
+        None => Actor::Citizen("anonymous".into()),
+    };
+    let (answer, replayed) = state
+        .dossiers
+        .create(actor, officer.as_ref().map(|o| &o.agency), &key, input)
+        .await?;
+    Ok(answered(StatusCode::CREATED, answer, replayed))
+}
+
+/// `POST /api/v1/dossiers/{code}/actions/{action}`: `receive`, `refuse`,
+/// `hand_over`, `request_supplement`, `supplement_received`,
+/// `request_payment`, `record_payment`, `transfer`, `stop`,
+/// `apologise_and_extend`, `result_ready`, `return`, `withdraw`, `rate`.
+#[utoipa::path(post, path = "/api/v1/dossiers/{code}/actions/{action}", tag = "dossiers",
+    request_body(content = Object, description = "the action's fields, e.g. {\"reason\": \"...\"} for refuse; see the README"),
+    params(("code" = String, Path, description = "mã hồ sơ"),
+        ("action" = String, Path, description = "action name"),
+        ("Idempotency-Key" = String, Header, description = "unique key per request"),
+        ("If-Match" = Option<String>, Header, description = "the version you saw")),
+    responses((status = 200, body = ActionAnswerDto),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "refused by the rules, or a stale version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn act(
+    State(state): State<AppState>,
+    officer: Officer,
+    ApiPath((code, action)): ApiPath<(String, String)>,
+    headers: HeaderMap,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Response, Problem> {
+    let key = idempotency_key(&headers)?;
+    let expected = if_match(&headers)?;
+    if !ActionInput::NAMES.contains(&action.as_str()) {
+        return Err(Problem::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            format!(
+                "Không có thao tác {action:?}; có: {} / no action {action:?}",
+                ActionInput::NAMES.join(", ")
+            ),
+        ));
+    }
+    let mut body = match body {
+        Ok(Json(v)) => v,
+        Err(JsonRejection::MissingJsonContentType(_)) => serde_json::json!({}),
+        Err(e) => return Err(bad_json(e)),
+    };
+    let Some(fields) = body.as_object_mut() else {
+        return Err(Problem::bad_request(
+            "Nội dung phải là một đối tượng JSON / the body must be a JSON object",
+        ));
+    };
+    fields.insert("action".into(), serde_json::Value::String(action));
+    let input: ActionInput = serde_json::from_value(body)
+        .map_err(|e| Problem::bad_request(format!("Nội dung không hợp lệ / invalid body: {e}")))?;
+    let (answer, replayed) = state
+        .dossiers
+        .act(
+            Actor::Officer(officer.id.clone()),
+            &officer.agency,
+            &key,
+            &code,
+            expected,
+            input,
+        )
+        .await?;
+    Ok(answered(StatusCode::OK, answer, replayed))
+}
+
+/// `GET /api/v1/dossiers/{code}`: the whole dossier and its events (officers
+/// whose agency covers it).
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}", tag = "dossiers",
+    params(("code" = String, Path, description = "mã hồ sơ")),
+    responses((status = 200, description = "state and events", body = Object),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get(
+    State(state): State<AppState>,
+    officer: Officer,
+    ApiPath(code): ApiPath<String>,
+) -> Result<Response, Problem> {
+    let view = state.dossiers.get(&officer.agency, &code).await?;
+    let version = view.dossier.version;
+    let mut res = Json(view).into_response();
+    if let Ok(etag) = HeaderValue::from_str(&format!("\"{version}\"")) {
+        res.headers_mut().insert(header::ETAG, etag);
+    }
+    Ok(res)
+}
+
+/// Most rows a CSV export holds.
+const CSV_MAX_ROWS: usize = 50_000;
+
+/// `GET /api/v1/dossiers`: the work list of the officer's agency and the
+/// agencies below it, by due date; keyset pages; `format=csv` exports.
+#[utoipa::path(get, path = "/api/v1/dossiers", tag = "dossiers", params(WorkListParams),
+    responses((status = 200, body = WorkListPageDto),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json")))]
+pub async fn list(
+    State(state): State<AppState>,
+    officer: Officer,
+    ApiQuery(q): ApiQuery<WorkListParams>,
+) -> Result<Response, Problem> {
+    let csv = match q.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(other) => {
+            return Err(Problem::bad_request(format!(
+                "format phải là json hoặc csv / format must be json or csv, not {other:?}"
+            )));
+        }
+    };
+    let mut filter = WorkListFilter {
+        agency: q.agency,
+        status: q.status,
+        assignee: q.assignee,
+        due_within_hours: q.due_within_hours,
+        overdue: q.overdue.unwrap_or(false),
+        cursor: q.cursor,
+        limit: q.limit.unwrap_or(if csv { 500 } else { 50 }),
+    };
+    if !csv {
+        let page = state.dossiers.work_list(&officer.agency, filter).await?;
+        return Ok(Json(WorkListPageDto {
+            items: page.items.into_iter().map(Into::into).collect(),
+            next_cursor: page.next_cursor,
+        })
+        .into_response());
+    }
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let row = |w: &mut csv::Writer<Vec<u8>>, fields: &[&str]| {
+        w.write_record(fields)
+            .map_err(|e| motcua_app::AppError::Unexpected(e.into()))
+    };
+    row(
+        &mut out,
+        &[
+            "code",
+            "procedure",
+            "status",
+            "sub_status",
+            "portal_status",
+            "receiving_unit",
+            "deciding_agency",
+            "current_agency",
+            "assignee",
+            "channel",
+            "applicant_id",
+            "applicant_name",
+            "received_at",
+            "due_at",
+            "counts_late",
+            "version",
+        ],
+    )?;
+    let mut written = 0;
+    loop {
+        let page = state
+            .dossiers
+            .work_list(&officer.agency, filter.clone())
+            .await?;
+        for r in page.items.into_iter().map(WorkListItemDto::from) {
+            let at = |t: Option<chrono::DateTime<chrono::Utc>>| {
+                t.map(|t| t.to_rfc3339()).unwrap_or_default()
+            };
+            row(
+                &mut out,
+                &[
+                    &r.code,
+                    &r.procedure,
+                    &r.status,
+                    &r.sub_status,
+                    &r.portal_status.to_string(),
+                    &r.receiving_unit,
+                    &r.deciding_agency,
+                    &r.current_agency,
+                    r.assignee.as_deref().unwrap_or(""),
+                    &r.channel.to_string(),
+                    &r.applicant_id,
+                    &r.applicant_name,
+                    &at(r.received_at),
+                    &at(r.due_at),
+                    &r.counts_late.to_string(),
+                    &r.version.to_string(),
+                ],
+            )?;
+            written += 1;
+        }
+        match page.next_cursor {
+            Some(next) if written < CSV_MAX_ROWS => filter.cursor = Some(next),
+            _ => break,
+        }
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| motcua_app::AppError::Unexpected(anyhow_msg(e.to_string())))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"ho-so.csv\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+fn anyhow_msg(msg: String) -> anyhow::Error {
+    anyhow::anyhow!(msg)
+}
