@@ -9,6 +9,9 @@
 #![forbid(unsafe_code)]
 
 mod agencies;
+mod audit;
+mod grants;
+mod residents;
 mod units;
 
 use std::fmt;

@@ -137,11 +137,18 @@ pub trait AgencyStore: Send + Sync {
 
 /// Everything a store engine provides.
 #[async_trait]
-pub trait Store: UnitStore + AgencyStore {
+pub trait Store: UnitStore + AgencyStore + AuditStore + GrantStore + ResidentStore {
     /// A cheap round trip to the database, for readiness checks.
     async fn ping(&self) -> Result<(), StoreError>;
     /// The engine's name ("sqlite", "postgres").
     fn engine(&self) -> &'static str;
 }
 
+pub mod audit;
+pub mod grants;
+pub mod registry;
 pub mod rows;
+
+pub use audit::AuditStore;
+pub use grants::GrantStore;
+pub use registry::{CitizenRegistry, ResidentStore};
