@@ -1,6 +1,10 @@
 //! What each command does.
 
 mod agencies;
+pub mod audit;
+pub mod grants;
+mod identity;
+pub mod registry;
 mod units;
 
 use std::process::ExitCode;
@@ -47,6 +51,15 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Units { db, command } => units::run(&settings_with(config, &db)?, command).await?,
         Command::Agencies { db, command } => {
             agencies::run(&settings_with(config, &db)?, command).await?
+        }
+        Command::Audit { db, command } => {
+            return audit::run(&settings_with(config, &db)?, command).await;
+        }
+        Command::Grants { db, command } => {
+            grants::run(&settings_with(config, &db)?, command).await?
+        }
+        Command::Registry { db, command } => {
+            return registry::run(&settings_with(config, &db)?, command).await;
         }
     }
     Ok(ExitCode::SUCCESS)
