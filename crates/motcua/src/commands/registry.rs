@@ -12,8 +12,10 @@ use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 use motcua_app::audit::system_clock;
 use motcua_app::lookup::{LookupAnswer, LookupError, LookupRequest, LookupService};
+use motcua_app::ports::CitizenRegistry;
 use motcua_app::rate_limit::RateLimiter;
 use motcua_app::registry::{EmbeddedRegistry, ResidentService};
+use motcua_registry_http::{GatewayConfig, HttpRegistry};
 
 use super::identity::{store_with_units, subject_key};
 use crate::config::Settings;
@@ -61,6 +63,10 @@ pub enum RegistryCommand {
         /// Date of birth, YYYY-MM-DD.
         #[arg(long)]
         dob: NaiveDate,
+        /// Ask a registry gateway at this URL instead of the embedded registry
+        /// (bearer token from MOTCUA_REGISTRY_TOKEN).
+        #[arg(long)]
+        gateway: Option<String>,
     },
 }
 
@@ -115,10 +121,21 @@ pub async fn run(settings: &Settings, command: RegistryCommand) -> Result<ExitCo
             id,
             name,
             dob,
+            gateway,
         } => {
+            let registry: Arc<dyn CitizenRegistry> = match gateway {
+                Some(url) => {
+                    let config = GatewayConfig {
+                        token: std::env::var("MOTCUA_REGISTRY_TOKEN").ok(),
+                        ..GatewayConfig::new(url)
+                    };
+                    Arc::new(HttpRegistry::new(config).map_err(|e| anyhow!("{e}"))?)
+                }
+                None => Arc::new(EmbeddedRegistry::new(store.clone())),
+            };
             let service = LookupService::new(
-                store.clone(),
-                Arc::new(EmbeddedRegistry::new(store)),
+                store,
+                registry,
                 subject_key(),
                 Arc::new(RateLimiter::desk_default()),
                 system_clock(),
