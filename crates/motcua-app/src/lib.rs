@@ -6,12 +6,17 @@
 #![forbid(unsafe_code)]
 
 pub mod agencies;
+pub mod audit;
 pub mod catalog;
 pub mod dossiers;
 pub mod due_dates;
 pub mod error;
+pub mod grants;
+pub mod lookup;
 pub mod ports;
+pub mod rate_limit;
 pub mod refdata;
+pub mod registry;
 pub mod units;
 
 pub use error::{AppError, StoreError};

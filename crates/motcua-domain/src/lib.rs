@@ -7,10 +7,13 @@
 #![forbid(unsafe_code)]
 
 pub mod agency;
+pub mod audit;
 pub mod calendar;
 pub mod catalog;
 pub mod clock;
 pub mod dossier;
+pub mod grant;
 pub mod legal_time;
+pub mod resident;
 pub mod text;
 pub mod unit;

@@ -9,9 +9,12 @@
 #![forbid(unsafe_code)]
 
 mod agencies;
+mod audit;
 mod catalog;
 mod dossier_rows;
 mod dossiers;
+mod grants;
+mod residents;
 mod units;
 
 use std::fmt;

@@ -7,10 +7,13 @@
 #![forbid(unsafe_code)]
 
 mod agencies;
+mod audit;
 mod catalog;
 mod dossier_rows;
 mod dossier_writer;
 mod dossiers;
+mod grants;
+mod residents;
 mod units;
 
 use std::str::FromStr;
@@ -62,6 +65,18 @@ impl SqliteStore {
             .await
             .context("SQLite migrations")?;
         Ok(())
+    }
+
+    /// A transaction that holds SQLite's write lock from its first statement
+    /// (`BEGIN IMMEDIATE`), so read-then-write sequences such as audit
+    /// appends are serialised instead of failing with a busy snapshot.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+        self.pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(|e| other(e, "begin immediate"))
     }
 
     /// The pool, for benchmarks that measure a bare baseline beside the store.

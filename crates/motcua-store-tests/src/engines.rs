@@ -23,7 +23,12 @@ pub async fn sqlite() -> FreshStore {
         .await
         .expect("opening the SQLite test database");
     store.migrate().await.expect("SQLite migrations");
-    FreshStore::new(Arc::new(store), Some(Box::new(dir)), None)
+    let pool = store.pool().clone();
+    let raw: crate::RawSql = Arc::new(move |sql: String| {
+        let pool = pool.clone();
+        Box::pin(async move { Ok(sqlx::raw_sql(&sql).execute(&pool).await?.rows_affected()) })
+    });
+    FreshStore::new(Arc::new(store), Some(Box::new(dir)), None).with_raw(raw)
 }
 
 /// A migrated PostgreSQL store in a new database `motcua_t_<uuid>`, created
@@ -66,5 +71,10 @@ pub async fn postgres() -> FreshStore {
         conn.close().await?;
         Ok(())
     });
-    FreshStore::new(Arc::new(store), None, Some(teardown))
+    let pool = store.pool().clone();
+    let raw: crate::RawSql = Arc::new(move |sql: String| {
+        let pool = pool.clone();
+        Box::pin(async move { Ok(sqlx::raw_sql(&sql).execute(&pool).await?.rows_affected()) })
+    });
+    FreshStore::new(Arc::new(store), None, Some(teardown)).with_raw(raw)
 }

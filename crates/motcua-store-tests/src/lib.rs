@@ -18,6 +18,8 @@
 pub mod cases;
 pub mod cases_catalog;
 pub mod cases_dossiers;
+pub mod cases_identity;
+pub mod cases_lookup;
 pub mod dossier_fixtures;
 pub mod engines;
 
@@ -30,10 +32,17 @@ use motcua_app::ports::Store;
 /// Work to do once a case has passed (dropping a test database).
 pub type Teardown = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
 
+/// Runs raw SQL on the engine under a store, bypassing the store traits:
+/// how tamper cases edit the database behind the application's back.
+pub type RawSql =
+    Arc<dyn Fn(String) -> Pin<Box<dyn Future<Output = anyhow::Result<u64>> + Send>> + Send + Sync>;
+
 /// A fresh, empty, migrated store and what keeps it alive.
 pub struct FreshStore {
     /// The store under test.
     pub store: Arc<dyn Store>,
+    /// Raw SQL on the same database, for tamper cases.
+    pub raw: Option<RawSql>,
     /// Kept until the case ends (a temp dir holding the database file).
     _keep: Option<Box<dyn Send + Sync>>,
     teardown: Option<Teardown>,
@@ -49,18 +58,27 @@ impl FreshStore {
     ) -> Self {
         Self {
             store,
+            raw: None,
             _keep: keep,
             teardown,
         }
+    }
+
+    /// Adds raw SQL access to the same database.
+    pub fn with_raw(mut self, raw: RawSql) -> Self {
+        self.raw = Some(raw);
+        self
     }
 
     /// Drops the store, then runs the teardown.
     pub async fn finish(self) {
         let Self {
             store,
+            raw,
             _keep,
             teardown,
         } = self;
+        drop(raw);
         drop(store);
         if let Some(teardown) = teardown {
             teardown.await.expect("tearing down the test store");
@@ -79,6 +97,23 @@ where
 {
     let fresh = factory().await;
     case(Arc::clone(&fresh.store)).await;
+    fresh.finish().await;
+}
+
+/// Runs one case that also needs raw SQL on a store made by `factory`.
+pub async fn run_raw<F, Fut, C, CFut>(factory: F, case: C)
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = FreshStore>,
+    C: FnOnce(Arc<dyn Store>, RawSql) -> CFut,
+    CFut: Future<Output = ()>,
+{
+    let fresh = factory().await;
+    let raw = fresh
+        .raw
+        .clone()
+        .expect("this engine's factory gives raw SQL access");
+    case(Arc::clone(&fresh.store), raw).await;
     fresh.finish().await;
 }
 
@@ -132,6 +167,24 @@ macro_rules! conformance_suite {
             dossier_concurrent_appends_one_wins,
             dossier_work_lists,
         );
+        $crate::__conformance_module_cases!(
+            $factory;
+            cases_identity::audit_appends_chain_and_read_back_exactly,
+            cases_identity::audit_concurrent_appends_never_fork,
+            cases_identity::audit_entries_of_one_subject_newest_first,
+            cases_identity::grants_round_trip_and_are_audited_atomically,
+            cases_identity::residents_import_upsert_and_count,
+            cases_lookup::lookups_refused_without_grant_purpose_or_in_time_are_audited,
+            cases_lookup::an_allowed_lookup_returns_fields_and_waiver_sources,
+            cases_lookup::the_citizen_sees_who_looked_at_their_data,
+        );
+        $crate::__conformance_raw_cases!(
+            $factory;
+            cases_identity::audit_log_refuses_update_and_delete,
+            cases_identity::tampered_audit_edit_is_caught,
+            cases_identity::tampered_audit_delete_is_caught,
+            cases_identity::tampered_audit_reorder_is_caught,
+        );
     };
 }
 
@@ -150,11 +203,40 @@ macro_rules! __conformance_cases_from {
     };
 }
 
+/// The expansion of [`conformance_suite!`] for cases that need raw SQL; not for direct use.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __conformance_raw_cases {
+    ($factory:expr; $($module:ident :: $case:ident),* $(,)?) => {
+        $(
+            #[::tokio::test]
+            async fn $case() {
+                $crate::run_raw($factory, $crate::$module::$case).await;
+            }
+        )*
+    };
+}
+
 /// The expansion of [`conformance_suite!`]; not for direct use.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __conformance_cases {
     ($factory:expr; $module:ident; $($case:ident),* $(,)?) => {
+        $(
+            #[::tokio::test]
+            async fn $case() {
+                $crate::run($factory, $crate::$module::$case).await;
+            }
+        )*
+    };
+}
+
+/// The expansion of [`conformance_suite!`] for cases kept in their own
+/// `cases_<topic>` module; not for direct use.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __conformance_module_cases {
+    ($factory:expr; $($module:ident :: $case:ident),* $(,)?) => {
         $(
             #[::tokio::test]
             async fn $case() {

@@ -85,6 +85,33 @@ pub enum Command {
         #[command(subcommand)]
         command: DemoCommand,
     },
+    /// The audit log (nhật ký khai thác): verify, and a citizen's accesses.
+    Audit {
+        /// Database location.
+        #[command(flatten)]
+        db: DbArgs,
+        /// Which audit command.
+        #[command(subcommand)]
+        command: crate::commands::audit::AuditCommand,
+    },
+    /// Grants of access to the population database (phân quyền khai thác).
+    Grants {
+        /// Database location.
+        #[command(flatten)]
+        db: DbArgs,
+        /// Which grants command.
+        #[command(subcommand)]
+        command: crate::commands::grants::GrantsCommand,
+    },
+    /// The population registry (CSDLQG về dân cư): embedded residents and look-ups.
+    Registry {
+        /// Database location.
+        #[command(flatten)]
+        db: DbArgs,
+        /// Which registry command.
+        #[command(subcommand)]
+        command: crate::commands::registry::RegistryCommand,
+    },
 }
 
 /// `motcua catalog ...`.

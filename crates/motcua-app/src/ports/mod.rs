@@ -137,14 +137,29 @@ pub trait AgencyStore: Send + Sync {
 
 /// Everything a store engine provides.
 #[async_trait]
-pub trait Store: UnitStore + AgencyStore + catalog::CatalogStore + dossiers::DossierStore {
+pub trait Store:
+    UnitStore
+    + AgencyStore
+    + catalog::CatalogStore
+    + dossiers::DossierStore
+    + AuditStore
+    + GrantStore
+    + ResidentStore
+{
     /// A cheap round trip to the database, for readiness checks.
     async fn ping(&self) -> Result<(), StoreError>;
     /// The engine's name ("sqlite", "postgres").
     fn engine(&self) -> &'static str;
 }
 
+pub mod audit;
 pub mod catalog;
 pub mod dossier_rows;
 pub mod dossiers;
+pub mod grants;
+pub mod registry;
 pub mod rows;
+
+pub use audit::AuditStore;
+pub use grants::GrantStore;
+pub use registry::{CitizenRegistry, ResidentStore};

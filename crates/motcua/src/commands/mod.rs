@@ -1,9 +1,13 @@
 //! What each command does.
 
 mod agencies;
+pub mod audit;
 mod catalog;
 mod demo;
 mod demo_walk;
+pub mod grants;
+mod identity;
+pub mod registry;
 mod units;
 
 use std::process::ExitCode;
@@ -55,6 +59,15 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             return catalog::run(&settings_with(config, &db)?, command).await;
         }
         Command::Demo { db, command } => demo::run(&settings_with(config, &db)?, command).await?,
+        Command::Audit { db, command } => {
+            return audit::run(&settings_with(config, &db)?, command).await;
+        }
+        Command::Grants { db, command } => {
+            grants::run(&settings_with(config, &db)?, command).await?
+        }
+        Command::Registry { db, command } => {
+            return registry::run(&settings_with(config, &db)?, command).await;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

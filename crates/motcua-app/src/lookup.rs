@@ -1,0 +1,215 @@
+//! Looking a citizen up in the population registry at the desk: checked
+//! against a live grant and a stated purpose, rate-limited per officer, and
+//! audited whether it is allowed or refused.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use motcua_domain::audit::{AuditAction, AuditEntry, AuditOutcome, SubjectKey, mask_identifier};
+use motcua_domain::catalog::WaiverSource;
+use motcua_domain::dossier::PersonalId;
+use motcua_domain::grant::{LookupRefusal, StatedPurpose, stated_purpose};
+use motcua_domain::resident::{
+    MismatchField, RESIDENT_FIELDS, RegistryAnswer, RegistryQuery, Resident,
+};
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::AppError;
+use crate::audit::{Clock, now_micros};
+use crate::ports::registry::RegistryError;
+use crate::ports::{CitizenRegistry, Store};
+use crate::rate_limit::RateLimiter;
+
+/// What the officer asks.
+#[derive(Debug, Clone)]
+pub struct LookupRequest {
+    /// Who asks.
+    pub officer_id: String,
+    /// The agency the officer works at, if known.
+    pub agency_id: Option<String>,
+    /// The grant relied on.
+    pub grant_id: Option<String>,
+    /// The open dossier the look-up serves.
+    pub dossier_code: Option<String>,
+    /// Or a stated purpose.
+    pub purpose: Option<String>,
+    /// The applicant's personal ID, as typed.
+    pub personal_id: String,
+    /// The applicant's full name, as given.
+    pub full_name: String,
+    /// The applicant's date of birth, as given.
+    pub birth_date: NaiveDate,
+}
+
+/// The answer of an allowed look-up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum LookupAnswer {
+    /// Found: the data pre-fills the dossier, and components backed by these
+    /// sources need not be brought (thành phần được miễn nộp).
+    Found {
+        /// The resident's data.
+        resident: Resident,
+        /// Waiver sources this look-up satisfies.
+        satisfied_sources: Vec<WaiverSource>,
+    },
+    /// Nobody has this personal ID.
+    NotFound,
+    /// Name or date of birth differ; nothing disclosed.
+    Mismatch {
+        /// What differs.
+        fields: Vec<MismatchField>,
+    },
+}
+
+/// Why a look-up gave no answer.
+#[derive(Debug, Error)]
+pub enum LookupError {
+    /// Refused (and audited) for this reason.
+    #[error("{0}")]
+    Refused(LookupRefusal),
+    /// The registry could not answer (the attempt is audited).
+    #[error(transparent)]
+    Registry(RegistryError),
+    /// Bad input or a store failure.
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+/// The look-up use case.
+#[derive(Clone)]
+pub struct LookupService {
+    store: Arc<dyn Store>,
+    registry: Arc<dyn CitizenRegistry>,
+    subjects: SubjectKey,
+    limiter: Arc<RateLimiter>,
+    clock: Clock,
+}
+
+impl LookupService {
+    /// Wires the use case.
+    pub fn new(
+        store: Arc<dyn Store>,
+        registry: Arc<dyn CitizenRegistry>,
+        subjects: SubjectKey,
+        limiter: Arc<RateLimiter>,
+        clock: Clock,
+    ) -> Self {
+        Self {
+            store,
+            registry,
+            subjects,
+            limiter,
+            clock,
+        }
+    }
+
+    /// Checks, looks up, audits. A refusal is audited before it is returned;
+    /// an answer is returned only once its audit entry is committed.
+    pub async fn lookup_citizen(&self, req: &LookupRequest) -> Result<LookupAnswer, LookupError> {
+        let now = now_micros(&self.clock);
+        let id =
+            PersonalId::parse(&req.personal_id).map_err(|e| AppError::Invalid(e.to_string()))?;
+        if req.officer_id.trim().is_empty() {
+            return Err(
+                AppError::Invalid("Thiếu cán bộ tra cứu / the officer is missing".into()).into(),
+            );
+        }
+        if req.full_name.trim().is_empty() {
+            return Err(AppError::Invalid("Thiếu họ tên / the full name is missing".into()).into());
+        }
+        let mut entry = AuditEntry::new(
+            now,
+            req.officer_id.trim(),
+            AuditAction::PersonalDataLookup,
+            AuditOutcome::Allowed,
+        );
+        entry.agency_id = req.agency_id.clone();
+        entry.subject_key = Some(self.subjects.key_of(&id));
+        entry.subject_masked = Some(mask_identifier(id.as_str()));
+        entry.grant_id = req.grant_id.clone();
+        entry.dossier_code = req.dossier_code.clone();
+        entry.purpose = req.purpose.clone();
+
+        if let Err(refusal) = self.check(req, &mut entry, now).await? {
+            entry.outcome = AuditOutcome::Refused(refusal.code().to_owned());
+            self.store
+                .append_audit(&entry)
+                .await
+                .map_err(AppError::from)?;
+            return Err(LookupError::Refused(refusal));
+        }
+        let query = RegistryQuery {
+            personal_id: id,
+            full_name: req.full_name.trim().to_owned(),
+            birth_date: req.birth_date,
+        };
+        let answer = match self.registry.lookup(&query).await {
+            Ok(answer) => answer,
+            Err(err) => {
+                self.store
+                    .append_audit(&entry)
+                    .await
+                    .map_err(AppError::from)?;
+                return Err(LookupError::Registry(err));
+            }
+        };
+        let out = match answer {
+            RegistryAnswer::Found { resident } => {
+                entry.fields = RESIDENT_FIELDS
+                    .iter()
+                    .filter(|f| **f != "temporary_unit" || resident.temporary_unit.is_some())
+                    .map(|f| (*f).to_owned())
+                    .collect();
+                LookupAnswer::Found {
+                    resident,
+                    satisfied_sources: vec![WaiverSource::PopulationDb],
+                }
+            }
+            RegistryAnswer::NotFound => LookupAnswer::NotFound,
+            RegistryAnswer::Mismatch { fields } => LookupAnswer::Mismatch { fields },
+        };
+        self.store
+            .append_audit(&entry)
+            .await
+            .map_err(AppError::from)?;
+        Ok(out)
+    }
+
+    /// The checks, in order: rate, purpose, grant. Fills the entry with what
+    /// was stated (trimmed) and the grant's unit.
+    async fn check(
+        &self,
+        req: &LookupRequest,
+        entry: &mut AuditEntry,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Result<(), LookupRefusal>, AppError> {
+        if !self.limiter.try_acquire(req.officer_id.trim(), now) {
+            return Ok(Err(LookupRefusal::RateLimited));
+        }
+        let StatedPurpose {
+            dossier_code,
+            purpose,
+        } = match stated_purpose(req.dossier_code.as_deref(), req.purpose.as_deref()) {
+            Ok(s) => s,
+            Err(r) => return Ok(Err(r)),
+        };
+        entry.dossier_code = dossier_code;
+        entry.purpose = purpose;
+        let Some(grant_id) = req
+            .grant_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+        else {
+            return Ok(Err(LookupRefusal::NoGrant));
+        };
+        entry.grant_id = Some(grant_id.to_owned());
+        let Some(grant) = self.store.get_grant(grant_id).await? else {
+            return Ok(Err(LookupRefusal::GrantNotFound));
+        };
+        entry.unit_code = Some(grant.unit_code.clone());
+        Ok(grant.check(req.officer_id.trim(), now))
+    }
+}

@@ -1,0 +1,70 @@
+-- Identity and audit: the hash-chained audit log, grants of access to the
+-- population database, and the residents of the embedded registry.
+
+-- Append-only log. Each row: hash = SHA-256(prev_hash || canonical content).
+-- No CHECK on content columns: a tampered row must stay readable so that
+-- `motcua audit verify` can name it.
+CREATE TABLE audit_log (
+    seq            BIGINT PRIMARY KEY,
+    prev_hash      TEXT NOT NULL,
+    hash           TEXT NOT NULL,
+    occurred_at    TIMESTAMPTZ NOT NULL,
+    officer_id     TEXT NOT NULL,
+    action         TEXT NOT NULL,
+    unit_code      TEXT,
+    agency_id      TEXT,
+    subject_key    TEXT,
+    subject_masked TEXT,
+    fields         TEXT NOT NULL,
+    dossier_code   TEXT,
+    grant_id       TEXT,
+    purpose        TEXT,
+    outcome        TEXT NOT NULL,
+    reason         TEXT
+);
+CREATE INDEX audit_log_hash ON audit_log (hash);
+CREATE INDEX audit_log_subject ON audit_log (subject_key, seq) WHERE subject_key IS NOT NULL;
+
+-- The last appended entry, updated in the append's transaction, so that
+-- entries removed from the end of the log are noticed.
+CREATE TABLE audit_head (
+    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    seq  BIGINT NOT NULL,
+    hash TEXT NOT NULL
+);
+
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_log is append-only';
+END
+$$;
+CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+
+-- Grants (phân quyền khai thác dữ liệu dân cư).
+CREATE TABLE access_grants (
+    id          TEXT PRIMARY KEY,
+    officer_id  TEXT NOT NULL,
+    unit_code   TEXT NOT NULL,
+    purpose     TEXT NOT NULL,
+    valid_from  TIMESTAMPTZ NOT NULL,
+    valid_until TIMESTAMPTZ NOT NULL,
+    granted_by  TEXT NOT NULL,
+    created_at  TIMESTAMPTZ NOT NULL,
+    revoked_at  TIMESTAMPTZ
+);
+CREATE INDEX access_grants_officer ON access_grants (officer_id, created_at);
+
+-- Residents of the embedded population registry.
+CREATE TABLE residents (
+    personal_id        TEXT PRIMARY KEY,
+    full_name          TEXT NOT NULL,
+    birth_date         DATE NOT NULL,
+    sex                TEXT NOT NULL CHECK (sex IN ('male', 'female')),
+    permanent_unit     TEXT NOT NULL,
+    temporary_unit     TEXT,
+    household_code     TEXT NOT NULL,
+    household_relation TEXT NOT NULL
+);
