@@ -18,6 +18,9 @@ use tokio::sync::oneshot;
 use crate::dossier_rows::{list_row, projection_of};
 use crate::{SqliteStore, other};
 
+/// Scopes with more agencies than this are listed by walking the due index.
+const WIDE_SCOPE: i64 = 32;
+
 pub(crate) const PROJECTION_COLUMNS: &str = "code, procedure_code, procedure_version, status, sub_status, \
     portal_status, clock_running, receiving_unit, deciding_agency, current_agency, assignee, \
     channel, applicant_kind, applicant_id_masked, applicant_name, phone_last4, submitted_at, \
@@ -285,13 +288,28 @@ impl DossierStore for SqliteStore {
     }
 
     async fn work_list(&self, q: &WorkListQuery) -> Result<Vec<WorkListRow>, StoreError> {
-        let mut qb: QueryBuilder<Sqlite> =
-            QueryBuilder::new("WITH RECURSIVE scope(id) AS (SELECT ");
-        qb.push_bind(&q.scope_agency)
-            .push(" UNION SELECT a.id FROM agencies a JOIN scope s ON a.parent_id = s.id) ");
+        const SCOPE: &str = "WITH RECURSIVE scope(id) AS (SELECT ";
+        const TREE: &str =
+            " UNION SELECT a.id FROM agencies a JOIN scope s ON a.parent_id = s.id) ";
+        // A wide scope (a province) matches most rows: walking the due-date
+        // index in order and testing membership finds a page at once, while
+        // the agency indexes would gather and sort every matching row. The
+        // unary `+` keeps SQLite's planner off the agency indexes then.
+        let size: i64 = sqlx::query_scalar(&format!("{SCOPE}?{TREE}SELECT COUNT(*) FROM scope"))
+            .bind(&q.scope_agency)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| other(e, "sizing a work-list scope"))?;
+        let plus = if size > WIDE_SCOPE && q.agency.is_none() {
+            "+"
+        } else {
+            ""
+        };
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(SCOPE);
+        qb.push_bind(&q.scope_agency).push(TREE);
         qb.push(format!(
-            "SELECT {LIST_COLUMNS} FROM dossiers WHERE (current_agency IN (SELECT id FROM scope) \
-             OR receiving_unit IN (SELECT id FROM scope))"
+            "SELECT {LIST_COLUMNS} FROM dossiers WHERE ({plus}current_agency IN (SELECT id FROM scope) \
+             OR {plus}receiving_unit IN (SELECT id FROM scope))"
         ));
         if let Some(agency) = &q.agency {
             qb.push(" AND (current_agency = ")

@@ -349,4 +349,28 @@ pub async fn dossier_work_lists(store: Arc<dyn Store>) {
         ..q("H55")
     };
     assert_eq!(list(next).await, [a1.as_str(), a3.as_str()]);
+    // A wide scope (more agencies than the SQLite engine's threshold) lists the same.
+    let many: Vec<motcua_domain::agency::Agency> = (0..40)
+        .map(|i| motcua_domain::agency::Agency {
+            id: format!("H55.X1{i:04}"),
+            name: format!("Xã {i}"),
+            kind: motcua_domain::agency::AgencyKind::CommuneCommittee,
+            unit_code: format!("1{i:04}"),
+            parent_id: Some("H55".into()),
+            active: true,
+        })
+        .collect();
+    store.insert_missing_agencies(&many).await.unwrap();
+    assert_eq!(
+        list(q("H55")).await,
+        [b1.as_str(), a2.as_str(), a1.as_str(), a3.as_str()]
+    );
+    assert_eq!(
+        list(WorkListQuery {
+            overdue_at: Some(at(5)),
+            ..q("H55")
+        })
+        .await,
+        [b1.as_str(), a2.as_str()]
+    );
 }

@@ -32,12 +32,14 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1000.0
 }
 
-/// The rows of reception `n` at `agency`, built by the real application code.
-fn rows(agency: &str, n: u32) -> Result<DossierWrite> {
+/// The rows of reception `n` (spread over agencies, 9,000 a day each),
+/// built by the real application code.
+fn rows(n: u32) -> Result<DossierWrite> {
     let now = Utc::now();
-    let agency = AgencyId::parse(agency)?;
+    let agency = AgencyId::parse(&format!("H55.X{:05}.TT", n / 9_000))?;
+    let seq = n % 9_000 + 1;
     let intake = Intake {
-        code: DossierCodePattern::default().format(&agency, now.date_naive(), n)?,
+        code: DossierCodePattern::default().format(&agency, now.date_naive(), seq)?,
         procedure: ProcedureRef {
             code: "1.004873".into(),
             version: 1,
@@ -177,9 +179,7 @@ macro_rules! insert_one {
 async fn bare_sqlite(file: &str, count: u32, batch: u32) -> Result<()> {
     let store = SqliteStore::connect(&format!("sqlite://{file}")).await?;
     store.migrate().await?;
-    let writes: Vec<DossierWrite> = (1..=count)
-        .map(|n| rows("H55.X99999.TT", n))
-        .collect::<Result<_>>()?;
+    let writes: Vec<DossierWrite> = (1..=count).map(rows).collect::<Result<_>>()?;
     let sql = statements(true);
     let day = Utc::now().date_naive().to_string();
     let started = Instant::now();
@@ -207,11 +207,7 @@ async fn bare_postgres(url: &str, count: u32, batch: u32, concurrency: u32) -> R
     let fsync: String = sqlx::query_scalar("SHOW fsync")
         .fetch_one(store.pool())
         .await?;
-    let writes: Arc<Vec<DossierWrite>> = Arc::new(
-        (1..=count)
-            .map(|n| rows("H55.X99999.TT", n))
-            .collect::<Result<_>>()?,
-    );
+    let writes: Arc<Vec<DossierWrite>> = Arc::new((1..=count).map(rows).collect::<Result<_>>()?);
     let next = Arc::new(AtomicU64::new(0));
     let day = Utc::now().date_naive();
     let started = Instant::now();
