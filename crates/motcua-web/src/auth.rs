@@ -1,7 +1,8 @@
 //! Who is calling. Until the identity issue lands, a **development login**
-//! only: `Authorization: Bearer dev:<officer-id>:<agency-id>`, accepted when
-//! the setting `[auth] dev_login = true`. Never enable it in production: it
-//! trusts whatever the caller claims.
+//! only: `Authorization: Bearer dev:<officer-id>:<agency-id>` for the API, or
+//! the cookie `motcua_dev=<officer-id>:<agency-id>` for the pages, accepted
+//! when the setting `[auth] dev_login = true`. Never enable it in
+//! production: it trusts whatever the caller claims.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -50,9 +51,30 @@ pub fn parse_dev_token(value: &str) -> Option<Officer> {
     })
 }
 
+/// The name of the development-login cookie used by the pages.
+pub const DEV_COOKIE: &str = "motcua_dev";
+
+/// Parses the development cookie value `<officer-id>:<agency-id>`.
+pub fn parse_dev_cookie(value: &str) -> Option<Officer> {
+    parse_dev_token(&format!("Bearer dev:{}", value.trim()))
+}
+
+fn dev_cookie(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|c| c.split(';'))
+        .find_map(|kv| kv.trim().strip_prefix(DEV_COOKIE)?.strip_prefix('='))
+}
+
 fn officer_of(parts: &Parts, state: &AppState) -> Result<Option<Officer>, Problem> {
     let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
-        return Ok(None);
+        return match dev_cookie(parts) {
+            Some(cookie) if state.dev_login => Ok(parse_dev_cookie(cookie)),
+            _ => Ok(None),
+        };
     };
     if !state.dev_login {
         return Err(unauthorized(
@@ -106,5 +128,10 @@ mod tests {
         ] {
             assert_eq!(parse_dev_token(bad), None, "{bad}");
         }
+        assert_eq!(
+            parse_dev_cookie("nva:H55.X05743.TT").map(|o| o.id),
+            Some("nva".to_owned())
+        );
+        assert_eq!(parse_dev_cookie("nva"), None);
     }
 }

@@ -1,6 +1,7 @@
 //! Messages in Vietnamese (default) and English, from Fluent files embedded
-//! in the binary (`locales/<lang>/main.ftl`). Every user-visible string of
-//! the pages comes from here.
+//! in the binary (`locales/<lang>/<area>.ftl`: one file per area of the
+//! pages, so each area's messages live beside each other). Every
+//! user-visible string of the pages comes from here.
 
 use std::sync::OnceLock;
 
@@ -11,10 +12,18 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::{LanguageIdentifier, langid};
 
-/// The source of each locale's messages.
-pub const SOURCES: [(Locale, &str); 2] = [
-    (Locale::Vi, include_str!("../locales/vi/main.ftl")),
-    (Locale::En, include_str!("../locales/en/main.ftl")),
+/// The message files of one locale, in load order; a key defined twice is
+/// a build defect caught by the tests.
+macro_rules! locale_files {
+    ($lang:literal) => {
+        &[include_str!(concat!("../locales/", $lang, "/main.ftl"))]
+    };
+}
+
+/// The sources of each locale's messages.
+pub const SOURCES: [(Locale, &[&str]); 2] = [
+    (Locale::Vi, locale_files!("vi")),
+    (Locale::En, locale_files!("en")),
 ];
 
 /// A supported locale.
@@ -66,18 +75,19 @@ fn bundles() -> &'static [(Locale, Bundle)] {
     BUNDLES.get_or_init(|| {
         SOURCES
             .iter()
-            .map(|(locale, text)| {
-                // The files are part of the binary and checked by tests; a
-                // broken file is a build defect, reported at first use.
-                let resource =
-                    FluentResource::try_new((*text).to_owned()).unwrap_or_else(|(_, errors)| {
-                        panic!("bad {} messages: {errors:?}", locale.tag())
-                    });
+            .map(|(locale, files)| {
                 let mut bundle = Bundle::new_concurrent(vec![locale.langid()]);
                 bundle.set_use_isolating(false);
-                bundle.add_resource(resource).unwrap_or_else(|errors| {
-                    panic!("duplicate {} messages: {errors:?}", locale.tag())
-                });
+                for text in files.iter() {
+                    // The files are part of the binary and checked by tests; a
+                    // broken file is a build defect, reported at first use.
+                    let resource = FluentResource::try_new((*text).to_owned()).unwrap_or_else(
+                        |(_, errors)| panic!("bad {} messages: {errors:?}", locale.tag()),
+                    );
+                    bundle.add_resource(resource).unwrap_or_else(|errors| {
+                        panic!("duplicate {} messages: {errors:?}", locale.tag())
+                    });
+                }
                 (*locale, bundle)
             })
             .collect()
@@ -158,14 +168,25 @@ impl<S: Send + Sync> FromRequestParts<S> for Messages {
 mod tests {
     use super::*;
 
-    fn keys(text: &str) -> Vec<String> {
-        let mut keys: Vec<String> = text
-            .lines()
+    fn keys(files: &[&str]) -> Vec<String> {
+        let mut keys: Vec<String> = files
+            .iter()
+            .flat_map(|text| text.lines())
             .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_owned()))
-            .filter(|k| !k.starts_with('#') && !k.is_empty())
+            .filter(|k| !k.starts_with('#') && !k.starts_with(' ') && !k.is_empty())
             .collect();
         keys.sort();
         keys
+    }
+
+    #[test]
+    fn no_key_is_defined_twice() {
+        for (locale, files) in SOURCES {
+            let mut all = keys(files);
+            let n = all.len();
+            all.dedup();
+            assert_eq!(all.len(), n, "a {} key is defined twice", locale.tag());
+        }
     }
 
     #[test]
