@@ -37,6 +37,19 @@ pub struct ActionView {
     pub open: bool,
     /// The refusal or error, inline.
     pub error: Option<String>,
+    /// What the officer typed, kept after a refusal.
+    pub values: Vec<(String, String)>,
+}
+
+impl ActionView {
+    /// The value typed in a field before a refusal ("" otherwise).
+    pub fn value(&self, name: &str) -> String {
+        self.values
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
 }
 
 /// A component for the supplement forms.
@@ -133,6 +146,7 @@ struct Failure {
     key: String,
     message: String,
     conflict: bool,
+    values: Vec<(String, String)>,
 }
 
 async fn render_dossier(
@@ -190,6 +204,7 @@ async fn render_dossier(
                 key: mine.map_or_else(new_key, |f| f.key.clone()),
                 open: mine.is_some(),
                 error: mine.map(|f| f.message.clone()),
+                values: mine.map(|f| f.values.clone()).unwrap_or_default(),
             }
         })
         .collect();
@@ -309,6 +324,7 @@ pub async fn act(
         key: key.clone(),
         message,
         conflict,
+        values: if conflict { Vec::new() } else { form.0.clone() },
     };
     let input = match to_input(&action, &form, &view.dossier) {
         Ok(input) => input,
