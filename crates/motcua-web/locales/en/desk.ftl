@@ -53,6 +53,7 @@ desk-limit-calendar-days = { $n } days
 desk-limit-working-hours = { $n } working hours
 desk-limit-months = { $n } months
 desk-limit-unknown = not in the catalog yet
+desk-limit-same-day = within the working day
 desk-col-component = Component
 desk-col-state = State
 desk-component-required = required

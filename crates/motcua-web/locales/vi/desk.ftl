@@ -53,6 +53,7 @@ desk-limit-calendar-days = { $n } ngày
 desk-limit-working-hours = { $n } giờ làm việc
 desk-limit-months = { $n } tháng
 desk-limit-unknown = chưa có trong danh mục
+desk-limit-same-day = trong ngày làm việc
 desk-col-component = Thành phần
 desk-col-state = Tình trạng
 desk-component-required = bắt buộc

@@ -165,6 +165,7 @@ pub fn vnd(amount: u64) -> String {
 pub fn limit_text(t: &Messages, limit: Option<TimeLimit>) -> String {
     match limit {
         None => t.get("desk-limit-unknown"),
+        Some(l) if l.amount == 0 => t.get("desk-limit-same-day"),
         Some(l) => {
             let key = match l.unit {
                 TimeUnit::WorkingDays => "desk-limit-working-days",
