@@ -209,6 +209,10 @@ test('a form shown before another officer acted is a conflict, explained', async
   await page.locator('#conflict').waitFor();
   assert.match(await page.locator('#conflict').innerText(), /Cán bộ khác vừa xử lý hồ sơ này/);
   assert.equal(await page.locator('#dossier-status').innerText(), 'Đang xử lý');
+  // The timeline says who got it and whether the hand-over was in time (form 06).
+  const timeline = await page.locator('.desk-timeline').innerText();
+  assert.match(timeline, /Chuyển bước xử lý → chuyen-vien-2/);
+  assert.match(timeline, /trước hạn|đúng hạn/);
   await page.close();
 });
 
@@ -272,5 +276,8 @@ test('the leader sees today, this month, overdue groups and the chart drawn by t
   // The text alternative: the table holds today's row.
   assert.ok(await page.locator('details table tbody tr').count() >= 1);
   await check(page, 'desk-leader');
+  await page.goto(server.url + '/can-bo/lanh-dao?lang=en');
+  assert.match(await page.locator('h1').innerText(), /How dossiers are resolved/);
+  assert.doesNotMatch(await page.locator('main').innerText(), /Hôm nay|Tiếp nhận|Đúng hạn/);
   await page.close();
 });
