@@ -1,7 +1,7 @@
 // Shared helpers for the browser journeys: start a real `motcua serve` on a
 // fresh data directory, launch Debian's chromium through playwright-core,
 // take screenshots, and run axe-core.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -16,10 +16,20 @@ const require = createRequire(import.meta.url);
 /** Where screenshots go; scripts/test prints it. */
 export const SCREENSHOTS = process.env.MOTCUA_SCREENSHOTS ?? join(root, 'artifacts', 'screenshots');
 
-/** Starts `motcua serve` on port 0 with a fresh data dir; resolves to { url, stop }. */
-export async function startServer() {
+/**
+ * Starts `motcua serve` on port 0 with a fresh data dir; resolves to { url, stop }.
+ * `options.setup` lists `motcua` command lines (arrays of arguments) run on
+ * that data dir first, e.g. to import residents or create grants.
+ */
+export async function startServer(options = {}) {
   const bin = process.env.MOTCUA_BIN ?? join(root, 'target', 'debug', 'motcua');
   const dataDir = mkdtempSync(join(tmpdir(), 'motcua-web-'));
+  for (const args of options.setup ?? []) {
+    const run = spawnSync(bin, [...args, '--data-dir', dataDir], {
+      env: { ...process.env, MOTCUA_LOG: 'warn' }, encoding: 'utf8',
+    });
+    if (run.status !== 0) throw new Error(`motcua ${args.join(' ')} failed: ${run.stderr}`);
+  }
   const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir], {
     env: { ...process.env, MOTCUA_LOG: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],

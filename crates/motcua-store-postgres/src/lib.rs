@@ -12,6 +12,7 @@ mod agencies;
 mod audit;
 mod catalog;
 mod dossier_rows;
+mod dossier_stats;
 mod dossiers;
 mod grants;
 mod residents;

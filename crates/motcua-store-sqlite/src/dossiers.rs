@@ -9,14 +9,48 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use motcua_app::StoreError;
 use motcua_app::ports::dossiers::{
-    Committed, DossierProjection, DossierStore, DossierWrite, EventRow, NewDossier, OutboxRecord,
-    OutboxRow, StoredAnswer, StoredDossier, WorkListQuery, WorkListRow,
+    Committed, DossierProjection, DossierStats, DossierStore, DossierWrite, EventRow, NewDossier,
+    OutboxRecord, OutboxRow, StatsQuery, StoredAnswer, StoredDossier, WorkListQuery, WorkListRow,
 };
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use tokio::sync::oneshot;
 
 use crate::dossier_rows::{list_row, projection_of};
 use crate::{SqliteStore, other};
+
+/// The permission scope: an agency and every agency below it.
+pub(crate) const SCOPE: &str = "WITH RECURSIVE scope(id) AS (SELECT ";
+/// The recursive step of [`SCOPE`], after its bound agency.
+pub(crate) const TREE: &str =
+    " UNION SELECT a.id FROM agencies a JOIN scope s ON a.parent_id = s.id) ";
+
+/// The work-list filters besides scope and keyset.
+fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, q: &'a WorkListQuery) {
+    if let Some(agency) = &q.agency {
+        qb.push(" AND (current_agency = ")
+            .push_bind(agency)
+            .push(" OR receiving_unit = ")
+            .push_bind(agency)
+            .push(")");
+    }
+    if let Some(status) = &q.status {
+        qb.push(" AND status = ").push_bind(status);
+    }
+    if let Some(assignee) = &q.assignee {
+        qb.push(" AND assignee = ").push_bind(assignee);
+    }
+    if let Some(procedure) = &q.procedure {
+        qb.push(" AND procedure_code = ").push_bind(procedure);
+    }
+    if let Some(limit) = q.due_at_or_before {
+        qb.push(" AND clock_running = 1 AND due_key <= ")
+            .push_bind(limit);
+    }
+    if let Some(now) = q.overdue_at {
+        qb.push(" AND clock_running = 1 AND due_key < ")
+            .push_bind(now);
+    }
+}
 
 /// Scopes with more agencies than this are listed by walking the due index.
 const WIDE_SCOPE: i64 = 32;
@@ -288,9 +322,6 @@ impl DossierStore for SqliteStore {
     }
 
     async fn work_list(&self, q: &WorkListQuery) -> Result<Vec<WorkListRow>, StoreError> {
-        const SCOPE: &str = "WITH RECURSIVE scope(id) AS (SELECT ";
-        const TREE: &str =
-            " UNION SELECT a.id FROM agencies a JOIN scope s ON a.parent_id = s.id) ";
         // A wide scope (a province) matches most rows: walking the due-date
         // index in order and testing membership finds a page at once, while
         // the agency indexes would gather and sort every matching row. The
@@ -311,37 +342,22 @@ impl DossierStore for SqliteStore {
             "SELECT {LIST_COLUMNS} FROM dossiers WHERE ({plus}current_agency IN (SELECT id FROM scope) \
              OR {plus}receiving_unit IN (SELECT id FROM scope))"
         ));
-        if let Some(agency) = &q.agency {
-            qb.push(" AND (current_agency = ")
-                .push_bind(agency)
-                .push(" OR receiving_unit = ")
-                .push_bind(agency)
-                .push(")");
-        }
-        if let Some(status) = &q.status {
-            qb.push(" AND status = ").push_bind(status);
-        }
-        if let Some(assignee) = &q.assignee {
-            qb.push(" AND assignee = ").push_bind(assignee);
-        }
-        if let Some(limit) = q.due_at_or_before {
-            qb.push(" AND clock_running = 1 AND due_key <= ")
-                .push_bind(limit);
-        }
-        if let Some(now) = q.overdue_at {
-            qb.push(" AND clock_running = 1 AND due_key < ")
-                .push_bind(now);
-        }
+        push_filters(&mut qb, q);
+        let (cmp, order) = if q.descending {
+            ("<", "DESC")
+        } else {
+            (">", "ASC")
+        };
         if let Some((due, code)) = &q.after {
-            qb.push(" AND (due_key > ")
+            qb.push(format!(" AND (due_key {cmp} "))
                 .push_bind(*due)
                 .push(" OR (due_key = ")
                 .push_bind(*due)
-                .push(" AND code > ")
+                .push(format!(" AND code {cmp} "))
                 .push_bind(code)
                 .push("))");
         }
-        qb.push(" ORDER BY due_key, code LIMIT ")
+        qb.push(format!(" ORDER BY due_key {order}, code {order} LIMIT "))
             .push_bind(i64::from(q.limit));
         let rows = qb
             .build()
@@ -349,6 +365,26 @@ impl DossierStore for SqliteStore {
             .await
             .map_err(|e| other(e, "reading a work list"))?;
         rows.iter().map(list_row).collect()
+    }
+
+    async fn count_work_list(&self, q: &WorkListQuery) -> Result<u64, StoreError> {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(SCOPE);
+        qb.push_bind(&q.scope_agency).push(TREE);
+        qb.push(
+            "SELECT COUNT(*) FROM dossiers WHERE (current_agency IN (SELECT id FROM scope) \
+             OR receiving_unit IN (SELECT id FROM scope))",
+        );
+        push_filters(&mut qb, q);
+        let n: i64 = qb
+            .build_query_scalar()
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| other(e, "counting a work list"))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    async fn dossier_stats(&self, q: &StatsQuery) -> Result<DossierStats, StoreError> {
+        crate::dossier_stats::stats(&self.pool, q).await
     }
 
     async fn last_sequence(&self, agency: &str, day: NaiveDate) -> Result<Option<u32>, StoreError> {

@@ -10,6 +10,7 @@ mod agencies;
 mod audit;
 mod catalog;
 mod dossier_rows;
+mod dossier_stats;
 mod dossier_writer;
 mod dossiers;
 mod grants;

@@ -17,6 +17,7 @@
 
 pub mod cases;
 pub mod cases_catalog;
+pub mod cases_desk;
 pub mod cases_dossiers;
 pub mod cases_identity;
 pub mod cases_lookup;
@@ -177,6 +178,8 @@ macro_rules! conformance_suite {
             cases_lookup::lookups_refused_without_grant_purpose_or_in_time_are_audited,
             cases_lookup::an_allowed_lookup_returns_fields_and_waiver_sources,
             cases_lookup::the_citizen_sees_who_looked_at_their_data,
+            cases_desk::desk_work_list_counts_and_order,
+            cases_desk::desk_leader_stats_in_sql,
         );
         $crate::__conformance_raw_cases!(
             $factory;

@@ -16,7 +16,10 @@ use unic_langid::{LanguageIdentifier, langid};
 /// a build defect caught by the tests.
 macro_rules! locale_files {
     ($lang:literal) => {
-        &[include_str!(concat!("../locales/", $lang, "/main.ftl"))]
+        &[
+            include_str!(concat!("../locales/", $lang, "/main.ftl")),
+            include_str!(concat!("../locales/", $lang, "/desk.ftl")),
+        ]
     };
 }
 
@@ -120,6 +123,27 @@ impl Messages {
         args.set(a.0.to_owned(), FluentValue::from(a.1));
         args.set(b.0.to_owned(), FluentValue::from(b.1));
         self.format(key, Some(&args))
+    }
+
+    /// The message `key` with text arguments.
+    pub fn with_args(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut fluent = FluentArgs::new();
+        for (name, value) in args {
+            fluent.set((*name).to_owned(), FluentValue::from((*value).to_owned()));
+        }
+        self.format(key, Some(&fluent))
+    }
+
+    /// Picks this locale's half of a bilingual `"tiếng Việt / English"`
+    /// text (the form the use cases give their messages in).
+    pub fn pick(&self, bilingual: &str) -> String {
+        match bilingual.split_once(" / ") {
+            Some((vi, en)) => match self.locale {
+                Locale::Vi => vi.trim().to_owned(),
+                Locale::En => en.trim().to_owned(),
+            },
+            None => bilingual.to_owned(),
+        }
     }
 
     fn format(&self, key: &str, args: Option<&FluentArgs<'_>>) -> String {

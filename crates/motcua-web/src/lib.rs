@@ -24,11 +24,16 @@ use std::time::Duration;
 use axum::Router;
 use axum::routing::get;
 use motcua_app::agencies::AgencyService;
+use motcua_app::audit::system_clock;
 use motcua_app::catalog::CatalogService;
 use motcua_app::dossiers::{DossierService, DossierSettings, SeedProcedures};
 use motcua_app::due_dates::DueDateService;
+use motcua_app::grants::GrantService;
+use motcua_app::lookup::LookupService;
 use motcua_app::ports::Store;
+use motcua_app::registry::EmbeddedRegistry;
 use motcua_app::units::UnitService;
+use motcua_domain::audit::SubjectKey;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -47,6 +52,10 @@ pub struct AppState {
     pub due_dates: DueDateService,
     /// Dossiers (hồ sơ).
     pub dossiers: DossierService,
+    /// Desk look-ups in the population registry (audited, under a grant).
+    pub lookup: LookupService,
+    /// Grants of access to population data.
+    pub grants: GrantService,
     /// Accept the development login `Bearer dev:<officer>:<agency>`
     /// (`[auth] dev_login`; development only).
     pub dev_login: bool,
@@ -76,6 +85,14 @@ impl AppState {
                 Arc::new(SeedProcedures::new()),
                 DossierSettings::default(),
             ),
+            lookup: LookupService::new(
+                store.clone(),
+                Arc::new(EmbeddedRegistry::new(store.clone())),
+                SubjectKey::new(Vec::new()),
+                Arc::new(motcua_app::rate_limit::RateLimiter::desk_default()),
+                system_clock(),
+            ),
+            grants: GrantService::new(store.clone(), system_clock()),
             dev_login: true,
             tracking_limiter: Arc::new(rate_limit::RateLimiter::new(10, 30)),
             store,

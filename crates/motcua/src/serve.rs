@@ -58,6 +58,14 @@ pub async fn prepare(settings: &Settings) -> Result<AppState> {
     if state.dev_login {
         tracing::warn!("development login is on ([auth] dev_login): do not expose this server");
     }
+    // Desk look-ups key personal IDs in the audit log with the instance's pepper.
+    state.lookup = motcua_app::lookup::LookupService::new(
+        store.clone(),
+        Arc::new(motcua_app::registry::EmbeddedRegistry::new(store.clone())),
+        crate::commands::identity::subject_key(),
+        Arc::new(motcua_app::rate_limit::RateLimiter::desk_default()),
+        motcua_app::audit::system_clock(),
+    );
     state.dossiers = DossierService::new(
         store,
         Arc::new(SeedProcedures::new()),

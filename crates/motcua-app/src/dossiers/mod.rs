@@ -13,6 +13,7 @@ pub mod error;
 pub mod input;
 pub mod procedures;
 mod queries;
+pub mod stats;
 pub mod write;
 
 use std::sync::Arc;

@@ -44,6 +44,10 @@ pub struct WorkListFilter {
     pub status: Option<String>,
     /// Only this assignee.
     pub assignee: Option<String>,
+    /// Only this procedure (mã TTHC).
+    pub procedure: Option<String>,
+    /// Latest due date first.
+    pub descending: bool,
     /// Only running dossiers due within this many working hours.
     pub due_within_hours: Option<u32>,
     /// Only overdue running dossiers.
@@ -219,6 +223,31 @@ impl DossierService {
                 "limit must be between 1 and 500",
             ));
         }
+        let query = self.work_list_query(officer, &f)?;
+        let items = self.store.work_list(&query).await?;
+        let next_cursor = (items.len() == f.limit as usize)
+            .then(|| items.last().map(|r| encode_cursor(r.due_key, &r.code)))
+            .flatten();
+        Ok(WorkListPage { items, next_cursor })
+    }
+
+    /// How many dossiers a work list holds in all (cursor and limit ignored).
+    pub async fn count_work_list(
+        &self,
+        officer: &AgencyId,
+        mut f: WorkListFilter,
+    ) -> Result<u64, DossierError> {
+        f.cursor = None;
+        let query = self.work_list_query(officer, &f)?;
+        Ok(self.store.count_work_list(&query).await?)
+    }
+
+    /// The store query of a work-list filter, permission-scoped.
+    fn work_list_query(
+        &self,
+        officer: &AgencyId,
+        f: &WorkListFilter,
+    ) -> Result<WorkListQuery, DossierError> {
         if let Some(status) = &f.status
             && !DossierStatus::ALL.iter().any(|s| s.key() == status)
         {
@@ -242,21 +271,18 @@ impl DossierService {
             ),
             None => None,
         };
-        let query = WorkListQuery {
+        Ok(WorkListQuery {
             scope_agency: officer.as_str().to_owned(),
-            agency: f.agency,
-            status: f.status,
-            assignee: f.assignee,
+            agency: f.agency.clone(),
+            status: f.status.clone(),
+            assignee: f.assignee.clone(),
+            procedure: f.procedure.clone(),
+            descending: f.descending,
             due_at_or_before,
             overdue_at: f.overdue.then(|| now.timestamp_millis()),
             after: f.cursor.as_deref().map(decode_cursor).transpose()?,
             limit: f.limit,
-        };
-        let items = self.store.work_list(&query).await?;
-        let next_cursor = (items.len() == f.limit as usize)
-            .then(|| items.last().map(|r| encode_cursor(r.due_key, &r.code)))
-            .flatten();
-        Ok(WorkListPage { items, next_cursor })
+        })
     }
 
     /// Public tracking: the code plus the QR secret or the last four

@@ -174,6 +174,10 @@ pub struct WorkListQuery {
     pub status: Option<String>,
     /// Only dossiers handed over to this assignee.
     pub assignee: Option<String>,
+    /// Only dossiers of this procedure (mã TTHC).
+    pub procedure: Option<String>,
+    /// Latest due first (keyset `after` then means "before").
+    pub descending: bool,
     /// Only running dossiers due at or before this instant (epoch ms).
     pub due_at_or_before: Option<i64>,
     /// Only running dossiers due strictly before this instant (epoch ms).

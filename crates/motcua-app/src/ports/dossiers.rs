@@ -15,6 +15,7 @@ pub use super::dossier_rows::{
     DossierProjection, DossierWrite, EventRow, IdempotencyRecord, OutboxRecord, OutboxRow,
     StoredAnswer, StoredDossier, WorkListQuery, WorkListRow,
 };
+pub use super::dossier_stats::{DailyCounts, DossierStats, GroupCount, StatsQuery};
 use crate::StoreError;
 
 /// Builds the rows of a new dossier once its sequence number (số thứ tự
@@ -104,6 +105,15 @@ pub trait DossierStore: Send + Sync {
     /// or received by the scope agency or any agency below it, ordered by
     /// (due instant, code); dossiers without a due instant come last.
     async fn work_list(&self, query: &WorkListQuery) -> Result<Vec<WorkListRow>, StoreError>;
+
+    /// How many dossiers a work-list query matches, ignoring its keyset
+    /// position and page size (the counts on the work-list tabs).
+    async fn count_work_list(&self, query: &WorkListQuery) -> Result<u64, StoreError>;
+
+    /// The leader's statistics of a scope, aggregated in SQL: daily
+    /// receptions and results over a period, and the running overdue
+    /// dossiers by procedure and by assignee.
+    async fn dossier_stats(&self, query: &StatsQuery) -> Result<DossierStats, StoreError>;
 
     /// The last sequence number allocated to (`agency`, `day`), if any.
     async fn last_sequence(&self, agency: &str, day: NaiveDate) -> Result<Option<u32>, StoreError>;

@@ -155,6 +155,7 @@ pub trait Store:
 pub mod audit;
 pub mod catalog;
 pub mod dossier_rows;
+pub mod dossier_stats;
 pub mod dossiers;
 pub mod grants;
 pub mod registry;

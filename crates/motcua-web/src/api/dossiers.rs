@@ -195,6 +195,7 @@ pub async fn list(
         overdue: q.overdue.unwrap_or(false),
         cursor: q.cursor,
         limit: q.limit.unwrap_or(if csv { 500 } else { 50 }),
+        ..WorkListFilter::default()
     };
     if !csv {
         let page = state.dossiers.work_list(&officer.agency, filter).await?;

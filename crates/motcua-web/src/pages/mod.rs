@@ -3,6 +3,7 @@
 //! [`crate::i18n`]. A bad input gives an inline message, never an error page.
 
 pub mod assets;
+pub mod desk;
 pub mod home;
 pub mod units;
 
@@ -22,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/don-vi", get(units::page))
         .route("/static/style.css", get(assets::style))
         .route("/static/htmx.min.js", get(assets::htmx))
+        .merge(desk::routes())
 }
 
 /// Renders a template as HTML, remembering the chosen language in a cookie.

@@ -6,7 +6,7 @@ mod catalog;
 mod demo;
 mod demo_walk;
 pub mod grants;
-mod identity;
+pub(crate) mod identity;
 pub mod registry;
 mod units;
 

@@ -1,0 +1,369 @@
+//! Trang hồ sơ: timeline, components, money and results, and every action
+//! allowed now as a button with its form. Each form carries an
+//! idempotency key and the version it was shown at: a double click replays
+//! the first answer, and another officer's earlier action is a clear
+//! conflict message instead of a silent overwrite.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use motcua_app::dossiers::{DossierError, DossierView};
+use motcua_app::ports::AgencyFilter;
+use motcua_domain::audit::mask_identifier;
+use motcua_domain::dossier::{Actor, ApplicantId};
+use serde::Deserialize;
+
+use super::dossier_actions::{ActionForm, allowed, to_input};
+use super::dossier_view::{ComponentView, Line, StepView, components, money_and_results, timeline};
+use super::view::{DeskNav, agency_name, error_text, procedure_name, status_name, when_opt};
+use super::{DeskOfficer, new_key};
+use crate::AppState;
+use crate::auth::Officer;
+use crate::extract::ApiPath;
+use crate::i18n::Messages;
+
+/// One action form.
+pub struct ActionView {
+    /// API name (`hand_over`...).
+    pub name: &'static str,
+    /// Label.
+    pub label: String,
+    /// A fresh idempotency key, or the one just refused (so a retry of the
+    /// same request stays one request).
+    pub key: String,
+    /// Open (the one with an error).
+    pub open: bool,
+    /// The refusal or error, inline.
+    pub error: Option<String>,
+    /// What the officer typed, kept after a refusal.
+    pub values: Vec<(String, String)>,
+}
+
+impl ActionView {
+    /// The value typed in a field before a refusal ("" otherwise).
+    pub fn value(&self, name: &str) -> String {
+        self.values
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// A component for the supplement forms.
+pub struct ComponentChoice {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Missing now.
+    pub missing: bool,
+}
+
+/// `templates/pages/desk/dossier.html`.
+#[derive(Template)]
+#[template(path = "pages/desk/dossier.html")]
+pub struct DossierPage {
+    /// Messages.
+    pub t: Messages,
+    /// Navigation.
+    pub nav: DeskNav,
+    /// Code.
+    pub code: String,
+    /// Version shown (sent back with each action).
+    pub version: u64,
+    /// Status.
+    pub status: String,
+    /// Portal status code.
+    pub portal_status: u8,
+    /// Summary lines.
+    pub summary: Vec<Line>,
+    /// Counts late already (766).
+    pub counts_late: bool,
+    /// Timeline.
+    pub steps: Vec<StepView>,
+    /// Components.
+    pub components: Vec<ComponentView>,
+    /// Component choices for supplement forms.
+    pub choices: Vec<ComponentChoice>,
+    /// Fees, payments, results, extensions.
+    pub lines: Vec<Line>,
+    /// Allowed actions.
+    pub actions: Vec<ActionView>,
+    /// Agencies a transfer may go to (id, name).
+    pub agencies: Vec<(String, String)>,
+    /// A message after an action succeeded.
+    pub done: Option<String>,
+    /// A page-level error (conflict).
+    pub error: Option<String>,
+}
+
+/// `templates/pages/desk/error.html`: the dossier cannot be shown.
+#[derive(Template)]
+#[template(path = "pages/desk/error.html")]
+pub struct ErrorPage {
+    /// Messages.
+    pub t: Messages,
+    /// Navigation.
+    pub nav: DeskNav,
+    /// The message.
+    pub message: String,
+}
+
+fn nav(officer: &Officer) -> DeskNav {
+    DeskNav {
+        current: "work",
+        officer: officer.id.clone(),
+        agency: officer.agency.as_str().to_owned(),
+    }
+}
+
+/// A page explaining why a dossier cannot be shown (404, 403, 400).
+pub fn error_page(t: Messages, officer: &Officer, err: &DossierError) -> Response {
+    let status = match err {
+        DossierError::NotFound(_) => StatusCode::NOT_FOUND,
+        DossierError::Forbidden(_) => StatusCode::FORBIDDEN,
+        DossierError::Invalid { .. } => StatusCode::BAD_REQUEST,
+        _ => StatusCode::SERVICE_UNAVAILABLE,
+    };
+    let mut response = crate::pages::render(
+        t,
+        &ErrorPage {
+            t,
+            nav: nav(officer),
+            message: error_text(&t, err),
+        },
+    );
+    *response.status_mut() = status;
+    response
+}
+
+/// What went wrong with one action, to show inline.
+struct Failure {
+    action: String,
+    key: String,
+    message: String,
+    conflict: bool,
+    values: Vec<(String, String)>,
+}
+
+async fn render_dossier(
+    state: &AppState,
+    t: Messages,
+    officer: &Officer,
+    view: DossierView,
+    done: Option<String>,
+    failure: Option<Failure>,
+) -> Response {
+    let d = &view.dossier;
+    let applicant_id = match &d.applicant.id {
+        ApplicantId::Citizen(p) => mask_identifier(p.as_str()),
+        ApplicantId::Organisation(c) => c.as_str().to_owned(),
+    };
+    let line = |label: &str, value: String| Line {
+        label: t.get(label),
+        value,
+    };
+    let summary = vec![
+        line(
+            "desk-field-procedure",
+            format!(
+                "{} ({})",
+                procedure_name(state, &d.procedure.code).await,
+                d.procedure.code
+            ),
+        ),
+        line(
+            "desk-field-applicant",
+            format!("{} ({applicant_id})", d.applicant.name),
+        ),
+        line(
+            "desk-field-receiving",
+            agency_name(state, d.receiving_unit.as_str()).await,
+        ),
+        line(
+            "desk-field-deciding-agency",
+            agency_name(state, d.deciding_agency.as_str()).await,
+        ),
+        line(
+            "desk-field-current-agency",
+            agency_name(state, d.current_agency.as_str()).await,
+        ),
+        line("desk-field-received", when_opt(d.received_at)),
+        line("desk-field-due", when_opt(d.due_at)),
+    ];
+    let actions = allowed(d.status)
+        .into_iter()
+        .map(|name| {
+            let mine = failure.as_ref().filter(|f| f.action == name);
+            ActionView {
+                name,
+                label: t.get(&format!("desk-action-{}", name.replace('_', "-"))),
+                key: mine.map_or_else(new_key, |f| f.key.clone()),
+                open: mine.is_some(),
+                error: mine.map(|f| f.message.clone()),
+                values: mine.map(|f| f.values.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let agencies = if allowed(d.status).contains(&"transfer") {
+        state
+            .agencies
+            .list(&AgencyFilter {
+                limit: 5_000,
+                ..AgencyFilter::default()
+            })
+            .await
+            .map(|(a, _)| a)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|a| a.id != d.current_agency.as_str())
+            .map(|a| (a.id, a.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let conflict = failure.as_ref().is_some_and(|f| f.conflict);
+    let page = DossierPage {
+        t,
+        nav: nav(officer),
+        code: d.code.as_str().to_owned(),
+        version: d.version,
+        status: status_name(&t, d.status.status.key()),
+        portal_status: view.portal_status,
+        summary,
+        counts_late: d.counts_late,
+        steps: timeline(&t, &view),
+        components: components(&t, &view),
+        choices: d
+            .components
+            .iter()
+            .map(|c| ComponentChoice {
+                code: c.code.clone(),
+                name: c.name.clone(),
+                missing: !c.is_satisfied(),
+            })
+            .collect(),
+        lines: money_and_results(&t, &view),
+        actions,
+        agencies,
+        done,
+        error: conflict.then(|| t.get("desk-error-stale")),
+    };
+    let mut response = crate::pages::render(t, &page);
+    if let Some(f) = failure {
+        *response.status_mut() = if f.conflict {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+    }
+    response
+}
+
+/// Query of the dossier page.
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    /// The action just done.
+    pub xong: Option<String>,
+}
+
+/// `GET /can-bo/ho-so/{code}`.
+pub async fn page(
+    State(state): State<AppState>,
+    t: Messages,
+    DeskOfficer(officer): DeskOfficer,
+    ApiPath(code): ApiPath<String>,
+    q: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let done = q
+        .ok()
+        .and_then(|Query(q)| q.xong)
+        .filter(|a| {
+            super::dossier_actions::ACTIONS
+                .iter()
+                .any(|(n, _)| *n == a.as_str())
+        })
+        .map(|a| {
+            t.with_args(
+                "desk-action-done",
+                &[(
+                    "action",
+                    &t.get(&format!("desk-action-{}", a.replace('_', "-"))),
+                )],
+            )
+        });
+    match state.dossiers.get(&officer.agency, &code).await {
+        Ok(view) => render_dossier(&state, t, &officer, view, done, None).await,
+        Err(e) => error_page(t, &officer, &e),
+    }
+}
+
+/// `POST /can-bo/ho-so/{code}/thao-tac/{action}`: does the action with the
+/// form's idempotency key and expected version, then shows the dossier
+/// again; a refusal or a conflict is shown beside the action's form.
+pub async fn act(
+    State(state): State<AppState>,
+    t: Messages,
+    DeskOfficer(officer): DeskOfficer,
+    ApiPath((code, action)): ApiPath<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = ActionForm(pairs);
+    let key = form.get("key");
+    let key = if key.is_empty() { new_key() } else { key };
+    let version = form.get("version").parse::<u64>().ok();
+    let view = match state.dossiers.get(&officer.agency, &code).await {
+        Ok(v) => v,
+        Err(e) => return error_page(t, &officer, &e),
+    };
+    let fail = |message: String, conflict: bool| Failure {
+        action: action.clone(),
+        key: key.clone(),
+        message,
+        conflict,
+        values: if conflict { Vec::new() } else { form.0.clone() },
+    };
+    let input = match to_input(&action, &form, &view.dossier) {
+        Ok(input) => input,
+        Err(message_key) => {
+            let failure = fail(t.get(message_key), false);
+            return render_dossier(&state, t, &officer, view, None, Some(failure)).await;
+        }
+    };
+    match state
+        .dossiers
+        .act(
+            Actor::Officer(officer.id.clone()),
+            &officer.agency,
+            &key,
+            &code,
+            version,
+            input,
+        )
+        .await
+    {
+        Ok(_) => Redirect::to(&format!(
+            "/can-bo/ho-so/{}?xong={action}",
+            super::encode_component(&code)
+        ))
+        .into_response(),
+        Err(e) => {
+            let conflict = matches!(e, DossierError::Stale(_));
+            let failure = fail(error_text(&t, &e), conflict);
+            // Show the dossier as it is now, so the officer sees what changed.
+            match state.dossiers.get(&officer.agency, &code).await {
+                Ok(fresh) => {
+                    let mut failure = failure;
+                    if conflict {
+                        failure.key = new_key();
+                    }
+                    render_dossier(&state, t, &officer, fresh, None, Some(failure)).await
+                }
+                Err(e) => error_page(t, &officer, &e),
+            }
+        }
+    }
+}

@@ -1,0 +1,437 @@
+//! Tiếp nhận hồ sơ: find the applicant in the population registry (under
+//! the officer's grant, audited), pick the procedure, tick the checklist,
+//! choose the deciding agency (phi địa giới: another commune's) and
+//! receive. One form, re-rendered by the server at each step; htmx only
+//! searches procedures as the officer types.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{NaiveDate, Utc};
+use motcua_app::catalog::ProcedureQuery;
+use motcua_app::dossiers::{ApplicantInput, ApplicantKind, NewDossierInput};
+use motcua_app::lookup::{LookupAnswer, LookupError, LookupRequest};
+use motcua_domain::dossier::{Actor, Channel};
+use motcua_domain::resident::MismatchField;
+use serde::Deserialize;
+
+use super::reception_view::{
+    AgencyOption, ProcedureView, ReceptionForm, component_inputs, deciding_options, procedure_view,
+};
+use super::view::{DeskNav, agency_name, error_text, procedure_name, today, when_opt};
+use super::{DeskOfficer, new_key};
+use crate::AppState;
+use crate::extract::ApiPath;
+use crate::i18n::Messages;
+
+/// What a registry look-up showed.
+#[derive(Debug, Clone)]
+pub struct LookupView {
+    /// Found and confirmed.
+    pub found: bool,
+    /// The message.
+    pub message: String,
+    /// Lines (label, value) about the person.
+    pub lines: Vec<(String, String)>,
+}
+
+/// `templates/pages/desk/reception.html`.
+#[derive(Template)]
+#[template(path = "pages/desk/reception.html")]
+pub struct ReceptionPage {
+    /// Messages.
+    pub t: Messages,
+    /// Navigation.
+    pub nav: DeskNav,
+    /// The form as typed.
+    pub form: ReceptionForm,
+    /// The registry look-up, if one was made.
+    pub lookup: Option<LookupView>,
+    /// The chosen procedure.
+    pub procedure: Option<ProcedureView>,
+    /// Deciding agencies.
+    pub agencies: Vec<AgencyOption>,
+    /// Procedures found by the search box.
+    pub hits: Vec<(String, String)>,
+    /// Inline errors.
+    pub errors: Vec<String>,
+}
+
+/// `templates/pages/desk/procedure_hits.html`, for htmx.
+#[derive(Template)]
+#[template(path = "pages/desk/procedure_hits.html")]
+pub struct ProcedureHits {
+    /// Messages.
+    pub t: Messages,
+    /// (code, name) best first.
+    pub hits: Vec<(String, String)>,
+    /// The chosen code.
+    pub chosen: String,
+    /// Whether a search was made.
+    pub searched: bool,
+}
+
+fn nav(officer: &crate::auth::Officer) -> DeskNav {
+    DeskNav {
+        current: "reception",
+        officer: officer.id.clone(),
+        agency: officer.agency.as_str().to_owned(),
+    }
+}
+
+async fn search(state: &AppState, q: &str) -> Vec<(String, String)> {
+    if q.trim().is_empty() {
+        return Vec::new();
+    }
+    state
+        .catalog
+        .list(&ProcedureQuery {
+            q: Some(q.chars().take(100).collect()),
+            field: None,
+            on: today(),
+            limit: 8,
+            offset: 0,
+        })
+        .await
+        .map(|page| {
+            page.items
+                .into_iter()
+                .map(|h| {
+                    (
+                        h.version.procedure.code.as_str().to_owned(),
+                        h.version.procedure.name,
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn render_page(
+    state: &AppState,
+    t: Messages,
+    officer: &crate::auth::Officer,
+    form: ReceptionForm,
+    lookup: Option<LookupView>,
+    errors: Vec<String>,
+) -> Response {
+    let procedure = procedure_view(state, &t, &form).await;
+    let mut hits = search(state, &form.procedure_q).await;
+    if let Some(p) = &procedure
+        && !hits.iter().any(|(c, _)| c == &p.code)
+    {
+        hits.insert(0, (p.code.clone(), p.name.clone()));
+    }
+    let agencies = deciding_options(state, officer.agency.as_str(), &form).await;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut response = crate::pages::render(
+        t,
+        &ReceptionPage {
+            t,
+            nav: nav(officer),
+            form,
+            lookup,
+            procedure,
+            agencies,
+            hits,
+            errors,
+        },
+    );
+    *response.status_mut() = status;
+    response
+}
+
+/// `GET /can-bo/tiep-nhan`: an empty reception form.
+pub async fn page(
+    State(state): State<AppState>,
+    t: Messages,
+    DeskOfficer(officer): DeskOfficer,
+) -> Response {
+    let form = ReceptionForm {
+        key: new_key(),
+        purpose: t.get("desk-lookup-purpose-default"),
+        ..ReceptionForm::default()
+    };
+    render_page(&state, t, &officer, form, None, Vec::new()).await
+}
+
+/// Query of the procedure search.
+#[derive(Debug, Default, Deserialize)]
+pub struct HitsQuery {
+    /// Search text.
+    pub procedure_q: Option<String>,
+    /// The chosen code.
+    pub procedure: Option<String>,
+}
+
+/// `GET /can-bo/tiep-nhan/thu-tuc?procedure_q=`: procedures matching the
+/// text, as radio buttons (htmx fragment).
+pub async fn procedures(
+    State(state): State<AppState>,
+    t: Messages,
+    DeskOfficer(_officer): DeskOfficer,
+    q: Result<Query<HitsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let text = q.procedure_q.unwrap_or_default();
+    crate::pages::render(
+        t,
+        &ProcedureHits {
+            t,
+            searched: !text.trim().is_empty(),
+            hits: search(&state, &text).await,
+            chosen: q.procedure.unwrap_or_default(),
+        },
+    )
+}
+
+async fn lookup(
+    state: &AppState,
+    t: &Messages,
+    officer: &crate::auth::Officer,
+    form: &mut ReceptionForm,
+) -> Result<LookupView, String> {
+    let birth_date = NaiveDate::parse_from_str(&form.birth_date, "%Y-%m-%d")
+        .map_err(|_| t.get("desk-error-birth-date"))?;
+    // The officer's live grant, if any: without one the use case refuses
+    // (and audits the refusal).
+    let now = Utc::now();
+    let grant = state
+        .grants
+        .of_officer(&officer.id)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|g| g.check(&officer.id, now).is_ok())
+        .map(|g| g.id);
+    let request = LookupRequest {
+        officer_id: officer.id.clone(),
+        agency_id: Some(officer.agency.as_str().to_owned()),
+        grant_id: grant,
+        dossier_code: None,
+        purpose: Some(form.purpose.clone()),
+        personal_id: form.personal_id.clone(),
+        full_name: form.full_name.clone(),
+        birth_date,
+    };
+    form.found_id.clear();
+    form.found_unit.clear();
+    match state.lookup.lookup_citizen(&request).await {
+        Ok(LookupAnswer::Found { resident, .. }) => {
+            form.found_id = resident.personal_id.as_str().to_owned();
+            form.found_unit = resident.permanent_unit.clone();
+            form.full_name = resident.full_name.clone();
+            // Phi địa giới: the person's own commune decides unless the
+            // officer chooses otherwise afterwards.
+            form.deciding_agency.clear();
+            let commune = state
+                .agencies
+                .list(&motcua_app::ports::AgencyFilter {
+                    unit_code: Some(resident.permanent_unit.clone()),
+                    kind: Some(motcua_domain::agency::AgencyKind::CommuneCommittee),
+                    limit: 1,
+                    ..Default::default()
+                })
+                .await
+                .ok()
+                .and_then(|(a, _)| a.into_iter().next())
+                .map_or_else(|| resident.permanent_unit.clone(), |a| a.name);
+            Ok(LookupView {
+                found: true,
+                message: t.get("desk-lookup-found"),
+                lines: vec![
+                    (t.get("desk-field-full-name"), resident.full_name),
+                    (
+                        t.get("desk-field-birth-date"),
+                        resident.birth_date.format("%d/%m/%Y").to_string(),
+                    ),
+                    (t.get("desk-lookup-permanent"), commune),
+                ],
+            })
+        }
+        Ok(LookupAnswer::NotFound) => Ok(LookupView {
+            found: false,
+            message: t.get("desk-lookup-not-found"),
+            lines: Vec::new(),
+        }),
+        Ok(LookupAnswer::Mismatch { fields }) => Ok(LookupView {
+            found: false,
+            message: t.with_args(
+                "desk-lookup-mismatch",
+                &[(
+                    "fields",
+                    &fields
+                        .iter()
+                        .map(|f| match f {
+                            MismatchField::FullName => t.get("desk-field-full-name"),
+                            MismatchField::BirthDate => t.get("desk-field-birth-date"),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )],
+            ),
+            lines: Vec::new(),
+        }),
+        Err(LookupError::Refused(r)) => {
+            Err(t.with_args("desk-lookup-refused", &[("reason", &t.pick(r.message()))]))
+        }
+        Err(LookupError::Registry(e)) => Err(t.pick(&e.to_string())),
+        Err(LookupError::App(e)) => Err(t.pick(&e.to_string())),
+    }
+}
+
+/// `POST /can-bo/tiep-nhan`: `step=lookup` looks the applicant up,
+/// `step=check` shows the checklist of the chosen procedure,
+/// `step=receive` receives the dossier and redirects to its summary.
+pub async fn submit(
+    State(state): State<AppState>,
+    t: Messages,
+    DeskOfficer(officer): DeskOfficer,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let mut form = ReceptionForm::from_pairs(pairs);
+    if form.key.is_empty() {
+        form.key = new_key();
+    }
+    match form.step.as_str() {
+        "lookup" => match lookup(&state, &t, &officer, &mut form).await {
+            Ok(view) => render_page(&state, t, &officer, form, Some(view), Vec::new()).await,
+            Err(message) => {
+                let view = LookupView {
+                    found: false,
+                    message,
+                    lines: Vec::new(),
+                };
+                render_page(&state, t, &officer, form, Some(view), Vec::new()).await
+            }
+        },
+        "receive" => receive(&state, t, &officer, form).await,
+        _ => render_page(&state, t, &officer, form, None, Vec::new()).await,
+    }
+}
+
+async fn receive(
+    state: &AppState,
+    t: Messages,
+    officer: &crate::auth::Officer,
+    form: ReceptionForm,
+) -> Response {
+    let mut errors = Vec::new();
+    if form.procedure.is_empty() {
+        errors.push(t.get("desk-error-no-procedure"));
+    }
+    if form.deciding_agency.is_empty() {
+        errors.push(t.get("desk-error-no-agency"));
+    }
+    if !errors.is_empty() {
+        return render_page(state, t, officer, form, None, errors).await;
+    }
+    let input = NewDossierInput {
+        procedure: form.procedure.clone(),
+        applicant: ApplicantInput {
+            kind: ApplicantKind::Citizen,
+            id: form.personal_id.clone(),
+            name: form.full_name.trim().to_owned(),
+            phone: Some(form.phone.trim().to_owned()).filter(|p| !p.is_empty()),
+        },
+        channel: Channel::InPerson,
+        receiving_unit: None,
+        deciding_agency: Some(form.deciding_agency.clone()),
+        components: component_inputs(&form),
+        due_at: None,
+    };
+    match state
+        .dossiers
+        .create(
+            Actor::Officer(officer.id.clone()),
+            Some(&officer.agency),
+            &form.key,
+            input,
+        )
+        .await
+    {
+        Ok((answer, _)) => Redirect::to(&format!(
+            "/can-bo/tiep-nhan/da-nhan/{}",
+            super::encode_component(&answer.code)
+        ))
+        .into_response(),
+        Err(e) => {
+            let message = error_text(&t, &e);
+            render_page(state, t, officer, form, None, vec![message]).await
+        }
+    }
+}
+
+/// `templates/pages/desk/received.html`.
+#[derive(Template)]
+#[template(path = "pages/desk/received.html")]
+pub struct ReceivedPage {
+    /// Messages.
+    pub t: Messages,
+    /// Navigation.
+    pub nav: DeskNav,
+    /// Mã hồ sơ.
+    pub code: String,
+    /// Procedure name.
+    pub procedure: String,
+    /// Applicant name.
+    pub applicant: String,
+    /// Receiving unit name.
+    pub receiving: String,
+    /// Deciding agency name.
+    pub deciding: String,
+    /// Filed outside the deciding agency's commune.
+    pub boundary_free: bool,
+    /// Due date.
+    pub due: String,
+    /// Status.
+    pub status: String,
+}
+
+/// `GET /can-bo/tiep-nhan/da-nhan/{code}`: the dossier just received, with
+/// the link to print its receipt.
+pub async fn done(
+    State(state): State<AppState>,
+    t: Messages,
+    DeskOfficer(officer): DeskOfficer,
+    ApiPath(code): ApiPath<String>,
+) -> Response {
+    let view = match state.dossiers.get(&officer.agency, &code).await {
+        Ok(v) => v,
+        Err(e) => return super::dossier::error_page(t, &officer, &e),
+    };
+    let d = &view.dossier;
+    let receiving_unit = state
+        .agencies
+        .get(d.receiving_unit.as_str())
+        .await
+        .map(|a| a.unit_code)
+        .unwrap_or_default();
+    let deciding_unit = state
+        .agencies
+        .get(d.deciding_agency.as_str())
+        .await
+        .map(|a| a.unit_code)
+        .unwrap_or_default();
+    crate::pages::render(
+        t,
+        &ReceivedPage {
+            t,
+            nav: nav(&officer),
+            code: d.code.as_str().to_owned(),
+            procedure: procedure_name(&state, &d.procedure.code).await,
+            applicant: d.applicant.name.clone(),
+            receiving: agency_name(&state, d.receiving_unit.as_str()).await,
+            deciding: agency_name(&state, d.deciding_agency.as_str()).await,
+            boundary_free: receiving_unit != deciding_unit,
+            due: when_opt(d.due_at),
+            status: super::view::status_name(&t, d.status.status.key()),
+        },
+    )
+}
