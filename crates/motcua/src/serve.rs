@@ -58,6 +58,11 @@ pub async fn prepare(settings: &Settings) -> Result<AppState> {
     if state.dev_login {
         tracing::warn!("development login is on ([auth] dev_login): do not expose this server");
     }
+    state.attachments = motcua_app::attachments::AttachmentService::local(
+        store.clone(),
+        &settings.storage.data_dir.join("attachments"),
+        motcua_app::attachments::AttachmentLimits::default(),
+    )?;
     state.dossiers = DossierService::new(
         store,
         Arc::new(SeedProcedures::new()),
