@@ -54,6 +54,15 @@ async function fileByApi(center) {
   return { code: res.body.code, secret: res.body.tracking_secret };
 }
 
+/** The desk's checklist at reception: every required component handed in or shown. */
+const RECEIVED = {
+  components: [
+    { code: 'TP2', state: { kind: 'submitted', digitised: true } },
+    { code: 'TP6', state: { kind: 'presented' } },
+    { code: 'TP7', state: { kind: 'presented' } },
+  ],
+};
+
 async function act(officer, code, action, body) {
   const res = await api('POST', `/api/v1/dossiers/${code}/actions/${action}`, body, officer);
   assert.equal(res.status, 200, `${action}: ${JSON.stringify(res.body)}`);
@@ -145,7 +154,7 @@ test('(3) a supplement is requested, seen and supplied on the tracking page, the
   const [center] = await centers();
   const officer = ['chuyen-vien-1', center];
   const { code, secret } = await fileByApi(center);
-  await act(officer, code, 'receive', {});
+  await act(officer, code, 'receive', RECEIVED);
   await act(officer, code, 'request_supplement',
     { reason: 'Giấy chứng sinh bị mờ', missing: ['Giấy chứng sinh (bản rõ nét)'] });
 
@@ -163,8 +172,8 @@ test('(3) a supplement is requested, seen and supplied on the tracking page, the
   await page.getByRole('button', { name: 'Gửi bổ sung' }).click();
   await page.locator('.notice', { hasText: 'Đã nhận tệp bổ sung' }).waitFor();
   assert.match(await page.locator('main').innerText(), /giay-chung-sinh\.png/);
-  const files = await api('GET', `/api/v1/dossiers/${code}/attachments`, null, officer);
-  assert.deepEqual(files.body.map((a) => a.component), ['TP2']);
+  const uploaded = await api('GET', `/api/v1/dossiers/${code}/attachments`, null, officer);
+  assert.deepEqual(uploaded.body.map((a) => [a.component, a.uploaded_at > '']), [['TP2', true]]);
 
   await act(officer, code, 'supplement_received',
     { components: [{ code: 'TP2', state: { kind: 'submitted', digitised: true } }] });
@@ -190,7 +199,7 @@ test('(4) a late dossier gets an apology with a new date and the citizen sees it
   const [, center] = await centers();
   const officer = ['lanh-dao-1', center];
   const { code, secret } = await fileByApi(center);
-  const received = await act(officer, code, 'receive', {});
+  const received = await act(officer, code, 'receive', RECEIVED);
   const extended = await act(officer, code, 'apologise_and_extend',
     { reason: 'Cần xác minh thông tin với nơi sinh', extra_working_days: 3 });
   assert.notEqual(extended.due_at, received.due_at);
