@@ -19,6 +19,7 @@ citizen-limit-unknown = The time limit is not known yet; please ask at the one-s
 citizen-limit-working-days = { $n } working days
 citizen-limit-calendar-days = { $n } days
 citizen-limit-working-hours = { $n } working hours
+citizen-limit-same-day = Within the working day (filed before the cut-off, returned the same day)
 citizen-limit-months = { $n } months
 citizen-cutoff = Dossiers received after { $time } count from the next working day.
 citizen-fees-title = Fees and charges

@@ -19,6 +19,7 @@ citizen-limit-unknown = Chưa có thông tin về thời hạn; vui lòng hỏi 
 citizen-limit-working-days = { $n } ngày làm việc
 citizen-limit-calendar-days = { $n } ngày
 citizen-limit-working-hours = { $n } giờ làm việc
+citizen-limit-same-day = Trong ngày làm việc (nhận trước giờ quy định thì trả trong ngày)
 citizen-limit-months = { $n } tháng
 citizen-cutoff = Hồ sơ nhận sau { $time } được tính từ ngày làm việc tiếp theo.
 citizen-fees-title = Phí, lệ phí

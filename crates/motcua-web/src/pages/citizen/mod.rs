@@ -20,6 +20,9 @@ pub fn local_time(at: DateTime<Utc>) -> String {
 
 /// A time limit in words.
 pub fn limit_words(t: Messages, limit: &TimeLimit) -> String {
+    if limit.amount == 0 {
+        return t.get("citizen-limit-same-day");
+    }
     let key = match limit.unit {
         TimeUnit::WorkingDays => "citizen-limit-working-days",
         TimeUnit::CalendarDays => "citizen-limit-calendar-days",
