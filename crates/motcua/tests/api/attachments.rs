@@ -246,7 +246,7 @@ async fn strangers_are_refused_with_problems() {
     problem(status, headers["content-type"].to_str().unwrap(), &bytes);
     let (status, _, _) = get_bytes(
         &app,
-        &format!("/api/v1/dossiers/not-a-code/attachments"),
+        "/api/v1/dossiers/not-a-code/attachments",
         Some(officer(&p.center).1),
     )
     .await;
