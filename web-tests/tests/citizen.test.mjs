@@ -225,6 +225,11 @@ test('(4) a late dossier gets an apology with a new date and the citizen sees it
   assert.match(await page.locator('main').innerText(), /Hồ sơ đang bị trễ hạn/);
   assert.deepEqual(await seriousViolations(page), []);
   await screenshots(page, 'citizen-track');
+  // Switching language keeps the dossier on screen.
+  await page.getByRole('link', { name: 'English' }).click();
+  await page.waitForURL(/lang=en/);
+  assert.match(await page.locator('#apology-letter').innerText(), /Letter of apology[\s\S]*New date for the result/);
+  assert.doesNotMatch(await page.locator('main').innerText(), /Thư xin lỗi|Ngày hẹn trả/);
   await page.close();
 });
 
