@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod agencies;
+pub mod attachments;
 pub mod audit;
 pub mod catalog;
 pub mod dossiers;

@@ -182,6 +182,7 @@ async fn insert_history(conn: &mut PgConnection, w: &DossierWrite) -> Result<boo
         .await
         .map_err(|e| other(e, "inserting an outbox row"))?;
     }
+    crate::attachments::insert_rows(&mut *conn, &w.attachments).await?;
     let stored = sqlx::query(
         "INSERT INTO idempotency (actor, key, dossier_code, fingerprint, answer, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (actor, key) DO NOTHING",

@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 mod agencies;
+mod attachments;
 mod audit;
 mod catalog;
 mod dossier_rows;

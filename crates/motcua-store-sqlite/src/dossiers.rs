@@ -169,7 +169,7 @@ pub(crate) async fn insert_history(
     .execute(&mut *conn)
     .await
     .map_err(|e| other(e, "storing the idempotent answer"))?;
-    Ok(())
+    crate::attachments::insert_rows(conn, &w.attachments).await
 }
 
 pub(crate) fn written(w: &DossierWrite) -> Committed {

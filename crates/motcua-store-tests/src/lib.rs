@@ -16,6 +16,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cases;
+pub mod cases_attachments;
 pub mod cases_catalog;
 pub mod cases_desk;
 pub mod cases_dossiers;
@@ -167,6 +168,11 @@ macro_rules! conformance_suite {
             dossier_append_checks_version,
             dossier_concurrent_appends_one_wins,
             dossier_work_lists,
+        );
+        $crate::__conformance_cases_from!(
+            cases_attachments; $factory;
+            attachments_round_trip_and_respect_the_dossier_limit,
+            attachments_of_a_failed_creation_are_not_written,
         );
         $crate::__conformance_module_cases!(
             $factory;

@@ -17,6 +17,7 @@ pub mod pages;
 pub mod problem;
 pub mod qr;
 pub mod rate_limit;
+pub mod upload;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,6 +25,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::routing::get;
 use motcua_app::agencies::AgencyService;
+use motcua_app::attachments::AttachmentService;
 use motcua_app::audit::system_clock;
 use motcua_app::catalog::CatalogService;
 use motcua_app::dossiers::{DossierService, DossierSettings, SeedProcedures};
@@ -56,6 +58,9 @@ pub struct AppState {
     pub lookup: LookupService,
     /// Grants of access to population data.
     pub grants: GrantService,
+    /// Attachments of dossiers (tệp đính kèm); in memory unless wired to
+    /// the data directory (`motcua serve` does).
+    pub attachments: AttachmentService,
     /// Accept the development login `Bearer dev:<officer>:<agency>`
     /// (`[auth] dev_login`; development only).
     pub dev_login: bool,
@@ -93,6 +98,7 @@ impl AppState {
                 system_clock(),
             ),
             grants: GrantService::new(store.clone(), system_clock()),
+            attachments: AttachmentService::in_memory(store.clone()),
             dev_login: true,
             tracking_limiter: Arc::new(rate_limit::RateLimiter::new(10, 30)),
             store,

@@ -20,6 +20,7 @@ use crate::problem::Problem;
         api::clock::year, api::clock::due_date,
         api::dossiers::create, api::dossiers::act, api::dossiers::get, api::dossiers::list,
         api::tracking::track,
+        api::attachments::upload, api::attachments::list, api::attachments::download,
     ),
     components(schemas(Problem)),
     tags((name = "units", description = "Đơn vị hành chính / administrative units"),
@@ -27,6 +28,7 @@ use crate::problem::Problem;
          (name = "procedures", description = "Thủ tục hành chính / administrative procedures"),
          (name = "calendar", description = "Lịch làm việc, thời hạn giải quyết / working calendar and due dates"),
          (name = "dossiers", description = "Hồ sơ: tiếp nhận, xử lý, danh sách công việc / dossiers: reception, actions, work lists"),
+         (name = "attachments", description = "Tệp đính kèm của hồ sơ / dossier attachments"),
          (name = "tracking", description = "Tra cứu hồ sơ công khai / public tracking"),
          (name = "ops", description = "Health"))
 )]

@@ -66,6 +66,11 @@ pub async fn prepare(settings: &Settings) -> Result<AppState> {
         Arc::new(motcua_app::rate_limit::RateLimiter::desk_default()),
         motcua_app::audit::system_clock(),
     );
+    state.attachments = motcua_app::attachments::AttachmentService::local(
+        store.clone(),
+        &settings.storage.data_dir.join("attachments"),
+        motcua_app::attachments::AttachmentLimits::default(),
+    )?;
     state.dossiers = DossierService::new(
         store,
         Arc::new(SeedProcedures::new()),

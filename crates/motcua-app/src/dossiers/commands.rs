@@ -11,6 +11,7 @@ use super::input::{ActionInput, NewDossierInput, checklist};
 use super::write::{ActionAnswer, Request, actor_key, build_write, sha256_hex};
 use super::{DossierService, check_key, local_day, replayed};
 use crate::StoreError;
+use crate::attachments::StagedAttachment;
 use crate::ports::AgencyFilter;
 use crate::ports::dossiers::{Committed, NewDossier};
 
@@ -69,8 +70,33 @@ impl DossierService {
         key: &str,
         input: NewDossierInput,
     ) -> Result<(ActionAnswer, bool), DossierError> {
+        self.create_with_attachments(actor, officer, key, input, Vec::new())
+            .await
+    }
+
+    /// Creates a dossier like [`Self::create`], writing the metadata rows of
+    /// files already stored (see `crate::attachments`) in the same
+    /// transaction as the dossier: either the dossier and its attachments
+    /// land together or nothing does (the stored bytes, addressed by their
+    /// hash, are then simply unused).
+    pub async fn create_with_attachments(
+        &self,
+        actor: Actor,
+        officer: Option<&AgencyId>,
+        key: &str,
+        input: NewDossierInput,
+        attachments: Vec<StagedAttachment>,
+    ) -> Result<(ActionAnswer, bool), DossierError> {
         check_key(key)?;
-        let fingerprint = fingerprint("create", &input)?;
+        let fingerprint = if attachments.is_empty() {
+            fingerprint("create", &input)?
+        } else {
+            let files: Vec<(&str, &str)> = attachments
+                .iter()
+                .map(|a| (a.component.as_str(), a.sha256.as_str()))
+                .collect();
+            fingerprint("create+attachments", &(&input, files))?
+        };
         let actor_text = actor_key(&actor);
         if let Some(stored) = self.store.find_answer(&actor_text, key).await? {
             return replayed(&stored, &fingerprint);
@@ -146,6 +172,17 @@ impl DossierService {
             components: checklist(&facts, &input.components, None)?,
             fees: Vec::new(),
         };
+        if let Some(bad) = attachments
+            .iter()
+            .find(|a| !intake.components.iter().any(|c| c.code == a.component))
+        {
+            return Err(DossierError::invalid(
+                "component.code",
+                format!("Thủ tục không có thành phần hồ sơ mã {}", bad.component),
+                format!("The procedure has no component {}", bad.component),
+            ));
+        }
+        let uploader = actor_text.clone();
         let due_at = match input.channel {
             Channel::Online => None,
             _ => Some(self.due_at_reception(&facts, now, input.due_at)?),
@@ -190,7 +227,13 @@ impl DossierService {
                 .map_err(|e| StoreError::Other(e.into()))?
                 .ok_or_else(|| StoreError::Other(anyhow::anyhow!("no event decided")))?;
             build_write(&dossier, &events, &request, Some(&secret), now)
-                .map(|(write, _)| write)
+                .map(|(mut write, _)| {
+                    write.attachments = attachments
+                        .into_iter()
+                        .map(|a| a.into_row(&write.projection.code, &uploader, now))
+                        .collect();
+                    write
+                })
                 .map_err(internal)
         });
         let committed = self
@@ -224,6 +267,22 @@ impl DossierService {
         expected_version: Option<u64>,
         input: ActionInput,
     ) -> Result<(ActionAnswer, bool), DossierError> {
+        self.act_within(actor, Some(officer), key, code, expected_version, input)
+            .await
+    }
+
+    /// Acts on a dossier; `scope` is the acting officer's agency, checked
+    /// against the dossier, or `None` when the caller was checked already
+    /// (the holder of the tracking secret).
+    pub(super) async fn act_within(
+        &self,
+        actor: Actor,
+        scope: Option<&AgencyId>,
+        key: &str,
+        code: &str,
+        expected_version: Option<u64>,
+        input: ActionInput,
+    ) -> Result<(ActionAnswer, bool), DossierError> {
         check_key(key)?;
         let code = self.parse_code(code)?;
         let fingerprint = fingerprint(code.as_str(), &input)?;
@@ -232,7 +291,9 @@ impl DossierService {
             return replayed(&stored, &fingerprint);
         }
         let dossier = self.load(code.as_str()).await?;
-        self.check_scope(officer, &dossier).await?;
+        if let Some(officer) = scope {
+            self.check_scope(officer, &dossier).await?;
+        }
         if let Some(v) = expected_version
             && v != dossier.version
         {

@@ -7,6 +7,7 @@
 //! transaction. A request replayed with the same `Idempotency-Key` by the
 //! same actor returns the first answer and writes nothing.
 
+mod access;
 mod actions;
 mod commands;
 pub mod error;
@@ -24,11 +25,13 @@ use motcua_domain::clock::{ClockRequest, compute_due};
 use motcua_domain::dossier::{AgencyId, Dossier, DossierCodePattern};
 use motcua_domain::legal_time::TimeLimit;
 
+pub use access::Accessor;
 pub use error::DossierError;
 pub use input::{ActionInput, ApplicantInput, ApplicantKind, ComponentInput, NewDossierInput};
 pub use procedures::{ProcedureFacts, ProcedureLookup, SeedProcedures};
 pub use queries::{
-    DossierView, EventSummary, TimelineEntry, TrackingView, WorkListFilter, WorkListPage,
+    ApologyView, ComponentView, DossierView, EventSummary, TimelineEntry, TrackingView,
+    WorkListFilter, WorkListPage,
 };
 pub use write::ActionAnswer;
 

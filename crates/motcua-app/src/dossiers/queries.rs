@@ -100,6 +100,38 @@ pub struct TrackingView {
     pub missing: Vec<String>,
     /// The timeline.
     pub timeline: Vec<TimelineEntry>,
+    /// The reason of the open supplement request (form 02), if any.
+    pub supplement_reason: Option<String>,
+    /// The latest apology letter (form 04), if the dossier was late.
+    pub apology: Option<ApologyView>,
+    /// Whether the dossier counts as late.
+    pub counts_late: bool,
+    /// The applicant's rating (key, e.g. `very_satisfied`), once given.
+    pub rating: Option<String>,
+    /// The dossier's components (code and name), e.g. to supply one.
+    pub components: Vec<ComponentView>,
+}
+
+/// The apology letter (thư xin lỗi, form 04) as the holder sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApologyView {
+    /// When it was issued.
+    pub at: DateTime<Utc>,
+    /// The reason for the delay.
+    pub reason: String,
+    /// The due instant before.
+    pub previous_due_at: Option<DateTime<Utc>>,
+    /// The new due instant.
+    pub new_due_at: DateTime<Utc>,
+}
+
+/// A component as the holder sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ComponentView {
+    /// Code in the procedure (`TP1`...).
+    pub code: String,
+    /// Name.
+    pub name: String,
 }
 
 fn label_vi(p: &EventPayload) -> &'static str {
@@ -290,44 +322,48 @@ impl DossierService {
     /// code give the same answer.
     pub async fn track(&self, code: &str, verifier: &str) -> Result<TrackingView, DossierError> {
         let code = self.parse_code(code)?;
-        let not_found = || DossierError::NotFound(not_found_text());
-        let stored = self
-            .store
-            .load_dossier(code.as_str())
-            .await?
-            .ok_or_else(not_found)?;
-        let verifier = verifier.trim();
-        let by_secret = same(&sha256_hex(verifier.as_bytes()), &stored.verifier_hash);
-        let by_phone = verifier.len() == 4
-            && stored
-                .projection
-                .phone_last4
-                .as_deref()
-                .is_some_and(|p| same(p, verifier));
-        if !(by_secret || by_phone) {
-            return Err(not_found());
-        }
-        let d: Dossier = serde_json::from_str(&stored.projection.state_json)
-            .map_err(|e| DossierError::Unexpected(e.into()))?;
+        let d = self.holder_dossier(code.as_str(), verifier).await?;
         let events = self.events(code.as_str()).await?;
-        let missing = if d.status.status == DossierStatus::AwaitingSupplement {
-            events
-                .iter()
-                .rev()
-                .find_map(|e| match &e.payload {
-                    EventPayload::SupplementRequested { missing, .. } => Some(missing.clone()),
+        let supplement = (d.status.status == DossierStatus::AwaitingSupplement)
+            .then(|| {
+                events.iter().rev().find_map(|e| match &e.payload {
+                    EventPayload::SupplementRequested {
+                        missing, reason, ..
+                    } => Some((missing.clone(), reason.clone())),
                     _ => None,
                 })
-                .unwrap_or_default()
-        } else {
-            motcua_domain::dossier::parts::missing_required(&d.components)
+            })
+            .flatten();
+        let (missing, supplement_reason) = match supplement {
+            Some((missing, reason)) => (missing, Some(reason)),
+            None => (
+                motcua_domain::dossier::parts::missing_required(&d.components),
+                None,
+            ),
         };
+        let apology = events.iter().rev().find_map(|e| match &e.payload {
+            EventPayload::Extended {
+                reason,
+                previous_due_at,
+                new_due_at,
+            } => Some(ApologyView {
+                at: e.at,
+                reason: reason.clone(),
+                previous_due_at: *previous_due_at,
+                new_due_at: *new_due_at,
+            }),
+            _ => None,
+        });
+        let portal_status = d
+            .portal_status()
+            .map_err(|e| DossierError::Unexpected(e.into()))?
+            .code();
         Ok(TrackingView {
             code: d.code.as_str().to_owned(),
             procedure: d.procedure.code.clone(),
             status: d.status.status.key().to_owned(),
             status_vi: d.status.status.name_vi().to_owned(),
-            portal_status: stored.projection.portal_status,
+            portal_status,
             received_at: d.received_at,
             due_at: d.due_at,
             missing,
@@ -339,7 +375,49 @@ impl DossierService {
                     label_vi: label_vi(&e.payload).to_owned(),
                 })
                 .collect(),
+            supplement_reason,
+            apology,
+            counts_late: d.counts_late,
+            rating: d.rating.map(|r| {
+                serde_json::to_value(r)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            }),
+            components: d
+                .components
+                .iter()
+                .map(|c| ComponentView {
+                    code: c.code.clone(),
+                    name: c.name.clone(),
+                })
+                .collect(),
         })
+    }
+
+    /// The dossier if `verifier` (the QR secret or the phone's last four
+    /// digits) matches; an unknown code and a wrong verifier give the same
+    /// answer.
+    pub(super) async fn holder_dossier(
+        &self,
+        code: &str,
+        verifier: &str,
+    ) -> Result<Dossier, DossierError> {
+        let not_found = || DossierError::NotFound(not_found_text());
+        let stored = self.store.load_dossier(code).await?.ok_or_else(not_found)?;
+        let verifier = verifier.trim();
+        let by_secret = same(&sha256_hex(verifier.as_bytes()), &stored.verifier_hash);
+        let by_phone = verifier.len() == 4
+            && stored
+                .projection
+                .phone_last4
+                .as_deref()
+                .is_some_and(|p| same(p, verifier));
+        if !(by_secret || by_phone) {
+            return Err(not_found());
+        }
+        serde_json::from_str(&stored.projection.state_json)
+            .map_err(|e| DossierError::Unexpected(e.into()))
     }
 }
 

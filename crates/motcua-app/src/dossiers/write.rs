@@ -195,6 +195,7 @@ pub fn build_write(
             answer_json: json(&answer)?,
         },
         verifier_hash: tracking_secret.map(|s| sha256_hex(s.as_bytes())),
+        attachments: Vec::new(),
     };
     Ok((write, answer))
 }

@@ -151,6 +151,9 @@ pub struct DossierWrite {
     /// SHA-256 (hex) of the tracking secret printed as a QR on the receipt;
     /// only set when creating.
     pub verifier_hash: Option<String>,
+    /// Attachment rows written in the same transaction (online filing
+    /// with uploads); their bytes are already in the object store.
+    pub attachments: Vec<super::attachments::AttachmentRow>,
 }
 
 /// A dossier as loaded.

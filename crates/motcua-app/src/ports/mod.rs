@@ -145,6 +145,7 @@ pub trait Store:
     + AuditStore
     + GrantStore
     + ResidentStore
+    + AttachmentStore
 {
     /// A cheap round trip to the database, for readiness checks.
     async fn ping(&self) -> Result<(), StoreError>;
@@ -152,6 +153,7 @@ pub trait Store:
     fn engine(&self) -> &'static str;
 }
 
+pub mod attachments;
 pub mod audit;
 pub mod catalog;
 pub mod dossier_rows;
@@ -161,6 +163,7 @@ pub mod grants;
 pub mod registry;
 pub mod rows;
 
+pub use attachments::AttachmentStore;
 pub use audit::AuditStore;
 pub use grants::GrantStore;
 pub use registry::{CitizenRegistry, ResidentStore};

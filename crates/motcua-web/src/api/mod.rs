@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`.
 
 pub mod agencies;
+pub mod attachments;
 pub mod clock;
 pub mod dossier_dto;
 pub mod dossiers;
@@ -10,6 +11,7 @@ pub mod tracking;
 pub mod units;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 use crate::AppState;
@@ -35,5 +37,15 @@ pub fn routes() -> Router<AppState> {
         .route("/dossiers", get(dossiers::list).post(dossiers::create))
         .route("/dossiers/{code}", get(dossiers::get))
         .route("/dossiers/{code}/actions/{action}", post(dossiers::act))
+        .route(
+            "/dossiers/{code}/attachments",
+            get(attachments::list)
+                .post(attachments::upload)
+                .layer(DefaultBodyLimit::max(crate::upload::MAX_FORM_BYTES)),
+        )
+        .route(
+            "/dossiers/{code}/attachments/{id}",
+            get(attachments::download),
+        )
         .route("/tracking/{code}", get(tracking::track))
 }

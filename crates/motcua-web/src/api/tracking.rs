@@ -26,7 +26,7 @@ pub struct TrackingParams {
 }
 
 /// The client address, when the server knows it.
-fn client_key(extensions: &Extensions) -> String {
+pub fn client_key(extensions: &Extensions) -> String {
     extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())

@@ -3,15 +3,16 @@
 //! [`crate::i18n`]. A bad input gives an inline message, never an error page.
 
 pub mod assets;
+pub mod citizen;
 pub mod desk;
-pub mod home;
 pub mod units;
 
 use askama::Template;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::AppState;
 use crate::i18n::Messages;
@@ -19,7 +20,23 @@ use crate::i18n::Messages;
 /// The page routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(home::page))
+        .route("/", get(citizen::home::page))
+        .route("/thu-tuc", get(citizen::home::search))
+        .route("/thu-tuc/{code}", get(citizen::procedure::page))
+        .route(
+            "/thu-tuc/{code}/nop-truc-tuyen",
+            get(citizen::file_online::form)
+                .post(citizen::file_online::post)
+                .layer(DefaultBodyLimit::max(crate::upload::MAX_FORM_BYTES)),
+        )
+        .route("/tra-cuu", get(citizen::track::form))
+        .route("/tra-cuu/{code}", get(citizen::track::dossier))
+        .route(
+            "/tra-cuu/{code}/bo-sung",
+            post(citizen::track::supply)
+                .layer(DefaultBodyLimit::max(crate::upload::MAX_FORM_BYTES)),
+        )
+        .route("/tra-cuu/{code}/danh-gia", post(citizen::track::rate))
         .route("/don-vi", get(units::page))
         .route("/static/style.css", get(assets::style))
         .route("/static/htmx.min.js", get(assets::htmx))

@@ -67,6 +67,11 @@ impl TestApp {
         }
     }
 
+    /// The data directory of this app (SQLite file, attachments).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     pub async fn get(&self, uri: &str) -> Answer {
         self.request("GET", uri, None).await
     }

@@ -1,0 +1,64 @@
+//! Who may see or touch one dossier outside the work lists: an officer
+//! whose agency covers it, or the holder of its tracking verifier (the QR
+//! secret on the receipt, or the last four digits of the applicant's
+//! phone). Used by attachments and by the citizen's own actions.
+
+use motcua_domain::dossier::{Actor, AgencyId, Dossier};
+
+use super::DossierService;
+use super::error::DossierError;
+use super::input::ActionInput;
+use super::write::ActionAnswer;
+
+/// Who asks.
+#[derive(Debug, Clone)]
+pub enum Accessor {
+    /// An officer of this agency.
+    Officer(AgencyId),
+    /// Whoever holds this verifier.
+    Holder(String),
+}
+
+impl DossierService {
+    /// The dossier, if `who` may see it: 404 for an unknown code or a wrong
+    /// verifier (the same answer), 403 for an officer of another agency.
+    pub async fn authorize(&self, who: &Accessor, code: &str) -> Result<Dossier, DossierError> {
+        let code = self.parse_code(code)?;
+        match who {
+            Accessor::Officer(agency) => {
+                let dossier = self.load(code.as_str()).await?;
+                self.check_scope(agency, &dossier).await?;
+                Ok(dossier)
+            }
+            Accessor::Holder(verifier) => self.holder_dossier(code.as_str(), verifier).await,
+        }
+    }
+
+    /// An action the applicant takes themselves, proven by the verifier:
+    /// only rating the service (đánh giá) once the result is returned.
+    pub async fn act_as_holder(
+        &self,
+        code: &str,
+        verifier: &str,
+        key: &str,
+        input: ActionInput,
+    ) -> Result<(ActionAnswer, bool), DossierError> {
+        if !matches!(input, ActionInput::Rate { .. }) {
+            return Err(DossierError::Forbidden(
+                "Người nộp hồ sơ chỉ được đánh giá / the applicant may only rate".into(),
+            ));
+        }
+        let dossier = self
+            .authorize(&Accessor::Holder(verifier.to_owned()), code)
+            .await?;
+        self.act_within(
+            Actor::Citizen(format!("holder-{}", dossier.code.as_str())),
+            None,
+            key,
+            dossier.code.as_str(),
+            None,
+            input,
+        )
+        .await
+    }
+}

@@ -1,0 +1,518 @@
+//! Tracking a dossier (tra cứu hồ sơ): by code and verifier, or from the
+//! QR on the receipt (`/tra-cuu/{code}?verifier=...`). Shows the status,
+//! due date, the timeline in plain words, what is missing, the apology
+//! letter when late; lets the applicant supply requested documents and
+//! rate the service once the result is returned. A malformed code, a
+//! wrong verifier and too many look-ups each get a clear inline message.
+
+use askama::Template;
+use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
+use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::http::{Extensions, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use motcua_app::attachments::Upload;
+use motcua_app::dossiers::{Accessor, ActionInput, DossierError, TrackingView};
+use motcua_domain::dossier::Rating;
+use serde::Deserialize;
+
+use super::file_online::file_error;
+use super::{field_value, local_time};
+use crate::AppState;
+use crate::i18n::Messages;
+use crate::upload;
+
+/// One step of the timeline.
+pub struct Step {
+    /// When, in Vietnam time.
+    pub at: String,
+    /// What happened, in plain words.
+    pub words: String,
+}
+
+/// A file the applicant sent.
+pub struct FileLine {
+    /// Display name.
+    pub name: String,
+    /// Component name.
+    pub component: String,
+    /// When.
+    pub at: String,
+    /// Download link.
+    pub href: String,
+}
+
+/// The apology letter (form 04).
+pub struct Apology {
+    /// Reason for the delay.
+    pub reason: String,
+    /// Former due date.
+    pub old_date: String,
+    /// New due date.
+    pub new_date: String,
+    /// When it was issued.
+    pub at: String,
+}
+
+/// A rating choice.
+pub struct RatingChoice {
+    /// Form value.
+    pub value: &'static str,
+    /// Words.
+    pub words: String,
+}
+
+/// What the holder sees of the dossier.
+pub struct Found {
+    /// Code.
+    pub code: String,
+    /// Procedure code.
+    pub procedure: String,
+    /// Status key.
+    pub status_key: String,
+    /// Status in words.
+    pub status: String,
+    /// Received at.
+    pub received_at: String,
+    /// Due at.
+    pub due_at: String,
+    /// Counts late.
+    pub late: bool,
+    /// Timeline, oldest first.
+    pub timeline: Vec<Step>,
+    /// Missing documents.
+    pub missing: Vec<String>,
+    /// Reason of the supplement request.
+    pub supplement_reason: String,
+    /// Awaiting a supplement: the upload form is shown.
+    pub can_supply: bool,
+    /// Components (code, name) to pick from.
+    pub components: Vec<(String, String)>,
+    /// Files sent.
+    pub files: Vec<FileLine>,
+    /// The apology letter, if any.
+    pub apology: Option<Apology>,
+    /// Returned and not rated yet.
+    pub can_rate: bool,
+    /// The rating given, in words.
+    pub rated: String,
+    /// Rating choices.
+    pub choices: Vec<RatingChoice>,
+}
+
+/// `templates/pages/citizen/track.html`.
+#[derive(Template)]
+#[template(path = "pages/citizen/track.html")]
+pub struct TrackPage {
+    /// Messages.
+    pub t: Messages,
+    /// The code as typed.
+    pub code: String,
+    /// The verifier as typed.
+    pub verifier: String,
+    /// An inline error.
+    pub error: String,
+    /// An inline notice (file received, rating sent).
+    pub notice: String,
+    /// The dossier, when found.
+    pub found: Option<Found>,
+}
+
+/// The tracking query.
+#[derive(Debug, Default, Deserialize)]
+pub struct TrackQuery {
+    /// Code (on `/tra-cuu`).
+    pub ma: Option<String>,
+    /// Verifier.
+    pub verifier: Option<String>,
+    /// A supplement was just sent.
+    pub sent: Option<String>,
+    /// A rating was just sent.
+    pub rated: Option<String>,
+    /// An error code of a post that redirected here.
+    pub loi: Option<String>,
+}
+
+fn rating_key(r: Rating) -> &'static str {
+    match r {
+        Rating::VerySatisfied => "very_satisfied",
+        Rating::Satisfied => "satisfied",
+        Rating::Neutral => "neutral",
+        Rating::Dissatisfied => "dissatisfied",
+    }
+}
+
+fn rating_words(t: Messages, key: &str) -> String {
+    match key {
+        "very_satisfied" => t.get("citizen-rate-very-satisfied"),
+        "satisfied" => t.get("citizen-rate-satisfied"),
+        "neutral" => t.get("citizen-rate-neutral"),
+        "dissatisfied" => t.get("citizen-rate-dissatisfied"),
+        other => other.to_owned(),
+    }
+}
+
+fn status_words(t: Messages, key: &str) -> String {
+    let words = t.get(&format!("citizen-status-{key}"));
+    if words.starts_with("citizen-") {
+        key.to_owned()
+    } else {
+        words
+    }
+}
+
+fn event_words(t: Messages, key: &str, fallback: &str) -> String {
+    let words = t.get(&format!("citizen-event-{key}"));
+    if words.starts_with("citizen-") {
+        fallback.to_owned()
+    } else {
+        words
+    }
+}
+
+/// Percent-encodes a query value.
+fn enc(v: &str) -> String {
+    v.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+async fn found(state: &AppState, t: Messages, v: TrackingView, verifier: &str) -> Found {
+    let files = state
+        .attachments
+        .list(&v.code)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| FileLine {
+            component: v
+                .components
+                .iter()
+                .find(|c| c.code == a.component)
+                .map_or_else(|| a.component.clone(), |c| c.name.clone()),
+            name: a.display_name,
+            at: local_time(a.uploaded_at),
+            href: format!(
+                "/api/v1/dossiers/{}/attachments/{}?verifier={}",
+                enc(&v.code),
+                enc(&a.id),
+                enc(verifier)
+            ),
+        })
+        .collect();
+    Found {
+        code: v.code.clone(),
+        procedure: v.procedure.clone(),
+        status: status_words(t, &v.status),
+        can_supply: v.status == "awaiting_supplement",
+        can_rate: v.status == "returned" && v.rating.is_none(),
+        status_key: v.status,
+        received_at: v.received_at.map(local_time).unwrap_or_default(),
+        due_at: v
+            .due_at
+            .map_or_else(|| t.get("citizen-due-none"), local_time),
+        late: v.counts_late,
+        timeline: v
+            .timeline
+            .iter()
+            .map(|e| Step {
+                at: local_time(e.at),
+                words: event_words(t, &e.event, &e.label_vi),
+            })
+            .collect(),
+        missing: v.missing,
+        supplement_reason: v.supplement_reason.unwrap_or_default(),
+        components: v.components.into_iter().map(|c| (c.code, c.name)).collect(),
+        files,
+        apology: v.apology.map(|a| Apology {
+            reason: a.reason,
+            old_date: a.previous_due_at.map(local_time).unwrap_or_default(),
+            new_date: local_time(a.new_due_at),
+            at: local_time(a.at),
+        }),
+        rated: v
+            .rating
+            .as_deref()
+            .map(|r| rating_words(t, r))
+            .unwrap_or_default(),
+        choices: Rating::ALL
+            .iter()
+            .map(|r| RatingChoice {
+                value: rating_key(*r),
+                words: rating_words(t, rating_key(*r)),
+            })
+            .collect(),
+    }
+}
+
+fn notice_of(t: Messages, q: &TrackQuery) -> (String, String) {
+    let notice = if q.sent.is_some() {
+        t.get("citizen-supplement-sent")
+    } else {
+        String::new()
+    };
+    let error = match q.loi.as_deref() {
+        Some("rating") => t.get("citizen-rate-choose"),
+        Some("type") => t.get("citizen-error-file-type"),
+        Some("size") => t.get("citizen-error-file-size"),
+        Some("empty") => t.get("citizen-error-file-empty"),
+        Some(_) => t.get("citizen-error-unavailable"),
+        None => String::new(),
+    };
+    (notice, error)
+}
+
+/// Looks a dossier up and renders the page with the right status.
+async fn lookup(
+    state: &AppState,
+    t: Messages,
+    extensions: &Extensions,
+    code: String,
+    verifier: String,
+    q: &TrackQuery,
+) -> Response {
+    let (notice, error) = notice_of(t, q);
+    let mut page = TrackPage {
+        t,
+        code: code.clone(),
+        verifier: verifier.clone(),
+        error,
+        notice,
+        found: None,
+    };
+    let status = if state.dossiers.parse_code(&code).is_err() {
+        page.error = t.get("citizen-track-bad-code");
+        StatusCode::BAD_REQUEST
+    } else if verifier.is_empty() {
+        page.error = t.get("citizen-track-no-verifier");
+        StatusCode::OK
+    } else if let Err(wait) = state
+        .tracking_limiter
+        .check(&crate::api::tracking::client_key(extensions))
+    {
+        page.error = t.with_count("citizen-track-limited", "s", wait.as_secs().max(1));
+        StatusCode::TOO_MANY_REQUESTS
+    } else {
+        match state.dossiers.track(&code, &verifier).await {
+            Ok(view) => {
+                page.found = Some(found(state, t, view, &verifier).await);
+                StatusCode::OK
+            }
+            Err(DossierError::NotFound(_)) => {
+                page.error = t.get("citizen-track-not-found");
+                StatusCode::NOT_FOUND
+            }
+            Err(DossierError::Invalid { .. }) => {
+                page.error = t.get("citizen-track-bad-code");
+                StatusCode::BAD_REQUEST
+            }
+            Err(_) => {
+                page.error = t.get("citizen-error-unavailable");
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+        }
+    };
+    let mut res = crate::pages::render(t, &page);
+    if res.status() == StatusCode::OK {
+        *res.status_mut() = status;
+    }
+    res
+}
+
+/// `GET /tra-cuu?ma=&verifier=`: the form, and the dossier once asked.
+pub async fn form(
+    State(state): State<AppState>,
+    t: Messages,
+    extensions: Extensions,
+    q: Result<Query<TrackQuery>, QueryRejection>,
+) -> Response {
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let code = field_value(q.ma.as_deref().unwrap_or_default(), 64);
+    let verifier = field_value(q.verifier.as_deref().unwrap_or_default(), 64);
+    if code.is_empty() {
+        let page = TrackPage {
+            t,
+            code,
+            verifier,
+            error: String::new(),
+            notice: String::new(),
+            found: None,
+        };
+        return crate::pages::render(t, &page);
+    }
+    lookup(&state, t, &extensions, code, verifier, &q).await
+}
+
+/// `GET /tra-cuu/{code}?verifier=`: what the receipt's QR opens.
+pub async fn dossier(
+    State(state): State<AppState>,
+    t: Messages,
+    extensions: Extensions,
+    code: Result<Path<String>, PathRejection>,
+    q: Result<Query<TrackQuery>, QueryRejection>,
+) -> Response {
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    // An undecodable path is just a malformed code.
+    let code = code.map_or_else(|_| "?".to_owned(), |Path(c)| field_value(&c, 64));
+    let verifier = field_value(q.verifier.as_deref().unwrap_or_default(), 64);
+    lookup(&state, t, &extensions, code, verifier, &q).await
+}
+
+fn back(code: &str, verifier: &str, t: Messages, extra: &str) -> Response {
+    Redirect::to(&format!(
+        "/tra-cuu/{}?verifier={}&lang={}{extra}",
+        enc(code),
+        enc(verifier),
+        t.locale.tag()
+    ))
+    .into_response()
+}
+
+/// `POST /tra-cuu/{code}/bo-sung`: the applicant supplies a requested
+/// document (multipart `verifier`, `component`, `file`).
+pub async fn supply(
+    State(state): State<AppState>,
+    t: Messages,
+    extensions: Extensions,
+    Path(code): Path<String>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let max = state.attachments.limits().max_file_bytes;
+    let form = match multipart {
+        Ok(m) => upload::read(m, max).await,
+        Err(e) => Err(upload::ReadError::Malformed(e.body_text())),
+    };
+    let form = match form {
+        Ok(f) => f,
+        Err(upload::ReadError::TooLarge(_)) => {
+            let page = TrackPage {
+                t,
+                code: field_value(&code, 64),
+                verifier: String::new(),
+                error: t.get("citizen-error-file-size"),
+                notice: String::new(),
+                found: None,
+            };
+            let mut res = crate::pages::render(t, &page);
+            *res.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+            return res;
+        }
+        Err(upload::ReadError::Malformed(_)) => {
+            return back(&code, "", t, "&loi=form");
+        }
+    };
+    let verifier = field_value(&form.text("verifier"), 64);
+    if let Err(wait) = state
+        .tracking_limiter
+        .check(&crate::api::tracking::client_key(&extensions))
+    {
+        let page = TrackPage {
+            t,
+            code,
+            verifier,
+            error: t.with_count("citizen-track-limited", "s", wait.as_secs().max(1)),
+            notice: String::new(),
+            found: None,
+        };
+        let mut res = crate::pages::render(t, &page);
+        *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        return res;
+    }
+    let dossier = match state
+        .dossiers
+        .authorize(&Accessor::Holder(verifier.clone()), &code)
+        .await
+    {
+        Ok(d) => d,
+        Err(_) => return back(&code, &verifier, t, ""),
+    };
+    if dossier.status.status != motcua_domain::dossier::DossierStatus::AwaitingSupplement {
+        return back(&code, &verifier, t, "");
+    }
+    let Some(file) = form.files.iter().find(|f| f.field == "file") else {
+        return back(&code, &verifier, t, "&loi=empty");
+    };
+    let upload = Upload {
+        component: form.text("component"),
+        file_name: file.file_name.clone(),
+        declared_type: file.content_type.clone(),
+        bytes: file.bytes.clone(),
+    };
+    match state
+        .attachments
+        .add(&dossier, &upload, "citizen:holder")
+        .await
+    {
+        Ok(_) => back(&code, &verifier, t, "&sent=1"),
+        Err(e) => {
+            let loi = match e {
+                motcua_app::attachments::AttachmentError::TooLarge { .. }
+                | motcua_app::attachments::AttachmentError::DossierFull { .. } => "size",
+                motcua_app::attachments::AttachmentError::Empty => "empty",
+                motcua_app::attachments::AttachmentError::Unexpected(_) => "busy",
+                _ => "type",
+            };
+            tracing::debug!(error = %file_error(t, &e), "supplement refused");
+            back(&code, &verifier, t, &format!("&loi={loi}"))
+        }
+    }
+}
+
+/// The rating form.
+#[derive(Debug, Deserialize)]
+pub struct RateForm {
+    /// Verifier.
+    pub verifier: String,
+    /// `very_satisfied`, `satisfied`, `neutral` or `dissatisfied`.
+    pub rating: Option<String>,
+    /// Comment.
+    pub comment: Option<String>,
+    /// Idempotency key of the form.
+    pub key: String,
+}
+
+/// `POST /tra-cuu/{code}/danh-gia`: the applicant rates the service.
+pub async fn rate(
+    State(state): State<AppState>,
+    t: Messages,
+    Path(code): Path<String>,
+    form: Result<Form<RateForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else {
+        return back(&code, "", t, "&loi=rating");
+    };
+    let verifier = field_value(&form.verifier, 64);
+    let rating = form.rating.as_deref().and_then(|r| {
+        Rating::ALL
+            .iter()
+            .copied()
+            .find(|candidate| rating_key(*candidate) == r)
+    });
+    let Some(rating) = rating else {
+        return back(&code, &verifier, t, "&loi=rating");
+    };
+    let comment = form
+        .comment
+        .map(|c| field_value(&c, 1000))
+        .filter(|c| !c.is_empty());
+    let key = field_value(&form.key, 100);
+    match state
+        .dossiers
+        .act_as_holder(
+            &code,
+            &verifier,
+            &key,
+            ActionInput::Rate { rating, comment },
+        )
+        .await
+    {
+        Ok(_) => back(&code, &verifier, t, "&rated=1"),
+        Err(DossierError::NotFound(_)) => back(&code, &verifier, t, ""),
+        Err(_) => back(&code, &verifier, t, "&loi=rating"),
+    }
+}
