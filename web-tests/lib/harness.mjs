@@ -36,6 +36,8 @@ export async function startServer() {
   });
   return {
     url,
+    bin,
+    dataDir,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

@@ -350,9 +350,12 @@ impl DossierStore for PgStore {
     async fn work_list(&self, q: &WorkListQuery) -> Result<Vec<WorkListRow>, StoreError> {
         let mut qb: QueryBuilder<Postgres> =
             QueryBuilder::new("WITH RECURSIVE scope(id) AS (SELECT CAST(");
-        qb.push_bind(&q.scope_agency).push(
-            " AS text) COLLATE \"C\" UNION SELECT a.id FROM agencies a JOIN scope s ON a.parent_id = s.id) ",
-        );
+        qb.push_bind(&q.scope_agency)
+            .push(" AS text) COLLATE \"C\" UNION SELECT CAST(x AS text) COLLATE \"C\" FROM unnest(")
+            .push_bind(&q.also_scope)
+            .push(
+                "::text[]) AS x UNION SELECT a.id FROM agencies a JOIN scope s ON a.parent_id = s.id) ",
+            );
         qb.push(format!(
             "SELECT {LIST_COLUMNS} FROM dossiers WHERE (current_agency IN (SELECT id FROM scope) \
              OR receiving_unit IN (SELECT id FROM scope))"

@@ -16,7 +16,10 @@ use unic_langid::{LanguageIdentifier, langid};
 /// a build defect caught by the tests.
 macro_rules! locale_files {
     ($lang:literal) => {
-        &[include_str!(concat!("../locales/", $lang, "/main.ftl"))]
+        &[
+            include_str!(concat!("../locales/", $lang, "/main.ftl")),
+            include_str!(concat!("../locales/", $lang, "/identity.ftl")),
+        ]
     };
 }
 
@@ -111,6 +114,13 @@ impl Messages {
     pub fn with_count(&self, key: &str, name: &str, value: u64) -> String {
         let mut args = FluentArgs::new();
         args.set(name.to_owned(), FluentValue::from(value));
+        self.format(key, Some(&args))
+    }
+
+    /// The message `key` with one text argument.
+    pub fn with_text(&self, key: &str, name: &str, value: &str) -> String {
+        let mut args = FluentArgs::new();
+        args.set(name.to_owned(), FluentValue::from(value.to_owned()));
         self.format(key, Some(&args))
     }
 

@@ -20,6 +20,8 @@ use crate::problem::Problem;
         api::clock::year, api::clock::due_date,
         api::dossiers::create, api::dossiers::act, api::dossiers::get, api::dossiers::list,
         api::tracking::track,
+        api::registry::lookup, api::registry::list_grants, api::registry::create_grant,
+        api::registry::revoke_grant,
     ),
     components(schemas(Problem)),
     tags((name = "units", description = "Đơn vị hành chính / administrative units"),
@@ -28,6 +30,7 @@ use crate::problem::Problem;
          (name = "calendar", description = "Lịch làm việc, thời hạn giải quyết / working calendar and due dates"),
          (name = "dossiers", description = "Hồ sơ: tiếp nhận, xử lý, danh sách công việc / dossiers: reception, actions, work lists"),
          (name = "tracking", description = "Tra cứu hồ sơ công khai / public tracking"),
+         (name = "registry", description = "Khai thác dữ liệu dân cư, phân quyền khai thác / population registry look-ups and grants"),
          (name = "ops", description = "Health"))
 )]
 pub struct ApiDoc;

@@ -145,6 +145,7 @@ pub trait Store:
     + AuditStore
     + GrantStore
     + ResidentStore
+    + AccountStore
 {
     /// A cheap round trip to the database, for readiness checks.
     async fn ping(&self) -> Result<(), StoreError>;
@@ -152,6 +153,7 @@ pub trait Store:
     fn engine(&self) -> &'static str;
 }
 
+pub mod accounts;
 pub mod audit;
 pub mod catalog;
 pub mod dossier_rows;
@@ -160,6 +162,7 @@ pub mod grants;
 pub mod registry;
 pub mod rows;
 
+pub use accounts::AccountStore;
 pub use audit::AuditStore;
 pub use grants::GrantStore;
 pub use registry::{CitizenRegistry, ResidentStore};

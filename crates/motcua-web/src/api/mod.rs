@@ -6,6 +6,7 @@ pub mod dossier_dto;
 pub mod dossiers;
 pub mod health;
 pub mod procedures;
+pub mod registry;
 pub mod tracking;
 pub mod units;
 
@@ -36,4 +37,10 @@ pub fn routes() -> Router<AppState> {
         .route("/dossiers/{code}", get(dossiers::get))
         .route("/dossiers/{code}/actions/{action}", post(dossiers::act))
         .route("/tracking/{code}", get(tracking::track))
+        .route("/registry/lookups", post(registry::lookup))
+        .route(
+            "/grants",
+            get(registry::list_grants).post(registry::create_grant),
+        )
+        .route("/grants/{id}/revoke", post(registry::revoke_grant))
 }

@@ -4,6 +4,7 @@
 
 pub mod assets;
 pub mod home;
+pub mod identity;
 pub mod units;
 
 use askama::Template;
@@ -20,6 +21,17 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home::page))
         .route("/don-vi", get(units::page))
+        .route(
+            "/dang-nhap",
+            get(identity::login_page).post(identity::login_submit),
+        )
+        .route("/dang-nhap/sso", get(crate::oidc::start))
+        .route("/dang-nhap/sso/callback", get(crate::oidc::callback))
+        .route("/dang-xuat", axum::routing::post(identity::logout))
+        .route(
+            "/du-lieu-cua-toi",
+            get(identity::my_data_page).post(identity::my_data_submit),
+        )
         .route("/static/style.css", get(assets::style))
         .route("/static/htmx.min.js", get(assets::htmx))
 }
