@@ -70,7 +70,7 @@ impl ScopeResolver {
         match scope {
             Scope::Agency(root) => Ok(chain.iter().any(|(id, _)| id == root)),
             Scope::Unit(root) => match chain.first().and_then(|(_, u)| u.clone()) {
-                Some(unit) => Ok(self.unit_chain(&unit).await?.iter().any(|u| u == root)),
+                Some(unit) => Ok(self.unit_chain(&unit).await?.contains(root)),
                 None => Ok(false),
             },
         }
@@ -80,9 +80,9 @@ impl ScopeResolver {
     pub async fn covers_unit(&self, scope: &Scope, unit: &str) -> Result<bool, AppError> {
         let units = self.unit_chain(unit).await?;
         match scope {
-            Scope::Unit(root) => Ok(units.iter().any(|u| u == root)),
+            Scope::Unit(root) => Ok(units.contains(root)),
             Scope::Agency(root) => match self.store.get_agency(root).await? {
-                Some(a) => Ok(units.iter().any(|u| *u == a.unit_code)),
+                Some(a) => Ok(units.contains(&a.unit_code)),
                 None => Ok(false),
             },
         }

@@ -249,7 +249,19 @@ pub async fn my_data_submit(
     };
     match state.audit.for_citizen(applicant.as_str()).await {
         Ok(list) => {
-            let lines = list.into_iter().map(|a| line(t, a)).collect();
+            let mut lines = Vec::with_capacity(list.len());
+            for mut a in list {
+                // No unit recorded (refused before a grant was read): the
+                // officer's agency says who asked.
+                if a.unit_name.is_none()
+                    && a.unit_code.is_none()
+                    && let Some(agency) = &a.agency_id
+                    && let Ok(found) = state.agencies.get(agency).await
+                {
+                    a.unit_name = Some(found.name);
+                }
+                lines.push(line(t, a));
+            }
             let mut res = super::render(t, &page(None, Some(lines)));
             res.headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
