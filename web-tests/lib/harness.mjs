@@ -46,6 +46,8 @@ export async function startServer(options = {}) {
   });
   return {
     url,
+    bin,
+    dataDir,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

@@ -89,6 +89,8 @@ test('an anonymous visit goes to the login page and comes back after the develop
   const page = await browser.newPage();
   await page.goto(server.url + '/can-bo/tiep-nhan?lang=vi');
   assert.match(page.url(), /\/dang-nhap\?next=\/can-bo\/tiep-nhan%3Flang%3Dvi$/);
+  await page.getByRole('link', { name: /Đăng nhập phát triển/ }).click();
+  await page.waitForURL(/\/dang-nhap\/phat-trien\?next=/);
   assert.match(await page.locator('main').innerText(), /đăng nhập phát triển/);
   await page.getByLabel('Mã cán bộ').fill(OFFICER);
   await page.getByLabel('Mã định danh cơ quan').fill(CENTRE);

@@ -8,11 +8,13 @@
 pub mod agencies;
 pub mod attachments;
 pub mod audit;
+pub mod authz;
 pub mod catalog;
 pub mod dossiers;
 pub mod due_dates;
 pub mod error;
 pub mod grants;
+pub mod identity;
 pub mod lookup;
 pub mod ports;
 pub mod rate_limit;

@@ -40,6 +40,10 @@ pub struct LookupRequest {
     pub full_name: String,
     /// The applicant's date of birth, as given.
     pub birth_date: NaiveDate,
+    /// When set (the web API), the dossier named must belong to one of
+    /// these agency subtrees (the officer's scope); otherwise it is refused
+    /// as `dossier_not_open`, like an unknown one.
+    pub dossier_scope: Option<Vec<String>>,
 }
 
 /// The answer of an allowed look-up.
@@ -85,6 +89,7 @@ pub struct LookupService {
     subjects: SubjectKey,
     limiter: Arc<RateLimiter>,
     clock: Clock,
+    require_open_dossier: bool,
 }
 
 impl LookupService {
@@ -102,7 +107,16 @@ impl LookupService {
             subjects,
             limiter,
             clock,
+            require_open_dossier: false,
         }
+    }
+
+    /// Refuses (`dossier_not_open`) a look-up for a dossier that is unknown
+    /// or closed. Off by default for the command line, which may serve
+    /// dossiers kept elsewhere; the web API turns it on.
+    pub fn requiring_open_dossier(mut self) -> Self {
+        self.require_open_dossier = true;
+        self
     }
 
     /// Checks, looks up, audits. A refusal is audited before it is returned;
@@ -177,6 +191,24 @@ impl LookupService {
         Ok(out)
     }
 
+    /// Whether one of `roots` covers the dossier's receiving, current or deciding agency.
+    async fn in_scope(
+        &self,
+        roots: &[String],
+        d: &crate::ports::dossier_rows::DossierProjection,
+    ) -> Result<bool, AppError> {
+        let scopes = crate::authz::ScopeResolver::new(self.store.clone());
+        for root in roots {
+            let scope = motcua_domain::identity::Scope::Agency(root.clone());
+            for agency in [&d.receiving_unit, &d.current_agency, &d.deciding_agency] {
+                if scopes.covers_agency(&scope, agency).await? {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+
     /// The checks, in order: rate, purpose, grant. Fills the entry with what
     /// was stated (trimmed) and the grant's unit.
     async fn check(
@@ -195,6 +227,27 @@ impl LookupService {
             Ok(s) => s,
             Err(r) => return Ok(Err(r)),
         };
+        if self.require_open_dossier
+            && let Some(code) = &dossier_code
+        {
+            let stored = self.store.load_dossier(code).await?;
+            let mut open = stored.as_ref().is_some_and(|d| {
+                motcua_domain::dossier::DossierStatus::ALL
+                    .iter()
+                    .find(|s| s.key() == d.projection.status)
+                    .is_some_and(|s| !s.is_terminal())
+            });
+            if let (Some(d), Some(roots)) = (&stored, &req.dossier_scope)
+                && open
+            {
+                open = self.in_scope(roots, &d.projection).await?;
+            }
+            if !open {
+                entry.dossier_code = dossier_code;
+                entry.purpose = purpose;
+                return Ok(Err(LookupRefusal::DossierNotOpen));
+            }
+        }
         entry.dossier_code = dossier_code;
         entry.purpose = purpose;
         let Some(grant_id) = req

@@ -44,17 +44,20 @@ pub enum AuditAction {
     GrantCreated,
     /// A grant was revoked.
     GrantRevoked,
+    /// An API key was created, rotated or revoked.
+    ApiKeyChange,
 }
 
 impl AuditAction {
     /// Every action, for tests and documentation.
-    pub const ALL: [AuditAction; 6] = [
+    pub const ALL: [AuditAction; 7] = [
         Self::PersonalDataLookup,
         Self::Login,
         Self::PermissionChange,
         Self::Export,
         Self::GrantCreated,
         Self::GrantRevoked,
+        Self::ApiKeyChange,
     ];
 
     /// The stored spelling.
@@ -66,6 +69,7 @@ impl AuditAction {
             Self::Export => "export",
             Self::GrantCreated => "grant_created",
             Self::GrantRevoked => "grant_revoked",
+            Self::ApiKeyChange => "api_key_change",
         }
     }
 
@@ -252,6 +256,11 @@ pub fn chain_hash(prev_hash: &str, columns: &AuditColumns) -> String {
     hasher.update(b"\n");
     hasher.update(columns.canonical().as_bytes());
     hex(&hasher.finalize())
+}
+
+/// Lower-case hex of some bytes.
+pub fn hex_of(bytes: &[u8]) -> String {
+    hex(bytes)
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {

@@ -55,6 +55,8 @@ pub enum LookupRefusal {
     NoPurpose,
     /// The officer made too many look-ups in a short time.
     RateLimited,
+    /// The dossier named is unknown or already closed.
+    DossierNotOpen,
 }
 
 impl LookupRefusal {
@@ -69,6 +71,7 @@ impl LookupRefusal {
             Self::GrantRevoked => "grant_revoked",
             Self::NoPurpose => "no_purpose",
             Self::RateLimited => "rate_limited",
+            Self::DossierNotOpen => "dossier_not_open",
         }
     }
 
@@ -91,6 +94,9 @@ impl LookupRefusal {
             Self::GrantRevoked => "Phân quyền khai thác đã bị thu hồi / the grant was revoked",
             Self::NoPurpose => {
                 "Phải nêu hồ sơ đang giải quyết hoặc mục đích khai thác / state an open dossier or a purpose"
+            }
+            Self::DossierNotOpen => {
+                "Hồ sơ không tồn tại hoặc đã kết thúc / the dossier is unknown or closed"
             }
             Self::RateLimited => {
                 "Tra cứu quá nhiều trong thời gian ngắn, vui lòng thử lại sau / too many look-ups, try again later"

@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod clock;
 pub mod dossier;
 pub mod grant;
+pub mod identity;
 pub mod legal_time;
 pub mod resident;
 pub mod text;

@@ -21,7 +21,7 @@ async fn groups(
     q: &StatsQuery,
     column: &str,
 ) -> Result<Vec<GroupCount>, StoreError> {
-    let mut qb = scoped(&q.scope_agency);
+    let mut qb = scoped(&q.scope_agency, &[]);
     qb.push(format!(
         "SELECT d.{column}::text AS k, COUNT(*) AS n FROM dossiers d WHERE {IN_SCOPE} \
          AND d.clock_running AND d.due_key < "
@@ -45,7 +45,7 @@ async fn groups(
 
 /// Daily receptions and results in the period, and overdue groups now.
 pub(crate) async fn stats(pool: &PgPool, q: &StatsQuery) -> Result<DossierStats, StoreError> {
-    let mut qb = scoped(&q.scope_agency);
+    let mut qb = scoped(&q.scope_agency, &[]);
     qb.push(format!(
         "SELECT ((d.received_at AT TIME ZONE 'UTC') + interval '7 hours')::date AS day, \
          COUNT(*) AS n FROM dossiers d WHERE {IN_SCOPE} AND d.received_at >= "
@@ -68,7 +68,7 @@ pub(crate) async fn stats(pool: &PgPool, q: &StatsQuery) -> Result<DossierStats,
             ))
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    let mut qb = scoped(&q.scope_agency);
+    let mut qb = scoped(&q.scope_agency, &[]);
     qb.push(format!(
         "SELECT ((e.at AT TIME ZONE 'UTC') + interval '7 hours')::date AS day, COUNT(*) AS n, \
          COUNT(*) FILTER (WHERE NOT d.counts_late AND d.due_at IS NOT NULL AND e.at <= d.due_at) \

@@ -20,12 +20,17 @@ use crate::{PgStore, other};
 
 /// A query starting with the permission scope `scope(id)`: the agency and
 /// every agency below it.
-pub(crate) fn scoped(agency: &str) -> QueryBuilder<'_, Postgres> {
+/// The permission scope: the officer's agency and any further scope roots
+/// (from role assignments), with every agency below them.
+pub(crate) fn scoped<'a>(agency: &'a str, also: &'a [String]) -> QueryBuilder<'a, Postgres> {
     let mut qb: QueryBuilder<Postgres> =
         QueryBuilder::new("WITH RECURSIVE scope(id) AS (SELECT CAST(");
-    qb.push_bind(agency).push(
-        " AS text) COLLATE \"C\" UNION SELECT a.id FROM agencies a JOIN scope s ON a.parent_id = s.id) ",
-    );
+    qb.push_bind(agency)
+        .push(" AS text) COLLATE \"C\" UNION SELECT CAST(x AS text) COLLATE \"C\" FROM unnest(")
+        .push_bind(also)
+        .push(
+            "::text[]) AS x UNION SELECT a.id FROM agencies a JOIN scope s ON a.parent_id = s.id) ",
+        );
     qb
 }
 
@@ -387,7 +392,7 @@ impl DossierStore for PgStore {
     }
 
     async fn work_list(&self, q: &WorkListQuery) -> Result<Vec<WorkListRow>, StoreError> {
-        let mut qb = scoped(&q.scope_agency);
+        let mut qb = scoped(&q.scope_agency, &q.also_scope);
         qb.push(format!(
             "SELECT {LIST_COLUMNS} FROM dossiers WHERE (current_agency IN (SELECT id FROM scope) \
              OR receiving_unit IN (SELECT id FROM scope))"
@@ -418,7 +423,7 @@ impl DossierStore for PgStore {
     }
 
     async fn count_work_list(&self, q: &WorkListQuery) -> Result<u64, StoreError> {
-        let mut qb = scoped(&q.scope_agency);
+        let mut qb = scoped(&q.scope_agency, &q.also_scope);
         qb.push(
             "SELECT COUNT(*) FROM dossiers WHERE (current_agency IN (SELECT id FROM scope) \
              OR receiving_unit IN (SELECT id FROM scope))",

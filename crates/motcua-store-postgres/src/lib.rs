@@ -8,6 +8,7 @@
 
 #![forbid(unsafe_code)]
 
+mod accounts;
 mod agencies;
 mod attachments;
 mod audit;

@@ -326,18 +326,26 @@ impl DossierStore for SqliteStore {
         // index in order and testing membership finds a page at once, while
         // the agency indexes would gather and sort every matching row. The
         // unary `+` keeps SQLite's planner off the agency indexes then.
-        let size: i64 = sqlx::query_scalar(&format!("{SCOPE}?{TREE}SELECT COUNT(*) FROM scope"))
-            .bind(&q.scope_agency)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(|e| other(e, "sizing a work-list scope"))?;
+        const MORE: &str = " UNION SELECT value FROM json_each(";
+        let also = serde_json::to_string(&q.also_scope).map_err(|e| other(e, "scope roots"))?;
+        let size: i64 =
+            sqlx::query_scalar(&format!("{SCOPE}?{MORE}?){TREE}SELECT COUNT(*) FROM scope"))
+                .bind(&q.scope_agency)
+                .bind(&also)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(|e| other(e, "sizing a work-list scope"))?;
         let plus = if size > WIDE_SCOPE && q.agency.is_none() {
             "+"
         } else {
             ""
         };
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(SCOPE);
-        qb.push_bind(&q.scope_agency).push(TREE);
+        qb.push_bind(&q.scope_agency)
+            .push(MORE)
+            .push_bind(&also)
+            .push(")")
+            .push(TREE);
         qb.push(format!(
             "SELECT {LIST_COLUMNS} FROM dossiers WHERE ({plus}current_agency IN (SELECT id FROM scope) \
              OR {plus}receiving_unit IN (SELECT id FROM scope))"
@@ -368,8 +376,13 @@ impl DossierStore for SqliteStore {
     }
 
     async fn count_work_list(&self, q: &WorkListQuery) -> Result<u64, StoreError> {
+        let also = serde_json::to_string(&q.also_scope).map_err(|e| other(e, "scope roots"))?;
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(SCOPE);
-        qb.push_bind(&q.scope_agency).push(TREE);
+        qb.push_bind(&q.scope_agency)
+            .push(" UNION SELECT value FROM json_each(")
+            .push_bind(also)
+            .push(")")
+            .push(TREE);
         qb.push(
             "SELECT COUNT(*) FROM dossiers WHERE (current_agency IN (SELECT id FROM scope) \
              OR receiving_unit IN (SELECT id FROM scope))",

@@ -6,6 +6,7 @@
 
 #![forbid(unsafe_code)]
 
+mod accounts;
 mod agencies;
 mod attachments;
 mod audit;

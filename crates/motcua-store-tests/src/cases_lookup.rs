@@ -54,6 +54,7 @@ fn request(grant: Option<&str>, dossier: Option<&str>, purpose: Option<&str>) ->
         personal_id: ID.into(),
         full_name: NAME.into(),
         birth_date: NaiveDate::from_ymd_opt(1985, 3, 4).unwrap(),
+        dossier_scope: None,
     }
 }
 

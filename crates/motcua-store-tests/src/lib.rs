@@ -16,6 +16,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cases;
+pub mod cases_accounts;
 pub mod cases_attachments;
 pub mod cases_catalog;
 pub mod cases_desk;
@@ -181,6 +182,8 @@ macro_rules! conformance_suite {
             cases_identity::audit_entries_of_one_subject_newest_first,
             cases_identity::grants_round_trip_and_are_audited_atomically,
             cases_identity::residents_import_upsert_and_count,
+            cases_accounts::accounts_roles_and_logins_round_trip,
+            cases_accounts::sessions_and_api_keys_round_trip,
             cases_lookup::lookups_refused_without_grant_purpose_or_in_time_are_audited,
             cases_lookup::an_allowed_lookup_returns_fields_and_waiver_sources,
             cases_lookup::the_citizen_sees_who_looked_at_their_data,

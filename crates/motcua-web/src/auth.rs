@@ -1,40 +1,78 @@
-//! Who is calling. Until the identity issue lands, a **development login**
-//! only: `Authorization: Bearer dev:<officer-id>:<agency-id>` for the API, or
-//! the cookie `motcua_dev=<officer-id>:<agency-id>` for the pages, accepted
-//! when the setting `[auth] dev_login = true`. Never enable it in
-//! production: it trusts whatever the caller claims.
+//! Who is calling, and with which roles (vai trò) in which scopes.
+//!
+//! An [`Officer`] comes from, in order:
+//! 1. `Authorization: Bearer mck_...`: an API key of a (system) account;
+//! 2. `Authorization: Bearer dev:<officer-id>:<agency-id>`: the
+//!    **development login**, accepted only with `[auth] dev_login = true`;
+//!    it gets every role, scoped to its agency;
+//! 3. the session cookie `motcua_session` set by the log-in page;
+//! 4. the development cookie `motcua_dev=<officer-id>:<agency-id>` (pages,
+//!    development only).
+//!
+//! Handlers then ask for a role: [`Officer::require`] (403 when the
+//! officer has no such role at all), and the scope helpers
+//! [`Officer::agency_roots`] / [`covers_agency`] / [`covers_unit`].
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
+use motcua_app::identity::Principal;
 use motcua_domain::dossier::AgencyId;
+use motcua_domain::identity::{Role, RoleAssignment, Scope};
 
 use crate::AppState;
 use crate::problem::Problem;
 
-/// An officer (cán bộ) and the agency they act for.
+/// An officer (cán bộ), the agency they act for, and their roles.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Officer {
     /// Account id.
     pub id: String,
     /// The officer's agency: what they may see and act on is this agency
-    /// and the agencies below it.
+    /// and the agencies below it, within their roles.
     pub agency: AgencyId,
+    /// Roles, each with its scope.
+    pub roles: Vec<RoleAssignment>,
 }
 
 /// An officer when the request carries credentials, `None` when anonymous.
 #[derive(Debug, Clone)]
 pub struct MaybeOfficer(pub Option<Officer>);
 
+/// The name of the session cookie.
+pub const SESSION_COOKIE: &str = "motcua_session";
+
 fn unauthorized(detail: &str) -> Problem {
     Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", detail).with_code("unauthorized")
 }
 
+/// 403 with the role that is missing.
+pub fn forbidden(detail: impl Into<String>) -> Problem {
+    Problem::new(StatusCode::FORBIDDEN, "forbidden", detail).with_code("forbidden")
+}
+
+/// The same 404 whether a thing does not exist or is out of the caller's scope.
+pub fn hidden_not_found() -> Problem {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "not-found",
+        "Không tìm thấy / not found",
+    )
+}
+
 fn valid_id(id: &str) -> bool {
-    (1..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+    motcua_domain::identity::valid_account_id(id)
+}
+
+/// Every role, scoped to one agency: what the development login gets.
+pub fn all_roles_in(agency: &AgencyId) -> Vec<RoleAssignment> {
+    Role::ALL
+        .into_iter()
+        .map(|role| RoleAssignment {
+            role,
+            scope: Scope::Agency(agency.as_str().to_owned()),
+        })
+        .collect()
 }
 
 /// Parses the development bearer token `dev:<officer-id>:<agency-id>`.
@@ -45,9 +83,11 @@ pub fn parse_dev_token(value: &str) -> Option<Officer> {
     if !valid_id(id) {
         return None;
     }
+    let agency = AgencyId::parse(agency).ok()?;
     Some(Officer {
         id: id.to_owned(),
-        agency: AgencyId::parse(agency).ok()?,
+        roles: all_roles_in(&agency),
+        agency,
     })
 }
 
@@ -59,43 +99,67 @@ pub fn parse_dev_cookie(value: &str) -> Option<Officer> {
     parse_dev_token(&format!("Bearer dev:{}", value.trim()))
 }
 
-fn dev_cookie(parts: &Parts) -> Option<&str> {
-    parts
-        .headers
+/// The value of a cookie of the request.
+pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    cookie_value(&parts.headers, name)
+}
+
+/// The value of the cookie `name` among these headers.
+pub fn cookie_value<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|c| c.split(';'))
-        .find_map(|kv| kv.trim().strip_prefix(DEV_COOKIE)?.strip_prefix('='))
+        .find_map(|kv| kv.trim().strip_prefix(name)?.strip_prefix('='))
 }
 
-fn officer_of(parts: &Parts, state: &AppState) -> Result<Option<Officer>, Problem> {
-    let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
-        return match dev_cookie(parts) {
-            Some(cookie) if state.dev_login => Ok(parse_dev_cookie(cookie)),
-            _ => Ok(None),
-        };
-    };
-    if !state.dev_login {
-        return Err(unauthorized(
-            "Đăng nhập phát triển đang tắt và chưa có cách đăng nhập khác / \
-             development login is off and no other login exists yet",
-        ));
-    }
-    let value = value.to_str().unwrap_or_default();
-    parse_dev_token(value).map(Some).ok_or_else(|| {
-        unauthorized(
-            "Thông tin đăng nhập không hợp lệ (Bearer dev:<cán bộ>:<mã cơ quan>) / \
-             invalid credentials (Bearer dev:<officer>:<agency id>)",
-        )
+fn from_principal(p: Principal) -> Option<Officer> {
+    Some(Officer {
+        agency: AgencyId::parse(&p.agency_id).ok()?,
+        id: p.id,
+        roles: p.roles,
     })
+}
+
+async fn officer_of(parts: &Parts, state: &AppState) -> Result<Option<Officer>, Problem> {
+    if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+        let value = value.to_str().unwrap_or_default();
+        if let Some(secret) = value.strip_prefix("Bearer mck_") {
+            let principal = state.identity.api_key(&format!("mck_{secret}")).await?;
+            return principal.and_then(from_principal).map(Some).ok_or_else(|| {
+                unauthorized("Khóa API không hợp lệ hoặc đã thu hồi / invalid or revoked API key")
+            });
+        }
+        if !state.dev_login {
+            return Err(unauthorized(
+                "Thông tin đăng nhập không hợp lệ (Bearer <khóa API>) / \
+                 invalid credentials (Bearer <API key>)",
+            ));
+        }
+        return parse_dev_token(value).map(Some).ok_or_else(|| {
+            unauthorized(
+                "Thông tin đăng nhập không hợp lệ (Bearer dev:<cán bộ>:<mã cơ quan>) / \
+                 invalid credentials (Bearer dev:<officer>:<agency id>)",
+            )
+        });
+    }
+    if let Some(token) = cookie(parts, SESSION_COOKIE)
+        && let Some(p) = state.identity.session(token.trim()).await?
+    {
+        return Ok(from_principal(p));
+    }
+    match cookie(parts, DEV_COOKIE) {
+        Some(value) if state.dev_login => Ok(parse_dev_cookie(value)),
+        _ => Ok(None),
+    }
 }
 
 impl FromRequestParts<AppState> for Officer {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
-        officer_of(parts, state)?.ok_or_else(|| {
+        officer_of(parts, state).await?.ok_or_else(|| {
             unauthorized("Cần đăng nhập với tư cách cán bộ / an officer login is required")
         })
     }
@@ -105,8 +169,75 @@ impl FromRequestParts<AppState> for MaybeOfficer {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
-        officer_of(parts, state).map(MaybeOfficer)
+        officer_of(parts, state).await.map(MaybeOfficer)
     }
+}
+
+impl Officer {
+    /// Whether the officer holds `role` in any scope.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.iter().any(|r| r.role == role)
+    }
+
+    /// 403 unless the officer holds `role` somewhere.
+    pub fn require(&self, role: Role) -> Result<(), Problem> {
+        self.require_any(&[role])
+    }
+
+    /// 403 unless the officer holds one of `roles` somewhere.
+    pub fn require_any(&self, roles: &[Role]) -> Result<(), Problem> {
+        if roles.iter().any(|r| self.has(*r)) {
+            return Ok(());
+        }
+        let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        Err(forbidden(format!(
+            "Cần vai trò {0} / the role {0} is required",
+            names.join(" | ")
+        )))
+    }
+
+    /// The agency roots of the officer's `roles` that are scoped to an
+    /// agency, deduplicated, in a stable order.
+    pub fn agency_roots(&self, roles: &[Role]) -> Vec<AgencyId> {
+        let mut out: Vec<AgencyId> = self
+            .roles
+            .iter()
+            .filter(|r| roles.contains(&r.role))
+            .filter_map(|r| match &r.scope {
+                Scope::Agency(a) => AgencyId::parse(a).ok(),
+                Scope::Unit(_) => None,
+            })
+            .collect();
+        out.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        out.dedup();
+        out
+    }
+}
+
+/// Whether one of the officer's `roles` covers the agency.
+pub async fn covers_agency(
+    state: &AppState,
+    officer: &Officer,
+    roles: &[Role],
+    agency: &str,
+) -> Result<bool, Problem> {
+    Ok(state
+        .scopes
+        .any_covers_agency(&officer.roles, roles, agency)
+        .await?)
+}
+
+/// Whether one of the officer's `roles` covers the administrative unit.
+pub async fn covers_unit(
+    state: &AppState,
+    officer: &Officer,
+    roles: &[Role],
+    unit: &str,
+) -> Result<bool, Problem> {
+    Ok(state
+        .scopes
+        .any_covers_unit(&officer.roles, roles, unit)
+        .await?)
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ macro_rules! locale_files {
             include_str!(concat!("../locales/", $lang, "/main.ftl")),
             include_str!(concat!("../locales/", $lang, "/desk.ftl")),
             include_str!(concat!("../locales/", $lang, "/citizen.ftl")),
+            include_str!(concat!("../locales/", $lang, "/identity.ftl")),
         ]
     };
 }
@@ -118,6 +119,13 @@ impl Messages {
         self.format(key, Some(&args))
     }
 
+    /// The message `key` with one text argument.
+    pub fn with_text(&self, key: &str, name: &str, value: &str) -> String {
+        let mut args = FluentArgs::new();
+        args.set(name.to_owned(), FluentValue::from(value.to_owned()));
+        self.format(key, Some(&args))
+    }
+
     /// The message `key` with two numeric arguments.
     pub fn with_counts(&self, key: &str, a: (&str, u64), b: (&str, u64)) -> String {
         let mut args = FluentArgs::new();
@@ -145,13 +153,6 @@ impl Messages {
             },
             None => bilingual.to_owned(),
         }
-    }
-
-    /// The message `key` with one text argument.
-    pub fn with_text(&self, key: &str, name: &str, value: &str) -> String {
-        let mut args = FluentArgs::new();
-        args.set(name.to_owned(), FluentValue::from(value.to_owned()));
-        self.format(key, Some(&args))
     }
 
     fn format(&self, key: &str, args: Option<&FluentArgs<'_>>) -> String {

@@ -9,14 +9,17 @@
 
 pub mod api;
 pub mod auth;
+pub mod csrf;
 pub mod extract;
 pub mod i18n;
 pub mod metrics;
+pub mod oidc;
 pub mod openapi;
 pub mod pages;
 pub mod problem;
 pub mod qr;
 pub mod rate_limit;
+pub mod session;
 pub mod upload;
 
 use std::sync::Arc;
@@ -26,11 +29,13 @@ use axum::Router;
 use axum::routing::get;
 use motcua_app::agencies::AgencyService;
 use motcua_app::attachments::AttachmentService;
-use motcua_app::audit::system_clock;
+use motcua_app::audit::{AuditService, system_clock};
+use motcua_app::authz::ScopeResolver;
 use motcua_app::catalog::CatalogService;
 use motcua_app::dossiers::{DossierService, DossierSettings, SeedProcedures};
 use motcua_app::due_dates::DueDateService;
 use motcua_app::grants::GrantService;
+use motcua_app::identity::IdentityService;
 use motcua_app::lookup::LookupService;
 use motcua_app::ports::Store;
 use motcua_app::registry::EmbeddedRegistry;
@@ -54,10 +59,6 @@ pub struct AppState {
     pub due_dates: DueDateService,
     /// Dossiers (hồ sơ).
     pub dossiers: DossierService,
-    /// Desk look-ups in the population registry (audited, under a grant).
-    pub lookup: LookupService,
-    /// Grants of access to population data.
-    pub grants: GrantService,
     /// Attachments of dossiers (tệp đính kèm); in memory unless wired to
     /// the data directory (`motcua serve` does).
     pub attachments: AttachmentService,
@@ -70,6 +71,29 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// Base URL of the public pages (`[server] public_url`), for QR codes.
     pub public_url: String,
+    /// Accounts, log-in, sessions and API keys.
+    pub identity: IdentityService,
+    /// Scope checks of roles.
+    pub scopes: ScopeResolver,
+    /// Grants of access to population data.
+    pub grants: GrantService,
+    /// Desk look-ups in the population registry.
+    pub lookups: LookupService,
+    /// The audit log (and the citizen's view of it).
+    pub audit: AuditService,
+    /// Single sign-on (OpenID Connect), when `[auth.oidc]` is configured.
+    pub oidc: Option<Arc<oidc::OidcClient>>,
+}
+
+fn lookup_service(store: Arc<dyn Store>, subjects: SubjectKey) -> LookupService {
+    LookupService::new(
+        store.clone(),
+        Arc::new(EmbeddedRegistry::new(store)),
+        subjects,
+        Arc::new(motcua_app::rate_limit::RateLimiter::desk_default()),
+        system_clock(),
+    )
+    .requiring_open_dossier()
 }
 
 /// The public base URL when none is configured.
@@ -90,20 +114,31 @@ impl AppState {
                 Arc::new(SeedProcedures::new()),
                 DossierSettings::default(),
             ),
-            lookup: LookupService::new(
-                store.clone(),
-                Arc::new(EmbeddedRegistry::new(store.clone())),
-                SubjectKey::new(Vec::new()),
-                Arc::new(motcua_app::rate_limit::RateLimiter::desk_default()),
-                system_clock(),
-            ),
-            grants: GrantService::new(store.clone(), system_clock()),
             attachments: AttachmentService::in_memory(store.clone()),
             dev_login: true,
             tracking_limiter: Arc::new(rate_limit::RateLimiter::new(10, 30)),
+            identity: IdentityService::new(store.clone(), system_clock()),
+            scopes: ScopeResolver::new(store.clone()),
+            grants: GrantService::new(store.clone(), system_clock()),
+            lookups: lookup_service(store.clone(), SubjectKey::new(Vec::new())),
+            audit: AuditService::new(store.clone(), SubjectKey::new(Vec::new())),
+            oidc: None,
             store,
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
         }
+    }
+
+    /// Sets the key that hides personal IDs in the audit log
+    /// (`MOTCUA_AUDIT_PEPPER`); look-ups and the citizen view use it.
+    pub fn with_subject_key(mut self, subjects: SubjectKey) -> Self {
+        self.lookups = lookup_service(self.store.clone(), subjects.clone());
+        self.audit = AuditService::new(self.store.clone(), subjects);
+        self
+    }
+
+    /// Whether cookies must be `Secure` (the public URL is https).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
     }
 
     /// Sets the base URL of the public pages (what procedure QR codes open).
@@ -124,6 +159,10 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .merge(pages::routes())
         .fallback(problem::not_found_fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::same_origin,
+        ))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(

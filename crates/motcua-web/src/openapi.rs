@@ -21,6 +21,8 @@ use crate::problem::Problem;
         api::dossiers::create, api::dossiers::act, api::dossiers::get, api::dossiers::list,
         api::tracking::track,
         api::attachments::upload, api::attachments::list, api::attachments::download,
+        api::registry::lookup, api::registry::list_grants, api::registry::create_grant,
+        api::registry::revoke_grant,
     ),
     components(schemas(Problem)),
     tags((name = "units", description = "Đơn vị hành chính / administrative units"),
@@ -30,6 +32,7 @@ use crate::problem::Problem;
          (name = "dossiers", description = "Hồ sơ: tiếp nhận, xử lý, danh sách công việc / dossiers: reception, actions, work lists"),
          (name = "attachments", description = "Tệp đính kèm của hồ sơ / dossier attachments"),
          (name = "tracking", description = "Tra cứu hồ sơ công khai / public tracking"),
+         (name = "registry", description = "Khai thác dữ liệu dân cư, phân quyền khai thác / population registry look-ups and grants"),
          (name = "ops", description = "Health"))
 )]
 pub struct ApiDoc;

@@ -112,6 +112,24 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::commands::registry::RegistryCommand,
     },
+    /// Officer and system accounts (tài khoản) and their roles.
+    Accounts {
+        /// Database location.
+        #[command(flatten)]
+        db: DbArgs,
+        /// Which accounts command.
+        #[command(subcommand)]
+        command: crate::commands::accounts::AccountsCommand,
+    },
+    /// API keys of system accounts (khóa API).
+    ApiKeys {
+        /// Database location.
+        #[command(flatten)]
+        db: DbArgs,
+        /// Which API-keys command.
+        #[command(subcommand)]
+        command: crate::commands::accounts::ApiKeysCommand,
+    },
 }
 
 /// `motcua catalog ...`.

@@ -38,6 +38,31 @@ pub struct AuthSettings {
     /// DEVELOPMENT ONLY: accept `Authorization: Bearer dev:<officer>:<agency>`
     /// without any password. On by default until real accounts exist.
     pub dev_login: bool,
+    /// Single sign-on with OpenID Connect (`[auth.oidc]`), when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oidc: Option<OidcSettings>,
+}
+
+/// `[auth.oidc]`: the OpenID Connect provider and this client.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcSettings {
+    /// Issuer URL (discovery at `<issuer>/.well-known/openid-configuration`).
+    pub issuer: String,
+    /// Client id registered at the provider.
+    pub client_id: String,
+    /// Client secret (never printed).
+    pub client_secret: String,
+}
+
+impl std::fmt::Debug for OidcSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcSettings")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"***")
+            .finish()
+    }
 }
 
 /// `[dossiers]`.
@@ -133,7 +158,10 @@ impl Default for Settings {
                 identifier_root: "H55".into(),
                 layout: None,
             },
-            auth: AuthSettings { dev_login: true },
+            auth: AuthSettings {
+                dev_login: true,
+                oidc: None,
+            },
             dossiers: DossierConfig {
                 code_pattern: "{agency}-{yymmdd}-{seq:4}".into(),
             },

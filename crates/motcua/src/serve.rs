@@ -54,18 +54,20 @@ pub async fn prepare(settings: &Settings) -> Result<AppState> {
     let store = open_store(&settings.database_url()).await?;
     let mut state =
         AppState::new(store.clone()).with_public_url(settings.server.public_url.clone());
+    state = state.with_subject_key(crate::commands::identity_subject_key());
     state.dev_login = settings.auth.dev_login;
+    if let Some(o) = &settings.auth.oidc {
+        let client = motcua_web::oidc::OidcClient::new(motcua_web::oidc::OidcConfig {
+            issuer: o.issuer.clone(),
+            client_id: o.client_id.clone(),
+            client_secret: o.client_secret.clone(),
+        })
+        .map_err(|e| anyhow::anyhow!("[auth.oidc]: {e}"))?;
+        state.oidc = Some(Arc::new(client));
+    }
     if state.dev_login {
         tracing::warn!("development login is on ([auth] dev_login): do not expose this server");
     }
-    // Desk look-ups key personal IDs in the audit log with the instance's pepper.
-    state.lookup = motcua_app::lookup::LookupService::new(
-        store.clone(),
-        Arc::new(motcua_app::registry::EmbeddedRegistry::new(store.clone())),
-        crate::commands::identity::subject_key(),
-        Arc::new(motcua_app::rate_limit::RateLimiter::desk_default()),
-        motcua_app::audit::system_clock(),
-    );
     state.attachments = motcua_app::attachments::AttachmentService::local(
         store.clone(),
         &settings.storage.data_dir.join("attachments"),

@@ -248,6 +248,23 @@ impl DossierService {
         officer: &AgencyId,
         f: WorkListFilter,
     ) -> Result<WorkListPage, DossierError> {
+        self.work_list_in(std::slice::from_ref(officer), f).await
+    }
+
+    /// A work list over several scope roots (an officer's role scopes): the
+    /// dossiers of each root and the agencies below it, in one SQL query.
+    /// No root gives an empty list.
+    pub async fn work_list_in(
+        &self,
+        roots: &[AgencyId],
+        f: WorkListFilter,
+    ) -> Result<WorkListPage, DossierError> {
+        let Some((officer, more)) = roots.split_first() else {
+            return Ok(WorkListPage {
+                items: Vec::new(),
+                next_cursor: None,
+            });
+        };
         if f.limit == 0 || f.limit > 500 {
             return Err(DossierError::invalid(
                 "limit",
@@ -255,7 +272,7 @@ impl DossierService {
                 "limit must be between 1 and 500",
             ));
         }
-        let query = self.work_list_query(officer, &f)?;
+        let query = self.work_list_query(officer, more, &f)?;
         let items = self.store.work_list(&query).await?;
         let next_cursor = (items.len() == f.limit as usize)
             .then(|| items.last().map(|r| encode_cursor(r.due_key, &r.code)))
@@ -270,7 +287,7 @@ impl DossierService {
         mut f: WorkListFilter,
     ) -> Result<u64, DossierError> {
         f.cursor = None;
-        let query = self.work_list_query(officer, &f)?;
+        let query = self.work_list_query(officer, &[], &f)?;
         Ok(self.store.count_work_list(&query).await?)
     }
 
@@ -278,6 +295,7 @@ impl DossierService {
     fn work_list_query(
         &self,
         officer: &AgencyId,
+        more: &[AgencyId],
         f: &WorkListFilter,
     ) -> Result<WorkListQuery, DossierError> {
         if let Some(status) = &f.status
@@ -305,6 +323,7 @@ impl DossierService {
         };
         Ok(WorkListQuery {
             scope_agency: officer.as_str().to_owned(),
+            also_scope: more.iter().map(|a| a.as_str().to_owned()).collect(),
             agency: f.agency.clone(),
             status: f.status.clone(),
             assignee: f.assignee.clone(),
@@ -314,6 +333,33 @@ impl DossierService {
             overdue_at: f.overdue.then(|| now.timestamp_millis()),
             after: f.cursor.as_deref().map(decode_cursor).transpose()?,
             limit: f.limit,
+        })
+    }
+
+    /// The applicant's personal ID, for the holder of the dossier code and
+    /// its QR secret only (not the phone digits, too weak for personal
+    /// data). `None` for an organisation. A wrong secret and an unknown
+    /// code give the same 404.
+    pub async fn verified_applicant(
+        &self,
+        code: &str,
+        secret: &str,
+    ) -> Result<Option<motcua_domain::dossier::PersonalId>, DossierError> {
+        let code = self.parse_code(code)?;
+        let not_found = || DossierError::NotFound(not_found_text());
+        let stored = self
+            .store
+            .load_dossier(code.as_str())
+            .await?
+            .ok_or_else(not_found)?;
+        if !same(&sha256_hex(secret.trim().as_bytes()), &stored.verifier_hash) {
+            return Err(not_found());
+        }
+        let d: Dossier = serde_json::from_str(&stored.projection.state_json)
+            .map_err(|e| DossierError::Unexpected(e.into()))?;
+        Ok(match d.applicant.id {
+            motcua_domain::dossier::ApplicantId::Citizen(id) => Some(id),
+            motcua_domain::dossier::ApplicantId::Organisation(_) => None,
         })
     }
 

@@ -171,6 +171,9 @@ pub struct WorkListQuery {
     /// The officer's agency: the list holds dossiers whose current agency or
     /// receiving unit is this agency or below it.
     pub scope_agency: String,
+    /// More scope roots (an officer with roles in several agencies): each
+    /// adds its own subtree, in the same SQL.
+    pub also_scope: Vec<String>,
     /// Only dossiers whose current agency or receiving unit is this one.
     pub agency: Option<String>,
     /// Only this main status key.

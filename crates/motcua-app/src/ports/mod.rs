@@ -146,6 +146,7 @@ pub trait Store:
     + GrantStore
     + ResidentStore
     + AttachmentStore
+    + AccountStore
 {
     /// A cheap round trip to the database, for readiness checks.
     async fn ping(&self) -> Result<(), StoreError>;
@@ -153,6 +154,7 @@ pub trait Store:
     fn engine(&self) -> &'static str;
 }
 
+pub mod accounts;
 pub mod attachments;
 pub mod audit;
 pub mod catalog;
@@ -163,6 +165,7 @@ pub mod grants;
 pub mod registry;
 pub mod rows;
 
+pub use accounts::AccountStore;
 pub use attachments::AttachmentStore;
 pub use audit::AuditStore;
 pub use grants::GrantStore;

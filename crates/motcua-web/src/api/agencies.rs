@@ -10,8 +10,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
+use crate::auth::{Officer, covers_agency, covers_unit, forbidden};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::problem::Problem;
+use motcua_domain::identity::Role;
 
 /// Query parameters of the agency list.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -146,13 +148,44 @@ pub async fn get(
 /// `POST /api/v1/agencies`: create an agency (administrators).
 #[utoipa::path(post, path = "/api/v1/agencies", tag = "agencies", request_body = AgencyDto,
     responses((status = 201, body = AgencyDto), (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "not a provincial administrator of this part of the tree", body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json")))]
 pub async fn create(
     State(state): State<AppState>,
+    officer: Officer,
     body: Result<Json<AgencyDto>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<AgencyDto>), Problem> {
+    officer.require(Role::ProvinceAdmin)?;
     let Json(dto) = body.map_err(|e| Problem::bad_request(e.body_text()))?;
     let agency = Agency::try_from(dto)?;
+    let in_scope = match &agency.parent_id {
+        Some(parent) => covers_agency(&state, &officer, &[Role::ProvinceAdmin], parent).await?,
+        None => covers_unit(&state, &officer, &[Role::ProvinceAdmin], &agency.unit_code).await?,
+    };
+    if !in_scope {
+        // A parent or unit that does not exist is a bad request, not a
+        // question of scope.
+        let parent_known = match &agency.parent_id {
+            Some(p) => state.agencies.get(p).await.is_ok(),
+            None => true,
+        };
+        let unit_known = match motcua_domain::unit::UnitCode::parse(&agency.unit_code) {
+            Ok(code) => state
+                .store
+                .get_unit(motcua_domain::unit::Era::Current, &code)
+                .await
+                .map_err(motcua_app::AppError::from)?
+                .is_some(),
+            Err(_) => false,
+        };
+        if !(parent_known && unit_known) {
+            return Err(Problem::bad_request(
+                "Cơ quan cha hoặc đơn vị hành chính không tồn tại / unknown parent agency or unit",
+            ));
+        }
+        return Err(out_of_scope());
+    }
     if state.agencies.get(&agency.id).await.is_ok() {
         return Err(Problem::new(
             StatusCode::CONFLICT,
@@ -168,12 +201,16 @@ pub async fn create(
 #[utoipa::path(put, path = "/api/v1/agencies/{id}", tag = "agencies", request_body = AgencyDto,
     params(("id" = String, Path, description = "agency identifier")),
     responses((status = 200, body = AgencyDto), (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn update(
     State(state): State<AppState>,
+    officer: Officer,
     ApiPath(id): ApiPath<String>,
     body: Result<Json<AgencyDto>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<AgencyDto>, Problem> {
+    officer.require(Role::ProvinceAdmin)?;
     let Json(dto) = body.map_err(|e| Problem::bad_request(e.body_text()))?;
     if dto.id != id {
         return Err(Problem::bad_request(
@@ -181,7 +218,16 @@ pub async fn update(
         ));
     }
     state.agencies.get(&id).await?;
+    if !covers_agency(&state, &officer, &[Role::ProvinceAdmin], &id).await? {
+        return Err(out_of_scope());
+    }
     let agency = Agency::try_from(dto)?;
     state.agencies.save(&agency).await?;
     Ok(Json(agency.into()))
+}
+
+fn out_of_scope() -> Problem {
+    forbidden(
+        "Cơ quan này ngoài phạm vi quản trị của bạn / this agency is outside your administration scope",
+    )
 }

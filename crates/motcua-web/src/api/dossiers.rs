@@ -12,14 +12,18 @@ use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use motcua_app::dossiers::{ActionAnswer, ActionInput, NewDossierInput, WorkListFilter};
-use motcua_domain::dossier::Actor;
+use motcua_app::dossiers::{
+    ActionAnswer, ActionInput, DossierError, NewDossierInput, WorkListFilter,
+};
+use motcua_domain::audit::{AuditAction, AuditEntry, AuditOutcome};
+use motcua_domain::dossier::{Actor, AgencyId};
+use motcua_domain::identity::Role;
 
 use super::dossier_dto::{
     ActionAnswerDto, WorkListItemDto, WorkListPageDto, WorkListParams, idempotency_key, if_match,
 };
 use crate::AppState;
-use crate::auth::{MaybeOfficer, Officer};
+use crate::auth::{MaybeOfficer, Officer, hidden_not_found};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::problem::Problem;
 
@@ -30,6 +34,43 @@ fn answered(status: StatusCode, answer: ActionAnswer, replayed: bool) -> Respons
             .insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     res
+}
+
+/// Roles that work on dossiers: they see work lists and dossiers of their scope.
+pub const DOSSIER_ROLES: [Role; 3] = [Role::Reception, Role::Specialist, Role::Leader];
+
+/// The roles an action needs: the desk's actions need reception; the
+/// processing steps need a specialist or a leader.
+pub fn action_roles(action: &str) -> &'static [Role] {
+    match action {
+        "receive"
+        | "refuse"
+        | "supplement_received"
+        | "record_payment"
+        | "return"
+        | "withdraw"
+        | "rate" => &[Role::Reception],
+        _ => &[Role::Specialist, Role::Leader],
+    }
+}
+
+/// The first of the officer's scope roots (for `roles`) that covers the
+/// dossier; 404 when none does, so that a dossier out of scope looks like
+/// one that does not exist.
+async fn root_for(
+    state: &AppState,
+    officer: &Officer,
+    roles: &[Role],
+    code: &str,
+) -> Result<(AgencyId, motcua_app::dossiers::DossierView), Problem> {
+    for root in officer.agency_roots(roles) {
+        match state.dossiers.get(&root, code).await {
+            Ok(view) => return Ok((root, view)),
+            Err(DossierError::Forbidden(_) | DossierError::NotFound(_)) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Err(hidden_not_found())
 }
 
 fn bad_json(e: JsonRejection) -> Problem {
@@ -67,15 +108,56 @@ pub async fn create(
         )
         .with_code("unauthorized"));
     }
+    let acting = match &officer {
+        Some(o) if input.channel != motcua_domain::dossier::Channel::Online => {
+            o.require(Role::Reception)?;
+            Some(reception_root(&state, o, input.receiving_unit.as_deref()).await?)
+        }
+        Some(o) => Some(o.agency.clone()),
+        None => None,
+    };
     let actor = match &officer {
         Some(o) => Actor::Officer(o.id.clone()),
         None => Actor::Citizen("anonymous".into()),
     };
     let (answer, replayed) = state
         .dossiers
-        .create(actor, officer.as_ref().map(|o| &o.agency), &key, input)
+        .create(actor, acting.as_ref(), &key, input)
         .await?;
     Ok(answered(StatusCode::CREATED, answer, replayed))
+}
+
+/// The reception root an officer receives at: the one covering the
+/// receiving unit named, else the officer's own agency when it is a root,
+/// else the first root (the service then refuses an agency out of scope).
+async fn reception_root(
+    state: &AppState,
+    officer: &Officer,
+    receiving: Option<&str>,
+) -> Result<AgencyId, Problem> {
+    let roots = officer.agency_roots(&[Role::Reception]);
+    if let Some(r) = receiving {
+        for root in &roots {
+            if state
+                .scopes
+                .covers_agency(
+                    &motcua_domain::identity::Scope::Agency(root.as_str().into()),
+                    r,
+                )
+                .await?
+            {
+                return Ok(root.clone());
+            }
+        }
+    }
+    if roots.contains(&officer.agency) {
+        return Ok(officer.agency.clone());
+    }
+    roots.into_iter().next().ok_or_else(|| {
+        crate::auth::forbidden(
+            "Vai trò tiếp nhận của bạn không gắn với cơ quan nào / your reception role has no agency scope",
+        )
+    })
 }
 
 /// `POST /api/v1/dossiers/{code}/actions/{action}`: `receive`, `refuse`,
@@ -124,6 +206,9 @@ pub async fn act(
             "Nội dung phải là một đối tượng JSON / the body must be a JSON object",
         ));
     };
+    let roles = action_roles(&action);
+    officer.require_any(roles)?;
+    let (root, _) = root_for(&state, &officer, roles, &code).await?;
     fields.insert("action".into(), serde_json::Value::String(action));
     let input: ActionInput = serde_json::from_value(body)
         .map_err(|e| Problem::bad_request(format!("Nội dung không hợp lệ / invalid body: {e}")))?;
@@ -131,7 +216,7 @@ pub async fn act(
         .dossiers
         .act(
             Actor::Officer(officer.id.clone()),
-            &officer.agency,
+            &root,
             &key,
             &code,
             expected,
@@ -155,7 +240,8 @@ pub async fn get(
     officer: Officer,
     ApiPath(code): ApiPath<String>,
 ) -> Result<Response, Problem> {
-    let view = state.dossiers.get(&officer.agency, &code).await?;
+    officer.require_any(&DOSSIER_ROLES)?;
+    let (_, view) = root_for(&state, &officer, &DOSSIER_ROLES, &code).await?;
     let version = view.dossier.version;
     let mut res = Json(view).into_response();
     if let Ok(etag) = HeaderValue::from_str(&format!("\"{version}\"")) {
@@ -178,6 +264,8 @@ pub async fn list(
     officer: Officer,
     ApiQuery(q): ApiQuery<WorkListParams>,
 ) -> Result<Response, Problem> {
+    officer.require_any(&DOSSIER_ROLES)?;
+    let roots = officer.agency_roots(&DOSSIER_ROLES);
     let csv = match q.format.as_deref() {
         None | Some("json") => false,
         Some("csv") => true,
@@ -198,7 +286,7 @@ pub async fn list(
         ..WorkListFilter::default()
     };
     if !csv {
-        let page = state.dossiers.work_list(&officer.agency, filter).await?;
+        let page = state.dossiers.work_list_in(&roots, filter).await?;
         return Ok(Json(WorkListPageDto {
             items: page.items.into_iter().map(Into::into).collect(),
             next_cursor: page.next_cursor,
@@ -233,10 +321,7 @@ pub async fn list(
     )?;
     let mut written = 0;
     loop {
-        let page = state
-            .dossiers
-            .work_list(&officer.agency, filter.clone())
-            .await?;
+        let page = state.dossiers.work_list_in(&roots, filter.clone()).await?;
         for r in page.items.into_iter().map(WorkListItemDto::from) {
             let at = |t: Option<chrono::DateTime<chrono::Utc>>| {
                 t.map(|t| t.to_rfc3339()).unwrap_or_default()
@@ -269,6 +354,17 @@ pub async fn list(
             _ => break,
         }
     }
+    let mut entry = AuditEntry::new(
+        chrono::Utc::now(),
+        &officer.id,
+        AuditAction::Export,
+        AuditOutcome::Allowed,
+    );
+    entry.agency_id = Some(officer.agency.as_str().to_owned());
+    entry.purpose = Some(format!(
+        "xuất danh sách hồ sơ CSV / work-list CSV export: {written} dòng / rows"
+    ));
+    state.audit.record(&entry).await?;
     let bytes = out
         .into_inner()
         .map_err(|e| motcua_app::AppError::Unexpected(anyhow_msg(e.to_string())))?;

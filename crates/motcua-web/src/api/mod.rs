@@ -7,6 +7,7 @@ pub mod dossier_dto;
 pub mod dossiers;
 pub mod health;
 pub mod procedures;
+pub mod registry;
 pub mod tracking;
 pub mod units;
 
@@ -48,4 +49,10 @@ pub fn routes() -> Router<AppState> {
             get(attachments::download),
         )
         .route("/tracking/{code}", get(tracking::track))
+        .route("/registry/lookups", post(registry::lookup))
+        .route(
+            "/grants",
+            get(registry::list_grants).post(registry::create_grant),
+        )
+        .route("/grants/{id}/revoke", post(registry::revoke_grant))
 }

@@ -5,6 +5,7 @@
 pub mod assets;
 pub mod citizen;
 pub mod desk;
+pub mod identity;
 pub mod units;
 
 use askama::Template;
@@ -38,6 +39,17 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/tra-cuu/{code}/danh-gia", post(citizen::track::rate))
         .route("/don-vi", get(units::page))
+        .route(
+            "/dang-nhap",
+            get(identity::login_page).post(identity::login_submit),
+        )
+        .route("/dang-nhap/sso", get(crate::oidc::start))
+        .route("/dang-nhap/sso/callback", get(crate::oidc::callback))
+        .route("/dang-xuat", axum::routing::post(identity::logout))
+        .route(
+            "/du-lieu-cua-toi",
+            get(identity::my_data_page).post(identity::my_data_submit),
+        )
         .route("/static/style.css", get(assets::style))
         .route("/static/htmx.min.js", get(assets::htmx))
         .merge(desk::routes())

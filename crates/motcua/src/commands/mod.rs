@@ -1,5 +1,6 @@
 //! What each command does.
 
+pub mod accounts;
 mod agencies;
 pub mod audit;
 mod catalog;
@@ -18,6 +19,11 @@ use crate::cli::{Cli, Command, DbArgs};
 use crate::config::{DEFAULT_CONFIG, Settings};
 use crate::serve;
 use crate::wiring::open_store;
+
+/// The audit subject key of this instance (from `MOTCUA_AUDIT_PEPPER`).
+pub fn identity_subject_key() -> motcua_domain::audit::SubjectKey {
+    identity::subject_key()
+}
 
 /// Settings with the command-line overrides applied.
 fn settings_with(cli_config: Option<&std::path::Path>, db: &DbArgs) -> Result<Settings> {
@@ -67,6 +73,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Registry { db, command } => {
             return registry::run(&settings_with(config, &db)?, command).await;
+        }
+        Command::Accounts { db, command } => {
+            accounts::run_accounts(&settings_with(config, &db)?, command).await?
+        }
+        Command::ApiKeys { db, command } => {
+            accounts::run_api_keys(&settings_with(config, &db)?, command).await?
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -149,6 +149,7 @@ pub async fn run(settings: &Settings, command: RegistryCommand) -> Result<ExitCo
                 personal_id: id,
                 full_name: name,
                 birth_date: dob,
+                dossier_scope: None,
             };
             match service.lookup_citizen(&request).await {
                 Ok(answer @ LookupAnswer::Found { .. }) => {

@@ -1,7 +1,13 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
-use crate::support::TestApp;
+use crate::dossier_support::{call, officer};
+use crate::support::{Answer, TestApp};
+
+/// As a provincial administrator of the whole province (development login on H55).
+async fn admin(app: &TestApp, method: &str, uri: &str, body: Option<serde_json::Value>) -> Answer {
+    call(app, method, uri, &[officer("H55")], body).await.0
+}
 
 #[tokio::test]
 async fn the_demo_province_gets_a_center_per_commune() {
@@ -25,18 +31,18 @@ async fn an_administrator_creates_and_edits_a_service_point() {
         .to_owned();
     let point = json!({"id": "H55.TT.DIEM1", "name": "Điểm tiếp nhận chợ", "kind": "service_point",
         "unit_code": commune, "parent_id": "H55.TT"});
-    let created = app
-        .request("POST", "/api/v1/agencies", Some(point.clone()))
-        .await;
+    let created = admin(&app, "POST", "/api/v1/agencies", Some(point.clone())).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
-    app.request("POST", "/api/v1/agencies", Some(point.clone()))
+    admin(&app, "POST", "/api/v1/agencies", Some(point.clone()))
         .await
         .assert_problem(StatusCode::CONFLICT);
     let mut edited = point.clone();
     edited["name"] = json!("Điểm tiếp nhận chợ trung tâm");
-    let updated = app
-        .request("PUT", "/api/v1/agencies/H55.TT.DIEM1", Some(edited))
-        .await;
+    let updated = admin(&app, "PUT", "/api/v1/agencies/H55.TT.DIEM1", Some(edited)).await;
+    // Without a login, or without the role, nothing changes.
+    app.request("POST", "/api/v1/agencies", Some(point.clone()))
+        .await
+        .assert_problem(StatusCode::UNAUTHORIZED);
     assert_eq!(updated.status, StatusCode::OK);
     assert_eq!(
         app.get("/api/v1/agencies/H55.TT.DIEM1").await.body["name"],
@@ -58,10 +64,10 @@ async fn bad_agencies_are_refused_with_reasons() {
         json!({"id": "H55.X", "name": "x", "kind": "service_point", "unit_code": "19", "extra": 1}),
     ];
     for body in bad {
-        app.request("POST", "/api/v1/agencies", Some(body.clone()))
+        admin(&app, "POST", "/api/v1/agencies", Some(body.clone()))
             .await
             .assert_problem(StatusCode::BAD_REQUEST);
     }
-    let answer = app.request("POST", "/api/v1/agencies", None).await;
+    let answer = admin(&app, "POST", "/api/v1/agencies", None).await;
     assert!(answer.status.is_client_error());
 }

@@ -257,7 +257,7 @@ async fn refusals_and_bad_input_are_problems() {
         None,
     )
     .await;
-    other.assert_problem(StatusCode::FORBIDDEN);
+    other.assert_problem(StatusCode::NOT_FOUND);
     for q in [
         "limit=0",
         "limit=501",

@@ -10,6 +10,8 @@ use tower::ServiceExt;
 
 pub struct TestApp {
     pub router: Router,
+    /// The services behind the router (accounts, grants, the store).
+    pub state: motcua_web::AppState,
     _dir: TempDir,
 }
 
@@ -28,7 +30,8 @@ impl TestApp {
             .await
             .expect("prepared app");
         Self {
-            router: motcua_web::router(state),
+            router: motcua_web::router(state.clone()),
+            state,
             _dir: dir,
         }
     }

@@ -1,4 +1,4 @@
-//! `/dang-nhap` while accounts do not exist yet: a page that explains the
+//! `/dang-nhap/phat-trien`: a page that explains the
 //! **development login** and sets its cookie. Replaced by the real login
 //! page of the identity work; never enable `[auth] dev_login` on a server
 //! others can reach.
@@ -51,7 +51,7 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-/// `GET /dang-nhap?next=`.
+/// `GET /dang-nhap/phat-trien?next=`.
 pub async fn page(
     State(state): State<AppState>,
     t: Messages,
@@ -71,7 +71,7 @@ pub async fn page(
     )
 }
 
-/// `POST /dang-nhap`: sets the development cookie and goes back.
+/// `POST /dang-nhap/phat-trien`: sets the development cookie and goes back.
 pub async fn submit(
     State(state): State<AppState>,
     t: Messages,

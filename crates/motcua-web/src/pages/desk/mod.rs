@@ -38,7 +38,10 @@ pub fn routes() -> Router<AppState> {
         .route("/can-bo/ho-so/{code}", get(dossier::page))
         .route("/can-bo/ho-so/{code}/thao-tac/{action}", post(dossier::act))
         .route("/can-bo/lanh-dao", get(leader::page))
-        .route("/dang-nhap", get(dev_login::page).post(dev_login::submit))
+        .route(
+            "/dang-nhap/phat-trien",
+            get(dev_login::page).post(dev_login::submit),
+        )
 }
 
 /// An officer on a desk page. Anonymous visitors (and broken credentials)

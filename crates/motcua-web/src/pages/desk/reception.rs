@@ -219,10 +219,11 @@ async fn lookup(
         personal_id: form.personal_id.clone(),
         full_name: form.full_name.clone(),
         birth_date,
+        dossier_scope: None,
     };
     form.found_id.clear();
     form.found_unit.clear();
-    match state.lookup.lookup_citizen(&request).await {
+    match state.lookups.lookup_citizen(&request).await {
         Ok(LookupAnswer::Found { resident, .. }) => {
             form.found_id = resident.personal_id.as_str().to_owned();
             form.found_unit = resident.permanent_unit.clone();

@@ -1,0 +1,638 @@
+//! Accounts, log-in, sessions and API keys (tài khoản, đăng nhập, phiên,
+//! khóa API). Every log-in attempt, permission change and API-key change is
+//! audited in the same transaction as the change.
+
+use std::sync::Arc;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::{DateTime, Duration, Utc};
+use motcua_domain::audit::{AuditAction, AuditEntry, AuditOutcome};
+use motcua_domain::identity::{
+    Account, AccountStatus, ApiKeyRecord, LockoutPolicy, RoleAssignment, SessionRecord, key_prefix,
+    token_digest, valid_account_id,
+};
+use serde::Serialize;
+
+use crate::AppError;
+use crate::audit::{Clock, now_micros};
+use crate::ports::Store;
+use crate::ports::accounts::LoginCounters;
+use crate::rate_limit::RateLimiter;
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD_LEN: usize = 10;
+
+/// Session lifetimes.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    /// Absolute lifetime of a session.
+    pub lifetime: Duration,
+    /// A session unused this long ends.
+    pub idle: Duration,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self {
+            lifetime: Duration::hours(10),
+            idle: Duration::minutes(30),
+        }
+    }
+}
+
+/// A new account.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    /// Login name.
+    pub id: String,
+    /// Họ tên.
+    pub display_name: String,
+    /// Agency the officer works at.
+    pub agency_id: String,
+    /// E-mail (links a single sign-on identity the first time).
+    pub email: Option<String>,
+    /// Initial password, if the account logs in locally.
+    pub password: Option<String>,
+}
+
+/// Who is acting, with their roles: what the web layer builds from a
+/// session, an API key or the development login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Principal {
+    /// Account id.
+    pub id: String,
+    /// Agency the account works at.
+    pub agency_id: String,
+    /// Roles and their scopes.
+    pub roles: Vec<RoleAssignment>,
+}
+
+/// A successful log-in: the session token to put in the cookie (shown once).
+#[derive(Debug, Clone)]
+pub struct LoggedIn {
+    /// Who.
+    pub principal: Principal,
+    /// The secret token.
+    pub token: String,
+    /// When the session ends at the latest.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Why a log-in failed; each is audited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginRefusal {
+    /// Unknown account or wrong password (not told apart).
+    BadCredentials,
+    /// Locked after too many failures, until this instant.
+    Locked(DateTime<Utc>),
+    /// The account is disabled.
+    Disabled,
+    /// Too many attempts from this client or for this account; try again later.
+    Throttled,
+}
+
+impl LoginRefusal {
+    /// The stable reason code stored in the audit log.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadCredentials => "bad_credentials",
+            Self::Locked(_) => "locked",
+            Self::Disabled => "disabled",
+            Self::Throttled => "throttled",
+        }
+    }
+}
+
+/// A new or rotated API key: the secret is shown once.
+#[derive(Debug, Clone)]
+pub struct IssuedKey {
+    /// The stored record.
+    pub record: ApiKeyRecord,
+    /// The secret (`mck_...`).
+    pub secret: String,
+}
+
+/// The identity use cases.
+#[derive(Clone)]
+pub struct IdentityService {
+    store: Arc<dyn Store>,
+    clock: Clock,
+    lockout: LockoutPolicy,
+    sessions: SessionPolicy,
+    per_account: Arc<RateLimiter>,
+    per_client: Arc<RateLimiter>,
+}
+
+fn random_token(prefix: &str) -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Unexpected(anyhow::anyhow!("{e}")))?;
+    Ok(format!("{prefix}{}", motcua_domain::audit::hex_of(&bytes)))
+}
+
+/// Hashes a password with argon2id (default parameters, random salt).
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(AppError::Invalid(format!(
+            "Mật khẩu phải có ít nhất {MIN_PASSWORD_LEN} ký tự / a password needs at least {MIN_PASSWORD_LEN} characters"
+        )));
+    }
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| AppError::Unexpected(anyhow::anyhow!("{e}")))?;
+    let salt = SaltString::encode_b64(&salt)
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("salt: {e}")))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("argon2: {e}")))
+}
+
+/// Checks a password against a stored PHC string.
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// A fixed hash checked for unknown accounts, so that timing does not tell
+/// which accounts exist.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1m7kNa7J9hUZxvqVvD4yK0z6mAUl0cYQy8m4J3u0xkI";
+
+fn entry(now: DateTime<Utc>, who: &str, action: AuditAction, outcome: AuditOutcome) -> AuditEntry {
+    let who: String = who.chars().filter(|c| !c.is_control()).take(64).collect();
+    AuditEntry::new(now, who, action, outcome)
+}
+
+impl IdentityService {
+    /// Over `store`; 5 failures lock an account for 15 minutes; at most 10
+    /// attempts a minute per account and 30 per client address.
+    pub fn new(store: Arc<dyn Store>, clock: Clock) -> Self {
+        Self {
+            store,
+            clock,
+            lockout: LockoutPolicy::default(),
+            sessions: SessionPolicy::default(),
+            per_account: Arc::new(RateLimiter::new(10, Duration::minutes(1))),
+            per_client: Arc::new(RateLimiter::new(30, Duration::minutes(1))),
+        }
+    }
+
+    /// The session lifetimes in force.
+    pub fn session_policy(&self) -> SessionPolicy {
+        self.sessions
+    }
+
+    /// Creates an account (audited as a permission change by `by`).
+    pub async fn create_account(&self, new: NewAccount, by: &str) -> Result<Account, AppError> {
+        let id = new.id.trim();
+        if !valid_account_id(id) {
+            return Err(AppError::Invalid(
+                "Tên tài khoản gồm 1–64 ký tự A-Z a-z 0-9 . _ - / an account id is 1–64 of A-Z a-z 0-9 . _ -".into(),
+            ));
+        }
+        if new.display_name.trim().is_empty() {
+            return Err(AppError::Invalid(
+                "Thiếu họ tên / the name is missing".into(),
+            ));
+        }
+        motcua_domain::dossier::AgencyId::parse(&new.agency_id)
+            .map_err(|e| AppError::Invalid(e.to_string()))?;
+        let password_hash = new.password.as_deref().map(hash_password).transpose()?;
+        let now = now_micros(&self.clock);
+        let account = Account {
+            id: id.to_owned(),
+            display_name: new.display_name.trim().to_owned(),
+            agency_id: new.agency_id.trim().to_owned(),
+            status: AccountStatus::Active,
+            password_hash,
+            failed_attempts: 0,
+            locked_until: None,
+            oidc_subject: None,
+            email: new
+                .email
+                .map(|e| e.trim().to_owned())
+                .filter(|e| !e.is_empty()),
+            created_at: now,
+        };
+        let mut e = entry(
+            now,
+            by,
+            AuditAction::PermissionChange,
+            AuditOutcome::Allowed,
+        );
+        e.agency_id = Some(account.agency_id.clone());
+        e.purpose = Some(format!("tạo tài khoản / account created: {}", account.id));
+        self.store.create_account(&account, &e).await?;
+        Ok(account)
+    }
+
+    /// Sets a new password (audited), clearing failures and any lock.
+    pub async fn set_password(&self, id: &str, password: &str, by: &str) -> Result<(), AppError> {
+        let hash = hash_password(password)?;
+        let now = now_micros(&self.clock);
+        let mut e = entry(
+            now,
+            by,
+            AuditAction::PermissionChange,
+            AuditOutcome::Allowed,
+        );
+        e.purpose = Some(format!("đặt mật khẩu / password set: {id}"));
+        self.store
+            .set_password_hash(id, &hash, &e)
+            .await
+            .map_err(|err| match err {
+                crate::StoreError::NotFound => {
+                    AppError::NotFound(format!("Không có tài khoản {id} / no account {id}"))
+                }
+                other => other.into(),
+            })?;
+        Ok(())
+    }
+
+    /// Adds a role in a scope (audited).
+    pub async fn grant_role(
+        &self,
+        id: &str,
+        assignment: RoleAssignment,
+        by: &str,
+    ) -> Result<(), AppError> {
+        self.change_role(id, assignment, by, true).await
+    }
+
+    /// Removes a role in a scope (audited).
+    pub async fn revoke_role(
+        &self,
+        id: &str,
+        assignment: RoleAssignment,
+        by: &str,
+    ) -> Result<(), AppError> {
+        self.change_role(id, assignment, by, false).await
+    }
+
+    async fn change_role(
+        &self,
+        id: &str,
+        a: RoleAssignment,
+        by: &str,
+        add: bool,
+    ) -> Result<(), AppError> {
+        let now = now_micros(&self.clock);
+        let mut e = entry(
+            now,
+            by,
+            AuditAction::PermissionChange,
+            AuditOutcome::Allowed,
+        );
+        let verb = if add {
+            "cấp / granted"
+        } else {
+            "thu hồi / revoked"
+        };
+        e.purpose = Some(format!("{verb} {} {} → {id}", a.role, a.scope));
+        if let motcua_domain::identity::Scope::Unit(u) = &a.scope {
+            e.unit_code = Some(u.clone());
+        } else {
+            e.agency_id = Some(a.scope.id().to_owned());
+        }
+        let done = if add {
+            self.store.grant_role(id, &a, &e).await
+        } else {
+            self.store.revoke_role(id, &a, &e).await
+        };
+        done.map_err(|err| match err {
+            crate::StoreError::NotFound => AppError::NotFound(format!(
+                "Không có tài khoản hoặc vai trò này: {id} / no such account or role: {id}"
+            )),
+            other => other.into(),
+        })?;
+        Ok(())
+    }
+
+    /// Every account with its roles.
+    pub async fn list(&self) -> Result<Vec<(Account, Vec<RoleAssignment>)>, AppError> {
+        let mut out = Vec::new();
+        for a in self.store.list_accounts().await? {
+            let roles = self.store.roles_of(&a.id).await?;
+            out.push((a, roles));
+        }
+        Ok(out)
+    }
+
+    /// The principal of an account, when it exists and is active.
+    pub async fn principal(&self, id: &str) -> Result<Option<Principal>, AppError> {
+        let Some(a) = self.store.get_account(id).await? else {
+            return Ok(None);
+        };
+        if a.status != AccountStatus::Active {
+            return Ok(None);
+        }
+        let roles = self.store.roles_of(&a.id).await?;
+        Ok(Some(Principal {
+            id: a.id,
+            agency_id: a.agency_id,
+            roles,
+        }))
+    }
+
+    /// Logs in with a password from `client` (an address, for throttling).
+    /// Every outcome is audited.
+    pub async fn login(
+        &self,
+        id: &str,
+        password: &str,
+        client: &str,
+    ) -> Result<Result<LoggedIn, LoginRefusal>, AppError> {
+        let now = now_micros(&self.clock);
+        let id = id.trim();
+        let account = if valid_account_id(id) {
+            self.store.get_account(id).await?
+        } else {
+            None
+        };
+        let refuse = |r: LoginRefusal| {
+            let mut e = entry(
+                now,
+                id,
+                AuditAction::Login,
+                AuditOutcome::Refused(r.code().to_owned()),
+            );
+            e.agency_id = account.as_ref().map(|a| a.agency_id.clone());
+            e.purpose = Some("mật khẩu / password".into());
+            (r, e)
+        };
+        if !self.per_client.try_acquire(client, now) || !self.per_account.try_acquire(id, now) {
+            let (r, e) = refuse(LoginRefusal::Throttled);
+            self.store
+                .record_login(
+                    None,
+                    &LoginCounters {
+                        failed_attempts: 0,
+                        locked_until: None,
+                    },
+                    &e,
+                )
+                .await?;
+            return Ok(Err(r));
+        }
+        let Some(account) = account.clone() else {
+            let _ = verify_password(password, DUMMY_HASH);
+            let (r, e) = refuse(LoginRefusal::BadCredentials);
+            self.store
+                .record_login(
+                    None,
+                    &LoginCounters {
+                        failed_attempts: 0,
+                        locked_until: None,
+                    },
+                    &e,
+                )
+                .await?;
+            return Ok(Err(r));
+        };
+        let keep = LoginCounters {
+            failed_attempts: account.failed_attempts,
+            locked_until: account.locked_until,
+        };
+        if let Some(until) = account.locked_until.filter(|u| *u > now) {
+            let (r, e) = refuse(LoginRefusal::Locked(until));
+            self.store
+                .record_login(Some(&account.id), &keep, &e)
+                .await?;
+            return Ok(Err(r));
+        }
+        if account.status != AccountStatus::Active {
+            let (r, e) = refuse(LoginRefusal::Disabled);
+            self.store
+                .record_login(Some(&account.id), &keep, &e)
+                .await?;
+            return Ok(Err(r));
+        }
+        let ok = account
+            .password_hash
+            .as_deref()
+            .is_some_and(|h| verify_password(password, h));
+        if !ok {
+            let (failed, locked) = self.lockout.after_failure(account.failed_attempts, now);
+            let refusal = match locked {
+                Some(until) => LoginRefusal::Locked(until),
+                None => LoginRefusal::BadCredentials,
+            };
+            let (_, mut e) = refuse(LoginRefusal::BadCredentials);
+            if locked.is_some() {
+                e.outcome = AuditOutcome::Refused("bad_credentials_locked".into());
+            }
+            let counters = LoginCounters {
+                failed_attempts: failed,
+                locked_until: locked,
+            };
+            self.store
+                .record_login(Some(&account.id), &counters, &e)
+                .await?;
+            return Ok(Err(refusal));
+        }
+        let mut e = entry(now, &account.id, AuditAction::Login, AuditOutcome::Allowed);
+        e.agency_id = Some(account.agency_id.clone());
+        e.purpose = Some("mật khẩu / password".into());
+        let counters = LoginCounters {
+            failed_attempts: 0,
+            locked_until: None,
+        };
+        self.store
+            .record_login(Some(&account.id), &counters, &e)
+            .await?;
+        self.open_session(&account, now).await.map(Ok)
+    }
+
+    /// Logs in an account identified by single sign-on (`subject` is
+    /// `issuer|sub`); the first time, an account with the same e-mail is
+    /// linked. Audited either way.
+    pub async fn login_sso(
+        &self,
+        subject: &str,
+        email: Option<&str>,
+    ) -> Result<Option<LoggedIn>, AppError> {
+        let now = now_micros(&self.clock);
+        let found = self.store.find_account_for_sso(subject, email).await?;
+        let usable = found.as_ref().filter(|a| {
+            a.status == AccountStatus::Active && a.locked_until.is_none_or(|u| u <= now)
+        });
+        let Some(account) = usable.cloned() else {
+            let mut e = entry(
+                now,
+                found.as_ref().map_or("sso", |a| a.id.as_str()),
+                AuditAction::Login,
+                AuditOutcome::Refused("sso_no_account".into()),
+            );
+            e.purpose = Some("đăng nhập một lần / single sign-on".into());
+            let keep = LoginCounters {
+                failed_attempts: 0,
+                locked_until: None,
+            };
+            self.store.record_login(None, &keep, &e).await?;
+            return Ok(None);
+        };
+        if account.oidc_subject.is_none() {
+            self.store.link_sso_subject(&account.id, subject).await?;
+        }
+        let mut e = entry(now, &account.id, AuditAction::Login, AuditOutcome::Allowed);
+        e.agency_id = Some(account.agency_id.clone());
+        e.purpose = Some("đăng nhập một lần / single sign-on".into());
+        let counters = LoginCounters {
+            failed_attempts: 0,
+            locked_until: None,
+        };
+        self.store
+            .record_login(Some(&account.id), &counters, &e)
+            .await?;
+        self.open_session(&account, now).await.map(Some)
+    }
+
+    async fn open_session(
+        &self,
+        account: &Account,
+        now: DateTime<Utc>,
+    ) -> Result<LoggedIn, AppError> {
+        let token = random_token("")?;
+        let record = SessionRecord {
+            token_hash: token_digest(&token),
+            account_id: account.id.clone(),
+            created_at: now,
+            expires_at: now + self.sessions.lifetime,
+            last_seen_at: now,
+        };
+        self.store.create_session(&record).await?;
+        let roles = self.store.roles_of(&account.id).await?;
+        Ok(LoggedIn {
+            principal: Principal {
+                id: account.id.clone(),
+                agency_id: account.agency_id.clone(),
+                roles,
+            },
+            token,
+            expires_at: record.expires_at,
+        })
+    }
+
+    /// The principal of a live session token (and marks it used).
+    pub async fn session(&self, token: &str) -> Result<Option<Principal>, AppError> {
+        if token.len() != 64 {
+            return Ok(None);
+        }
+        let now = now_micros(&self.clock);
+        let digest = token_digest(token);
+        let Some(s) = self.store.get_session(&digest).await? else {
+            return Ok(None);
+        };
+        if !s.live_at(now, self.sessions.idle) {
+            self.store.delete_session(&digest).await?;
+            return Ok(None);
+        }
+        if now - s.last_seen_at > Duration::seconds(30) {
+            self.store.touch_session(&digest, now).await?;
+        }
+        self.principal(&s.account_id).await
+    }
+
+    /// Ends a session.
+    pub async fn logout(&self, token: &str) -> Result<(), AppError> {
+        Ok(self.store.delete_session(&token_digest(token)).await?)
+    }
+
+    /// Issues an API key for an account, limited to `scopes` (all the
+    /// account's roles when empty). Audited.
+    pub async fn create_api_key(
+        &self,
+        account_id: &str,
+        scopes: Vec<RoleAssignment>,
+        by: &str,
+    ) -> Result<IssuedKey, AppError> {
+        if self.store.get_account(account_id).await?.is_none() {
+            return Err(AppError::NotFound(format!(
+                "Không có tài khoản {account_id} / no account {account_id}"
+            )));
+        }
+        let now = now_micros(&self.clock);
+        let secret = random_token("mck_")?;
+        let record = ApiKeyRecord {
+            id: uuid::Uuid::now_v7().to_string(),
+            account_id: account_id.to_owned(),
+            prefix: key_prefix(&secret),
+            secret_hash: token_digest(&secret),
+            scopes,
+            created_at: now,
+            revoked_at: None,
+        };
+        let mut e = entry(now, by, AuditAction::ApiKeyChange, AuditOutcome::Allowed);
+        e.purpose = Some(format!(
+            "tạo khóa / key created {} ({}) → {account_id}",
+            record.id, record.prefix
+        ));
+        self.store.create_api_key(&record, &e).await?;
+        Ok(IssuedKey { record, secret })
+    }
+
+    /// Replaces a key's secret (audited); the old secret stops working.
+    pub async fn rotate_api_key(&self, id: &str, by: &str) -> Result<IssuedKey, AppError> {
+        let now = now_micros(&self.clock);
+        let secret = random_token("mck_")?;
+        let prefix = key_prefix(&secret);
+        let mut e = entry(now, by, AuditAction::ApiKeyChange, AuditOutcome::Allowed);
+        e.purpose = Some(format!("xoay khóa / key rotated {id} ({prefix})"));
+        self.store
+            .rotate_api_key(id, &prefix, &token_digest(&secret), now, &e)
+            .await?;
+        let record = self
+            .store
+            .get_api_key(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no API key {id}")))?;
+        Ok(IssuedKey { record, secret })
+    }
+
+    /// Revokes a key (audited).
+    pub async fn revoke_api_key(&self, id: &str, by: &str) -> Result<(), AppError> {
+        let now = now_micros(&self.clock);
+        let mut e = entry(now, by, AuditAction::ApiKeyChange, AuditOutcome::Allowed);
+        e.purpose = Some(format!("thu hồi khóa / key revoked {id}"));
+        self.store.revoke_api_key(id, now, &e).await?;
+        Ok(())
+    }
+
+    /// The principal an API key acts as: the account's roles, narrowed to
+    /// the key's scopes when it has any. `None` for unknown or revoked keys.
+    pub async fn api_key(&self, secret: &str) -> Result<Option<Principal>, AppError> {
+        if !secret.starts_with("mck_") || secret.len() > 200 {
+            return Ok(None);
+        }
+        let Some(key) = self.store.api_key_by_hash(&token_digest(secret)).await? else {
+            return Ok(None);
+        };
+        if key.revoked_at.is_some() {
+            return Ok(None);
+        }
+        let Some(mut p) = self.principal(&key.account_id).await? else {
+            return Ok(None);
+        };
+        if !key.scopes.is_empty() {
+            p.roles.retain(|r| key.scopes.contains(r));
+        }
+        Ok(Some(p))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_and_verify() {
+        let h = hash_password("mat-khau-dai-1").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("mat-khau-dai-1", &h));
+        assert!(!verify_password("mat-khau-dai-2", &h));
+        assert!(hash_password("ngan").is_err());
+        assert!(!verify_password("x", DUMMY_HASH));
+    }
+}

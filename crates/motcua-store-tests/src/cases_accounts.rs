@@ -1,0 +1,308 @@
+//! Conformance cases of accounts, roles, sessions and API keys: exact
+//! values on both engines, and each audited change landing in the chain
+//! with its row or not at all.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use motcua_app::StoreError;
+use motcua_app::ports::Store;
+use motcua_app::ports::accounts::LoginCounters;
+use motcua_domain::audit::{AuditAction, AuditEntry, AuditOutcome};
+use motcua_domain::identity::{
+    Account, AccountStatus, ApiKeyRecord, Role, RoleAssignment, Scope, SessionRecord, token_digest,
+};
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 7, 1, 1, 30, 0).unwrap() + Duration::microseconds(250_000)
+}
+
+fn entry(action: AuditAction, who: &str) -> AuditEntry {
+    AuditEntry::new(t0(), who, action, AuditOutcome::Allowed)
+}
+
+/// An account with every field set.
+pub fn sample_account(id: &str) -> Account {
+    Account {
+        id: id.into(),
+        display_name: "Nguyễn Văn An".into(),
+        agency_id: "H55.X05977.TT".into(),
+        status: AccountStatus::Active,
+        password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
+        failed_attempts: 0,
+        locked_until: None,
+        oidc_subject: None,
+        email: Some("An.Nguyen@ThaiNguyen.gov.vn".into()),
+        created_at: t0(),
+    }
+}
+
+fn role(role: Role, scope: Scope) -> RoleAssignment {
+    RoleAssignment { role, scope }
+}
+
+/// Accounts, roles and log-in counters round-trip exactly; every change
+/// is audited in its transaction.
+pub async fn accounts_roles_and_logins_round_trip(store: Arc<dyn Store>) {
+    let a = sample_account("nva");
+    let head = store
+        .create_account(&a, &entry(AuditAction::PermissionChange, "admin"))
+        .await
+        .unwrap();
+    assert_eq!(head.seq, 1);
+    assert_eq!(store.get_account("nva").await.unwrap(), Some(a.clone()));
+    assert_eq!(store.get_account("nobody").await.unwrap(), None);
+    let dup = store
+        .create_account(&a, &entry(AuditAction::PermissionChange, "admin"))
+        .await;
+    assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+    store
+        .create_account(
+            &Account {
+                email: None,
+                ..sample_account("ttb")
+            },
+            &entry(AuditAction::PermissionChange, "admin"),
+        )
+        .await
+        .unwrap();
+    let ids: Vec<String> = store
+        .list_accounts()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(ids, vec!["nva", "ttb"]);
+
+    let reception = role(Role::Reception, Scope::Agency("H55.X05977.TT".into()));
+    let admin = role(Role::UnitAdmin, Scope::Unit("05977".into()));
+    for r in [&reception, &admin, &reception] {
+        store
+            .grant_role("nva", r, &entry(AuditAction::PermissionChange, "admin"))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        store.roles_of("nva").await.unwrap(),
+        vec![reception.clone(), admin.clone()]
+    );
+    let unknown = store
+        .grant_role(
+            "nobody",
+            &admin,
+            &entry(AuditAction::PermissionChange, "admin"),
+        )
+        .await;
+    assert!(matches!(unknown, Err(StoreError::NotFound)), "{unknown:?}");
+    store
+        .revoke_role(
+            "nva",
+            &admin,
+            &entry(AuditAction::PermissionChange, "admin"),
+        )
+        .await
+        .unwrap();
+    let again = store
+        .revoke_role(
+            "nva",
+            &admin,
+            &entry(AuditAction::PermissionChange, "admin"),
+        )
+        .await;
+    assert!(matches!(again, Err(StoreError::NotFound)), "{again:?}");
+    assert_eq!(store.roles_of("nva").await.unwrap(), vec![reception]);
+
+    let locked = t0() + Duration::minutes(15);
+    store
+        .record_login(
+            Some("nva"),
+            &LoginCounters {
+                failed_attempts: 0,
+                locked_until: Some(locked),
+            },
+            &entry(AuditAction::Login, "nva"),
+        )
+        .await
+        .unwrap();
+    let read = store.get_account("nva").await.unwrap().unwrap();
+    assert_eq!((read.failed_attempts, read.locked_until), (0, Some(locked)));
+    store
+        .record_login(
+            None,
+            &LoginCounters {
+                failed_attempts: 3,
+                locked_until: None,
+            },
+            &entry(AuditAction::Login, "ghost"),
+        )
+        .await
+        .unwrap();
+    store
+        .set_password_hash(
+            "nva",
+            "$argon2id$new",
+            &entry(AuditAction::PermissionChange, "admin"),
+        )
+        .await
+        .unwrap();
+    let read = store.get_account("nva").await.unwrap().unwrap();
+    assert_eq!(read.password_hash.as_deref(), Some("$argon2id$new"));
+    assert_eq!((read.failed_attempts, read.locked_until), (0, None));
+    let missing = store
+        .set_password_hash(
+            "nobody",
+            "x",
+            &entry(AuditAction::PermissionChange, "admin"),
+        )
+        .await;
+    assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
+
+    // Single sign-on: by e-mail (any case) first, then by the linked subject.
+    let by_mail = store
+        .find_account_for_sso("https://idp|42", Some("an.nguyen@thainguyen.gov.vn"))
+        .await
+        .unwrap();
+    assert_eq!(by_mail.map(|a| a.id), Some("nva".to_owned()));
+    store
+        .link_sso_subject("nva", "https://idp|42")
+        .await
+        .unwrap();
+    let by_sub = store
+        .find_account_for_sso("https://idp|42", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        by_sub.and_then(|a| a.oidc_subject),
+        Some("https://idp|42".to_owned())
+    );
+    assert_eq!(
+        store
+            .find_account_for_sso("https://idp|43", None)
+            .await
+            .unwrap(),
+        None
+    );
+
+    let actions: Vec<String> = store
+        .audit_page(0, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.columns.action)
+        .collect();
+    // 2 accounts, 3 grants (the repeated one too), 1 revocation, 1 password;
+    // refusals (unknown account, absent role) append nothing.
+    assert_eq!(actions.len(), 9, "{actions:?}");
+    assert_eq!(
+        actions.iter().filter(|a| *a == "permission_change").count(),
+        7
+    );
+    assert_eq!(actions.iter().filter(|a| *a == "login").count(), 2);
+}
+
+/// Sessions and API keys: stored as digests, rotated, revoked.
+pub async fn sessions_and_api_keys_round_trip(store: Arc<dyn Store>) {
+    store
+        .create_account(
+            &sample_account("sys"),
+            &entry(AuditAction::PermissionChange, "admin"),
+        )
+        .await
+        .unwrap();
+    let s = SessionRecord {
+        token_hash: token_digest("token-1"),
+        account_id: "sys".into(),
+        created_at: t0(),
+        expires_at: t0() + Duration::hours(10),
+        last_seen_at: t0(),
+    };
+    store.create_session(&s).await.unwrap();
+    assert_eq!(
+        store.get_session(&s.token_hash).await.unwrap(),
+        Some(s.clone())
+    );
+    let later = t0() + Duration::minutes(5);
+    store.touch_session(&s.token_hash, later).await.unwrap();
+    assert_eq!(
+        store
+            .get_session(&s.token_hash)
+            .await
+            .unwrap()
+            .map(|x| x.last_seen_at),
+        Some(later)
+    );
+    store.delete_session(&s.token_hash).await.unwrap();
+    store.delete_session(&s.token_hash).await.unwrap();
+    assert_eq!(store.get_session(&s.token_hash).await.unwrap(), None);
+
+    let k = ApiKeyRecord {
+        id: "k-1".into(),
+        account_id: "sys".into(),
+        prefix: "mck_0123abcd".into(),
+        secret_hash: token_digest("mck_secret-1"),
+        scopes: vec![role(Role::System, Scope::Agency("H55".into()))],
+        created_at: t0(),
+        revoked_at: None,
+    };
+    store
+        .create_api_key(&k, &entry(AuditAction::ApiKeyChange, "admin"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.api_key_by_hash(&k.secret_hash).await.unwrap(),
+        Some(k.clone())
+    );
+    let at = t0() + Duration::days(1);
+    store
+        .rotate_api_key(
+            "k-1",
+            "mck_9999ffff",
+            &token_digest("mck_secret-2"),
+            at,
+            &entry(AuditAction::ApiKeyChange, "admin"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.api_key_by_hash(&k.secret_hash).await.unwrap(), None);
+    let rotated = store
+        .api_key_by_hash(&token_digest("mck_secret-2"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            rotated.prefix.as_str(),
+            rotated.created_at,
+            rotated.scopes.len()
+        ),
+        ("mck_9999ffff", at, 1)
+    );
+    store
+        .revoke_api_key("k-1", at, &entry(AuditAction::ApiKeyChange, "admin"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_api_key("k-1").await.unwrap().unwrap().revoked_at,
+        Some(at)
+    );
+    let revoked = store
+        .rotate_api_key(
+            "k-1",
+            "x",
+            "y",
+            at,
+            &entry(AuditAction::ApiKeyChange, "admin"),
+        )
+        .await;
+    assert!(
+        matches!(revoked, Err(StoreError::Conflict(_))),
+        "{revoked:?}"
+    );
+    let unknown = store
+        .revoke_api_key("k-9", at, &entry(AuditAction::ApiKeyChange, "admin"))
+        .await;
+    assert!(matches!(unknown, Err(StoreError::NotFound)), "{unknown:?}");
+    // account + create + rotate + revoke; refusals append nothing.
+    assert_eq!(store.audit_head().await.unwrap().map(|h| h.seq), Some(4));
+}

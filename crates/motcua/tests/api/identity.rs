@@ -1,0 +1,537 @@
+//! Log-in, lock-out, sessions, CSRF, API keys, grants and look-ups through
+//! the real router.
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use motcua_app::identity::NewAccount;
+use motcua_domain::identity::{Role, RoleAssignment, Scope};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use crate::dossier_support::{call, key, officer, online_filing, place};
+use crate::support::TestApp;
+
+/// A raw request; answers status, headers and the body as text.
+pub async fn raw(
+    app: &TestApp,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, String)],
+    body: Option<String>,
+) -> (StatusCode, HeaderMap, String) {
+    let mut req = Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, v);
+    }
+    let res = app
+        .router
+        .clone()
+        .oneshot(
+            req.body(body.map_or_else(Body::empty, Body::from))
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = axum::body::to_bytes(res.into_body(), 16 * 1024 * 1024)
+        .await
+        .expect("body");
+    (
+        status,
+        headers,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
+}
+
+/// Creates an account with a password and one role in an agency scope.
+pub async fn account(app: &TestApp, id: &str, agency: &str, roles: &[Role]) {
+    app.state
+        .identity
+        .create_account(
+            NewAccount {
+                id: id.into(),
+                display_name: format!("Cán bộ {id}"),
+                agency_id: agency.into(),
+                email: Some(format!("{id}@example.gov.vn")),
+                password: Some("mat-khau-rat-dai".into()),
+            },
+            "test-admin",
+        )
+        .await
+        .expect("account");
+    for role in roles {
+        app.state
+            .identity
+            .grant_role(
+                id,
+                RoleAssignment {
+                    role: *role,
+                    scope: Scope::Agency(agency.into()),
+                },
+                "test-admin",
+            )
+            .await
+            .expect("role");
+    }
+}
+
+fn form(account: &str, password: &str, next: &str) -> String {
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                    char::from(b).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    format!(
+        "account={}&password={}&next={}",
+        enc(account),
+        enc(password),
+        enc(next)
+    )
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+pub async fn login(
+    app: &TestApp,
+    account: &str,
+    password: &str,
+    next: &str,
+) -> (StatusCode, HeaderMap, String) {
+    raw(
+        app,
+        "POST",
+        "/dang-nhap",
+        &[(header::CONTENT_TYPE.as_str(), FORM.into())],
+        Some(form(account, password, next)),
+    )
+    .await
+}
+
+fn session_of(headers: &HeaderMap) -> String {
+    let cookie = headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .expect("a session cookie")
+        .to_owned();
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+async fn audit_actions(app: &TestApp) -> Vec<(String, String, Option<String>)> {
+    app.state
+        .store
+        .audit_page(0, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.columns.action, e.columns.outcome, e.columns.reason))
+        .collect()
+}
+
+#[tokio::test]
+async fn officers_log_in_and_out_with_a_secure_session() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    account(&app, "nva", &p.center, &[Role::Reception]).await;
+
+    let (status, headers, _) = login(&app, "nva", "mat-khau-rat-dai", "/api/v1/dossiers").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/api/v1/dossiers");
+    let set = headers[header::SET_COOKIE].to_str().unwrap();
+    for part in ["motcua_session=", "HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(set.contains(part), "{set}");
+    }
+    assert!(!set.contains("Secure"), "plain http public URL: {set}");
+    let cookie = session_of(&headers);
+    let (list, _) = call(
+        &app,
+        "GET",
+        "/api/v1/dossiers",
+        &[("cookie", cookie.clone())],
+        None,
+    )
+    .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    let (anon, _) = call(&app, "GET", "/api/v1/dossiers", &[], None).await;
+    anon.assert_problem(StatusCode::UNAUTHORIZED);
+
+    // A cross-site form post with the cookie is refused; the same origin passes.
+    let (status, _, _) = raw(
+        &app,
+        "POST",
+        "/dang-xuat",
+        &[
+            ("cookie", cookie.clone()),
+            ("origin", "https://evil.example".into()),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = raw(
+        &app,
+        "POST",
+        "/dang-xuat",
+        &[
+            ("cookie", cookie.clone()),
+            ("referer", "http://evil.example/x".into()),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, headers, _) = raw(
+        &app,
+        "POST",
+        "/dang-xuat",
+        &[
+            ("cookie", cookie.clone()),
+            ("origin", "http://127.0.0.1:8080".into()),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    let (after, _) = call(&app, "GET", "/api/v1/dossiers", &[("cookie", cookie)], None).await;
+    after.assert_problem(StatusCode::UNAUTHORIZED);
+
+    // `next` is followed only to local paths.
+    for bad in [
+        "//evil.example/x",
+        "https://evil.example",
+        "/\\evil.example",
+    ] {
+        let (status, headers, _) = login(&app, "nva", "mat-khau-rat-dai", bad).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(headers[header::LOCATION], "/", "{bad}");
+    }
+    let logins = audit_actions(&app)
+        .await
+        .into_iter()
+        .filter(|(a, o, _)| a == "login" && o == "allowed")
+        .count();
+    assert_eq!(logins, 4);
+}
+
+#[tokio::test]
+async fn wrong_passwords_lock_the_account_with_a_clear_message() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    account(&app, "ttb", &p.center, &[Role::Specialist]).await;
+    let (status, _, page) = login(&app, "ttb", "sai-mat-khau", "/").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(
+        page.contains("Tên đăng nhập hoặc mật khẩu không đúng."),
+        "{page}"
+    );
+    let (_, _, unknown) = login(&app, "khong-co", "sai-mat-khau", "/").await;
+    assert!(unknown.contains("Tên đăng nhập hoặc mật khẩu không đúng."));
+    for _ in 0..3 {
+        login(&app, "ttb", "sai-mat-khau", "/").await;
+    }
+    let (_, _, fifth) = login(&app, "ttb", "sai-mat-khau", "/").await;
+    assert!(fifth.contains("Tài khoản đang tạm khóa"), "{fifth}");
+    assert!(fifth.contains("Vui lòng thử lại sau "), "{fifth}");
+    // Even the right password is refused while locked.
+    let (status, _, locked) = login(&app, "ttb", "mat-khau-rat-dai", "/").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(locked.contains("Tài khoản đang tạm khóa"), "{locked}");
+    let reasons: Vec<Option<String>> = audit_actions(&app)
+        .await
+        .into_iter()
+        .filter(|(a, _, _)| a == "login")
+        .map(|(_, _, r)| r)
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![
+            Some("bad_credentials".into()),
+            Some("bad_credentials".into()),
+            Some("bad_credentials".into()),
+            Some("bad_credentials".into()),
+            Some("bad_credentials".into()),
+            Some("bad_credentials_locked".into()),
+            Some("locked".into()),
+        ]
+    );
+    // An administrator's new password clears the lock.
+    app.state
+        .identity
+        .set_password("ttb", "mat-khau-moi-dai", "admin")
+        .await
+        .unwrap();
+    let (status, _, _) = login(&app, "ttb", "mat-khau-moi-dai", "/").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn api_keys_act_as_their_account_until_rotated_or_revoked() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    account(
+        &app,
+        "he-thong",
+        &p.center,
+        &[Role::Specialist, Role::System],
+    )
+    .await;
+    let only_system = vec![RoleAssignment {
+        role: Role::System,
+        scope: Scope::Agency(p.center.clone()),
+    }];
+    let narrow = app
+        .state
+        .identity
+        .create_api_key("he-thong", only_system, "admin")
+        .await
+        .unwrap();
+    let wide = app
+        .state
+        .identity
+        .create_api_key("he-thong", Vec::new(), "admin")
+        .await
+        .unwrap();
+    assert!(wide.secret.starts_with("mck_") && wide.record.prefix.len() == 12);
+    let bearer = |s: &str| ("authorization", format!("Bearer {s}"));
+    let (ok, _) = call(
+        &app,
+        "GET",
+        "/api/v1/dossiers",
+        &[bearer(&wide.secret)],
+        None,
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK);
+    let (no_role, _) = call(
+        &app,
+        "GET",
+        "/api/v1/dossiers",
+        &[bearer(&narrow.secret)],
+        None,
+    )
+    .await;
+    no_role.assert_problem(StatusCode::FORBIDDEN);
+    let rotated = app
+        .state
+        .identity
+        .rotate_api_key(&wide.record.id, "admin")
+        .await
+        .unwrap();
+    let (old, _) = call(
+        &app,
+        "GET",
+        "/api/v1/dossiers",
+        &[bearer(&wide.secret)],
+        None,
+    )
+    .await;
+    old.assert_problem(StatusCode::UNAUTHORIZED);
+    let (new, _) = call(
+        &app,
+        "GET",
+        "/api/v1/dossiers",
+        &[bearer(&rotated.secret)],
+        None,
+    )
+    .await;
+    assert_eq!(new.status, StatusCode::OK);
+    app.state
+        .identity
+        .revoke_api_key(&wide.record.id, "admin")
+        .await
+        .unwrap();
+    let (gone, _) = call(
+        &app,
+        "GET",
+        "/api/v1/dossiers",
+        &[bearer(&rotated.secret)],
+        None,
+    )
+    .await;
+    gone.assert_problem(StatusCode::UNAUTHORIZED);
+    let changes = audit_actions(&app)
+        .await
+        .into_iter()
+        .filter(|(a, _, _)| a == "api_key_change")
+        .count();
+    assert_eq!(changes, 4);
+}
+
+/// The applicant of `online_filing`, in the embedded registry.
+pub async fn import_applicant(app: &TestApp) {
+    let id = motcua_domain::dossier::PersonalId::parse("019087123456").unwrap();
+    app.state
+        .store
+        .import_residents(&[motcua_domain::resident::Resident {
+            sex: id.sex(),
+            birth_date: chrono::NaiveDate::from_ymd_opt(1987, 3, 4).unwrap(),
+            personal_id: id,
+            full_name: "Nguyễn Thị Lan".into(),
+            permanent_unit: "05977".into(),
+            temporary_unit: None,
+            household_code: "HK-1".into(),
+            household_relation: "chủ hộ".into(),
+        }])
+        .await
+        .unwrap();
+}
+
+pub fn lookup_body(dossier: Option<&str>, purpose: Option<&str>) -> Value {
+    json!({"personal_id": "019087123456", "full_name": "Nguyễn Thị Lan",
+        "birth_date": "1987-03-04", "dossier_code": dossier, "purpose": purpose})
+}
+
+#[tokio::test]
+async fn lookups_are_refused_with_reasons_and_audited() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    import_applicant(&app).await;
+    let (filed, _) = call(
+        &app,
+        "POST",
+        "/api/v1/dossiers",
+        &[key("f1")],
+        Some(online_filing(&p.center)),
+    )
+    .await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+    let code = filed.body["code"].as_str().unwrap().to_owned();
+    let me = officer(&p.center);
+    let lookup = |body: Value| {
+        let me = me.clone();
+        let app = &app;
+        async move {
+            call(app, "POST", "/api/v1/registry/lookups", &[me], Some(body))
+                .await
+                .0
+        }
+    };
+    let no_grant = lookup(lookup_body(Some(&code), None)).await;
+    no_grant.assert_problem(StatusCode::FORBIDDEN);
+    assert_eq!(no_grant.body["code"], "no_grant");
+
+    // An expired grant, given by the unit administrator (the dev login has every role).
+    let unit = app.state.agencies.get(&p.center).await.unwrap().unit_code;
+    let now = chrono::Utc::now();
+    let (expired, _) = call(
+        &app,
+        "POST",
+        "/api/v1/grants",
+        std::slice::from_ref(&me),
+        Some(json!({"officer_id": "nva", "unit_code": unit, "purpose": "tiếp nhận hồ sơ",
+            "valid_from": now - chrono::Duration::days(10), "valid_until": now - chrono::Duration::days(1)})),
+    )
+    .await;
+    assert_eq!(expired.status, StatusCode::CREATED, "{}", expired.body);
+    let mut body = lookup_body(Some(&code), None);
+    body["grant_id"] = expired.body["id"].clone();
+    let refused = lookup(body).await;
+    assert_eq!(refused.body["code"], "grant_expired", "{}", refused.body);
+
+    let (live, _) = call(
+        &app,
+        "POST",
+        "/api/v1/grants",
+        std::slice::from_ref(&me),
+        Some(json!({"officer_id": "nva", "unit_code": unit, "purpose": "tiếp nhận hồ sơ", "days": 30})),
+    )
+    .await;
+    assert_eq!(live.status, StatusCode::CREATED, "{}", live.body);
+    let no_purpose = lookup(lookup_body(None, None)).await;
+    no_purpose.assert_problem(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(no_purpose.body["code"], "no_purpose");
+    let closed = lookup(lookup_body(Some("H55.X99999.TT-250101-0001"), None)).await;
+    assert_eq!(closed.body["code"], "dossier_not_open", "{}", closed.body);
+    // A dossier of another centre is refused like an unknown one.
+    let other = call(
+        &app,
+        "POST",
+        "/api/v1/registry/lookups",
+        &[officer(&p.other_center)],
+        Some(lookup_body(Some(&code), None)),
+    )
+    .await
+    .0;
+    assert_eq!(other.body["code"], "dossier_not_open", "{}", other.body);
+    let found = lookup(lookup_body(Some(&code), None)).await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.body);
+    assert_eq!(found.body["status"], "found");
+    assert_eq!(found.body["satisfied_sources"], json!(["population_db"]));
+
+    let lookups: Vec<(String, Option<String>)> = audit_actions(&app)
+        .await
+        .into_iter()
+        .filter(|(a, _, _)| a == "personal_data_lookup")
+        .map(|(_, o, r)| (o, r))
+        .collect();
+    assert_eq!(
+        lookups,
+        vec![
+            ("refused".into(), Some("no_grant".into())),
+            ("refused".into(), Some("grant_expired".into())),
+            ("refused".into(), Some("no_purpose".into())),
+            ("refused".into(), Some("dossier_not_open".into())),
+            ("refused".into(), Some("dossier_not_open".into())),
+            ("allowed".into(), None),
+        ]
+    );
+    // Grants: revoke in scope; another centre's officer sees 404.
+    let id = live.body["id"].as_str().unwrap();
+    let (hidden, _) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/grants/{id}/revoke"),
+        &[officer(&p.other_center)],
+        None,
+    )
+    .await;
+    hidden.assert_problem(StatusCode::NOT_FOUND);
+    let (revoked, _) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/grants/{id}/revoke"),
+        std::slice::from_ref(&me),
+        None,
+    )
+    .await;
+    assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
+    assert!(revoked.body["revoked_at"].is_string());
+    let (mine, _) = call(&app, "GET", "/api/v1/grants", &[me], None).await;
+    assert_eq!(mine.body.as_array().map(Vec::len), Some(2));
+
+    // The citizen sees the look-ups with the dossier code and its QR secret.
+    let secret = filed.body["tracking_secret"].as_str().unwrap();
+    let (status, _, page) = raw(
+        &app,
+        "POST",
+        "/du-lieu-cua-toi",
+        &[(header::CONTENT_TYPE.as_str(), FORM.into())],
+        Some(format!("code={code}&secret={secret}")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page.matches("<tr><td data-label=").count(), 6, "{page}");
+    assert!(page.contains(&code));
+    assert!(!page.contains("nva"), "officer ids are not shown");
+    let (status, _, wrong) = raw(
+        &app,
+        "POST",
+        "/du-lieu-cua-toi",
+        &[(header::CONTENT_TYPE.as_str(), FORM.into())],
+        Some(format!("code={code}&secret=5678")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(wrong.contains("Mã hồ sơ hoặc mã bí mật không đúng."));
+}
