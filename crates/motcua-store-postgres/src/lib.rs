@@ -13,7 +13,9 @@ mod audit;
 mod catalog;
 mod dossier_rows;
 mod dossiers;
+mod exchange;
 mod grants;
+mod national;
 mod residents;
 mod units;
 

@@ -12,7 +12,9 @@ mod catalog;
 mod dossier_rows;
 mod dossier_writer;
 mod dossiers;
+mod exchange;
 mod grants;
+mod national;
 mod residents;
 mod units;
 

@@ -18,6 +18,7 @@
 pub mod cases;
 pub mod cases_catalog;
 pub mod cases_dossiers;
+pub mod cases_exchange;
 pub mod cases_identity;
 pub mod cases_lookup;
 pub mod dossier_fixtures;
@@ -166,6 +167,13 @@ macro_rules! conformance_suite {
             dossier_append_checks_version,
             dossier_concurrent_appends_one_wins,
             dossier_work_lists,
+        );
+        $crate::__conformance_cases_from!(
+            cases_exchange; $factory;
+            exchange_claims_in_order_per_dossier_under_a_lease,
+            exchange_failures_dead_letters_and_replay,
+            exchange_concurrent_claims_are_disjoint,
+            national_index_is_idempotent_and_totals,
         );
         $crate::__conformance_module_cases!(
             $factory;

@@ -16,7 +16,10 @@ use unic_langid::{LanguageIdentifier, langid};
 /// a build defect caught by the tests.
 macro_rules! locale_files {
     ($lang:literal) => {
-        &[include_str!(concat!("../locales/", $lang, "/main.ftl"))]
+        &[
+            include_str!(concat!("../locales/", $lang, "/main.ftl")),
+            include_str!(concat!("../locales/", $lang, "/exchange.ftl")),
+        ]
     };
 }
 

@@ -56,6 +56,10 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// Base URL of the public pages (`[server] public_url`), for QR codes.
     pub public_url: String,
+    /// The outbox administration (dead letters).
+    pub exchange: motcua_app::exchange::ExchangeAdmin,
+    /// The national hub's intake and index, when serving `--role national`.
+    pub national: Option<motcua_app::exchange::NationalService>,
 }
 
 /// The public base URL when none is configured.
@@ -78,6 +82,8 @@ impl AppState {
             ),
             dev_login: true,
             tracking_limiter: Arc::new(rate_limit::RateLimiter::new(10, 30)),
+            exchange: motcua_app::exchange::ExchangeAdmin::new(store.clone()),
+            national: None,
             store,
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
         }

@@ -20,6 +20,8 @@ use crate::problem::Problem;
         api::clock::year, api::clock::due_date,
         api::dossiers::create, api::dossiers::act, api::dossiers::get, api::dossiers::list,
         api::tracking::track,
+        api::exchange::dead_letters, api::exchange::replay,
+        api::national::intake, api::national::totals,
     ),
     components(schemas(Problem)),
     tags((name = "units", description = "Đơn vị hành chính / administrative units"),
@@ -28,6 +30,8 @@ use crate::problem::Problem;
          (name = "calendar", description = "Lịch làm việc, thời hạn giải quyết / working calendar and due dates"),
          (name = "dossiers", description = "Hồ sơ: tiếp nhận, xử lý, danh sách công việc / dossiers: reception, actions, work lists"),
          (name = "tracking", description = "Tra cứu hồ sơ công khai / public tracking"),
+         (name = "exchange", description = "Trao đổi dữ liệu: thư chết của hàng đợi gửi đi / exchange: outbox dead letters (event schema: docs/asyncapi.yaml)"),
+         (name = "national", description = "Trung tâm quốc gia: nhận đồng bộ từ các tỉnh / national hub: province syncs"),
          (name = "ops", description = "Health"))
 )]
 pub struct ApiDoc;

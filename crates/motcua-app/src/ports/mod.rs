@@ -145,6 +145,8 @@ pub trait Store:
     + AuditStore
     + GrantStore
     + ResidentStore
+    + exchange::ExchangeStore
+    + national::NationalStore
 {
     /// A cheap round trip to the database, for readiness checks.
     async fn ping(&self) -> Result<(), StoreError>;
@@ -156,7 +158,9 @@ pub mod audit;
 pub mod catalog;
 pub mod dossier_rows;
 pub mod dossiers;
+pub mod exchange;
 pub mod grants;
+pub mod national;
 pub mod registry;
 pub mod rows;
 

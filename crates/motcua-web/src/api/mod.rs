@@ -4,7 +4,9 @@ pub mod agencies;
 pub mod clock;
 pub mod dossier_dto;
 pub mod dossiers;
+pub mod exchange;
 pub mod health;
+pub mod national;
 pub mod procedures;
 pub mod tracking;
 pub mod units;
@@ -36,4 +38,8 @@ pub fn routes() -> Router<AppState> {
         .route("/dossiers/{code}", get(dossiers::get))
         .route("/dossiers/{code}/actions/{action}", post(dossiers::act))
         .route("/tracking/{code}", get(tracking::track))
+        .route("/exchange/dead-letters", get(exchange::dead_letters))
+        .route("/exchange/dead-letters/{id}/replay", post(exchange::replay))
+        .route("/national/events", post(national::intake))
+        .route("/national/totals", get(national::totals))
 }

@@ -3,7 +3,9 @@
 //! [`crate::i18n`]. A bad input gives an inline message, never an error page.
 
 pub mod assets;
+pub mod exchange;
 pub mod home;
+pub mod national;
 pub mod units;
 
 use askama::Template;
@@ -20,6 +22,12 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home::page))
         .route("/don-vi", get(units::page))
+        .route("/can-bo/trao-doi", get(exchange::page))
+        .route(
+            "/can-bo/trao-doi/phat-lai",
+            axum::routing::post(exchange::replay),
+        )
+        .route("/quoc-gia", get(national::page))
         .route("/static/style.css", get(assets::style))
         .route("/static/htmx.min.js", get(assets::htmx))
 }
