@@ -135,7 +135,7 @@ pub async fn center(client: &reqwest::Client, url: &str) -> String {
 /// are received at the desk at once (1 event).
 pub async fn file(client: &reqwest::Client, url: &str, center: &str, i: usize) -> u64 {
     let auth = format!("Bearer dev:xchg:{center}");
-    let online = i % 3 == 0;
+    let online = i.is_multiple_of(3);
     let body = if online {
         json!({
             "procedure": "1.004873",
