@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod dossiers;
 pub mod due_dates;
 pub mod error;
+pub mod exchange;
 pub mod grants;
 pub mod identity;
 pub mod lookup;

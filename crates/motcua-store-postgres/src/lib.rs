@@ -16,7 +16,9 @@ mod catalog;
 mod dossier_rows;
 mod dossier_stats;
 mod dossiers;
+mod exchange;
 mod grants;
+mod national;
 mod residents;
 mod units;
 

@@ -15,7 +15,9 @@ mod dossier_rows;
 mod dossier_stats;
 mod dossier_writer;
 mod dossiers;
+mod exchange;
 mod grants;
+mod national;
 mod residents;
 mod units;
 

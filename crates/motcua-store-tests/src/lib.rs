@@ -21,6 +21,7 @@ pub mod cases_attachments;
 pub mod cases_catalog;
 pub mod cases_desk;
 pub mod cases_dossiers;
+pub mod cases_exchange;
 pub mod cases_identity;
 pub mod cases_lookup;
 pub mod dossier_fixtures;
@@ -174,6 +175,11 @@ macro_rules! conformance_suite {
             cases_attachments; $factory;
             attachments_round_trip_and_respect_the_dossier_limit,
             attachments_of_a_failed_creation_are_not_written,
+            cases_exchange; $factory;
+            exchange_claims_in_order_per_dossier_under_a_lease,
+            exchange_failures_dead_letters_and_replay,
+            exchange_concurrent_claims_are_disjoint,
+            national_index_is_idempotent_and_totals,
         );
         $crate::__conformance_module_cases!(
             $factory;

@@ -21,6 +21,7 @@ macro_rules! locale_files {
             include_str!(concat!("../locales/", $lang, "/desk.ftl")),
             include_str!(concat!("../locales/", $lang, "/citizen.ftl")),
             include_str!(concat!("../locales/", $lang, "/identity.ftl")),
+            include_str!(concat!("../locales/", $lang, "/exchange.ftl")),
         ]
     };
 }

@@ -71,6 +71,10 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// Base URL of the public pages (`[server] public_url`), for QR codes.
     pub public_url: String,
+    /// The outbox administration (dead letters).
+    pub exchange: motcua_app::exchange::ExchangeAdmin,
+    /// The national hub's intake and index, when serving `--role national`.
+    pub national: Option<motcua_app::exchange::NationalService>,
     /// Accounts, log-in, sessions and API keys.
     pub identity: IdentityService,
     /// Scope checks of roles.
@@ -117,6 +121,8 @@ impl AppState {
             attachments: AttachmentService::in_memory(store.clone()),
             dev_login: true,
             tracking_limiter: Arc::new(rate_limit::RateLimiter::new(10, 30)),
+            exchange: motcua_app::exchange::ExchangeAdmin::new(store.clone()),
+            national: None,
             identity: IdentityService::new(store.clone(), system_clock()),
             scopes: ScopeResolver::new(store.clone()),
             grants: GrantService::new(store.clone(), system_clock()),

@@ -23,6 +23,8 @@ use crate::problem::Problem;
         api::attachments::upload, api::attachments::list, api::attachments::download,
         api::registry::lookup, api::registry::list_grants, api::registry::create_grant,
         api::registry::revoke_grant,
+        api::exchange::dead_letters, api::exchange::replay,
+        api::national::intake, api::national::totals,
     ),
     components(schemas(Problem)),
     tags((name = "units", description = "Đơn vị hành chính / administrative units"),
@@ -33,6 +35,8 @@ use crate::problem::Problem;
          (name = "attachments", description = "Tệp đính kèm của hồ sơ / dossier attachments"),
          (name = "tracking", description = "Tra cứu hồ sơ công khai / public tracking"),
          (name = "registry", description = "Khai thác dữ liệu dân cư, phân quyền khai thác / population registry look-ups and grants"),
+         (name = "exchange", description = "Trao đổi dữ liệu: thư chết của hàng đợi gửi đi / exchange: outbox dead letters (event schema: docs/asyncapi.yaml)"),
+         (name = "national", description = "Trung tâm quốc gia: nhận đồng bộ từ các tỉnh / national hub: province syncs"),
          (name = "ops", description = "Health"))
 )]
 pub struct ApiDoc;

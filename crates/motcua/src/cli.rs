@@ -37,9 +37,32 @@ pub enum Command {
         /// Address to listen on (default 127.0.0.1:8080).
         #[arg(long)]
         listen: Option<SocketAddr>,
+        /// `province` (default) or `national`: the hub that receives the
+        /// provinces' syncs (`[national] senders`) and shows `/quoc-gia`.
+        #[arg(long, value_enum, default_value_t = Role::Province)]
+        role: Role,
         /// Database location.
         #[command(flatten)]
         db: DbArgs,
+    },
+    /// Run the outbox relay alone (`[exchange]`): deliver dossier events
+    /// to the national hub and NATS until stopped.
+    Relay {
+        /// Deliver until nothing is left, then exit.
+        #[arg(long)]
+        once: bool,
+        /// Database location.
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// The exchange with the national hub (trao đổi dữ liệu).
+    Exchange {
+        /// Database location.
+        #[command(flatten)]
+        db: DbArgs,
+        /// Which exchange command.
+        #[command(subcommand)]
+        command: ExchangeCommand,
     },
     /// Create or upgrade the database schema, then exit.
     Migrate {
@@ -130,6 +153,30 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::commands::accounts::ApiKeysCommand,
     },
+}
+
+/// `motcua exchange ...`.
+#[derive(Debug, Subcommand)]
+pub enum ExchangeCommand {
+    /// Compare the dossiers started in a period here and at the national
+    /// hub (`[exchange] hub_url`); exit 0 when they match, 2 when not.
+    Reconcile {
+        /// First day, YYYY-MM-DD (default: the first of this month).
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        /// Last day, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
+    },
+}
+
+/// What a served instance is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Role {
+    /// A province's one-stop system.
+    Province,
+    /// The national hub.
+    National,
 }
 
 /// `motcua catalog ...`.

@@ -29,6 +29,89 @@ pub struct Settings {
     pub auth: AuthSettings,
     /// Dossier settings.
     pub dossiers: DossierConfig,
+    /// The outbox relay and its sinks.
+    #[serde(default)]
+    pub exchange: ExchangeConfig,
+    /// The national hub (`serve --role national`).
+    #[serde(default)]
+    pub national: NationalConfig,
+}
+
+/// `[exchange]`.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExchangeConfig {
+    /// Run the relay inside `motcua serve`.
+    pub enabled: bool,
+    /// Rows claimed per round.
+    pub batch: u32,
+    /// Lease of a claim, in seconds.
+    pub lease_secs: u64,
+    /// Idle poll, in milliseconds.
+    pub poll_ms: u64,
+    /// Failures before a row becomes a dead letter.
+    pub max_attempts: u32,
+    /// First retry delay, in milliseconds.
+    pub backoff_base_ms: u64,
+    /// Longest retry delay, in seconds.
+    pub backoff_max_secs: u64,
+    /// Base URL of the national hub; empty for none.
+    pub hub_url: String,
+    /// This province's signing key at the hub.
+    pub hub_key: String,
+    /// NATS server URLs; empty for none.
+    pub nats_servers: Vec<String>,
+    /// JetStream stream name; empty for `MOTCUA_<province>`.
+    pub nats_stream: String,
+    /// Replicas of the stream when created.
+    pub nats_replicas: usize,
+}
+
+impl Default for ExchangeConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            batch: 200,
+            lease_secs: 30,
+            poll_ms: 500,
+            max_attempts: 10,
+            backoff_base_ms: 1000,
+            backoff_max_secs: 600,
+            hub_url: String::new(),
+            hub_key: String::new(),
+            nats_servers: Vec::new(),
+            nats_stream: String::new(),
+            nats_replicas: 1,
+        }
+    }
+}
+
+impl fmt::Debug for ExchangeConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ExchangeConfig")
+            .field("enabled", &self.enabled)
+            .field("batch", &self.batch)
+            .field("hub_url", &self.hub_url)
+            .field("hub_key", &"***")
+            .field("nats_servers", &self.nats_servers)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `[national]`.
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NationalConfig {
+    /// Province code → its signing keys (several during a rotation).
+    pub senders: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+impl fmt::Debug for NationalConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NationalConfig")
+            .field("senders", &self.senders.keys().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 /// `[auth]`.
@@ -165,6 +248,8 @@ impl Default for Settings {
             dossiers: DossierConfig {
                 code_pattern: "{agency}-{yymmdd}-{seq:4}".into(),
             },
+            exchange: ExchangeConfig::default(),
+            national: NationalConfig::default(),
         }
     }
 }
@@ -254,6 +339,25 @@ mod tests {
             from_file.dossiers.code_pattern,
             defaults.dossiers.code_pattern
         );
+        assert_eq!(from_file.exchange.enabled, defaults.exchange.enabled);
+        assert_eq!(from_file.exchange.batch, defaults.exchange.batch);
+        assert_eq!(
+            from_file.exchange.max_attempts,
+            defaults.exchange.max_attempts
+        );
+        assert!(from_file.national.senders.is_empty());
+    }
+
+    #[test]
+    fn exchange_keys_never_show() {
+        let mut s = Settings::default();
+        s.exchange.hub_key = "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=".into();
+        s.national
+            .senders
+            .insert("19".into(), vec!["hunter2-hunter2-hunter2".into()]);
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("c2VjcmV0"), "{shown}");
+        assert!(!shown.contains("hunter2"), "{shown}");
     }
 
     #[test]

@@ -6,5 +6,6 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod exchange;
 pub mod serve;
 pub mod wiring;

@@ -13,6 +13,7 @@ use motcua_domain::dossier::DossierCodePattern;
 use motcua_web::{AppState, router};
 use tokio::net::TcpListener;
 
+use crate::cli::Role;
 use crate::config::Settings;
 use crate::wiring::open_store;
 
@@ -124,10 +125,38 @@ pub async fn launch(
     .context("HTTP server")
 }
 
-/// The whole `serve` command.
+/// The whole `serve` command, as a province.
 pub async fn run(settings: Settings) -> Result<()> {
+    run_as(settings, Role::Province).await
+}
+
+/// The whole `serve` command in a role: a national hub also takes the
+/// provinces' syncs; with `[exchange] enabled` the relay runs beside the
+/// server and stops with it.
+pub async fn run_as(settings: Settings, role: Role) -> Result<()> {
     let started = Instant::now();
-    let state = prepare(&settings).await?;
+    let mut state = prepare(&settings).await?;
+    if role == Role::National {
+        state.national = Some(crate::exchange::national(&settings, state.store.clone())?);
+        tracing::info!(
+            senders = settings.national.senders.len(),
+            "serving as the national hub"
+        );
+    }
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let relay_task = if settings.exchange.enabled {
+        let relay = crate::exchange::relay(&settings, state.store.clone()).await?;
+        let mut rx = stop_rx.clone();
+        Some(tokio::spawn(async move {
+            relay
+                .run(async move {
+                    let _ = rx.wait_for(|stop| *stop).await;
+                })
+                .await;
+        }))
+    } else {
+        None
+    };
     let listener = TcpListener::bind(settings.server.listen)
         .await
         .with_context(|| format!("binding {}", settings.server.listen))?;
@@ -138,6 +167,11 @@ pub async fn run(settings: Settings) -> Result<()> {
         started.elapsed().as_millis()
     );
     launch(state, listener, shutdown_signal()).await?;
+    let _ = stop_tx.send(true);
+    if let Some(task) = relay_task {
+        let _ = task.await;
+    }
+    drop(stop_rx);
     tracing::info!("stopped cleanly");
     Ok(())
 }

@@ -176,6 +176,7 @@ pub fn build_write(
             "portal_status": projection.portal_status,
             "procedure": projection.procedure_code,
             "event": e,
+            "dossier": crate::exchange::DossierSummary::of(after, e.at),
         });
         outbox.push(OutboxRow {
             event_version: e.version,

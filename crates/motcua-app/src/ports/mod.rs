@@ -147,6 +147,8 @@ pub trait Store:
     + ResidentStore
     + AttachmentStore
     + AccountStore
+    + exchange::ExchangeStore
+    + national::NationalStore
 {
     /// A cheap round trip to the database, for readiness checks.
     async fn ping(&self) -> Result<(), StoreError>;
@@ -161,7 +163,9 @@ pub mod catalog;
 pub mod dossier_rows;
 pub mod dossier_stats;
 pub mod dossiers;
+pub mod exchange;
 pub mod grants;
+pub mod national;
 pub mod registry;
 pub mod rows;
 

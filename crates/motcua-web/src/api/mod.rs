@@ -5,7 +5,9 @@ pub mod attachments;
 pub mod clock;
 pub mod dossier_dto;
 pub mod dossiers;
+pub mod exchange;
 pub mod health;
+pub mod national;
 pub mod procedures;
 pub mod registry;
 pub mod tracking;
@@ -55,4 +57,8 @@ pub fn routes() -> Router<AppState> {
             get(registry::list_grants).post(registry::create_grant),
         )
         .route("/grants/{id}/revoke", post(registry::revoke_grant))
+        .route("/exchange/dead-letters", get(exchange::dead_letters))
+        .route("/exchange/dead-letters/{id}/replay", post(exchange::replay))
+        .route("/national/events", post(national::intake))
+        .route("/national/totals", get(national::totals))
 }

@@ -5,7 +5,9 @@
 pub mod assets;
 pub mod citizen;
 pub mod desk;
+pub mod exchange;
 pub mod identity;
+pub mod national;
 pub mod units;
 
 use askama::Template;
@@ -50,6 +52,12 @@ pub fn routes() -> Router<AppState> {
             "/du-lieu-cua-toi",
             get(identity::my_data_page).post(identity::my_data_submit),
         )
+        .route("/can-bo/trao-doi", get(exchange::page))
+        .route(
+            "/can-bo/trao-doi/phat-lai",
+            axum::routing::post(exchange::replay),
+        )
+        .route("/quoc-gia", get(national::page))
         .route("/static/style.css", get(assets::style))
         .route("/static/htmx.min.js", get(assets::htmx))
         .merge(desk::routes())

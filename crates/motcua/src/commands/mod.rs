@@ -14,6 +14,7 @@ mod units;
 use std::process::ExitCode;
 
 use anyhow::Result;
+use chrono::Datelike;
 
 use crate::cli::{Cli, Command, DbArgs};
 use crate::config::{DEFAULT_CONFIG, Settings};
@@ -41,12 +42,55 @@ fn settings_with(cli_config: Option<&std::path::Path>, db: &DbArgs) -> Result<Se
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     let config = cli.config.as_deref();
     match cli.command {
-        Command::Serve { listen, db } => {
+        Command::Serve { listen, role, db } => {
             let mut settings = settings_with(config, &db)?;
             if let Some(addr) = listen {
                 settings.server.listen = addr;
             }
-            serve::run(settings).await?;
+            serve::run_as(settings, role).await?;
+        }
+        Command::Relay { once, db } => {
+            let settings = settings_with(config, &db)?;
+            let store = open_store(&settings.database_url()).await?;
+            let relay = crate::exchange::relay(&settings, store).await?;
+            if once {
+                let r = relay.drain().await?;
+                println!(
+                    "Đã gửi / delivered {} · thử lại / retried {} · lỗi / dead {}",
+                    r.delivered, r.retried, r.dead
+                );
+            } else {
+                println!(
+                    "motcua relay {} đang chạy / running",
+                    relay.config().relay_id
+                );
+                relay.run(serve::shutdown_signal()).await;
+            }
+        }
+        Command::Exchange { db, command } => {
+            let settings = settings_with(config, &db)?;
+            let crate::cli::ExchangeCommand::Reconcile { from, to } = command;
+            let vn = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7");
+            let today = chrono::Utc::now().with_timezone(&vn).date_naive();
+            let from = from.unwrap_or_else(|| today.with_day(1).unwrap_or(today));
+            let to = to.unwrap_or(today);
+            anyhow::ensure!(
+                !settings.exchange.hub_url.is_empty(),
+                "exchange.hub_url is not set"
+            );
+            let store = open_store(&settings.database_url()).await?;
+            let r = motcua_exchange::reconcile::reconcile(
+                store,
+                &settings.exchange.hub_url,
+                &settings.province.code,
+                from,
+                to,
+            )
+            .await?;
+            print!("{}", r.report());
+            if !r.matches() {
+                return Ok(ExitCode::from(2));
+            }
         }
         Command::Migrate { db } => {
             let settings = settings_with(config, &db)?;

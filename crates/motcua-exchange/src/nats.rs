@@ -1,0 +1,126 @@
+//! The NATS JetStream sink: one message per event on
+//! `motcua.<province>.<commune>.dossier.<event>`, with `Nats-Msg-Id` set to
+//! the event id so the stream drops re-deliveries within its duplicate
+//! window. The stream is created on start if absent.
+
+use std::time::Duration;
+
+use async_nats::jetstream::{self, context::Context};
+use async_trait::async_trait;
+use motcua_app::exchange::CloudEvent;
+
+use crate::sink::{Sink, SinkError};
+
+/// How to reach NATS.
+#[derive(Debug, Clone)]
+pub struct NatsConfig {
+    /// Server URLs (several for a cluster), e.g. `nats://127.0.0.1:4222`.
+    pub servers: Vec<String>,
+    /// Stream name (default `MOTCUA_<province>`).
+    pub stream: String,
+    /// Replicas of the stream when it is created (3 on a 3-node cluster).
+    pub replicas: usize,
+    /// The province code (subject prefix).
+    pub province: String,
+}
+
+/// The subject of an event; characters NATS treats as separators or
+/// wildcards are replaced by `_`.
+pub fn subject_of(event: &CloudEvent) -> String {
+    let token = |s: &str| -> String {
+        let t: String = s
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        if t.is_empty() { "_".to_owned() } else { t }
+    };
+    format!(
+        "motcua.{}.{}.dossier.{}",
+        token(&event.data.province),
+        token(event.data.commune.as_deref().unwrap_or("_")),
+        token(&event.data.event)
+    )
+}
+
+/// Parses server URLs (`nats://host:port`).
+pub fn server_addrs(urls: &[String]) -> anyhow::Result<Vec<async_nats::ServerAddr>> {
+    urls.iter()
+        .map(|u| {
+            u.parse::<async_nats::ServerAddr>()
+                .map_err(|e| anyhow::anyhow!("NATS server URL {u:?}: {e}"))
+        })
+        .collect()
+}
+
+/// Publishes events to JetStream.
+pub struct NatsSink {
+    js: Context,
+}
+
+impl NatsSink {
+    /// Connects and makes sure the stream exists.
+    pub async fn connect(config: &NatsConfig) -> anyhow::Result<Self> {
+        let client = async_nats::ConnectOptions::new()
+            .connection_timeout(Duration::from_secs(5))
+            .connect(server_addrs(&config.servers)?)
+            .await?;
+        let js = jetstream::new(client);
+        js.get_or_create_stream(jetstream::stream::Config {
+            name: config.stream.clone(),
+            subjects: vec![format!("motcua.{}.>", config.province)],
+            num_replicas: config.replicas.max(1),
+            duplicate_window: Duration::from_secs(600),
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("creating JetStream stream {}: {e}", config.stream))?;
+        Ok(Self { js })
+    }
+}
+
+#[async_trait]
+impl Sink for NatsSink {
+    fn name(&self) -> &str {
+        "nats"
+    }
+
+    async fn deliver(&self, events: &[CloudEvent]) -> Vec<Result<(), SinkError>> {
+        // Publish everything first, then wait for the acknowledgements.
+        let mut pending = Vec::with_capacity(events.len());
+        for event in events {
+            let body = match serde_json::to_vec(event) {
+                Ok(b) => b,
+                Err(e) => {
+                    pending.push(Err(SinkError::permanent(format!("serialising: {e}"))));
+                    continue;
+                }
+            };
+            let mut headers = async_nats::HeaderMap::new();
+            headers.insert("Nats-Msg-Id", event.id.as_str());
+            headers.insert("Content-Type", "application/cloudevents+json");
+            let sent = self
+                .js
+                .publish_with_headers(subject_of(event), headers, body.into())
+                .await
+                .map_err(|e| SinkError::transient(format!("publish: {e}")));
+            pending.push(sent);
+        }
+        let mut out = Vec::with_capacity(pending.len());
+        for p in pending {
+            out.push(match p {
+                Ok(ack) => ack
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| SinkError::transient(format!("no ack: {e}"))),
+                Err(e) => Err(e),
+            });
+        }
+        out
+    }
+}

@@ -1,0 +1,187 @@
+//! The relay over a real SQLite store: in-order delivery, retries with
+//! backoff, dead letters after too many attempts, replay, and a dossier
+//! held back behind its dead letter.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::TimeDelta;
+use motcua_app::exchange::CloudEvent;
+use motcua_app::ports::Store;
+use motcua_domain::dossier::Action;
+use motcua_exchange::backoff::Backoff;
+use motcua_exchange::{Relay, RelayConfig, Sink, SinkError};
+use motcua_store_tests::dossier_fixtures::{agencies, append, create, state, t0};
+
+/// Records what it receives; refuses events whose dossier is in `refuse`
+/// (permanently or not), and fails everything while `down`.
+#[derive(Default)]
+struct Recorder {
+    seen: Mutex<Vec<CloudEvent>>,
+    down: Mutex<bool>,
+    refuse: Mutex<Vec<String>>,
+}
+
+#[async_trait]
+impl Sink for Recorder {
+    fn name(&self) -> &str {
+        "recorder"
+    }
+
+    async fn deliver(&self, events: &[CloudEvent]) -> Vec<Result<(), SinkError>> {
+        let down = *self.down.lock().unwrap();
+        let refuse = self.refuse.lock().unwrap().clone();
+        events
+            .iter()
+            .map(|e| {
+                if down {
+                    Err(SinkError::transient("down"))
+                } else if refuse.contains(&e.subject) {
+                    Err(SinkError::permanent("refused"))
+                } else {
+                    self.seen.lock().unwrap().push(e.clone());
+                    Ok(())
+                }
+            })
+            .collect()
+    }
+}
+
+fn config() -> RelayConfig {
+    let mut c = RelayConfig::new("19");
+    c.batch = 10;
+    c.lease = Duration::from_secs(30);
+    c.backoff = Backoff {
+        base: Duration::from_millis(1),
+        max: Duration::from_millis(2),
+        max_attempts: 3,
+    };
+    c
+}
+
+async fn three_dossiers(store: &dyn Store) -> Vec<String> {
+    store.insert_missing_agencies(&agencies()).await.unwrap();
+    let mut codes = Vec::new();
+    for i in 0..3 {
+        let code = create(store, "H55.X05743.TT", &format!("k{i}"), 10).await;
+        let d = state(store, &code).await;
+        append(
+            store,
+            &d,
+            1,
+            &format!("h{i}"),
+            Action::HandOver {
+                to: "cv".into(),
+                step_deadline: t0() + TimeDelta::days(3),
+            },
+            5,
+        )
+        .await
+        .unwrap();
+        codes.push(code);
+    }
+    codes
+}
+
+#[tokio::test]
+async fn events_leave_in_order_as_cloudevents_and_once() {
+    let fresh = motcua_store_tests::engines::sqlite().await;
+    let store = fresh.store.clone();
+    let codes = three_dossiers(&*store).await;
+    let sink = Arc::new(Recorder::default());
+    let relay = Relay::new(store.clone(), vec![sink.clone()], config());
+    let report = relay.drain().await.unwrap();
+    assert_eq!((report.delivered, report.retried, report.dead), (6, 0, 0));
+    assert_eq!(relay.drain().await.unwrap().claimed, 0, "nothing twice");
+    let seen = sink.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 6);
+    for code in &codes {
+        let mine: Vec<_> = seen.iter().filter(|e| &e.subject == code).collect();
+        assert_eq!(
+            mine.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(),
+            [
+                "vn.motcua.dossier.received",
+                "vn.motcua.dossier.handed_over"
+            ]
+        );
+        assert_eq!(mine[0].id, format!("19.{code}.1"));
+        assert_eq!(mine[1].data.dossier.version, 2);
+        assert_eq!(mine[1].data.dossier.portal_status, 4);
+        assert_eq!(mine[0].data.commune.as_deref(), Some("05743"));
+        assert_eq!(mine[0].source, "urn:motcua:province:19");
+        assert!(mine[0].data.change.is_some());
+        assert!(mine[0].check().is_ok());
+        // No personal data in the summary.
+        let text = serde_json::to_string(&mine[0].without_change()).unwrap();
+        assert!(!text.contains("Nguyễn Văn An"), "{text}");
+    }
+    let counts = store.outbox_counts().await.unwrap();
+    assert_eq!((counts.pending, counts.delivered, counts.dead), (0, 6, 0));
+    fresh.finish().await;
+}
+
+#[tokio::test]
+async fn failures_back_off_then_park_and_a_replay_delivers_in_order() {
+    let fresh = motcua_store_tests::engines::sqlite().await;
+    let store = fresh.store.clone();
+    let codes = three_dossiers(&*store).await;
+    let sink = Arc::new(Recorder::default());
+    *sink.down.lock().unwrap() = true;
+    let relay = Relay::new(store.clone(), vec![sink.clone()], config());
+    // Down: three attempts (retried twice, then parked).
+    let mut retried = 0;
+    let mut dead = 0;
+    for _ in 0..50 {
+        let r = relay.run_once().await.unwrap();
+        retried += r.retried;
+        dead += r.dead;
+        if dead == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!((retried, dead), (6, 3));
+    let letters = store.dead_letters(10).await.unwrap();
+    assert_eq!(letters.len(), 3);
+    assert!(
+        letters
+            .iter()
+            .all(|l| l.record.attempts == 3 && l.last_error == "recorder: down")
+    );
+    // Back up: the dead rows hold their dossiers back.
+    *sink.down.lock().unwrap() = false;
+    assert_eq!(relay.drain().await.unwrap().claimed, 0);
+    assert!(sink.seen.lock().unwrap().is_empty());
+    // A permanent refusal parks at once.
+    sink.refuse.lock().unwrap().push(codes[0].clone());
+    for l in &letters {
+        store
+            .replay_dead_letter(l.record.id, chrono::Utc::now())
+            .await
+            .unwrap();
+    }
+    let r = relay.drain().await.unwrap();
+    assert_eq!((r.delivered, r.dead), (4, 1));
+    let seen: Vec<_> = sink
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|e| (e.subject.clone(), e.data.dossier.version))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (codes[1].clone(), 1),
+            (codes[2].clone(), 1),
+            (codes[1].clone(), 2),
+            (codes[2].clone(), 2)
+        ]
+    );
+    let letters = store.dead_letters(10).await.unwrap();
+    assert_eq!(letters.len(), 1);
+    assert_eq!(letters[0].record.dossier_code, codes[0]);
+    assert_eq!(letters[0].record.attempts, 1);
+    fresh.finish().await;
+}

@@ -1,0 +1,184 @@
+//! Throughput of the exchange for `scripts/bench-exchange`, each beside a
+//! baseline measured in the same run:
+//!
+//! - relay → national hub (claim, build CloudEvents, signed batch POSTs,
+//!   mark delivered) vs a bare loop of signed batch POSTs of ready-made
+//!   events of the same shape to the same hub;
+//! - relay → NATS JetStream vs raw async-nats publishes (same batch size,
+//!   publish then await the acks) to the same server.
+//!
+//! ```text
+//! bench_exchange DB_URL HUB_URL KEY NATS_URL
+//! ```
+//! The database must hold undelivered outbox rows (`motcua demo seed`).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use chrono::Utc;
+use motcua_app::exchange::{CloudEvent, DossierSummary, SigningKey};
+use motcua_exchange::hub::{HubSink, INTAKE_PATH};
+use motcua_exchange::nats::{NatsConfig, NatsSink};
+use motcua_exchange::{Relay, RelayConfig, Sink};
+use motcua_store_sqlite::SqliteStore;
+
+const BATCH: usize = 200;
+
+fn sample(i: usize) -> CloudEvent {
+    let now = Utc::now();
+    CloudEvent::new(
+        "19",
+        Some("05743".into()),
+        "received",
+        now,
+        DossierSummary {
+            code: format!("BASE-{i:08}"),
+            version: 1,
+            procedure_code: "1.004873".into(),
+            procedure_version: 1,
+            status: "received".into(),
+            sub_status: "none".into(),
+            portal_status: 2,
+            channel: 1 + (i % 2) as u8,
+            receiving_agency: "H55.X05743.TT".into(),
+            deciding_agency: "H55.X05743".into(),
+            current_agency: "H55.X05743".into(),
+            applicant_kind: 1,
+            submitted_at: now,
+            received_at: Some(now),
+            due_at: Some(now),
+            finished_at: None,
+            returned_at: None,
+            counts_late: false,
+            on_time: None,
+            supplement_count: 0,
+            digitised: false,
+            fees_vnd: 0,
+        },
+        None,
+    )
+}
+
+async fn bare_hub(hub: &str, key: &SigningKey, n: usize) -> Result<f64> {
+    let client = reqwest::Client::new();
+    let events: Vec<CloudEvent> = (0..n).map(sample).collect();
+    let url = format!("{hub}{INTAKE_PATH}");
+    let started = Instant::now();
+    for chunk in events.chunks(BATCH) {
+        let body = serde_json::to_vec(chunk)?;
+        let id = format!("msg_{}", uuid::Uuid::new_v4().simple());
+        let ts = Utc::now().timestamp();
+        let res = client
+            .post(&url)
+            .header("content-type", "application/cloudevents-batch+json")
+            .header("motcua-sender", "19")
+            .header("webhook-id", &id)
+            .header("webhook-timestamp", ts.to_string())
+            .header("webhook-signature", key.sign(&id, ts, &body))
+            .body(body)
+            .send()
+            .await?;
+        anyhow::ensure!(res.status().is_success(), "hub answered {}", res.status());
+    }
+    Ok(n as f64 / started.elapsed().as_secs_f64())
+}
+
+async fn bare_nats(url: &str, n: usize) -> Result<f64> {
+    let client = async_nats::connect(url).await?;
+    let js = async_nats::jetstream::new(client);
+    js.get_or_create_stream(async_nats::jetstream::stream::Config {
+        name: "BENCH_RAW".into(),
+        subjects: vec!["bench.raw.>".into()],
+        duplicate_window: Duration::from_secs(600),
+        ..Default::default()
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let bodies: Vec<(String, Vec<u8>)> = (0..n)
+        .map(|i| {
+            let e = sample(i);
+            (e.id.clone(), serde_json::to_vec(&e).expect("json"))
+        })
+        .collect();
+    let started = Instant::now();
+    for chunk in bodies.chunks(BATCH) {
+        let mut acks = Vec::with_capacity(chunk.len());
+        for (id, body) in chunk {
+            let mut headers = async_nats::HeaderMap::new();
+            headers.insert("Nats-Msg-Id", id.as_str());
+            acks.push(
+                js.publish_with_headers("bench.raw.dossier.received", headers, body.clone().into())
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?,
+            );
+        }
+        for ack in acks {
+            ack.await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+    }
+    Ok(n as f64 / started.elapsed().as_secs_f64())
+}
+
+async fn relay_rate(store: &SqliteStore, sink: Arc<dyn Sink>) -> Result<(usize, f64)> {
+    sqlx::query(
+        "UPDATE outbox SET delivered_at = NULL, claimed_until = NULL, claimed_by = NULL, \
+         attempts = 0, dead_at = NULL, available_at = created_at",
+    )
+    .execute(store.pool())
+    .await?;
+    let mut config = RelayConfig::new("19");
+    config.batch = BATCH as u32;
+    let relay = Relay::new(Arc::new(store.clone()), vec![sink], config);
+    let started = Instant::now();
+    let report = relay.drain().await?;
+    anyhow::ensure!(
+        report.dead == 0 && report.retried == 0,
+        "failures: {report:?}"
+    );
+    Ok((
+        report.delivered,
+        report.delivered as f64 / started.elapsed().as_secs_f64(),
+    ))
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let [_, db, hub, key, nats] = args.as_slice() else {
+        anyhow::bail!("usage: bench_exchange DB_URL HUB_URL KEY NATS_URL");
+    };
+    let key = SigningKey::parse(key).map_err(|e| anyhow::anyhow!(e))?;
+    let store = SqliteStore::connect(db)
+        .await
+        .context("opening the province DB")?;
+
+    let hub_sink: Arc<dyn Sink> = Arc::new(HubSink::new(hub, "19", key.clone())?);
+    let (n, relay_hub) = relay_rate(&store, hub_sink).await?;
+    let base_hub = bare_hub(hub, &key, n).await?;
+
+    let nats_sink: Arc<dyn Sink> = Arc::new(
+        NatsSink::connect(&NatsConfig {
+            servers: vec![nats.clone()],
+            stream: "MOTCUA_19".into(),
+            replicas: 1,
+            province: "19".into(),
+        })
+        .await?,
+    );
+    let (_, relay_nats) = relay_rate(&store, nats_sink).await?;
+    let base_nats = bare_nats(nats, n).await?;
+
+    println!("events                         {n}");
+    println!("relay -> hub          {relay_hub:>10.0} events/s");
+    println!(
+        "bare POST loop -> hub {base_hub:>10.0} events/s   ratio relay/bare = {:.2}",
+        relay_hub / base_hub
+    );
+    println!("relay -> NATS         {relay_nats:>10.0} events/s");
+    println!(
+        "raw async-nats -> NATS{base_nats:>10.0} events/s   ratio relay/raw  = {:.2}",
+        relay_nats / base_nats
+    );
+    Ok(())
+}

@@ -1,0 +1,76 @@
+//! Wiring of the exchange: the relay and its sinks from `[exchange]`, and
+//! the national hub's keys from `[national]`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use motcua_app::exchange::{NationalService, SigningKey};
+use motcua_app::ports::Store;
+use motcua_exchange::backoff::Backoff;
+use motcua_exchange::hub::HubSink;
+use motcua_exchange::nats::{NatsConfig, NatsSink};
+use motcua_exchange::{Relay, RelayConfig, Sink};
+
+use crate::config::Settings;
+
+/// The relay configured by `[exchange]`, with its sinks connected.
+pub async fn relay(settings: &Settings, store: Arc<dyn Store>) -> Result<Relay> {
+    let x = &settings.exchange;
+    let province = settings.province.code.clone();
+    let mut sinks: Vec<Arc<dyn Sink>> = Vec::new();
+    if !x.hub_url.is_empty() {
+        let key =
+            SigningKey::parse(&x.hub_key).map_err(|e| anyhow::anyhow!("exchange.hub_key: {e}"))?;
+        sinks.push(Arc::new(HubSink::new(&x.hub_url, &province, key)?));
+    }
+    if !x.nats_servers.is_empty() {
+        let stream = if x.nats_stream.is_empty() {
+            format!("MOTCUA_{province}")
+        } else {
+            x.nats_stream.clone()
+        };
+        let sink = NatsSink::connect(&NatsConfig {
+            servers: x.nats_servers.clone(),
+            stream,
+            replicas: x.nats_replicas,
+            province: province.clone(),
+        })
+        .await
+        .context("connecting to NATS (exchange.nats_servers)")?;
+        sinks.push(Arc::new(sink));
+    }
+    anyhow::ensure!(
+        !sinks.is_empty(),
+        "the relay has nowhere to deliver: set exchange.hub_url or exchange.nats_servers"
+    );
+    let mut config = RelayConfig::new(province);
+    config.batch = x.batch.clamp(1, 1000);
+    config.lease = Duration::from_secs(x.lease_secs.max(1));
+    config.idle_poll = Duration::from_millis(x.poll_ms.max(10));
+    config.backoff = Backoff {
+        base: Duration::from_millis(x.backoff_base_ms.max(1)),
+        max: Duration::from_secs(x.backoff_max_secs.max(1)),
+        max_attempts: x.max_attempts.max(1),
+    };
+    Ok(Relay::new(store, sinks, config))
+}
+
+/// The national hub over `store`, with the keys of `[national] senders`.
+pub fn national(settings: &Settings, store: Arc<dyn Store>) -> Result<NationalService> {
+    let mut keys = BTreeMap::new();
+    for (province, texts) in &settings.national.senders {
+        let parsed = texts
+            .iter()
+            .map(|t| SigningKey::parse(t))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| anyhow::anyhow!("national.senders.{province}: {e}"))?;
+        anyhow::ensure!(!parsed.is_empty(), "national.senders.{province}: no key");
+        keys.insert(province.clone(), parsed);
+    }
+    if keys.is_empty() {
+        tracing::warn!("national hub without senders ([national] senders): every sync is refused");
+    }
+    Ok(NationalService::new(store, keys))
+}
