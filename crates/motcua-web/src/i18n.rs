@@ -16,7 +16,10 @@ use unic_langid::{LanguageIdentifier, langid};
 /// a build defect caught by the tests.
 macro_rules! locale_files {
     ($lang:literal) => {
-        &[include_str!(concat!("../locales/", $lang, "/main.ftl"))]
+        &[
+            include_str!(concat!("../locales/", $lang, "/main.ftl")),
+            include_str!(concat!("../locales/", $lang, "/receipt.ftl")),
+        ]
     };
 }
 
@@ -119,6 +122,15 @@ impl Messages {
         let mut args = FluentArgs::new();
         args.set(a.0.to_owned(), FluentValue::from(a.1));
         args.set(b.0.to_owned(), FluentValue::from(b.1));
+        self.format(key, Some(&args))
+    }
+
+    /// The message `key` with text arguments.
+    pub fn with_texts(&self, key: &str, texts: &[(&str, &str)]) -> String {
+        let mut args = FluentArgs::new();
+        for (name, value) in texts {
+            args.set((*name).to_owned(), FluentValue::from((*value).to_owned()));
+        }
         self.format(key, Some(&args))
     }
 

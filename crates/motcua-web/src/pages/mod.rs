@@ -4,6 +4,8 @@
 
 pub mod assets;
 pub mod home;
+pub mod receipt;
+pub mod receipt_pdf;
 pub mod units;
 
 use askama::Template;
@@ -20,6 +22,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home::page))
         .route("/don-vi", get(units::page))
+        .route("/ho-so/{code}/bien-nhan", get(receipt::page))
+        .route("/ho-so/{code}/bien-nhan.pdf", get(receipt::pdf))
         .route("/static/style.css", get(assets::style))
         .route("/static/htmx.min.js", get(assets::htmx))
 }

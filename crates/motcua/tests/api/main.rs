@@ -7,5 +7,6 @@ mod dossiers_edges;
 mod dossiers_journey;
 mod errors;
 mod procedures;
+mod receipts;
 mod support;
 mod units;
