@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use motcua_app::agencies::ProvinceSettings;
-use motcua_app::dossiers::{DossierService, DossierSettings, SeedProcedures};
+use motcua_app::dossiers::{CatalogProcedures, DossierService, DossierSettings};
 use motcua_domain::agency::CenterLayout;
 use motcua_domain::dossier::DossierCodePattern;
 use motcua_web::{AppState, router};
@@ -58,9 +58,11 @@ pub async fn prepare(settings: &Settings) -> Result<AppState> {
     if state.dev_login {
         tracing::warn!("development login is on ([auth] dev_login): do not expose this server");
     }
+    // Procedures imported with `motcua catalog import` can be filed; the
+    // seed catalog answers for codes the store lacks.
     state.dossiers = DossierService::new(
-        store,
-        Arc::new(SeedProcedures::new()),
+        store.clone(),
+        Arc::new(CatalogProcedures::new(store)),
         dossier_settings(settings)?,
     );
     let report = state

@@ -9,6 +9,7 @@
 
 mod actions;
 pub mod agency_cache;
+pub mod catalog_procedures;
 mod commands;
 pub mod error;
 pub mod input;
@@ -25,6 +26,7 @@ use motcua_domain::clock::{ClockRequest, compute_due};
 use motcua_domain::dossier::{AgencyId, Dossier, DossierCodePattern};
 use motcua_domain::legal_time::TimeLimit;
 
+pub use catalog_procedures::CatalogProcedures;
 pub use error::DossierError;
 pub use input::{ActionInput, ApplicantInput, ApplicantKind, ComponentInput, NewDossierInput};
 pub use procedures::{ProcedureFacts, ProcedureLookup, SeedProcedures};

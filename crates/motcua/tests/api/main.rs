@@ -1,6 +1,7 @@
 //! API tests: the real router over a real SQLite file, one database per test.
 
 mod agencies;
+mod catalog_dossiers;
 mod clock;
 mod dossier_support;
 mod dossiers_edges;
