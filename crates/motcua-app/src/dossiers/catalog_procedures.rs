@@ -46,7 +46,7 @@ impl CatalogProcedures {
         }
     }
 
-    async fn from_store(&self, code: &str, day: NaiveDate) -> Option<ProcedureFacts> {
+    async fn stored(&self, code: &str, day: NaiveDate) -> Option<ProcedureFacts> {
         let parsed = ProcedureCode::parse(code).ok()?;
         match self.store.versions_of(&parsed).await {
             Ok(versions) if !versions.is_empty() => versions
@@ -75,7 +75,7 @@ impl ProcedureLookup for CatalogProcedures {
                 return hit.clone();
             }
         }
-        let found = match self.from_store(code, day).await {
+        let found = match self.stored(code, day).await {
             Some(f) => Some(f),
             None => self.seed.procedure(code, day).await,
         };
