@@ -5,15 +5,21 @@
 //! its queue (up to [`MAX_BATCH`]) and commits them in one transaction, so
 //! one fsync acknowledges the whole batch. An answer is only sent after the
 //! batch's commit returned: nothing is acknowledged that is not on disk.
+//!
+//! Within the transaction a batch costs a handful of statements, not a
+//! handful per dossier: one read of the kept answers and one of the day
+//! sequences of every agency in the batch, numbers handed out in memory,
+//! then multi-row inserts of dossiers, events, outbox rows and answers and
+//! one upsert of the sequences.
+
+use std::collections::{HashMap, HashSet};
 
 use motcua_app::StoreError;
-use motcua_app::ports::dossiers::{Committed, NewDossier};
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use motcua_app::ports::dossiers::{Committed, DossierWrite, NewDossier, StoredAnswer};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::dossiers::{
-    PROJECTION_COLUMNS, find_answer_in, insert_history, projection_values, written,
-};
+use crate::dossiers::{PROJECTION_COLUMNS, projection_values, written};
 use crate::other;
 
 /// Most creations committed in one transaction.
@@ -56,9 +62,193 @@ pub(crate) fn spawn_writer(pool: SqlitePool) -> mpsc::Sender<Job> {
     tx
 }
 
+/// Rows per multi-row INSERT (the widest row binds 25 values; SQLite
+/// allows 32,766 per statement).
+const ROWS_PER_INSERT: usize = 256;
+
+type Pair = (String, String);
+
+/// The kept answers of the batch's (actor, key) pairs.
+async fn kept_answers(
+    conn: &mut SqliteConnection,
+    pairs: &HashSet<Pair>,
+) -> Result<HashMap<Pair, StoredAnswer>, StoreError> {
+    let actors: HashSet<&str> = pairs.iter().map(|(a, _)| a.as_str()).collect();
+    let mut found = HashMap::new();
+    let keys: Vec<&str> = pairs.iter().map(|(_, k)| k.as_str()).collect();
+    for chunk in keys.chunks(ROWS_PER_INSERT) {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT actor, key, dossier_code, fingerprint, answer FROM idempotency WHERE actor IN (",
+        );
+        let mut s = qb.separated(", ");
+        for a in &actors {
+            s.push_bind(*a);
+        }
+        qb.push(") AND key IN (");
+        let mut s = qb.separated(", ");
+        for k in chunk {
+            s.push_bind(*k);
+        }
+        qb.push(")");
+        let rows = qb
+            .build()
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| other(e, "reading idempotent answers"))?;
+        for r in rows {
+            let pair: Pair = (
+                r.try_get(0).map_err(|e| other(e, "actor"))?,
+                r.try_get(1).map_err(|e| other(e, "key"))?,
+            );
+            if pairs.contains(&pair) {
+                found.insert(
+                    pair,
+                    StoredAnswer {
+                        dossier_code: r.try_get(2).map_err(|e| other(e, "dossier_code"))?,
+                        fingerprint: r.try_get(3).map_err(|e| other(e, "fingerprint"))?,
+                        answer_json: r.try_get(4).map_err(|e| other(e, "answer"))?,
+                    },
+                );
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The last number of every (agency, day) of the batch (0 when none yet).
+async fn last_numbers(
+    conn: &mut SqliteConnection,
+    pairs: &HashSet<Pair>,
+) -> Result<HashMap<Pair, i64>, StoreError> {
+    let mut last: HashMap<Pair, i64> = pairs.iter().map(|p| (p.clone(), 0)).collect();
+    let days: HashSet<&str> = pairs.iter().map(|(_, d)| d.as_str()).collect();
+    let agencies: Vec<&str> = pairs.iter().map(|(a, _)| a.as_str()).collect();
+    for chunk in agencies.chunks(ROWS_PER_INSERT) {
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT agency, day, last FROM dossier_sequences WHERE agency IN (");
+        let mut s = qb.separated(", ");
+        for a in chunk {
+            s.push_bind(*a);
+        }
+        qb.push(") AND day IN (");
+        let mut s = qb.separated(", ");
+        for d in &days {
+            s.push_bind(*d);
+        }
+        qb.push(")");
+        let rows = qb
+            .build()
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| other(e, "reading dossier sequences"))?;
+        for r in rows {
+            let pair: Pair = (
+                r.try_get(0).map_err(|e| other(e, "agency"))?,
+                r.try_get(1).map_err(|e| other(e, "day"))?,
+            );
+            if let Some(slot) = last.get_mut(&pair) {
+                *slot = r.try_get(2).map_err(|e| other(e, "last"))?;
+            }
+        }
+    }
+    Ok(last)
+}
+
+fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+/// Inserts every row of the batch's writes with multi-row statements.
+async fn insert_writes(
+    conn: &mut SqliteConnection,
+    writes: &[DossierWrite],
+) -> Result<(), StoreError> {
+    for chunk in writes.chunks(ROWS_PER_INSERT) {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "INSERT INTO dossiers ({PROJECTION_COLUMNS}, verifier_hash) VALUES "
+        ));
+        for (i, w) in chunk.iter().enumerate() {
+            if i > 0 {
+                qb.push(", ");
+            }
+            qb.push("(");
+            projection_values(&mut qb, &w.projection);
+            qb.push(", ")
+                .push_bind(w.verifier_hash.clone().unwrap_or_default())
+                .push(")");
+        }
+        qb.build()
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| other(e, "inserting dossiers"))?;
+    }
+    let events: Vec<_> = writes
+        .iter()
+        .flat_map(|w| w.events.iter().map(move |e| (&w.projection.code, e)))
+        .collect();
+    for chunk in events.chunks(ROWS_PER_INSERT) {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO dossier_events (code, version, event_type, event, actor, at, idempotency_key) ",
+        );
+        qb.push_values(chunk, |mut b, (code, e)| {
+            b.push_bind(*code)
+                .push_bind(to_i64(e.version))
+                .push_bind(&e.event_type)
+                .push_bind(&e.event_json)
+                .push_bind(&e.actor)
+                .push_bind(e.at)
+                .push_bind(&e.idempotency_key);
+        });
+        qb.build()
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| other(e, "inserting dossier events"))?;
+    }
+    let outbox: Vec<_> = writes
+        .iter()
+        .flat_map(|w| w.outbox.iter().map(move |o| (&w.projection.code, o)))
+        .collect();
+    for chunk in outbox.chunks(ROWS_PER_INSERT) {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO outbox (dossier_code, event_version, message_type, payload, created_at, available_at) ",
+        );
+        qb.push_values(chunk, |mut b, (code, o)| {
+            b.push_bind(*code)
+                .push_bind(to_i64(o.event_version))
+                .push_bind(&o.message_type)
+                .push_bind(&o.payload_json)
+                .push_bind(o.created_at)
+                .push_bind(o.created_at);
+        });
+        qb.build()
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| other(e, "inserting outbox rows"))?;
+    }
+    for chunk in writes.chunks(ROWS_PER_INSERT) {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO idempotency (actor, key, dossier_code, fingerprint, answer, created_at) ",
+        );
+        qb.push_values(chunk, |mut b, w| {
+            b.push_bind(&w.answer.actor)
+                .push_bind(&w.answer.key)
+                .push_bind(&w.projection.code)
+                .push_bind(&w.answer.fingerprint)
+                .push_bind(&w.answer.answer_json)
+                .push_bind(w.projection.updated_at);
+        });
+        qb.build()
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| other(e, "storing idempotent answers"))?;
+    }
+    Ok(())
+}
+
 /// Creates a batch of dossiers in one transaction. A build failure affects
-/// only its item (its sequence number is given back); a database failure
-/// fails the whole batch, and then nothing of it is written.
+/// only its item (its number goes to the next item); a database failure
+/// fails the whole batch, and then nothing of it is written. A key sent
+/// twice in one batch is answered like a replay of its first use.
 async fn create_batch(
     pool: &SqlitePool,
     items: Vec<NewDossier>,
@@ -67,52 +257,60 @@ async fn create_batch(
         .begin_with("BEGIN IMMEDIATE")
         .await
         .map_err(|e| other(e, "begin"))?;
+    let keys: HashSet<Pair> = items
+        .iter()
+        .map(|i| (i.actor.clone(), i.idempotency_key.clone()))
+        .collect();
+    let days: HashSet<Pair> = items
+        .iter()
+        .map(|i| (i.agency.clone(), i.day.to_string()))
+        .collect();
+    let mut answers = kept_answers(&mut tx, &keys).await?;
+    let mut last = last_numbers(&mut tx, &days).await?;
+    let mut advanced: HashSet<Pair> = HashSet::new();
     let mut out = Vec::with_capacity(items.len());
+    let mut writes = Vec::with_capacity(items.len());
     for item in items {
-        if let Some(answer) = find_answer_in(&mut tx, &item.actor, &item.idempotency_key).await? {
-            out.push(Ok(Committed::Replayed(answer)));
+        let key = (item.actor.clone(), item.idempotency_key.clone());
+        if let Some(answer) = answers.get(&key) {
+            out.push(Ok(Committed::Replayed(answer.clone())));
             continue;
         }
-        let day = item.day.to_string();
-        let seq: i64 = sqlx::query_scalar(
-            "INSERT INTO dossier_sequences (agency, day, last) VALUES (?, ?, 1) \
-             ON CONFLICT (agency, day) DO UPDATE SET last = last + 1 RETURNING last",
-        )
-        .bind(&item.agency)
-        .bind(&day)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| other(e, "allocating a dossier sequence"))?;
-        let built = u32::try_from(seq)
+        let day = (item.agency.clone(), item.day.to_string());
+        let next = last.get(&day).copied().unwrap_or(0) + 1;
+        let built = u32::try_from(next)
             .map_err(|e| other(e, "sequence out of range"))
             .and_then(item.build);
         match built {
             Ok(write) => {
-                let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-                    "INSERT INTO dossiers ({PROJECTION_COLUMNS}, verifier_hash) VALUES ("
-                ));
-                projection_values(&mut qb, &write.projection);
-                qb.push(", ")
-                    .push_bind(write.verifier_hash.clone().unwrap_or_default())
-                    .push(")");
-                qb.build()
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| other(e, "inserting a dossier"))?;
-                insert_history(&mut tx, &write).await?;
-                out.push(Ok(written(&write)));
+                last.insert(day.clone(), next);
+                advanced.insert(day);
+                let done = written(&write);
+                if let Committed::Written(answer) = &done {
+                    answers.insert(key, answer.clone());
+                }
+                out.push(Ok(done));
+                writes.push(write);
             }
-            Err(err) => {
-                sqlx::query(
-                    "UPDATE dossier_sequences SET last = last - 1 WHERE agency = ? AND day = ?",
-                )
-                .bind(&item.agency)
-                .bind(&day)
+            Err(err) => out.push(Err(err)),
+        }
+    }
+    if !writes.is_empty() {
+        insert_writes(&mut tx, &writes).await?;
+        let pairs: Vec<&Pair> = advanced.iter().collect();
+        for chunk in pairs.chunks(ROWS_PER_INSERT) {
+            let mut qb: QueryBuilder<Sqlite> =
+                QueryBuilder::new("INSERT INTO dossier_sequences (agency, day, last) ");
+            qb.push_values(chunk, |mut b, pair| {
+                b.push_bind(&pair.0)
+                    .push_bind(&pair.1)
+                    .push_bind(last.get(*pair).copied().unwrap_or(0));
+            });
+            qb.push(" ON CONFLICT (agency, day) DO UPDATE SET last = excluded.last");
+            qb.build()
                 .execute(&mut *tx)
                 .await
-                .map_err(|e| other(e, "giving back a dossier sequence"))?;
-                out.push(Err(err));
-            }
+                .map_err(|e| other(e, "advancing dossier sequences"))?;
         }
     }
     tx.commit().await.map_err(|e| other(e, "commit dossiers"))?;

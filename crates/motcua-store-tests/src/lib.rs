@@ -175,6 +175,8 @@ macro_rules! conformance_suite {
             cases_attachments; $factory;
             attachments_round_trip_and_respect_the_dossier_limit,
             attachments_of_a_failed_creation_are_not_written,
+        );
+        $crate::__conformance_cases_from!(
             cases_exchange; $factory;
             exchange_claims_in_order_per_dossier_under_a_lease,
             exchange_failures_dead_letters_and_replay,

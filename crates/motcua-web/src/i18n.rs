@@ -22,6 +22,7 @@ macro_rules! locale_files {
             include_str!(concat!("../locales/", $lang, "/citizen.ftl")),
             include_str!(concat!("../locales/", $lang, "/identity.ftl")),
             include_str!(concat!("../locales/", $lang, "/exchange.ftl")),
+            include_str!(concat!("../locales/", $lang, "/receipt.ftl")),
         ]
     };
 }
@@ -154,6 +155,11 @@ impl Messages {
             },
             None => bilingual.to_owned(),
         }
+    }
+
+    /// The message `key` with several text arguments (as [`Self::with_args`]).
+    pub fn with_texts(&self, key: &str, texts: &[(&str, &str)]) -> String {
+        self.with_args(key, texts)
     }
 
     fn format(&self, key: &str, args: Option<&FluentArgs<'_>>) -> String {

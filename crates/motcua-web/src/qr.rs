@@ -27,6 +27,15 @@ pub fn svg(text: &str) -> Result<String> {
         .build())
 }
 
+/// The modules of `text`'s QR code: the side in modules and, row by row,
+/// whether each module is dark (no quiet zone), for drawing it as vectors.
+pub fn modules(text: &str) -> Result<(usize, Vec<bool>)> {
+    let code = encode(text)?;
+    let side = code.width();
+    let dark = code.to_colors().iter().map(|c| *c == Color::Dark).collect();
+    Ok((side, dark))
+}
+
 /// The QR code of `text` as an 8-bit greyscale PNG, 8 px per module.
 pub fn png(text: &str) -> Result<Vec<u8>> {
     let code = encode(text)?;

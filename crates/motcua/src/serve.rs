@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use motcua_app::agencies::ProvinceSettings;
-use motcua_app::dossiers::{DossierService, DossierSettings, SeedProcedures};
+use motcua_app::dossiers::{CatalogProcedures, DossierService, DossierSettings};
 use motcua_domain::agency::CenterLayout;
 use motcua_domain::dossier::DossierCodePattern;
 use motcua_web::{AppState, router};
@@ -74,9 +74,11 @@ pub async fn prepare(settings: &Settings) -> Result<AppState> {
         &settings.storage.data_dir.join("attachments"),
         motcua_app::attachments::AttachmentLimits::default(),
     )?;
+    // Procedures imported with `motcua catalog import` can be filed; the
+    // seed catalog answers for codes the store lacks.
     state.dossiers = DossierService::new(
-        store,
-        Arc::new(SeedProcedures::new()),
+        store.clone(),
+        Arc::new(CatalogProcedures::new(store)),
         dossier_settings(settings)?,
     );
     let report = state

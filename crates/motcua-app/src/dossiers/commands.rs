@@ -36,8 +36,7 @@ impl DossierService {
     pub(super) async fn agency(&self, id: &str) -> Result<(AgencyId, Agency), DossierError> {
         let parsed = AgencyId::parse(id)?;
         let agency = self
-            .store
-            .get_agency(parsed.as_str())
+            .cached_agency(parsed.as_str())
             .await?
             .ok_or_else(|| unknown_agency(id))?;
         Ok((parsed, agency))
@@ -45,6 +44,9 @@ impl DossierService {
 
     /// The commune committee of the receiving unit's commune, else the unit itself.
     async fn default_deciding(&self, receiving: &Agency) -> Result<String, DossierError> {
+        if let Some(hit) = self.agencies.deciding(&receiving.unit_code) {
+            return Ok(hit);
+        }
         let (committees, _) = self
             .store
             .list_agencies(&AgencyFilter {
@@ -54,10 +56,13 @@ impl DossierService {
                 ..AgencyFilter::default()
             })
             .await?;
-        Ok(committees
+        let deciding = committees
             .into_iter()
             .next()
-            .map_or_else(|| receiving.id.clone(), |a| a.id))
+            .map_or_else(|| receiving.id.clone(), |a| a.id);
+        self.agencies
+            .put_deciding(&receiving.unit_code, deciding.clone());
+        Ok(deciding)
     }
 
     /// Creates a dossier: online submission (status 1, anyone) or desk or

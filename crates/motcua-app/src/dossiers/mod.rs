@@ -9,15 +9,18 @@
 
 mod access;
 mod actions;
+pub mod agency_cache;
+pub mod catalog_procedures;
 mod commands;
 pub mod error;
 pub mod input;
 pub mod procedures;
 mod queries;
+pub mod receipt;
 pub mod stats;
 pub mod write;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use motcua_domain::calendar::WorkingCalendar;
@@ -26,6 +29,7 @@ use motcua_domain::dossier::{AgencyId, Dossier, DossierCodePattern};
 use motcua_domain::legal_time::TimeLimit;
 
 pub use access::Accessor;
+pub use catalog_procedures::CatalogProcedures;
 pub use error::DossierError;
 pub use input::{ActionInput, ApplicantInput, ApplicantKind, ComponentInput, NewDossierInput};
 pub use procedures::{ProcedureFacts, ProcedureLookup, SeedProcedures};
@@ -33,6 +37,7 @@ pub use queries::{
     ApologyView, ComponentView, DossierView, EventSummary, TimelineEntry, TrackingView,
     WorkListFilter, WorkListPage,
 };
+pub use receipt::{ReceiptAccess, ReceiptView};
 pub use write::ActionAnswer;
 
 use crate::ports::Store;
@@ -57,6 +62,7 @@ pub struct DossierService {
     procedures: Arc<dyn ProcedureLookup>,
     settings: DossierSettings,
     now: Now,
+    agencies: Arc<agency_cache::AgencyCache>,
 }
 
 impl DossierService {
@@ -72,6 +78,7 @@ impl DossierService {
             procedures,
             settings,
             now: Arc::new(Utc::now),
+            agencies: Arc::default(),
         }
     }
 
@@ -96,14 +103,21 @@ impl DossierService {
         (self.now)().trunc_subsecs(3)
     }
 
-    fn calendar() -> Result<WorkingCalendar, DossierError> {
-        WorkingCalendar::vietnam().map_err(|e| DossierError::Unexpected(anyhow::anyhow!("{e}")))
+    /// The working calendar, parsed once per process (its tables are
+    /// embedded in the binary; parsing them per request cost more than the
+    /// rest of a reception).
+    fn calendar() -> Result<&'static WorkingCalendar, DossierError> {
+        static CALENDAR: OnceLock<Result<WorkingCalendar, String>> = OnceLock::new();
+        CALENDAR
+            .get_or_init(|| WorkingCalendar::vietnam().map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| DossierError::Unexpected(anyhow::anyhow!("{e}")))
     }
 
     /// A legal-clock computation.
     fn clock(&self, mut req: ClockRequest) -> Result<DateTime<Utc>, DossierError> {
         req.province = self.settings.province.clone();
-        compute_due(&Self::calendar()?, &req)
+        compute_due(Self::calendar()?, &req)
             .map_err(|e| DossierError::Unexpected(anyhow::anyhow!("{e}")))?
             .due_at
             .ok_or_else(|| DossierError::Unexpected(anyhow::anyhow!("the clock is stopped")))
@@ -134,9 +148,25 @@ impl DossierService {
             if id == officer.as_str() {
                 return Ok(true);
             }
-            current = self.store.get_agency(&id).await?.and_then(|a| a.parent_id);
+            current = self.cached_agency(&id).await?.and_then(|a| a.parent_id);
         }
         Ok(false)
+    }
+
+    /// An agency, from the cache when fresh (see [`agency_cache`]).
+    pub(super) async fn cached_agency(
+        &self,
+        id: &str,
+    ) -> Result<Option<motcua_domain::agency::Agency>, DossierError> {
+        if let Some(hit) = self.agencies.agency(id) {
+            return Ok(hit);
+        }
+        let found = self.store.get_agency(id).await?;
+        if found.is_some() {
+            // Absence is not cached: an agency created now is usable now.
+            self.agencies.put_agency(id, found.clone());
+        }
+        Ok(found)
     }
 
     /// Refuses an officer whose agency covers none of the dossier's agencies.

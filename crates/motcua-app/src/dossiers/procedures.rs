@@ -1,7 +1,9 @@
 //! What a dossier needs to know about its procedure (thủ tục): the time
 //! limit, reception rules, components and whether it may be filed at any
-//! centre of the province. A port, so that the catalog store can back it
-//! later; [`SeedProcedures`] serves the seed catalog shipped in the binary.
+//! centre of the province. A port: [`SeedProcedures`] serves the seed
+//! catalog shipped in the binary, and
+//! [`super::catalog_procedures::CatalogProcedures`] the catalog store (with
+//! the seed as fallback).
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -69,7 +71,8 @@ impl Default for SeedProcedures {
     }
 }
 
-fn facts(v: &ProcedureVersion) -> ProcedureFacts {
+/// The facts dossiers use from one catalog version.
+pub fn facts(v: &ProcedureVersion) -> ProcedureFacts {
     let p = &v.procedure;
     ProcedureFacts {
         code: p.code.as_str().to_owned(),

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::DossierService;
 use super::error::{DossierError, not_found_text};
 use super::write::sha256_hex;
-use crate::ports::dossiers::{WorkListQuery, WorkListRow};
+use crate::ports::dossiers::{StoredDossier, WorkListQuery, WorkListRow};
 
 /// One event, as listed with a dossier.
 #[derive(Debug, Clone, Serialize)]
@@ -189,6 +189,20 @@ fn same(a: &str, b: &str) -> bool {
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
+}
+
+/// Whether `verifier` (the QR secret or the phone's last four digits)
+/// opens the stored dossier; compared in constant time.
+pub(super) fn verifier_matches(stored: &StoredDossier, verifier: &str) -> bool {
+    let verifier = verifier.trim();
+    let by_secret = same(&sha256_hex(verifier.as_bytes()), &stored.verifier_hash);
+    let by_phone = verifier.len() == 4
+        && stored
+            .projection
+            .phone_last4
+            .as_deref()
+            .is_some_and(|p| same(p, verifier));
+    by_secret || by_phone
 }
 
 impl DossierService {

@@ -8,6 +8,8 @@ pub mod desk;
 pub mod exchange;
 pub mod identity;
 pub mod national;
+pub mod receipt;
+pub mod receipt_pdf;
 pub mod units;
 
 use askama::Template;
@@ -58,6 +60,8 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(exchange::replay),
         )
         .route("/quoc-gia", get(national::page))
+        .route("/ho-so/{code}/bien-nhan", get(receipt::page))
+        .route("/ho-so/{code}/bien-nhan.pdf", get(receipt::pdf))
         .route("/static/style.css", get(assets::style))
         .route("/static/htmx.min.js", get(assets::htmx))
         .merge(desk::routes())

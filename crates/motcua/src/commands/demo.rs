@@ -16,7 +16,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use motcua_app::StoreError;
 use motcua_app::agencies::AgencyService;
 use motcua_app::dossiers::write::{Request, build_write};
-use motcua_app::dossiers::{ProcedureFacts, ProcedureLookup, SeedProcedures, local_day};
+use motcua_app::dossiers::{CatalogProcedures, ProcedureFacts, ProcedureLookup, local_day};
 use motcua_app::ports::dossiers::NewDossier;
 use motcua_app::ports::{AgencyFilter, Store};
 use motcua_app::units::UnitService;
@@ -163,7 +163,7 @@ async fn seed_dossiers(settings: &Settings, n: u64, seed: u64) -> Result<()> {
         .await
         .map_err(|e| anyhow!("{e}"))?;
     let places = Arc::new(places(&store, settings).await?);
-    let lookup = SeedProcedures::new();
+    let lookup = CatalogProcedures::new(store.clone());
     let today = local_day(Utc::now());
     let mut procedures = Vec::new();
     for code in lookup.codes().await {

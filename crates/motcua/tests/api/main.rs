@@ -2,6 +2,7 @@
 
 mod agencies;
 mod attachments;
+mod catalog_dossiers;
 mod clock;
 mod dossier_support;
 mod dossiers_edges;
@@ -11,5 +12,6 @@ mod identity;
 mod matrix;
 mod oidc;
 mod procedures;
+mod receipts;
 mod support;
 mod units;

@@ -36,6 +36,21 @@ impl TestApp {
         }
     }
 
+    /// The application over an existing data directory (prepared by the
+    /// caller, e.g. with a catalog imported by the binary).
+    pub async fn in_dir(dir: TempDir) -> Self {
+        let mut settings = Settings::default();
+        settings.storage.data_dir = dir.path().to_path_buf();
+        let state = motcua::serve::prepare(&settings)
+            .await
+            .expect("prepared app");
+        Self {
+            router: motcua_web::router(state.clone()),
+            state,
+            _dir: dir,
+        }
+    }
+
     pub async fn request(&self, method: &str, uri: &str, body: Option<Value>) -> Answer {
         let mut req = Request::builder().method(method).uri(uri);
         let body = match body {

@@ -1,0 +1,250 @@
+//! Form 01, Giấy tiếp nhận hồ sơ và hẹn trả kết quả (the receipt and
+//! appointment slip): everything printed on it, gathered for an officer of
+//! the dossier's agencies or for whoever holds the code and a verifier.
+
+use chrono::{DateTime, Utc};
+use motcua_domain::dossier::{AgencyId, ApplicantId, ComponentState, DataSource, Dossier};
+
+use super::DossierService;
+use super::error::{DossierError, not_found_text};
+use super::queries::verifier_matches;
+use super::write::{ActionAnswer, mask_identifier, sha256_hex};
+use crate::ports::dossiers::StoredDossier;
+
+/// Who asks for a receipt.
+#[derive(Debug, Clone)]
+pub enum ReceiptAccess {
+    /// An officer: their agency must cover one of the dossier's agencies.
+    Officer(AgencyId),
+    /// Anyone holding the code and the QR secret or the phone's last four
+    /// digits; a wrong verifier answers like an unknown code.
+    Verifier(String),
+}
+
+/// How one component was handled at the desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceiptComponentState {
+    /// Nộp: handed in.
+    Submitted,
+    /// Xuất trình: shown and handed back.
+    Presented,
+    /// Không phải nộp: the state already holds the data.
+    Waived,
+    /// Not provided (optional components only, on a received dossier).
+    Missing,
+}
+
+/// Where a waived component's data came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReceiptSource {
+    /// CSDLQGVDC.
+    PopulationDatabase,
+    /// CSDLHTĐT.
+    CivilStatusDatabase,
+    /// The citizen's data store on the national portal.
+    CitizenDataStore,
+    /// An earlier dossier's result, by code.
+    EarlierResult(String),
+    /// Another database, by name.
+    Other(String),
+}
+
+/// One line of "thành phần hồ sơ" on the receipt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptComponent {
+    /// Name.
+    pub name: String,
+    /// Whether the procedure requires it.
+    pub required: bool,
+    /// How it was handled.
+    pub state: ReceiptComponentState,
+    /// Whether an electronic copy was made (số hóa).
+    pub digitised: bool,
+    /// For a waived component: where the data came from.
+    pub source: Option<ReceiptSource>,
+}
+
+/// One fee line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptFee {
+    /// Name.
+    pub name: String,
+    /// Amount in đồng.
+    pub amount_vnd: u64,
+}
+
+/// Everything form 01 shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptView {
+    /// Mã hồ sơ.
+    pub code: String,
+    /// The receiving unit's identifier.
+    pub receiving_unit_id: String,
+    /// The receiving unit's name (the identifier when unknown).
+    pub receiving_unit_name: String,
+    /// The deciding agency's name (the identifier when unknown).
+    pub deciding_agency_name: String,
+    /// Chủ hồ sơ.
+    pub applicant_name: String,
+    /// The applicant's identifier, masked.
+    pub applicant_id_masked: String,
+    /// Mã TTHC.
+    pub procedure_code: String,
+    /// The procedure's name (the code when the catalog lacks it).
+    pub procedure_name: String,
+    /// Kênh: 1 in person, 2 online, 3 post.
+    pub channel: u8,
+    /// Thành phần hồ sơ.
+    pub components: Vec<ReceiptComponent>,
+    /// Phí, lệ phí.
+    pub fees: Vec<ReceiptFee>,
+    /// Total fees in đồng.
+    pub fees_total_vnd: u64,
+    /// When received.
+    pub received_at: DateTime<Utc>,
+    /// Ngày hẹn trả.
+    pub due_at: Option<DateTime<Utc>>,
+    /// The officer who received it (account id), if an officer did.
+    pub received_by: Option<String>,
+    /// The QR secret when still known (only its hash is kept with the
+    /// dossier; the creation answer keeps it), for the tracking link.
+    pub tracking_secret: Option<String>,
+}
+
+fn source(s: &DataSource) -> ReceiptSource {
+    match s {
+        DataSource::PopulationDatabase => ReceiptSource::PopulationDatabase,
+        DataSource::CivilStatusDatabase => ReceiptSource::CivilStatusDatabase,
+        DataSource::CitizenDataStore => ReceiptSource::CitizenDataStore,
+        DataSource::EarlierResult(code) => ReceiptSource::EarlierResult(code.clone()),
+        DataSource::Other(name) => ReceiptSource::Other(name.clone()),
+    }
+}
+
+fn components(d: &Dossier) -> Vec<ReceiptComponent> {
+    d.components
+        .iter()
+        .map(|c| {
+            let (state, digitised, src) = match &c.state {
+                ComponentState::Submitted { digitised } => {
+                    (ReceiptComponentState::Submitted, *digitised, None)
+                }
+                ComponentState::Presented => (ReceiptComponentState::Presented, false, None),
+                ComponentState::Waived { source: s } => {
+                    (ReceiptComponentState::Waived, false, Some(source(s)))
+                }
+                ComponentState::Missing => (ReceiptComponentState::Missing, false, None),
+            };
+            ReceiptComponent {
+                name: c.name.clone(),
+                required: c.required,
+                state,
+                digitised,
+                source: src,
+            }
+        })
+        .collect()
+}
+
+impl DossierService {
+    /// The receipt (form 01) of a received dossier. An unknown code, a
+    /// wrong verifier and (for verifier holders) a dossier never received
+    /// all answer the same 404.
+    pub async fn receipt(
+        &self,
+        access: &ReceiptAccess,
+        code: &str,
+    ) -> Result<ReceiptView, DossierError> {
+        let code = self.parse_code(code)?;
+        let not_found = || DossierError::NotFound(not_found_text());
+        let stored = self
+            .store
+            .load_dossier(code.as_str())
+            .await?
+            .ok_or_else(not_found)?;
+        let d: Dossier = serde_json::from_str(&stored.projection.state_json)
+            .map_err(|e| DossierError::Unexpected(e.into()))?;
+        match access {
+            ReceiptAccess::Verifier(v) if !verifier_matches(&stored, v) => return Err(not_found()),
+            ReceiptAccess::Verifier(_) => {}
+            ReceiptAccess::Officer(agency) => self.check_scope(agency, &d).await?,
+        }
+        let Some(received_at) = d.received_at else {
+            return Err(DossierError::NotFound(
+                "Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận / \
+                 the dossier has not been received, so it has no receipt yet"
+                    .to_owned(),
+            ));
+        };
+        let receiving = self.agency_name(&d.receiving_unit).await?;
+        let deciding = self.agency_name(&d.deciding_agency).await?;
+        let day = super::local_day(received_at);
+        let procedure_name = self
+            .procedures
+            .procedure(&d.procedure.code, day)
+            .await
+            .map_or_else(|| d.procedure.code.clone(), |p| p.name);
+        let (received_by, tracking_secret) = self.reception_facts(&stored, &d).await?;
+        let id = match &d.applicant.id {
+            ApplicantId::Citizen(p) => p.as_str().to_owned(),
+            ApplicantId::Organisation(t) => t.as_str().to_owned(),
+        };
+        Ok(ReceiptView {
+            code: d.code.as_str().to_owned(),
+            receiving_unit_id: d.receiving_unit.as_str().to_owned(),
+            receiving_unit_name: receiving,
+            deciding_agency_name: deciding,
+            applicant_name: d.applicant.name.clone(),
+            applicant_id_masked: mask_identifier(&id),
+            procedure_code: d.procedure.code.clone(),
+            procedure_name,
+            channel: d.channel.code(),
+            components: components(&d),
+            fees: d
+                .fees
+                .iter()
+                .map(|f| ReceiptFee {
+                    name: f.name.clone(),
+                    amount_vnd: f.amount_vnd,
+                })
+                .collect(),
+            fees_total_vnd: d.fees_vnd(),
+            received_at,
+            due_at: d.original_due_at.or(d.due_at),
+            received_by,
+            tracking_secret,
+        })
+    }
+
+    async fn agency_name(&self, id: &AgencyId) -> Result<String, DossierError> {
+        Ok(self
+            .cached_agency(id.as_str())
+            .await?
+            .map_or_else(|| id.as_str().to_owned(), |a| a.name))
+    }
+
+    /// Who received the dossier, and the QR secret from the creation
+    /// answer (checked against the stored hash) when it is still kept.
+    async fn reception_facts(
+        &self,
+        stored: &StoredDossier,
+        d: &Dossier,
+    ) -> Result<(Option<String>, Option<String>), DossierError> {
+        let events = self.store.dossier_events(d.code.as_str()).await?;
+        let received_by = events
+            .iter()
+            .find(|e| e.event_type == "received")
+            .and_then(|e| e.actor.strip_prefix("officer:").map(str::to_owned));
+        let Some(first) = events.first() else {
+            return Ok((received_by, None));
+        };
+        let secret = self
+            .store
+            .find_answer(&first.actor, &first.idempotency_key)
+            .await?
+            .and_then(|a| serde_json::from_str::<ActionAnswer>(&a.answer_json).ok())
+            .and_then(|a| a.tracking_secret)
+            .filter(|s| sha256_hex(s.as_bytes()) == stored.verifier_hash);
+        Ok((received_by, secret))
+    }
+}
