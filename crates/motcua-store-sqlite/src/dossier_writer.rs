@@ -242,6 +242,10 @@ async fn insert_writes(
             .await
             .map_err(|e| other(e, "storing idempotent answers"))?;
     }
+    // Files filed with the dossier (online filing): few, one statement each.
+    for w in writes {
+        crate::attachments::insert_rows(conn, &w.attachments).await?;
+    }
     Ok(())
 }
 
