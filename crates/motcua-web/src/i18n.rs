@@ -157,11 +157,6 @@ impl Messages {
         }
     }
 
-    /// The message `key` with several text arguments (as [`Self::with_args`]).
-    pub fn with_texts(&self, key: &str, texts: &[(&str, &str)]) -> String {
-        self.with_args(key, texts)
-    }
-
     fn format(&self, key: &str, args: Option<&FluentArgs<'_>>) -> String {
         let Some((_, bundle)) = bundles().iter().find(|(l, _)| *l == self.locale) else {
             return key.to_owned();

@@ -121,7 +121,7 @@ pub fn group_thousands(n: u64, locale: Locale) -> String {
 /// An instant in Vietnam time, e.g. `09:15 ngày 15/07/2025`.
 pub fn local_datetime(t: &Messages, at: DateTime<Utc>) -> String {
     let local = motcua_domain::clock::to_local(at);
-    t.with_texts(
+    t.with_args(
         "receipt-datetime",
         &[
             ("time", &local.format("%H:%M").to_string()),
@@ -136,7 +136,7 @@ fn source_text(t: &Messages, s: &ReceiptSource) -> String {
         ReceiptSource::CivilStatusDatabase => t.get("receipt-source-civil-status"),
         ReceiptSource::CitizenDataStore => t.get("receipt-source-citizen-store"),
         ReceiptSource::EarlierResult(code) => {
-            t.with_texts("receipt-source-earlier", &[("code", code)])
+            t.with_args("receipt-source-earlier", &[("code", code)])
         }
         ReceiptSource::Other(name) => name.clone(),
     }
@@ -153,7 +153,7 @@ fn component_row(t: &Messages, c: &ReceiptComponent) -> ComponentRow {
                 .as_ref()
                 .map(|s| source_text(t, s))
                 .unwrap_or_default();
-            t.with_texts("receipt-state-waived", &[("source", &source)])
+            t.with_args("receipt-state-waived", &[("source", &source)])
         }
         ReceiptComponentState::Missing => t.get("receipt-state-missing"),
     };
@@ -176,7 +176,7 @@ impl ReceiptDocument {
     /// Puts a receipt into the words of `t`.
     pub fn new(t: &Messages, v: &ReceiptView, public_url: &str) -> Self {
         let money = |n: u64| {
-            t.with_texts(
+            t.with_args(
                 "receipt-money",
                 &[("amount", &group_thousands(n, t.locale))],
             )
@@ -223,12 +223,12 @@ impl ReceiptDocument {
         ];
         let url = tracking_url(public_url, &v.code, v.tracking_secret.as_deref());
         let tracking_line = if v.tracking_secret.is_some() {
-            t.with_texts(
+            t.with_args(
                 "receipt-tracking",
                 &[("url", &tracking_url(public_url, &v.code, None))],
             )
         } else {
-            t.with_texts("receipt-tracking-phone", &[("url", &url)])
+            t.with_args("receipt-tracking-phone", &[("url", &url)])
         };
         Self {
             nation: t.get("receipt-nation"),
