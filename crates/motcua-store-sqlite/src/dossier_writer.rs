@@ -42,7 +42,16 @@ pub(crate) fn spawn_writer(pool: SqlitePool) -> mpsc::Sender<Job> {
                 }
             }
             let (items, replies): (Vec<_>, Vec<_>) = jobs.into_iter().unzip();
-            match create_batch(&pool, items).await {
+            let size = items.len();
+            let started = std::time::Instant::now();
+            let outcome = create_batch(&pool, items).await;
+            tracing::debug!(
+                size,
+                micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+                ok = outcome.is_ok(),
+                "dossier creation batch committed"
+            );
+            match outcome {
                 Ok(results) => {
                     for (result, reply) in results.into_iter().zip(replies) {
                         let _ = reply.send(result);

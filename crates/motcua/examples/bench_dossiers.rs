@@ -5,7 +5,12 @@
 //! bench_dossiers bare-sqlite FILE COUNT BATCH
 //! bench_dossiers bare-postgres URL COUNT BATCH CONCURRENCY
 //! bench_dossiers worklist URL AGENCY[,AGENCY...] REQUESTS [QUERY]
+//! bench_dossiers bare-worklist DATABASE_URL AGENCY[,AGENCY...]|* REQUESTS FILTER
 //! ```
+//! `bare-worklist` is the work list's baseline: the same page (50 rows in
+//! due order, FILTER one of `plain`, `status`, `overdue`, `due16`) read with
+//! one plain SQL statement straight from the database, without HTTP, the
+//! permission scope or JSON. `*` reads the whole database (a province).
 //! Each prints one line `name value unit [details]`.
 
 use std::sync::Arc;
@@ -317,6 +322,72 @@ async fn worklist(url: &str, agencies: &[String], requests: usize, query: &str) 
     Ok(())
 }
 
+/// The baseline of [`worklist`]: one statement per page on a bare pool.
+async fn bare_worklist(
+    url: &str,
+    agencies: &[String],
+    requests: usize,
+    filter: &str,
+) -> Result<()> {
+    let sqlite = url.starts_with("sqlite:");
+    let running = if sqlite {
+        "clock_running = 1"
+    } else {
+        "clock_running"
+    };
+    let now = Utc::now().timestamp_millis();
+    let condition = match filter {
+        "plain" => String::new(),
+        "status" => " AND status = 'processing'".to_owned(),
+        "overdue" => format!(" AND {running} AND due_key < {now}"),
+        // 16 working hours are two working days: at most four calendar days.
+        "due16" => format!(" AND {running} AND due_key <= {}", now + 4 * 86_400_000),
+        other => bail!("unknown filter {other}"),
+    };
+    let whole = agencies.iter().any(|a| a == "*");
+    let scope = if whole {
+        "TRUE"
+    } else {
+        "(current_agency = $1 OR receiving_unit = $1)"
+    };
+    let sql = format!(
+        "SELECT code, procedure_code, status, sub_status, portal_status, applicant_name, \
+         received_at, due_at, due_key, counts_late, version FROM dossiers \
+         WHERE {scope}{condition} ORDER BY due_key, code LIMIT 50"
+    );
+    let mut lat = Vec::with_capacity(requests);
+    let mut rows = 0usize;
+    if sqlite {
+        let pool = sqlx::SqlitePool::connect(url).await?;
+        for i in 0..requests {
+            let agency = &agencies[(i * 7919) % agencies.len()];
+            let t = Instant::now();
+            let q = sqlx::query(&sql);
+            let q = if whole { q } else { q.bind(agency) };
+            rows += q.fetch_all(&pool).await?.len();
+            lat.push(t.elapsed());
+        }
+    } else {
+        let pool = sqlx::PgPool::connect(url).await?;
+        for i in 0..requests {
+            let agency = &agencies[(i * 7919) % agencies.len()];
+            let t = Instant::now();
+            let q = sqlx::query(&sql);
+            let q = if whole { q } else { q.bind(agency) };
+            rows += q.fetch_all(&pool).await?.len();
+            lat.push(t.elapsed());
+        }
+    }
+    lat.sort();
+    println!(
+        "bare-worklist[{filter}] p50 {:.1} ms p95 {:.1} ms ({requests} requests, {:.1} rows each)",
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.95),
+        rows as f64 / requests as f64
+    );
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -350,6 +421,9 @@ async fn main() -> Result<()> {
                 args.get(4).map_or("limit=50", String::as_str),
             )
             .await
+        }
+        "bare-worklist" => {
+            bare_worklist(&arg(1)?, &list(2)?, usize::try_from(num(3)?)?, &arg(4)?).await
         }
         other => bail!("unknown mode {other}"),
     }
