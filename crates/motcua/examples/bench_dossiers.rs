@@ -37,6 +37,18 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1000.0
 }
 
+/// Prints `NAME p50 X ms p95 Y ms (N requests, R rows each)`.
+fn print_latencies(name: &str, mut lat: Vec<Duration>, rows: usize) {
+    let requests = lat.len().max(1);
+    lat.sort();
+    println!(
+        "{name} p50 {:.1} ms p95 {:.1} ms ({requests} requests, {:.1} rows each)",
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.95),
+        rows as f64 / requests as f64
+    );
+}
+
 /// The rows of reception `n` (spread over agencies, 9,000 a day each),
 /// built by the real application code.
 fn rows(n: u32) -> Result<DossierWrite> {
@@ -312,13 +324,7 @@ async fn worklist(url: &str, agencies: &[String], requests: usize, query: &str) 
         lat.push(t.elapsed());
         rows += body["items"].as_array().map_or(0, Vec::len);
     }
-    lat.sort();
-    println!(
-        "worklist[{query}] p50 {:.1} ms p95 {:.1} ms ({requests} requests, {:.1} rows each)",
-        percentile(&lat, 0.5),
-        percentile(&lat, 0.95),
-        rows as f64 / requests as f64
-    );
+    print_latencies(&format!("worklist[{query}]"), lat, rows);
     Ok(())
 }
 
@@ -357,34 +363,26 @@ async fn bare_worklist(
     );
     let mut lat = Vec::with_capacity(requests);
     let mut rows = 0usize;
-    if sqlite {
-        let pool = sqlx::SqlitePool::connect(url).await?;
-        for i in 0..requests {
-            let agency = &agencies[(i * 7919) % agencies.len()];
-            let t = Instant::now();
-            let q = sqlx::query(&sql);
-            let q = if whole { q } else { q.bind(agency) };
-            rows += q.fetch_all(&pool).await?.len();
-            lat.push(t.elapsed());
-        }
-    } else {
-        let pool = sqlx::PgPool::connect(url).await?;
-        for i in 0..requests {
-            let agency = &agencies[(i * 7919) % agencies.len()];
-            let t = Instant::now();
-            let q = sqlx::query(&sql);
-            let q = if whole { q } else { q.bind(agency) };
-            rows += q.fetch_all(&pool).await?.len();
-            lat.push(t.elapsed());
-        }
+    // One timing loop for either engine's pool.
+    macro_rules! pages {
+        ($pool:expr) => {{
+            let pool = $pool;
+            for i in 0..requests {
+                let agency = &agencies[(i * 7919) % agencies.len()];
+                let t = Instant::now();
+                let q = sqlx::query(&sql);
+                let q = if whole { q } else { q.bind(agency) };
+                rows += q.fetch_all(&pool).await?.len();
+                lat.push(t.elapsed());
+            }
+        }};
     }
-    lat.sort();
-    println!(
-        "bare-worklist[{filter}] p50 {:.1} ms p95 {:.1} ms ({requests} requests, {:.1} rows each)",
-        percentile(&lat, 0.5),
-        percentile(&lat, 0.95),
-        rows as f64 / requests as f64
-    );
+    if sqlite {
+        pages!(sqlx::SqlitePool::connect(url).await?);
+    } else {
+        pages!(sqlx::PgPool::connect(url).await?);
+    }
+    print_latencies(&format!("bare-worklist[{filter}]"), lat, rows);
     Ok(())
 }
 

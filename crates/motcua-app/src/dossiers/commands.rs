@@ -103,9 +103,37 @@ impl DossierService {
             fingerprint("create+attachments", &(&input, files))?
         };
         let actor_text = actor_key(&actor);
-        if let Some(stored) = self.store.find_answer(&actor_text, key).await? {
-            return replayed(&stored, &fingerprint);
+        // The store checks the key again inside the creating transaction, so
+        // a fresh reception needs no read first (it is the hot path: every
+        // reception at every desk). Only a refused request looks for a kept
+        // answer: a replay gets the first answer even if the same request
+        // would be refused now (a procedure withdrawn since, say).
+        match self
+            .create_unless_kept(actor, officer, key, input, attachments, &fingerprint)
+            .await
+        {
+            Err(err) if !matches!(err, DossierError::KeyReused(_)) => {
+                match self.store.find_answer(&actor_text, key).await? {
+                    Some(stored) => replayed(&stored, &fingerprint),
+                    None => Err(err),
+                }
+            }
+            done => done,
         }
+    }
+
+    /// [`Self::create_with_attachments`] once its fingerprint is known.
+    async fn create_unless_kept(
+        &self,
+        actor: Actor,
+        officer: Option<&AgencyId>,
+        key: &str,
+        input: NewDossierInput,
+        attachments: Vec<StagedAttachment>,
+        fingerprint: &str,
+    ) -> Result<(ActionAnswer, bool), DossierError> {
+        let actor_text = actor_key(&actor);
+        let fingerprint = fingerprint.to_owned();
         let now = self.now();
         let day = local_day(now);
         let facts = self
