@@ -31,8 +31,12 @@ use crate::config::Settings;
 use crate::serve::{dossier_settings, province_settings};
 use crate::wiring::open_store;
 
-/// Creations kept in flight at once.
-const IN_FLIGHT: usize = 2_048;
+/// Creations kept in flight at once on SQLite, whose writer commits all
+/// that wait in one transaction.
+const IN_FLIGHT_SQLITE: usize = 2_048;
+/// The same on PostgreSQL: each creation is its own transaction on a pool
+/// of ten connections, so more would only queue for a connection.
+const IN_FLIGHT_POSTGRES: usize = 32;
 
 /// Runs a demo command.
 pub async fn run(settings: &Settings, command: DemoCommand) -> Result<()> {
@@ -180,11 +184,16 @@ async fn seed_dossiers(settings: &Settings, n: u64, seed: u64) -> Result<()> {
         .context("progress template")?
         .progress_chars("=> "),
     );
+    let in_flight = if store.engine() == "sqlite" {
+        IN_FLIGHT_SQLITE
+    } else {
+        IN_FLIGHT_POSTGRES
+    };
     let started = Instant::now();
     let mut tasks = JoinSet::new();
     let mut written = 0u64;
     for i in 0..n {
-        while tasks.len() >= IN_FLIGHT {
+        while tasks.len() >= in_flight {
             if let Some(done) = tasks.join_next().await {
                 written += u64::from(done.context("seeding task")??);
                 bar.inc(1);
