@@ -10,7 +10,7 @@ use motcua_app::ports::Store;
 use motcua_app::ports::attachments::AttachmentRow;
 use motcua_app::ports::dossiers::Committed;
 
-use crate::dossier_fixtures::{agencies, create, day0, new_dossier, t0};
+use crate::dossier_fixtures::{agencies, create, day0, new_dossier, state, t0};
 
 const TT1: &str = "H55.X05743.TT";
 
@@ -120,4 +120,76 @@ pub async fn attachments_of_a_failed_creation_are_not_written(store: Arc<dyn Sto
             .unwrap()
             .is_empty()
     );
+}
+
+/// A result document's row rides with the result's append (inbound sector
+/// API): written with the event, not written again by a replay of the same
+/// key, and not written by a stale append.
+pub async fn attachments_ride_with_an_append(store: Arc<dyn Store>) {
+    use motcua_app::dossiers::write::{Request, build_write};
+    use motcua_domain::dossier::{Action, Actor, Command, ResultDocument, decide, evolve};
+
+    store.insert_missing_agencies(&agencies()).await.unwrap();
+    let code = create(&*store, TT1, "k-res", 10).await;
+    let d = state(&*store, &code).await;
+    let write_with = |key: &str, id: &str, minutes: i64| {
+        let now = t0() + TimeDelta::minutes(minutes);
+        let cmd = Command {
+            actor: Actor::System("he-thong-dat-dai".into()),
+            idempotency_key: key.into(),
+            action: Action::MarkResultReady {
+                documents: vec![ResultDocument {
+                    name: "Giấy chứng nhận".into(),
+                    number: None,
+                    file: Some(format!("/api/v1/dossiers/{code}/attachments/{id}")),
+                }],
+            },
+        };
+        let events = decide(Some(&d), &cmd, now).expect("decided");
+        let after = evolve(Some(d.clone()), &events[0]).expect("evolved");
+        let request = Request {
+            actor: cmd.actor.clone(),
+            key: key.into(),
+            fingerprint: format!("fp-{key}"),
+        };
+        let (mut write, _) = build_write(&after, &events, &request, None, now).expect("write");
+        let mut r = row(&code, id, 2_000, minutes);
+        r.component = "KQ".into();
+        r.uploaded_by = "system:he-thong-dat-dai".into();
+        write.attachments = vec![r];
+        write
+    };
+    let done = store
+        .append_to_dossier(&code, 1, write_with("r1", "kq-1", 30))
+        .await
+        .unwrap();
+    assert!(matches!(done, Committed::Written(_)));
+    let rows = store.list_attachments(&code).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0].id.as_str(), rows[0].component.as_str()),
+        ("kq-1", "KQ")
+    );
+    // The same key again (a retried upload with a fresh row id): replayed.
+    let again = store
+        .append_to_dossier(&code, 1, write_with("r1", "kq-2", 31))
+        .await
+        .unwrap();
+    assert_eq!(again, Committed::Replayed(done.answer().clone()));
+    // Another key at the old version: stale, and its row is not written.
+    let stale = store
+        .append_to_dossier(&code, 1, write_with("r2", "kq-3", 32))
+        .await
+        .unwrap_err();
+    assert!(matches!(stale, StoreError::Conflict(_)), "{stale:?}");
+    let ids: Vec<String> = store
+        .list_attachments(&code)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(ids, ["kq-1"]);
+    assert_eq!(store.dossier_events(&code).await.unwrap().len(), 2);
+    assert_eq!(store.dossier_outbox(&code).await.unwrap().len(), 2);
 }

@@ -175,6 +175,7 @@ macro_rules! conformance_suite {
             cases_attachments; $factory;
             attachments_round_trip_and_respect_the_dossier_limit,
             attachments_of_a_failed_creation_are_not_written,
+            attachments_ride_with_an_append,
         );
         $crate::__conformance_cases_from!(
             cases_exchange; $factory;

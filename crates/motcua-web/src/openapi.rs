@@ -25,6 +25,8 @@ use crate::problem::Problem;
         api::registry::revoke_grant,
         api::exchange::dead_letters, api::exchange::replay,
         api::national::intake, api::national::totals,
+        api::sector::list, api::sector::get, api::sector::accept, api::sector::progress,
+        api::sector::decline, api::sector::result,
     ),
     components(schemas(Problem)),
     tags((name = "units", description = "Đơn vị hành chính / administrative units"),
@@ -37,6 +39,7 @@ use crate::problem::Problem;
          (name = "registry", description = "Khai thác dữ liệu dân cư, phân quyền khai thác / population registry look-ups and grants"),
          (name = "exchange", description = "Trao đổi dữ liệu: thư chết của hàng đợi gửi đi / exchange: outbox dead letters (event schema: docs/asyncapi.yaml)"),
          (name = "national", description = "Trung tâm quốc gia: nhận đồng bộ từ các tỉnh / national hub: province syncs"),
+         (name = "sector", description = "Liên thông ngành dọc: hệ thống ngành nhận, báo tiến độ, trả kết quả (khóa API, vai trò system) / vertical-sector systems: accept, progress, result (API key, system role)"),
          (name = "ops", description = "Health"))
 )]
 pub struct ApiDoc;

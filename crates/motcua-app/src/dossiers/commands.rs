@@ -1,21 +1,24 @@
 //! The write use cases: create a dossier, act on one.
 
+use chrono::{DateTime, Utc};
 use motcua_domain::agency::{Agency, AgencyKind};
 use motcua_domain::dossier::{
-    Action, Actor, AgencyId, Channel, Command, Intake, ProcedureRef, decide, evolve, replay,
+    Action, Actor, AgencyId, Channel, Command, Dossier, Intake, ProcedureRef, decide, evolve,
+    replay,
 };
 use serde::Serialize;
 
 use super::error::DossierError;
 use super::input::{ActionInput, NewDossierInput, checklist};
-use super::write::{ActionAnswer, Request, actor_key, build_write, sha256_hex};
+use super::write::{ActionAnswer, FiledAttachment, Request, actor_key, build_write, sha256_hex};
 use super::{DossierService, check_key, local_day, replayed};
 use crate::StoreError;
 use crate::attachments::StagedAttachment;
 use crate::ports::AgencyFilter;
+use crate::ports::attachments::AttachmentRow;
 use crate::ports::dossiers::{Committed, NewDossier};
 
-fn fingerprint<T: Serialize>(scope: &str, input: &T) -> Result<String, DossierError> {
+pub(super) fn fingerprint<T: Serialize>(scope: &str, input: &T) -> Result<String, DossierError> {
     let body = serde_json::to_string(input).map_err(|e| DossierError::Unexpected(e.into()))?;
     Ok(sha256_hex(format!("{scope}\n{body}").as_bytes()))
 }
@@ -337,12 +340,33 @@ impl DossierService {
         }
         let now = self.now();
         let action = self.to_action(&dossier, input, now).await?;
+        self.commit(&dossier, actor, key, &fingerprint, action, now, Vec::new())
+            .await
+    }
+
+    /// Decides `action` on `dossier` and writes the events, projection,
+    /// outbox rows, answer and `attachments` in one transaction. A write
+    /// beaten by the same key (a concurrent retry) answers the first
+    /// answer; one beaten by another change is stale.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn commit(
+        &self,
+        dossier: &Dossier,
+        actor: Actor,
+        key: &str,
+        fingerprint: &str,
+        action: Action,
+        now: DateTime<Utc>,
+        attachments: Vec<AttachmentRow>,
+    ) -> Result<(ActionAnswer, bool), DossierError> {
+        let code = dossier.code.as_str();
+        let actor_text = actor_key(&actor);
         let cmd = Command {
             actor: actor.clone(),
             idempotency_key: key.to_owned(),
             action,
         };
-        let events = decide(Some(&dossier), &cmd, now).map_err(DossierError::Refused)?;
+        let events = decide(Some(dossier), &cmd, now).map_err(DossierError::Refused)?;
         if events.is_empty() {
             return Err(DossierError::KeyReused(
                 "Idempotency-Key này đã được dùng cho hồ sơ này / this Idempotency-Key was already used on this dossier".into(),
@@ -355,19 +379,25 @@ impl DossierService {
         let request = Request {
             actor,
             key: key.to_owned(),
-            fingerprint: fingerprint.clone(),
+            fingerprint: fingerprint.to_owned(),
         };
-        let (write, answer) = build_write(&after, &events, &request, None, now)?;
+        let (mut write, mut answer) = build_write(&after, &events, &request, None, now)?;
+        if !attachments.is_empty() {
+            answer.files = attachments.iter().map(FiledAttachment::from).collect();
+            write.answer.answer_json =
+                serde_json::to_string(&answer).map_err(|e| DossierError::Unexpected(e.into()))?;
+            write.attachments = attachments;
+        }
         match self
             .store
-            .append_to_dossier(code.as_str(), dossier.version, write)
+            .append_to_dossier(code, dossier.version, write)
             .await
         {
             Ok(Committed::Written(_)) => Ok((answer, false)),
-            Ok(Committed::Replayed(a)) => replayed(&a, &fingerprint),
+            Ok(Committed::Replayed(a)) => replayed(&a, fingerprint),
             Err(StoreError::Conflict(msg)) => match self.store.find_answer(&actor_text, key).await?
             {
-                Some(a) => replayed(&a, &fingerprint),
+                Some(a) => replayed(&a, fingerprint),
                 None => Err(DossierError::Stale(msg)),
             },
             Err(e) => Err(e.into()),

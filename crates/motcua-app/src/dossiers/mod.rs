@@ -17,6 +17,7 @@ pub mod input;
 pub mod procedures;
 mod queries;
 pub mod receipt;
+pub mod sector;
 pub mod stats;
 pub mod write;
 
@@ -38,7 +39,8 @@ pub use queries::{
     WorkListFilter, WorkListPage,
 };
 pub use receipt::{ReceiptAccess, ReceiptView};
-pub use write::ActionAnswer;
+pub use sector::{ResultFile, SectorCaller, SectorError, SectorInput, SectorProgressKind};
+pub use write::{ActionAnswer, FiledAttachment};
 
 use crate::ports::Store;
 use crate::ports::dossiers::StoredAnswer;

@@ -145,6 +145,11 @@ fn label_vi(p: &EventPayload) -> &'static str {
         EventPayload::PaymentRequested { .. } => "Yêu cầu nộp phí, lệ phí",
         EventPayload::PaymentRecorded { .. } => "Đã nộp phí, lệ phí",
         EventPayload::Transferred { .. } => "Chuyển cơ quan liên thông",
+        EventPayload::TransferAccepted { .. } => "Cơ quan liên thông đã nhận hồ sơ",
+        EventPayload::ProgressReported { .. } => "Cơ quan giải quyết cập nhật tiến độ xử lý",
+        EventPayload::TransferDeclined { .. } => {
+            "Cơ quan liên thông trả lại hồ sơ cho cơ quan đã chuyển"
+        }
         EventPayload::ProcessingStopped { .. } => "Dừng giải quyết",
         EventPayload::Extended { .. } => "Xin lỗi và hẹn lại ngày trả kết quả",
         EventPayload::ResultReady { .. } => "Đã có kết quả",

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::error::DossierError;
+use crate::ports::attachments::AttachmentRow;
 use crate::ports::dossiers::{
     DossierProjection, DossierWrite, EventRow, IdempotencyRecord, OutboxRow,
 };
@@ -31,6 +32,36 @@ pub struct ActionAnswer {
     /// The tracking secret printed as a QR on the receipt (creation only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_secret: Option<String>,
+    /// Files written with the command (a result document), if any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FiledAttachment>,
+}
+
+/// A file written with a command, as its answer names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FiledAttachment {
+    /// Attachment id (`GET /api/v1/dossiers/{code}/attachments/{id}`).
+    pub id: String,
+    /// Component code (`KQ` for a result document).
+    pub component: String,
+    /// SHA-256 of the bytes, hex.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size_bytes: u64,
+    /// Sniffed media type.
+    pub content_type: String,
+}
+
+impl From<&AttachmentRow> for FiledAttachment {
+    fn from(r: &AttachmentRow) -> Self {
+        Self {
+            id: r.id.clone(),
+            component: r.component.clone(),
+            sha256: r.sha256.clone(),
+            size_bytes: r.size_bytes,
+            content_type: r.content_type.clone(),
+        }
+    }
 }
 
 /// `officer:<id>`, `citizen:<id>`, `system:<name>`: how actors are stored.
@@ -156,6 +187,7 @@ pub fn build_write(
         due_at: after.due_at,
         event: last_type,
         tracking_secret: tracking_secret.map(str::to_owned),
+        files: Vec::new(),
     };
     let actor = actor_key(&request.actor);
     let mut rows = Vec::with_capacity(events.len());

@@ -9,6 +9,7 @@ use super::applicant::{Applicant, Channel};
 use super::code::DossierCode;
 use super::ids::AgencyId;
 use super::parts::{Component, FeeLine, Payment, Rating, ResultDocument, ReturnMethod};
+use super::progress::Progress;
 
 /// Who acts: recorded on every event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -121,6 +122,24 @@ pub enum Action {
         /// That agency's own due instant.
         agency_due_at: DateTime<Utc>,
     },
+    /// The agency a dossier was transferred to acknowledges it (tiếp nhận
+    /// hồ sơ liên thông): its own clock runs from now.
+    AcceptTransfer {
+        /// That agency's due instant, counted from the acceptance.
+        agency_due_at: DateTime<Utc>,
+    },
+    /// The agency holding the dossier reports progress (a step done, a
+    /// note).
+    ReportProgress {
+        /// The report.
+        progress: Progress,
+    },
+    /// The agency a dossier was transferred to declines it and sends it
+    /// back to the agency that transferred it, with a reason.
+    DeclineTransfer {
+        /// Lý do.
+        reason: String,
+    },
     /// Dừng giải quyết (status 8, form 05).
     Stop {
         /// Lý do.
@@ -181,6 +200,12 @@ pub enum ActionKind {
     RecordPayment,
     /// See [`Action::Transfer`].
     Transfer,
+    /// See [`Action::AcceptTransfer`].
+    AcceptTransfer,
+    /// See [`Action::ReportProgress`].
+    ReportProgress,
+    /// See [`Action::DeclineTransfer`].
+    DeclineTransfer,
     /// See [`Action::Stop`].
     Stop,
     /// See [`Action::ApologiseAndExtend`].
@@ -197,7 +222,7 @@ pub enum ActionKind {
 
 impl ActionKind {
     /// Every kind.
-    pub const ALL: [ActionKind; 16] = [
+    pub const ALL: [ActionKind; 19] = [
         Self::SubmitOnline,
         Self::ReceiveNew,
         Self::Receive,
@@ -208,6 +233,9 @@ impl ActionKind {
         Self::RequestPayment,
         Self::RecordPayment,
         Self::Transfer,
+        Self::AcceptTransfer,
+        Self::ReportProgress,
+        Self::DeclineTransfer,
         Self::Stop,
         Self::ApologiseAndExtend,
         Self::MarkResultReady,
@@ -236,6 +264,9 @@ impl Action {
             Self::RequestPayment { .. } => ActionKind::RequestPayment,
             Self::RecordPayment { .. } => ActionKind::RecordPayment,
             Self::Transfer { .. } => ActionKind::Transfer,
+            Self::AcceptTransfer { .. } => ActionKind::AcceptTransfer,
+            Self::ReportProgress { .. } => ActionKind::ReportProgress,
+            Self::DeclineTransfer { .. } => ActionKind::DeclineTransfer,
             Self::Stop { .. } => ActionKind::Stop,
             Self::ApologiseAndExtend { .. } => ActionKind::ApologiseAndExtend,
             Self::MarkResultReady { .. } => ActionKind::MarkResultReady,

@@ -25,6 +25,10 @@ pub fn is_allowed(kind: ActionKind, status: LocalStatus) -> bool {
                 || status == LocalStatus::new(S::AwaitingSupplement, SubStatus::BeforeReception)
         }
         ActionKind::HandOver | ActionKind::Transfer => matches!(s, S::Received | S::Processing),
+        ActionKind::AcceptTransfer | ActionKind::DeclineTransfer => {
+            status == LocalStatus::new(S::Processing, SubStatus::Transferred)
+        }
+        ActionKind::ReportProgress => matches!(s, S::Received | S::Processing),
         ActionKind::RequestSupplement => matches!(s, S::Submitted | S::Received | S::Processing),
         ActionKind::ResumeAfterSupplement => s == S::AwaitingSupplement,
         ActionKind::RequestPayment => matches!(s, S::Received | S::Processing | S::ResultReady),
@@ -254,6 +258,43 @@ fn change(d: &Dossier, command: &Command, now: DateTime<Utc>) -> Result<EventPay
                 from_agency: d.current_agency.clone(),
                 to_agency: to_agency.clone(),
                 agency_due_at: *agency_due_at,
+            })
+        }
+        Action::AcceptTransfer { agency_due_at } => {
+            if !d.awaiting_acceptance() {
+                return Err(Refusal::new(
+                    RefusalCode::AlreadyAccepted,
+                    "Cơ quan đã xác nhận tiếp nhận hồ sơ này",
+                    "The agency already accepted this dossier",
+                ));
+            }
+            require_future(*agency_due_at, now)?;
+            Ok(EventPayload::TransferAccepted {
+                agency: d.current_agency.clone(),
+                agency_due_at: *agency_due_at,
+            })
+        }
+        Action::ReportProgress { progress } => {
+            if d.awaiting_acceptance() {
+                return Err(Refusal::not_accepted());
+            }
+            if !progress.is_complete() {
+                return Err(Refusal::nothing_listed(
+                    "nội dung tiến độ (bước đã xong hoặc ghi chú)",
+                    "progress text (the step done, or the note)",
+                ));
+            }
+            Ok(EventPayload::ProgressReported {
+                agency: d.current_agency.clone(),
+                progress: progress.clone(),
+            })
+        }
+        Action::DeclineTransfer { reason } => {
+            require_text(reason)?;
+            Ok(EventPayload::TransferDeclined {
+                from_agency: d.current_agency.clone(),
+                to_agency: d.transferred_from(),
+                reason: reason.clone(),
             })
         }
         Action::Stop { reason } => {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::command::{ActionKind, Actor, Intake};
 use super::ids::AgencyId;
 use super::parts::{Component, FeeLine, Payment, Rating, ResultDocument, ReturnMethod};
+use super::progress::Progress;
 use super::records::ControlRecord;
 
 /// One-stop forms of Phụ lục I, TT 03/2025/TT-VPCP (numbering as quoted
@@ -93,6 +94,31 @@ pub enum EventPayload {
         /// Its own due instant.
         agency_due_at: DateTime<Utc>,
     },
+    /// The agency the dossier was transferred to acknowledged it; its
+    /// clock runs from this event.
+    TransferAccepted {
+        /// The accepting agency.
+        agency: AgencyId,
+        /// Its due instant, counted from the acceptance.
+        agency_due_at: DateTime<Utc>,
+    },
+    /// The agency holding the dossier reported progress.
+    ProgressReported {
+        /// The reporting agency.
+        agency: AgencyId,
+        /// The report.
+        progress: Progress,
+    },
+    /// The agency the dossier was transferred to declined it; the dossier
+    /// is back with the agency that transferred it.
+    TransferDeclined {
+        /// The declining agency.
+        from_agency: AgencyId,
+        /// The agency the dossier returns to.
+        to_agency: AgencyId,
+        /// Lý do.
+        reason: String,
+    },
     /// Processing stopped (status 8, form 05).
     ProcessingStopped {
         /// Lý do.
@@ -147,6 +173,9 @@ impl EventPayload {
             Self::PaymentRequested { .. } => ActionKind::RequestPayment,
             Self::PaymentRecorded { .. } => ActionKind::RecordPayment,
             Self::Transferred { .. } => ActionKind::Transfer,
+            Self::TransferAccepted { .. } => ActionKind::AcceptTransfer,
+            Self::ProgressReported { .. } => ActionKind::ReportProgress,
+            Self::TransferDeclined { .. } => ActionKind::DeclineTransfer,
             Self::ProcessingStopped { .. } => ActionKind::Stop,
             Self::Extended { .. } => ActionKind::ApologiseAndExtend,
             Self::ResultReady { .. } => ActionKind::MarkResultReady,

@@ -7,7 +7,7 @@ use super::decide::is_allowed;
 use super::event::{Event, EventPayload};
 use super::on_time_766::{Milestone, MilestoneKind};
 use super::parts::merge_components;
-use super::records::{AgencyClock, Extension, Pause};
+use super::records::{AgencyClock, Decline, Extension, Pause, ProgressRecord};
 use super::state::{Dossier, IssuedForm};
 use super::status::{DossierStatus as S, LocalStatus, SubStatus};
 
@@ -129,6 +129,7 @@ fn apply(d: &mut Dossier, event: &Event) {
                 started_at: at,
                 due_at: Some(*due_at),
                 ended_at: None,
+                accepted_at: None,
             });
             mark(d, MilestoneKind::Received, event);
         }
@@ -200,6 +201,49 @@ fn apply(d: &mut Dossier, event: &Event) {
                 started_at: at,
                 due_at: Some(*agency_due_at),
                 ended_at: None,
+                accepted_at: None,
+            });
+            d.status = d.processing_status();
+        }
+        EventPayload::TransferAccepted { agency_due_at, .. } => {
+            let holder = d.current_agency.clone();
+            if let Some(clock) = d
+                .agency_clocks
+                .iter_mut()
+                .rev()
+                .find(|c| c.ended_at.is_none() && c.agency == holder)
+            {
+                clock.accepted_at = Some(at);
+                clock.due_at = Some(*agency_due_at);
+            }
+        }
+        EventPayload::ProgressReported { agency, progress } => {
+            d.progress.push(ProgressRecord {
+                at,
+                agency: agency.clone(),
+                progress: progress.clone(),
+            });
+        }
+        EventPayload::TransferDeclined {
+            from_agency,
+            to_agency,
+            reason,
+        } => {
+            d.declines.push(Decline {
+                at,
+                from_agency: from_agency.clone(),
+                reason: reason.clone(),
+            });
+            close_clock(d, event);
+            d.current_agency = to_agency.clone();
+            // The dossier comes back to an agency that already held it:
+            // nothing to acknowledge, and the dossier's own due date holds.
+            d.agency_clocks.push(AgencyClock {
+                agency: to_agency.clone(),
+                started_at: at,
+                due_at: d.due_at,
+                ended_at: None,
+                accepted_at: Some(at),
             });
             d.status = d.processing_status();
         }

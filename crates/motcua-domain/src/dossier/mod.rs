@@ -21,6 +21,7 @@ pub mod ids;
 pub mod on_time_766;
 pub mod parts;
 pub mod portal;
+pub mod progress;
 pub mod records;
 pub mod refusal;
 pub mod state;
@@ -41,7 +42,10 @@ pub use parts::{
     ResultDocument, ReturnMethod,
 };
 pub use portal::{PortalMapError, PortalStatus, PortalStatusMap, portal_status};
-pub use records::{AgencyClock, ControlRecord, Extension, Pause, Timeliness};
+pub use progress::{Progress, ProgressKind};
+pub use records::{
+    AgencyClock, ControlRecord, Decline, Extension, Pause, ProgressRecord, Timeliness,
+};
 pub use refusal::{Refusal, RefusalCode};
 pub use state::{Dossier, IssuedForm};
 pub use status::{DossierStatus, LocalStatus, SubStatus};

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::command::Actor;
 use super::ids::AgencyId;
+use super::progress::Progress;
 
 /// Whether a step finished trước hạn / đúng hạn / quá hạn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -68,6 +69,11 @@ pub struct AgencyClock {
     pub due_at: Option<DateTime<Utc>>,
     /// When it passed the dossier on or finished.
     pub ended_at: Option<DateTime<Utc>>,
+    /// When it acknowledged a dossier transferred to it (liên thông); its
+    /// due instant is then counted from here. `None` until then, and for
+    /// the clock started at reception.
+    #[serde(default)]
+    pub accepted_at: Option<DateTime<Utc>>,
 }
 
 impl AgencyClock {
@@ -99,4 +105,26 @@ pub struct Extension {
     pub previous_due_at: Option<DateTime<Utc>>,
     /// The new due instant (`NgayHenTraMoi`).
     pub new_due_at: DateTime<Utc>,
+}
+
+/// Progress an agency reported (for officers: it may name people).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgressRecord {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The reporting agency.
+    pub agency: AgencyId,
+    /// The report.
+    pub progress: Progress,
+}
+
+/// A transferred dossier sent back by the agency it was transferred to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decline {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The declining agency.
+    pub from_agency: AgencyId,
+    /// Lý do.
+    pub reason: String,
 }

@@ -40,6 +40,10 @@ pub enum RefusalCode {
     AlreadyRated,
     /// The applicant does not match the dossier (reserved for the app layer).
     NotApplicant,
+    /// The agency already acknowledged the transferred dossier.
+    AlreadyAccepted,
+    /// The agency must acknowledge the transferred dossier first.
+    NotAccepted,
 }
 
 impl RefusalCode {
@@ -61,6 +65,8 @@ impl RefusalCode {
             Self::SameAgency => "same_agency",
             Self::AlreadyRated => "already_rated",
             Self::NotApplicant => "not_applicant",
+            Self::AlreadyAccepted => "already_accepted",
+            Self::NotAccepted => "not_accepted",
         }
     }
 }
@@ -147,6 +153,15 @@ impl Refusal {
             RefusalCode::DueDateInPast,
             "Ngày hẹn trả phải sau thời điểm hiện tại",
             "The due date must be after now",
+        )
+    }
+
+    /// The transferred dossier was not acknowledged yet.
+    pub fn not_accepted() -> Self {
+        Self::new(
+            RefusalCode::NotAccepted,
+            "Cơ quan phải xác nhận tiếp nhận hồ sơ liên thông trước",
+            "The agency must accept the transferred dossier first",
         )
     }
 

@@ -13,7 +13,7 @@ use super::ids::AgencyId;
 use super::on_time_766::{Milestone, OnTimeVerdict, evaluate_on_time};
 use super::parts::{Component, FeeLine, Payment, Rating, ResultDocument};
 use super::portal::{PortalMapError, PortalStatus, portal_status};
-use super::records::{AgencyClock, ControlRecord, Extension, Pause};
+use super::records::{AgencyClock, ControlRecord, Decline, Extension, Pause, ProgressRecord};
 use super::status::{DossierStatus, LocalStatus, SubStatus};
 
 /// A form issued for the dossier, and when.
@@ -57,6 +57,12 @@ pub struct Dossier {
     pub step: u16,
     /// Process-control sheet lines (form 06).
     pub control_records: Vec<ControlRecord>,
+    /// Progress reported by the agencies that held the dossier.
+    #[serde(default)]
+    pub progress: Vec<ProgressRecord>,
+    /// Transfers declined, with their reasons.
+    #[serde(default)]
+    pub declines: Vec<Decline>,
     /// Current status.
     pub status: LocalStatus,
     /// Status to return to after a supplement or a payment.
@@ -112,6 +118,8 @@ impl Dossier {
             agency_clocks: Vec::new(),
             step: 0,
             control_records: Vec::new(),
+            progress: Vec::new(),
+            declines: Vec::new(),
             status,
             resume_to: None,
             submitted_at: at,
@@ -170,6 +178,37 @@ impl Dossier {
             .map(|p| p.until.unwrap_or(now) - p.from)
             .filter(|d| *d > TimeDelta::zero())
             .fold(TimeDelta::zero(), |a, b| a + b)
+    }
+
+    /// The open clock of the agency holding the dossier, if any.
+    pub fn current_clock(&self) -> Option<&AgencyClock> {
+        self.agency_clocks
+            .iter()
+            .rev()
+            .find(|c| c.ended_at.is_none() && c.agency == self.current_agency)
+    }
+
+    /// Whether the dossier was transferred to the agency holding it and
+    /// that agency has not acknowledged it yet.
+    pub fn awaiting_acceptance(&self) -> bool {
+        self.status.sub == SubStatus::Transferred
+            && self
+                .current_clock()
+                .is_some_and(|c| c.accepted_at.is_none())
+    }
+
+    /// The agency that transferred the dossier to the one holding it: the
+    /// holder of the clock before the open one (the deciding agency if
+    /// there is none).
+    pub fn transferred_from(&self) -> AgencyId {
+        let open = self
+            .agency_clocks
+            .iter()
+            .rposition(|c| c.ended_at.is_none())
+            .unwrap_or(self.agency_clocks.len());
+        open.checked_sub(1)
+            .and_then(|i| self.agency_clocks.get(i))
+            .map_or_else(|| self.deciding_agency.clone(), |c| c.agency.clone())
     }
 
     /// The status a processing dossier is in at its current agency.

@@ -8,8 +8,8 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use motcua_domain::dossier::{
     Action, ActionKind, Actor, AgencyId, Applicant, ApplicantId, Channel, Command, Component,
     ComponentState, DataSource, Dossier, DossierCode, DossierStatus as S, FeeKind, FeeLine, Intake,
-    LocalStatus, Payment, PaymentMethod, PersonalId, ProcedureRef, Rating, Refusal, ResultDocument,
-    ReturnMethod, SubStatus, decide, evolve,
+    LocalStatus, Payment, PaymentMethod, PersonalId, ProcedureRef, Progress, ProgressKind, Rating,
+    Refusal, ResultDocument, ReturnMethod, SubStatus, decide, evolve,
 };
 
 /// 2025-07-15 08:00 Vietnam time, plus `hours`.
@@ -154,6 +154,19 @@ pub fn canonical(kind: ActionKind) -> Action {
         ActionKind::Transfer => Action::Transfer {
             to_agency: agency("H55.300"),
             agency_due_at: t(120),
+        },
+        ActionKind::AcceptTransfer => Action::AcceptTransfer {
+            agency_due_at: t(130),
+        },
+        ActionKind::ReportProgress => Action::ReportProgress {
+            progress: Progress {
+                kind: ProgressKind::StepDone,
+                step: Some("Thẩm định hồ sơ".into()),
+                note: None,
+            },
+        },
+        ActionKind::DeclineTransfer => Action::DeclineTransfer {
+            reason: "Không thuộc thẩm quyền của cơ quan".into(),
         },
         ActionKind::Stop => Action::Stop {
             reason: "Theo đề nghị của cơ quan có thẩm quyền".into(),

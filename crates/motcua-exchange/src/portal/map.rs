@@ -3,7 +3,7 @@
 
 use motcua_domain::dossier::{
     ApplicantId, ComponentState, DataSource, Dossier, Event, EventPayload, FeeKind, MilestoneKind,
-    PaymentMethod,
+    PaymentMethod, ProgressKind,
 };
 
 use super::payload::{
@@ -187,6 +187,18 @@ pub fn step_text(payload: &EventPayload) -> String {
         EventPayload::PaymentRecorded { .. } => "Ghi nhận thanh toán".into(),
         EventPayload::Transferred { to_agency, .. } => {
             format!("Chuyển liên thông tới {}", to_agency.as_str())
+        }
+        EventPayload::TransferAccepted { agency, .. } => {
+            format!("{} tiếp nhận hồ sơ liên thông", agency.as_str())
+        }
+        // The sector's own words (step labels, notes, reasons) may name
+        // people: the portal gets fixed words only.
+        EventPayload::ProgressReported { agency, progress } => match progress.kind {
+            ProgressKind::StepDone => format!("{}: hoàn thành một bước xử lý", agency.as_str()),
+            ProgressKind::Note => format!("{}: cập nhật tiến độ xử lý", agency.as_str()),
+        },
+        EventPayload::TransferDeclined { from_agency, .. } => {
+            format!("{} trả lại hồ sơ liên thông", from_agency.as_str())
         }
         EventPayload::ProcessingStopped { reason } => format!("Dừng xử lý: {reason}"),
         EventPayload::Extended { reason, .. } => format!("Xin lỗi và gia hạn: {reason}"),

@@ -10,6 +10,7 @@ pub mod health;
 pub mod national;
 pub mod procedures;
 pub mod registry;
+pub mod sector;
 pub mod tracking;
 pub mod units;
 
@@ -51,6 +52,15 @@ pub fn routes() -> Router<AppState> {
             get(attachments::download),
         )
         .route("/tracking/{code}", get(tracking::track))
+        .route("/sector/dossiers", get(sector::list))
+        .route("/sector/dossiers/{code}", get(sector::get))
+        .route("/sector/dossiers/{code}/accept", post(sector::accept))
+        .route("/sector/dossiers/{code}/progress", post(sector::progress))
+        .route("/sector/dossiers/{code}/decline", post(sector::decline))
+        .route(
+            "/sector/dossiers/{code}/result",
+            post(sector::result).layer(DefaultBodyLimit::max(crate::upload::MAX_FORM_BYTES)),
+        )
         .route("/registry/lookups", post(registry::lookup))
         .route(
             "/grants",

@@ -13,5 +13,7 @@ mod matrix;
 mod oidc;
 mod procedures;
 mod receipts;
+mod sector;
+mod sector_support;
 mod support;
 mod units;

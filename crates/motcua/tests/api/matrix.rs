@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use crate::dossier_support::{call, desk_filing, key, officer, online_filing, place};
 use crate::identity::{import_applicant, lookup_body};
+use crate::sector_support::{PDF, multipart, sector, send, system_key, transferred};
 use crate::support::TestApp;
 
 /// Who calls: a role scoped to centre A, or nobody.
@@ -22,7 +23,7 @@ enum Who {
 }
 
 /// The endpoints, in the order of the route lists.
-const ENDPOINTS: [&str; 29] = [
+const ENDPOINTS: [&str; 35] = [
     "GET /api/v1/units",
     "GET /api/v1/units/{code}",
     "GET /api/v1/units/legacy/{old_code}",
@@ -47,6 +48,12 @@ const ENDPOINTS: [&str; 29] = [
     "GET /api/v1/grants?officer=",
     "POST /api/v1/grants",
     "POST /api/v1/grants/{id}/revoke",
+    "GET /api/v1/sector/dossiers",
+    "GET /api/v1/sector/dossiers/{code}",
+    "POST /api/v1/sector/dossiers/{code}/accept",
+    "POST /api/v1/sector/dossiers/{code}/progress",
+    "POST /api/v1/sector/dossiers/{code}/result",
+    "POST /api/v1/sector/dossiers/{code}/decline",
     "GET /",
     "GET /don-vi",
     "GET /dang-nhap",
@@ -88,6 +95,13 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         "GET /api/v1/grants?officer=" => protected(&[Role::UnitAdmin], S::OK, S::OK),
         "POST /api/v1/grants" => protected(&[Role::UnitAdmin], S::CREATED, S::FORBIDDEN),
         "POST /api/v1/grants/{id}/revoke" => protected(&[Role::UnitAdmin], S::OK, S::NOT_FOUND),
+        // Only a system key; out of scope = a dossier held by another agency.
+        "GET /api/v1/sector/dossiers" => protected(&[Role::System], S::OK, S::OK),
+        e if e.starts_with("GET /api/v1/sector/dossiers/")
+            || e.starts_with("POST /api/v1/sector/") =>
+        {
+            protected(&[Role::System], S::OK, S::NOT_FOUND)
+        }
         "POST /dang-xuat" => S::SEE_OTHER,
         _ => S::OK,
     }
@@ -100,6 +114,8 @@ struct World {
     unit_a: String,
     unit_b: String,
     keys: Vec<(Role, String)>,
+    /// System keys of A and of B, to accept the dossiers the sector cells use.
+    sector_keys: (String, String),
     seq: std::cell::Cell<u32>,
 }
 
@@ -139,6 +155,31 @@ impl World {
                 .unwrap_or_default()
                 .to_owned(),
         )
+    }
+
+    /// A dossier received at the other centre and transferred to `center`
+    /// (held by it), accepted there when `accepted`.
+    async fn transferred_to(&self, center: &str, accepted: bool) -> String {
+        let (from, sector_key) = if center == self.a {
+            (&self.b, &self.sector_keys.0)
+        } else {
+            (&self.a, &self.sector_keys.1)
+        };
+        let n = self.next();
+        let (code, _) = transferred(&self.app, from, center, &format!("fx-t{n}")).await;
+        if accepted {
+            let (a, _) = sector(
+                &self.app,
+                sector_key,
+                &code,
+                "accept",
+                &format!("fx-a{n}"),
+                json!({}),
+            )
+            .await;
+            assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        }
+        code
     }
 
     async fn grant(&self, officer_id: &str, unit: &str) -> String {
@@ -278,6 +319,49 @@ impl World {
                 let id = self.grant(&format!("holder-{n}"), &unit).await;
                 ("POST", format!("/api/v1/grants/{id}/revoke"), None)
             }
+            "GET /api/v1/sector/dossiers" => ("GET", "/api/v1/sector/dossiers".into(), None),
+            "GET /api/v1/sector/dossiers/{code}" => {
+                let code = self.transferred_to(&center, false).await;
+                ("GET", format!("/api/v1/sector/dossiers/{code}"), None)
+            }
+            "POST /api/v1/sector/dossiers/{code}/accept" => {
+                let code = self.transferred_to(&center, false).await;
+                headers.push(key(&format!("m-{n}")));
+                (
+                    "POST",
+                    format!("/api/v1/sector/dossiers/{code}/accept"),
+                    Some(json!({})),
+                )
+            }
+            "POST /api/v1/sector/dossiers/{code}/progress" => {
+                let code = self.transferred_to(&center, true).await;
+                headers.push(key(&format!("m-{n}")));
+                (
+                    "POST",
+                    format!("/api/v1/sector/dossiers/{code}/progress"),
+                    Some(json!({"kind": "step_done", "step": "Thẩm định"})),
+                )
+            }
+            "POST /api/v1/sector/dossiers/{code}/decline" => {
+                let code = self.transferred_to(&center, false).await;
+                headers.push(key(&format!("m-{n}")));
+                (
+                    "POST",
+                    format!("/api/v1/sector/dossiers/{code}/decline"),
+                    Some(json!({"reason": "Không thuộc thẩm quyền"})),
+                )
+            }
+            "POST /api/v1/sector/dossiers/{code}/result" => {
+                let code = self.transferred_to(&center, true).await;
+                headers.push(key(&format!("m-{n}")));
+                let (ct, body) = multipart(
+                    &[("name", "Giấy chứng nhận")],
+                    Some(("kq.pdf", "application/pdf", PDF)),
+                );
+                let uri = format!("/api/v1/sector/dossiers/{code}/result");
+                let (a, _) = send(&self.app, &uri, &headers, &ct, body).await;
+                return (a.status, a.body);
+            }
             "GET /" => ("GET", "/".into(), None),
             "GET /don-vi" => ("GET", "/don-vi?q=ha%20noi".into(), None),
             "GET /dang-nhap" => ("GET", "/dang-nhap?next=/".into(), None),
@@ -331,6 +415,10 @@ async fn every_role_on_every_endpoint_in_and_out_of_scope() {
             .unwrap();
         keys.push((role, key.secret));
     }
+    let sector_keys = (
+        system_key(&app, "fx-sys-a", &p.center).await,
+        system_key(&app, "fx-sys-b", &p.other_center).await,
+    );
     let world = World {
         app,
         a: p.center.clone(),
@@ -338,6 +426,7 @@ async fn every_role_on_every_endpoint_in_and_out_of_scope() {
         unit_a,
         unit_b,
         keys,
+        sector_keys,
         seq: std::cell::Cell::new(0),
     };
     let principals: Vec<Who> = std::iter::once(Who::Anonymous)

@@ -89,6 +89,22 @@ pub fn timeline(t: &Messages, view: &DossierView) -> Vec<StepView> {
             {
                 what = format!("{what} → {}", r.received_by);
             }
+            // What a sector agency said (liên thông), for officers only.
+            if e.event_type == "progress_reported"
+                && let Some(p) = d.progress.iter().find(|p| p.at == e.at)
+            {
+                let said: Vec<&str> = [p.progress.step.as_deref(), p.progress.note.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                what = format!("{what} ({}): {}", p.agency.as_str(), said.join(" — "));
+            }
+            if e.event_type == "transfer_declined"
+                && let Some(x) = d.declines.iter().find(|x| x.at == e.at)
+            {
+                what = format!("{what} ({}): {}", x.from_agency.as_str(), x.reason);
+            }
             StepView {
                 at: when(e.at),
                 actor: actor_name(t, &e.actor),
