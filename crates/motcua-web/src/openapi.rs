@@ -25,6 +25,8 @@ use crate::problem::Problem;
         api::registry::revoke_grant,
         api::exchange::dead_letters, api::exchange::replay,
         api::national::intake, api::national::totals,
+        api::webhooks::list, api::webhooks::create, api::webhooks::get, api::webhooks::update,
+        api::webhooks::delete, api::webhooks::rotate,
     ),
     components(schemas(Problem)),
     tags((name = "units", description = "Đơn vị hành chính / administrative units"),
@@ -37,6 +39,7 @@ use crate::problem::Problem;
          (name = "registry", description = "Khai thác dữ liệu dân cư, phân quyền khai thác / population registry look-ups and grants"),
          (name = "exchange", description = "Trao đổi dữ liệu: thư chết của hàng đợi gửi đi / exchange: outbox dead letters (event schema: docs/asyncapi.yaml)"),
          (name = "national", description = "Trung tâm quốc gia: nhận đồng bộ từ các tỉnh / national hub: province syncs"),
+         (name = "webhooks", description = "Webhook có chữ ký cho hệ thống chuyên ngành / signed webhooks for sector systems (Standard Webhooks)"),
          (name = "ops", description = "Health"))
 )]
 pub struct ApiDoc;

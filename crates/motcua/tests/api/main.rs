@@ -15,3 +15,4 @@ mod procedures;
 mod receipts;
 mod support;
 mod units;
+mod webhooks;

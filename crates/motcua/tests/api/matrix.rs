@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use motcua_app::grants::NewGrant;
 use motcua_domain::identity::{Role, RoleAssignment, Scope};
+use motcua_domain::webhook::WebhookSpec;
 use serde_json::{Value, json};
 
 use crate::dossier_support::{call, desk_filing, key, officer, online_filing, place};
@@ -22,7 +23,7 @@ enum Who {
 }
 
 /// The endpoints, in the order of the route lists.
-const ENDPOINTS: [&str; 29] = [
+const ENDPOINTS: [&str; 35] = [
     "GET /api/v1/units",
     "GET /api/v1/units/{code}",
     "GET /api/v1/units/legacy/{old_code}",
@@ -47,6 +48,12 @@ const ENDPOINTS: [&str; 29] = [
     "GET /api/v1/grants?officer=",
     "POST /api/v1/grants",
     "POST /api/v1/grants/{id}/revoke",
+    "GET /api/v1/webhooks",
+    "POST /api/v1/webhooks",
+    "GET /api/v1/webhooks/{id}",
+    "PATCH /api/v1/webhooks/{id}",
+    "DELETE /api/v1/webhooks/{id}",
+    "POST /api/v1/webhooks/{id}/rotate",
     "GET /",
     "GET /don-vi",
     "GET /dang-nhap",
@@ -70,6 +77,7 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         }
     };
     let dossier_roles = [Role::Reception, Role::Specialist, Role::Leader];
+    let webhook_roles = [Role::UnitAdmin, Role::ProvinceAdmin, Role::System];
     match endpoint {
         "POST /api/v1/agencies" => protected(&[Role::ProvinceAdmin], S::CREATED, S::FORBIDDEN),
         "PUT /api/v1/agencies/{id}" => protected(&[Role::ProvinceAdmin], S::OK, S::FORBIDDEN),
@@ -88,6 +96,13 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         "GET /api/v1/grants?officer=" => protected(&[Role::UnitAdmin], S::OK, S::OK),
         "POST /api/v1/grants" => protected(&[Role::UnitAdmin], S::CREATED, S::FORBIDDEN),
         "POST /api/v1/grants/{id}/revoke" => protected(&[Role::UnitAdmin], S::OK, S::NOT_FOUND),
+        "GET /api/v1/webhooks" => protected(&webhook_roles, S::OK, S::OK),
+        "POST /api/v1/webhooks" => protected(&webhook_roles, S::CREATED, S::FORBIDDEN),
+        "GET /api/v1/webhooks/{id}" | "PATCH /api/v1/webhooks/{id}" => {
+            protected(&webhook_roles, S::OK, S::NOT_FOUND)
+        }
+        "DELETE /api/v1/webhooks/{id}" => protected(&webhook_roles, S::NO_CONTENT, S::NOT_FOUND),
+        "POST /api/v1/webhooks/{id}/rotate" => protected(&webhook_roles, S::OK, S::NOT_FOUND),
         "POST /dang-xuat" => S::SEE_OTHER,
         _ => S::OK,
     }
@@ -153,6 +168,27 @@ impl World {
                 valid_until: Utc::now() + Duration::days(30),
                 granted_by: "fixture".into(),
             })
+            .await
+            .unwrap()
+            .id
+    }
+
+    /// A webhook subscription limited to `center`'s subtree.
+    async fn webhook(&self, center: &str) -> i64 {
+        let spec = WebhookSpec::new(
+            "Hệ thống chuyên ngành",
+            "https://hooks.example.vn/motcua",
+            &[],
+            &[],
+            &[format!("agency:{center}")],
+            true,
+            false,
+        )
+        .unwrap();
+        self.app
+            .state
+            .store
+            .create_webhook(&spec, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", Utc::now())
             .await
             .unwrap()
             .id
@@ -277,6 +313,38 @@ impl World {
             "POST /api/v1/grants/{id}/revoke" => {
                 let id = self.grant(&format!("holder-{n}"), &unit).await;
                 ("POST", format!("/api/v1/grants/{id}/revoke"), None)
+            }
+            "GET /api/v1/webhooks" => ("GET", "/api/v1/webhooks".into(), None),
+            "POST /api/v1/webhooks" => (
+                "POST",
+                "/api/v1/webhooks".into(),
+                Some(json!({"name": format!("Hệ thống {n}"),
+                    "url": "https://hooks.example.vn/motcua", "event_types": ["received"],
+                    "scopes": [format!("agency:{center}")]})),
+            ),
+            "GET /api/v1/webhooks/{id}" => {
+                let id = self.webhook(&center).await;
+                ("GET", format!("/api/v1/webhooks/{id}"), None)
+            }
+            "PATCH /api/v1/webhooks/{id}" => {
+                let id = self.webhook(&center).await;
+                (
+                    "PATCH",
+                    format!("/api/v1/webhooks/{id}"),
+                    Some(json!({"active": false})),
+                )
+            }
+            "DELETE /api/v1/webhooks/{id}" => {
+                let id = self.webhook(&center).await;
+                ("DELETE", format!("/api/v1/webhooks/{id}"), None)
+            }
+            "POST /api/v1/webhooks/{id}/rotate" => {
+                let id = self.webhook(&center).await;
+                (
+                    "POST",
+                    format!("/api/v1/webhooks/{id}/rotate"),
+                    Some(json!({"overlap_seconds": 60})),
+                )
             }
             "GET /" => ("GET", "/".into(), None),
             "GET /don-vi" => ("GET", "/don-vi?q=ha%20noi".into(), None),
