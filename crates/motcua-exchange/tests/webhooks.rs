@@ -171,7 +171,7 @@ fn service(store: Arc<dyn Store>, overlap: Duration) -> WebhookService {
 fn province_admin() -> Vec<RoleAssignment> {
     vec![RoleAssignment {
         role: Role::ProvinceAdmin,
-        scope: Scope::Unit("19".into()),
+        scope: Scope::Agency("H55".into()),
     }]
 }
 
@@ -268,6 +268,7 @@ async fn signed_posts_reach_only_the_matching_subscriptions() {
 async fn a_rotation_signs_with_both_secrets_then_only_the_new_one() {
     let fresh = motcua_store_tests::engines::sqlite().await;
     let store = fresh.store.clone();
+    store.insert_missing_agencies(&agencies()).await.unwrap();
     let r = Receiver::default();
     let url = r.start().await;
     let admin = province_admin();
