@@ -22,5 +22,6 @@ pub mod rate_limit;
 pub mod refdata;
 pub mod registry;
 pub mod units;
+pub mod webhooks;
 
 pub use error::{AppError, StoreError};

@@ -18,3 +18,4 @@ pub mod legal_time;
 pub mod resident;
 pub mod text;
 pub mod unit;
+pub mod webhook;

@@ -20,6 +20,7 @@ pub mod portal;
 pub mod reconcile;
 pub mod relay;
 pub mod sink;
+pub mod webhooks;
 
 pub use relay::{Relay, RelayConfig, RoundReport};
 pub use sink::{Sink, SinkError};

@@ -21,6 +21,7 @@ mod grants;
 mod national;
 mod residents;
 mod units;
+mod webhooks;
 
 use std::fmt;
 use std::str::FromStr;

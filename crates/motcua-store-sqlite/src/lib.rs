@@ -20,6 +20,7 @@ mod grants;
 mod national;
 mod residents;
 mod units;
+mod webhooks;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -24,6 +24,7 @@ pub mod cases_dossiers;
 pub mod cases_exchange;
 pub mod cases_identity;
 pub mod cases_lookup;
+pub mod cases_webhooks;
 pub mod dossier_fixtures;
 pub mod engines;
 
@@ -198,6 +199,11 @@ macro_rules! conformance_suite {
             cases_lookup::the_citizen_sees_who_looked_at_their_data,
             cases_desk::desk_work_list_counts_and_order,
             cases_desk::desk_leader_stats_in_sql,
+        );
+        $crate::__conformance_cases_from!(
+            cases_webhooks; $factory;
+            webhooks_round_trip_change_and_delete,
+            webhook_secrets_rotate_with_an_overlap,
         );
         $crate::__conformance_raw_cases!(
             $factory;

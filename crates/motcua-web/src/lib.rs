@@ -87,6 +87,8 @@ pub struct AppState {
     pub audit: AuditService,
     /// Single sign-on (OpenID Connect), when `[auth.oidc]` is configured.
     pub oidc: Option<Arc<oidc::OidcClient>>,
+    /// Webhook subscriptions of sector systems.
+    pub webhooks: motcua_app::webhooks::WebhookService,
 }
 
 fn lookup_service(store: Arc<dyn Store>, subjects: SubjectKey) -> LookupService {
@@ -129,6 +131,7 @@ impl AppState {
             lookups: lookup_service(store.clone(), SubjectKey::new(Vec::new())),
             audit: AuditService::new(store.clone(), SubjectKey::new(Vec::new())),
             oidc: None,
+            webhooks: motcua_app::webhooks::WebhookService::new(store.clone(), Default::default()),
             store,
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
         }
@@ -139,6 +142,15 @@ impl AppState {
     pub fn with_subject_key(mut self, subjects: SubjectKey) -> Self {
         self.lookups = lookup_service(self.store.clone(), subjects.clone());
         self.audit = AuditService::new(self.store.clone(), subjects);
+        self
+    }
+
+    /// Sets the webhook settings (province, `allow_http`, rotation overlap).
+    pub fn with_webhook_settings(
+        mut self,
+        settings: motcua_app::webhooks::WebhookSettings,
+    ) -> Self {
+        self.webhooks = motcua_app::webhooks::WebhookService::new(self.store.clone(), settings);
         self
     }
 

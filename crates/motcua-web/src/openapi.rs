@@ -27,6 +27,8 @@ use crate::problem::Problem;
         api::national::intake, api::national::totals,
         api::sector::list, api::sector::get, api::sector::accept, api::sector::progress,
         api::sector::decline, api::sector::result,
+        api::webhooks::list, api::webhooks::create, api::webhooks::get, api::webhooks::update,
+        api::webhooks::delete, api::webhooks::rotate,
     ),
     components(schemas(Problem)),
     tags((name = "units", description = "Đơn vị hành chính / administrative units"),
@@ -40,6 +42,7 @@ use crate::problem::Problem;
          (name = "exchange", description = "Trao đổi dữ liệu: thư chết của hàng đợi gửi đi / exchange: outbox dead letters (event schema: docs/asyncapi.yaml)"),
          (name = "national", description = "Trung tâm quốc gia: nhận đồng bộ từ các tỉnh / national hub: province syncs"),
          (name = "sector", description = "Liên thông ngành dọc: hệ thống ngành nhận, báo tiến độ, trả kết quả (khóa API, vai trò system) / vertical-sector systems: accept, progress, result (API key, system role)"),
+         (name = "webhooks", description = "Webhook có chữ ký cho hệ thống chuyên ngành / signed webhooks for sector systems (Standard Webhooks)"),
          (name = "ops", description = "Health"))
 )]
 pub struct ApiDoc;

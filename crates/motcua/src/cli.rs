@@ -153,6 +153,15 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::commands::accounts::ApiKeysCommand,
     },
+    /// Signed webhooks to sector systems (`[exchange] webhooks`).
+    Webhooks {
+        /// Database location.
+        #[command(flatten)]
+        db: DbArgs,
+        /// Which webhooks command.
+        #[command(subcommand)]
+        command: crate::commands::webhooks::WebhooksCommand,
+    },
 }
 
 /// `motcua exchange ...`.

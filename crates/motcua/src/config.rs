@@ -65,6 +65,16 @@ pub struct ExchangeConfig {
     pub nats_stream: String,
     /// Replicas of the stream when created.
     pub nats_replicas: usize,
+    /// Deliver to the webhook subscriptions of sector systems (`/api/v1/webhooks`).
+    pub webhooks: bool,
+    /// DEVELOPMENT ONLY: accept and send to `http://` webhook targets.
+    pub webhooks_allow_http: bool,
+    /// Timeout of one webhook POST, in milliseconds.
+    pub webhook_timeout_ms: u64,
+    /// Webhook POSTs in flight at once.
+    pub webhook_concurrency: usize,
+    /// How long an old webhook secret still signs after a rotation, in seconds.
+    pub webhook_rotation_overlap_secs: u64,
 }
 
 impl Default for ExchangeConfig {
@@ -82,6 +92,11 @@ impl Default for ExchangeConfig {
             nats_servers: Vec::new(),
             nats_stream: String::new(),
             nats_replicas: 1,
+            webhooks: false,
+            webhooks_allow_http: false,
+            webhook_timeout_ms: 10_000,
+            webhook_concurrency: 16,
+            webhook_rotation_overlap_secs: 86_400,
         }
     }
 }
@@ -94,6 +109,7 @@ impl fmt::Debug for ExchangeConfig {
             .field("hub_url", &self.hub_url)
             .field("hub_key", &"***")
             .field("nats_servers", &self.nats_servers)
+            .field("webhooks", &self.webhooks)
             .finish_non_exhaustive()
     }
 }
@@ -344,6 +360,11 @@ mod tests {
         assert_eq!(
             from_file.exchange.max_attempts,
             defaults.exchange.max_attempts
+        );
+        assert_eq!(from_file.exchange.webhooks, defaults.exchange.webhooks);
+        assert_eq!(
+            from_file.exchange.webhook_rotation_overlap_secs,
+            defaults.exchange.webhook_rotation_overlap_secs
         );
         assert!(from_file.national.senders.is_empty());
     }

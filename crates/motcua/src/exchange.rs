@@ -11,6 +11,7 @@ use motcua_app::ports::Store;
 use motcua_exchange::backoff::Backoff;
 use motcua_exchange::hub::HubSink;
 use motcua_exchange::nats::{NatsConfig, NatsSink};
+use motcua_exchange::webhooks::{WebhookSink, WebhookSinkConfig};
 use motcua_exchange::{Relay, RelayConfig, Sink};
 
 use crate::config::Settings;
@@ -41,9 +42,22 @@ pub async fn relay(settings: &Settings, store: Arc<dyn Store>) -> Result<Relay> 
         .context("connecting to NATS (exchange.nats_servers)")?;
         sinks.push(Arc::new(sink));
     }
+    if x.webhooks {
+        let sink = WebhookSink::new(
+            store.clone(),
+            WebhookSinkConfig {
+                timeout: Duration::from_millis(x.webhook_timeout_ms.max(100)),
+                concurrency: x.webhook_concurrency.max(1),
+                allow_http: x.webhooks_allow_http,
+                ..WebhookSinkConfig::default()
+            },
+        )?;
+        sinks.push(Arc::new(sink));
+    }
     anyhow::ensure!(
         !sinks.is_empty(),
-        "the relay has nowhere to deliver: set exchange.hub_url or exchange.nats_servers"
+        "the relay has nowhere to deliver: set exchange.hub_url, exchange.nats_servers \
+         or exchange.webhooks"
     );
     let mut config = RelayConfig::new(province);
     config.batch = x.batch.clamp(1, 1000);
@@ -73,4 +87,13 @@ pub fn national(settings: &Settings, store: Arc<dyn Store>) -> Result<NationalSe
         tracing::warn!("national hub without senders ([national] senders): every sync is refused");
     }
     Ok(NationalService::new(store, keys))
+}
+
+/// The webhook administration settings from `[province]` and `[exchange]`.
+pub fn webhook_settings(settings: &Settings) -> motcua_app::webhooks::WebhookSettings {
+    motcua_app::webhooks::WebhookSettings {
+        province: settings.province.code.clone(),
+        allow_http: settings.exchange.webhooks_allow_http,
+        rotation_overlap: Duration::from_secs(settings.exchange.webhook_rotation_overlap_secs),
+    }
 }

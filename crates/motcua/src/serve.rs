@@ -56,6 +56,7 @@ pub async fn prepare(settings: &Settings) -> Result<AppState> {
     let mut state =
         AppState::new(store.clone()).with_public_url(settings.server.public_url.clone());
     state = state.with_subject_key(crate::commands::identity_subject_key());
+    state = state.with_webhook_settings(crate::exchange::webhook_settings(settings));
     state.dev_login = settings.auth.dev_login;
     if let Some(o) = &settings.auth.oidc {
         let client = motcua_web::oidc::OidcClient::new(motcua_web::oidc::OidcConfig {

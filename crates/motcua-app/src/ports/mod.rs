@@ -149,6 +149,7 @@ pub trait Store:
     + AccountStore
     + exchange::ExchangeStore
     + national::NationalStore
+    + webhooks::WebhookStore
 {
     /// A cheap round trip to the database, for readiness checks.
     async fn ping(&self) -> Result<(), StoreError>;
@@ -168,9 +169,11 @@ pub mod grants;
 pub mod national;
 pub mod registry;
 pub mod rows;
+pub mod webhooks;
 
 pub use accounts::AccountStore;
 pub use attachments::AttachmentStore;
 pub use audit::AuditStore;
 pub use grants::GrantStore;
 pub use registry::{CitizenRegistry, ResidentStore};
+pub use webhooks::WebhookStore;

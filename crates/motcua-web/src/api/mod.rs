@@ -13,6 +13,7 @@ pub mod registry;
 pub mod sector;
 pub mod tracking;
 pub mod units;
+pub mod webhooks;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -71,4 +72,12 @@ pub fn routes() -> Router<AppState> {
         .route("/exchange/dead-letters/{id}/replay", post(exchange::replay))
         .route("/national/events", post(national::intake))
         .route("/national/totals", get(national::totals))
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route(
+            "/webhooks/{id}",
+            get(webhooks::get)
+                .patch(webhooks::update)
+                .delete(webhooks::delete),
+        )
+        .route("/webhooks/{id}/rotate", post(webhooks::rotate))
 }

@@ -10,6 +10,7 @@ pub mod grants;
 pub(crate) mod identity;
 pub mod registry;
 mod units;
+pub mod webhooks;
 
 use std::process::ExitCode;
 
@@ -123,6 +124,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::ApiKeys { db, command } => {
             accounts::run_api_keys(&settings_with(config, &db)?, command).await?
+        }
+        Command::Webhooks { db, command } => {
+            webhooks::run(&settings_with(config, &db)?, command).await?
         }
     }
     Ok(ExitCode::SUCCESS)

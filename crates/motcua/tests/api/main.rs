@@ -17,3 +17,4 @@ mod sector;
 mod sector_support;
 mod support;
 mod units;
+mod webhooks;

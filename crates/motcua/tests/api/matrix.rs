@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use motcua_app::grants::NewGrant;
 use motcua_domain::identity::{Role, RoleAssignment, Scope};
+use motcua_domain::webhook::WebhookSpec;
 use serde_json::{Value, json};
 
 use crate::dossier_support::{call, desk_filing, key, officer, online_filing, place};
@@ -23,7 +24,7 @@ enum Who {
 }
 
 /// The endpoints, in the order of the route lists.
-const ENDPOINTS: [&str; 35] = [
+const ENDPOINTS: [&str; 41] = [
     "GET /api/v1/units",
     "GET /api/v1/units/{code}",
     "GET /api/v1/units/legacy/{old_code}",
@@ -54,6 +55,12 @@ const ENDPOINTS: [&str; 35] = [
     "POST /api/v1/sector/dossiers/{code}/progress",
     "POST /api/v1/sector/dossiers/{code}/result",
     "POST /api/v1/sector/dossiers/{code}/decline",
+    "GET /api/v1/webhooks",
+    "POST /api/v1/webhooks",
+    "GET /api/v1/webhooks/{id}",
+    "PATCH /api/v1/webhooks/{id}",
+    "DELETE /api/v1/webhooks/{id}",
+    "POST /api/v1/webhooks/{id}/rotate",
     "GET /",
     "GET /don-vi",
     "GET /dang-nhap",
@@ -77,6 +84,7 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         }
     };
     let dossier_roles = [Role::Reception, Role::Specialist, Role::Leader];
+    let webhook_roles = [Role::UnitAdmin, Role::ProvinceAdmin, Role::System];
     match endpoint {
         "POST /api/v1/agencies" => protected(&[Role::ProvinceAdmin], S::CREATED, S::FORBIDDEN),
         "PUT /api/v1/agencies/{id}" => protected(&[Role::ProvinceAdmin], S::OK, S::FORBIDDEN),
@@ -102,6 +110,13 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         {
             protected(&[Role::System], S::OK, S::NOT_FOUND)
         }
+        "GET /api/v1/webhooks" => protected(&webhook_roles, S::OK, S::OK),
+        "POST /api/v1/webhooks" => protected(&webhook_roles, S::CREATED, S::FORBIDDEN),
+        "GET /api/v1/webhooks/{id}" | "PATCH /api/v1/webhooks/{id}" => {
+            protected(&webhook_roles, S::OK, S::NOT_FOUND)
+        }
+        "DELETE /api/v1/webhooks/{id}" => protected(&webhook_roles, S::NO_CONTENT, S::NOT_FOUND),
+        "POST /api/v1/webhooks/{id}/rotate" => protected(&webhook_roles, S::OK, S::NOT_FOUND),
         "POST /dang-xuat" => S::SEE_OTHER,
         _ => S::OK,
     }
@@ -194,6 +209,27 @@ impl World {
                 valid_until: Utc::now() + Duration::days(30),
                 granted_by: "fixture".into(),
             })
+            .await
+            .unwrap()
+            .id
+    }
+
+    /// A webhook subscription limited to `center`'s subtree.
+    async fn webhook(&self, center: &str) -> i64 {
+        let spec = WebhookSpec::new(
+            "Hệ thống chuyên ngành",
+            "https://hooks.example.vn/motcua",
+            &[],
+            &[],
+            &[format!("agency:{center}")],
+            true,
+            false,
+        )
+        .unwrap();
+        self.app
+            .state
+            .store
+            .create_webhook(&spec, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", Utc::now())
             .await
             .unwrap()
             .id
@@ -361,6 +397,38 @@ impl World {
                 let uri = format!("/api/v1/sector/dossiers/{code}/result");
                 let (a, _) = send(&self.app, &uri, &headers, &ct, body).await;
                 return (a.status, a.body);
+            }
+            "GET /api/v1/webhooks" => ("GET", "/api/v1/webhooks".into(), None),
+            "POST /api/v1/webhooks" => (
+                "POST",
+                "/api/v1/webhooks".into(),
+                Some(json!({"name": format!("Hệ thống {n}"),
+                    "url": "https://hooks.example.vn/motcua", "event_types": ["received"],
+                    "scopes": [format!("agency:{center}")]})),
+            ),
+            "GET /api/v1/webhooks/{id}" => {
+                let id = self.webhook(&center).await;
+                ("GET", format!("/api/v1/webhooks/{id}"), None)
+            }
+            "PATCH /api/v1/webhooks/{id}" => {
+                let id = self.webhook(&center).await;
+                (
+                    "PATCH",
+                    format!("/api/v1/webhooks/{id}"),
+                    Some(json!({"active": false})),
+                )
+            }
+            "DELETE /api/v1/webhooks/{id}" => {
+                let id = self.webhook(&center).await;
+                ("DELETE", format!("/api/v1/webhooks/{id}"), None)
+            }
+            "POST /api/v1/webhooks/{id}/rotate" => {
+                let id = self.webhook(&center).await;
+                (
+                    "POST",
+                    format!("/api/v1/webhooks/{id}/rotate"),
+                    Some(json!({"overlap_seconds": 60})),
+                )
             }
             "GET /" => ("GET", "/".into(), None),
             "GET /don-vi" => ("GET", "/don-vi?q=ha%20noi".into(), None),
