@@ -86,24 +86,6 @@ impl SqliteStore {
             .run(&self.pool)
             .await
             .context("SQLite migrations")?;
-        self.refresh_statistics().await
-    }
-
-    /// Refreshes the query planner's statistics (`ANALYZE`, sampling at
-    /// most 1,000 rows per index, so it takes milliseconds even on
-    /// millions of dossiers). Without them SQLite guesses that every
-    /// equality is selective and may walk a whole status index for one
-    /// centre's work list. Run at every start and after bulk loads.
-    pub async fn refresh_statistics(&self) -> anyhow::Result<()> {
-        let mut conn = self.pool.acquire().await.context("refreshing statistics")?;
-        sqlx::query("PRAGMA analysis_limit = 1000")
-            .execute(&mut *conn)
-            .await
-            .context("PRAGMA analysis_limit")?;
-        sqlx::query("ANALYZE")
-            .execute(&mut *conn)
-            .await
-            .context("ANALYZE")?;
         Ok(())
     }
 
