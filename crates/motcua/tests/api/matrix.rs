@@ -22,7 +22,7 @@ enum Who {
 }
 
 /// The endpoints, in the order of the route lists.
-const ENDPOINTS: [&str; 29] = [
+const ENDPOINTS: [&str; 32] = [
     "GET /api/v1/units",
     "GET /api/v1/units/{code}",
     "GET /api/v1/units/legacy/{old_code}",
@@ -47,11 +47,14 @@ const ENDPOINTS: [&str; 29] = [
     "GET /api/v1/grants?officer=",
     "POST /api/v1/grants",
     "POST /api/v1/grants/{id}/revoke",
+    "GET /api/v1/exchange/dead-letters",
+    "POST /api/v1/exchange/dead-letters/{id}/replay",
     "GET /",
     "GET /don-vi",
     "GET /dang-nhap",
     "GET /du-lieu-cua-toi",
     "POST /dang-xuat",
+    "GET /can-bo/trao-doi",
 ];
 
 fn has(who: Who, roles: &[Role]) -> bool {
@@ -70,6 +73,8 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         }
     };
     let dossier_roles = [Role::Reception, Role::Specialist, Role::Leader];
+    // Dead letters are the province's, not a unit's: no scope to be out of.
+    let exchange_admins = [Role::UnitAdmin, Role::ProvinceAdmin, Role::System];
     match endpoint {
         "POST /api/v1/agencies" => protected(&[Role::ProvinceAdmin], S::CREATED, S::FORBIDDEN),
         "PUT /api/v1/agencies/{id}" => protected(&[Role::ProvinceAdmin], S::OK, S::FORBIDDEN),
@@ -88,6 +93,17 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         "GET /api/v1/grants?officer=" => protected(&[Role::UnitAdmin], S::OK, S::OK),
         "POST /api/v1/grants" => protected(&[Role::UnitAdmin], S::CREATED, S::FORBIDDEN),
         "POST /api/v1/grants/{id}/revoke" => protected(&[Role::UnitAdmin], S::OK, S::NOT_FOUND),
+        "GET /api/v1/exchange/dead-letters" => protected(&exchange_admins, S::OK, S::OK),
+        "POST /api/v1/exchange/dead-letters/{id}/replay" => {
+            protected(&exchange_admins, S::ACCEPTED, S::ACCEPTED)
+        }
+        // The page asks anonymous visitors to sign in (200) and tells an
+        // officer without an administrator role why not (403).
+        "GET /can-bo/trao-doi" => match who {
+            Who::Anonymous => S::OK,
+            _ if has(who, &exchange_admins) => S::OK,
+            _ => S::FORBIDDEN,
+        },
         "POST /dang-xuat" => S::SEE_OTHER,
         _ => S::OK,
     }
@@ -155,6 +171,49 @@ impl World {
             })
             .await
             .unwrap()
+            .id
+    }
+
+    /// A fresh dead letter (of the sink `matrix`) for a new dossier at
+    /// `center`; answers its outbox id.
+    async fn dead_letter(&self, center: &str) -> i64 {
+        use motcua_app::ports::exchange::{Attempt, ClaimRequest, Failure, Settlement};
+        let store = &self.app.state.store;
+        store.register_sink("matrix", Utc::now()).await.unwrap();
+        let (code, _) = self.dossier(center, true).await;
+        let now = Utc::now() + Duration::seconds(1);
+        let claimed = store
+            .claim_outbox(&ClaimRequest {
+                sink: "matrix".into(),
+                relay: "matrix".into(),
+                now,
+                lease_until: now + Duration::seconds(30),
+                limit: 1000,
+            })
+            .await
+            .unwrap();
+        let failed: Vec<Failure> = claimed
+            .iter()
+            .map(|r| Failure {
+                id: r.id,
+                error: "matrix: refused".into(),
+                next: Attempt::Dead,
+            })
+            .collect();
+        store
+            .settle(&Settlement {
+                sink: "matrix",
+                relay: "matrix",
+                now,
+                delivered: &[],
+                failed: &failed,
+            })
+            .await
+            .unwrap();
+        claimed
+            .iter()
+            .find(|r| r.dossier_code == code)
+            .expect("the new dossier's event was claimed")
             .id
     }
 
@@ -278,6 +337,18 @@ impl World {
                 let id = self.grant(&format!("holder-{n}"), &unit).await;
                 ("POST", format!("/api/v1/grants/{id}/revoke"), None)
             }
+            "GET /api/v1/exchange/dead-letters" => {
+                ("GET", "/api/v1/exchange/dead-letters".into(), None)
+            }
+            "POST /api/v1/exchange/dead-letters/{id}/replay" => {
+                let id = self.dead_letter(&center).await;
+                (
+                    "POST",
+                    format!("/api/v1/exchange/dead-letters/{id}/replay?sink=matrix"),
+                    None,
+                )
+            }
+            "GET /can-bo/trao-doi" => ("GET", "/can-bo/trao-doi".into(), None),
             "GET /" => ("GET", "/".into(), None),
             "GET /don-vi" => ("GET", "/don-vi?q=ha%20noi".into(), None),
             "GET /dang-nhap" => ("GET", "/dang-nhap?next=/".into(), None),
