@@ -21,9 +21,9 @@ pub struct Reconciliation {
     pub local: u64,
     /// The same at the hub.
     pub hub: u64,
-    /// Outbox rows not delivered yet.
+    /// Events not delivered to the hub yet.
     pub pending: u64,
-    /// Dead letters.
+    /// Dead letters of the hub.
     pub dead: u64,
 }
 
@@ -79,7 +79,14 @@ pub async fn reconcile(
     anyhow::ensure!(from <= to, "--from after --to");
     let (start, end) = bounds(from, to);
     let local = store.dossiers_started(start, end).await?;
-    let counts = store.outbox_counts().await?;
+    // What still waits for the hub (its own delivery state).
+    let counts = store
+        .outbox_counts()
+        .await?
+        .into_iter()
+        .find(|c| c.sink == "hub")
+        .map(|c| c.counts)
+        .unwrap_or_default();
     let url = format!(
         "{}/api/v1/national/totals?from={from}&to={to}",
         hub_url.trim_end_matches('/')

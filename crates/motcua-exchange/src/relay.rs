@@ -1,12 +1,20 @@
-//! The relay: claim, build, deliver, record.
+//! The relay: claim, build, deliver, record, one lane per sink.
+//!
+//! Every sink has its own delivery state (ADR 0018): a lane claims that
+//! sink's deliveries, builds their CloudEvents, hands them to the sink and
+//! records the whole batch's outcome in one transaction. Lanes run side by
+//! side, so a slow or refusing sink holds back nobody else.
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use chrono::Utc;
 use motcua_app::ports::Store;
-use motcua_app::ports::exchange::{Attempt, ClaimRequest};
+use motcua_app::ports::dossiers::OutboxRecord;
+use motcua_app::ports::exchange::{Attempt, ClaimRequest, Failure, Settlement};
 
 use crate::backoff::Backoff;
 use crate::envelope::EnvelopeBuilder;
@@ -19,7 +27,7 @@ pub struct RelayConfig {
     pub relay_id: String,
     /// The province code put in every event's source.
     pub province: String,
-    /// Rows claimed per round.
+    /// Rows claimed per round and sink.
     pub batch: u32,
     /// How long a claim holds a row; a relay that dies releases its rows
     /// when the lease ends.
@@ -44,12 +52,12 @@ impl RelayConfig {
     }
 }
 
-/// What one round did.
+/// What one round did (summed over the sinks).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RoundReport {
-    /// Rows claimed.
+    /// Deliveries claimed.
     pub claimed: usize,
-    /// Delivered to every sink.
+    /// Delivered.
     pub delivered: usize,
     /// Scheduled for a retry.
     pub retried: usize,
@@ -57,37 +65,190 @@ pub struct RoundReport {
     pub dead: usize,
 }
 
-/// The outbox relay.
-pub struct Relay {
+impl RoundReport {
+    fn add(&mut self, other: RoundReport) {
+        self.claimed += other.claimed;
+        self.delivered += other.delivered;
+        self.retried += other.retried;
+        self.dead += other.dead;
+    }
+}
+
+/// One sink and whether it is registered in the store yet.
+struct Lane {
+    sink: Arc<dyn Sink>,
+    registered: AtomicBool,
+}
+
+struct Inner {
     store: Arc<dyn Store>,
-    sinks: Vec<Arc<dyn Sink>>,
+    lanes: Vec<Lane>,
     builder: EnvelopeBuilder,
     config: RelayConfig,
 }
 
+/// The outbox relay.
+pub struct Relay {
+    inner: Arc<Inner>,
+}
+
 impl Relay {
-    /// A relay over `store` delivering to `sinks`.
+    /// A relay over `store` delivering to `sinks` (by name: a second sink
+    /// with the same name is left out, since it would share the first's
+    /// delivery state).
     pub fn new(store: Arc<dyn Store>, sinks: Vec<Arc<dyn Sink>>, config: RelayConfig) -> Self {
+        let mut names = HashSet::new();
+        let lanes = sinks
+            .into_iter()
+            .filter(|s| {
+                let fresh = names.insert(s.name().to_owned());
+                if !fresh {
+                    tracing::error!(
+                        sink = s.name(),
+                        "two sinks with one name: the second is ignored"
+                    );
+                }
+                fresh
+            })
+            .map(|sink| Lane {
+                sink,
+                registered: AtomicBool::new(false),
+            })
+            .collect();
         Self {
-            builder: EnvelopeBuilder::new(store.clone(), config.province.clone()),
-            store,
-            sinks,
-            config,
+            inner: Arc::new(Inner {
+                builder: EnvelopeBuilder::new(store.clone(), config.province.clone()),
+                store,
+                lanes,
+                config,
+            }),
         }
     }
 
     /// This relay's configuration.
     pub fn config(&self) -> &RelayConfig {
-        &self.config
+        &self.inner.config
     }
 
-    /// Claims one batch and delivers it.
+    /// The names of the sinks.
+    pub fn sink_names(&self) -> Vec<String> {
+        self.inner
+            .lanes
+            .iter()
+            .map(|l| l.sink.name().to_owned())
+            .collect()
+    }
+
+    /// Registers every sink in the store (done by the first round anyway):
+    /// a sink new to this database gets the events already written.
+    pub async fn register(&self) -> anyhow::Result<()> {
+        for i in 0..self.inner.lanes.len() {
+            self.inner.register(i).await?;
+        }
+        Ok(())
+    }
+
+    /// One round for every sink at once: claims a batch each and delivers it.
     pub async fn run_once(&self) -> anyhow::Result<RoundReport> {
+        let mut set = tokio::task::JoinSet::new();
+        for i in 0..self.inner.lanes.len() {
+            let inner = self.inner.clone();
+            set.spawn(async move { inner.round(i).await });
+        }
+        let mut total = RoundReport::default();
+        let mut first_error = None;
+        while let Some(joined) = set.join_next().await {
+            match joined.map_err(anyhow::Error::from).and_then(|r| r) {
+                Ok(r) => total.add(r),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(total),
+        }
+    }
+
+    /// Runs one loop per sink until `shutdown` completes; a busy round is
+    /// followed at once by the next, an idle or failed one by a pause.
+    pub async fn run(&self, shutdown: impl Future<Output = ()>) {
+        tracing::info!(relay = %self.inner.config.relay_id, sinks = ?self.sink_names(), "exchange relay started");
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let mut set = tokio::task::JoinSet::new();
+        for i in 0..self.inner.lanes.len() {
+            let inner = self.inner.clone();
+            let mut stopped = stopped.clone();
+            set.spawn(async move {
+                loop {
+                    let pause = match inner.round(i).await {
+                        Ok(r) if r.claimed > 0 => Duration::ZERO,
+                        Ok(_) => inner.config.idle_poll,
+                        Err(err) => {
+                            tracing::error!(
+                                sink = inner.lanes[i].sink.name(),
+                                error = format!("{err:#}"),
+                                "exchange relay round failed"
+                            );
+                            inner.config.idle_poll
+                        }
+                    };
+                    if *stopped.borrow() {
+                        break;
+                    }
+                    tokio::select! {
+                        _ = stopped.changed() => break,
+                        () = tokio::time::sleep(pause) => {}
+                    }
+                }
+            });
+        }
+        shutdown.await;
+        let _ = stop.send(true);
+        while set.join_next().await.is_some() {}
+        tracing::info!(relay = %self.inner.config.relay_id, "exchange relay stopped");
+    }
+
+    /// Runs rounds until one claims nothing (tests, `motcua relay --once`).
+    pub async fn drain(&self) -> anyhow::Result<RoundReport> {
+        let mut total = RoundReport::default();
+        loop {
+            let r = self.run_once().await?;
+            if r.claimed == 0 {
+                return Ok(total);
+            }
+            total.add(r);
+        }
+    }
+}
+
+impl Inner {
+    async fn register(&self, lane: usize) -> anyhow::Result<()> {
+        let lane = &self.lanes[lane];
+        if !lane.registered.load(Ordering::Acquire) {
+            let name = lane.sink.name();
+            if self.store.register_sink(name, Utc::now()).await? {
+                tracing::info!(
+                    sink = name,
+                    "exchange sink registered: it gets every event written so far"
+                );
+            }
+            lane.registered.store(true, Ordering::Release);
+        }
+        Ok(())
+    }
+
+    /// Claims one batch of a sink's deliveries, delivers it, records it.
+    async fn round(&self, lane: usize) -> anyhow::Result<RoundReport> {
+        self.register(lane).await?;
+        let sink = &self.lanes[lane].sink;
         let now = Utc::now();
         let lease = chrono::Duration::from_std(self.config.lease)?;
         let rows = self
             .store
             .claim_outbox(&ClaimRequest {
+                sink: sink.name().to_owned(),
                 relay: self.config.relay_id.clone(),
                 now,
                 lease_until: now + lease,
@@ -102,118 +263,85 @@ impl Relay {
             return Ok(report);
         }
         // Build envelopes; an unbuildable row is parked at once.
+        let mut failed = Vec::new();
         let mut ready = Vec::with_capacity(rows.len());
-        for row in rows {
-            match self.builder.build(&row).await {
-                Ok(event) => ready.push((row, event)),
+        let mut events = Vec::with_capacity(rows.len());
+        for row in &rows {
+            match self.builder.build(row).await {
+                Ok(event) => {
+                    ready.push(row);
+                    events.push(event);
+                }
                 Err(message) => {
-                    let err = SinkError::permanent(message);
-                    self.record_failure(&row, &err, &mut report).await?;
+                    failed.push(self.failure(
+                        row,
+                        sink.name(),
+                        &SinkError::permanent(message),
+                        &mut report,
+                    )?);
                 }
             }
         }
-        let events: Vec<_> = ready.iter().map(|(_, e)| e.clone()).collect();
-        let mut outcome: Vec<Result<(), SinkError>> = vec![Ok(()); events.len()];
-        for sink in &self.sinks {
-            let results = sink.deliver(&events).await;
-            for (i, slot) in outcome.iter_mut().enumerate() {
-                let r = results
-                    .get(i)
-                    .cloned()
-                    .unwrap_or_else(|| Err(SinkError::transient("sink answered too few results")));
-                if let (Ok(()), Err(e)) = (&slot, r) {
-                    *slot = Err(SinkError {
-                        message: format!("{}: {}", sink.name(), e.message),
-                        permanent: e.permanent,
-                    });
-                }
+        let results = if events.is_empty() {
+            Vec::new()
+        } else {
+            sink.deliver(&events).await
+        };
+        let mut delivered = Vec::with_capacity(ready.len());
+        for (i, row) in ready.iter().enumerate() {
+            match results
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| Err(SinkError::transient("sink answered too few results")))
+            {
+                Ok(()) => delivered.push(row.id),
+                Err(e) => failed.push(self.failure(row, sink.name(), &e, &mut report)?),
             }
         }
-        for ((row, _), result) in ready.iter().zip(outcome) {
-            match result {
-                Ok(()) => {
-                    if self
-                        .store
-                        .mark_delivered(row.id, &self.config.relay_id, Utc::now())
-                        .await?
-                    {
-                        report.delivered += 1;
-                    }
-                }
-                Err(err) => self.record_failure(row, &err, &mut report).await?,
-            }
-        }
-        metrics_note(&report);
+        let settled = self
+            .store
+            .settle(&Settlement {
+                sink: sink.name(),
+                relay: &self.config.relay_id,
+                now: Utc::now(),
+                delivered: &delivered,
+                failed: &failed,
+            })
+            .await?;
+        report.delivered = usize::try_from(settled.delivered).unwrap_or(usize::MAX);
+        tracing::debug!(
+            sink = sink.name(),
+            claimed = report.claimed,
+            delivered = report.delivered,
+            retried = report.retried,
+            dead = report.dead,
+            "exchange round"
+        );
         Ok(report)
     }
 
-    async fn record_failure(
+    /// The failure to record for `row`: retry later, or park.
+    fn failure(
         &self,
-        row: &motcua_app::ports::dossiers::OutboxRecord,
+        row: &OutboxRecord,
+        sink: &str,
         err: &SinkError,
         report: &mut RoundReport,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<Failure> {
         let attempts = row.attempts + 1;
-        let now = Utc::now();
         let next = if err.permanent || self.config.backoff.is_dead(attempts) {
             report.dead += 1;
             Attempt::Dead
         } else {
             report.retried += 1;
             let delay = self.config.backoff.delay(attempts, fastrand::f64());
-            Attempt::RetryAt(now + chrono::Duration::from_std(delay)?)
+            Attempt::RetryAt(Utc::now() + chrono::Duration::from_std(delay)?)
         };
-        tracing::warn!(id = row.id, dossier = %row.dossier_code, attempts, error = %err.message, dead = matches!(next, Attempt::Dead), "exchange delivery failed");
-        self.store
-            .mark_failed(row.id, &self.config.relay_id, &err.message, next, now)
-            .await?;
-        Ok(())
+        tracing::warn!(sink, id = row.id, dossier = %row.dossier_code, attempts, error = %err.message, dead = matches!(next, Attempt::Dead), "exchange delivery failed");
+        Ok(Failure {
+            id: row.id,
+            error: format!("{sink}: {}", err.message),
+            next,
+        })
     }
-
-    /// Runs rounds until `shutdown` completes; a busy round is followed at
-    /// once by the next, an idle or failed one by a pause.
-    pub async fn run(&self, shutdown: impl Future<Output = ()>) {
-        tokio::pin!(shutdown);
-        tracing::info!(relay = %self.config.relay_id, sinks = self.sinks.len(), "exchange relay started");
-        loop {
-            let pause = match self.run_once().await {
-                Ok(r) if r.claimed > 0 => Duration::ZERO,
-                Ok(_) => self.config.idle_poll,
-                Err(err) => {
-                    tracing::error!(error = format!("{err:#}"), "exchange relay round failed");
-                    self.config.idle_poll
-                }
-            };
-            tokio::select! {
-                () = &mut shutdown => break,
-                () = tokio::time::sleep(pause) => {}
-            }
-        }
-        tracing::info!(relay = %self.config.relay_id, "exchange relay stopped");
-    }
-
-    /// Runs rounds until one claims nothing (tests, `motcua relay --once`).
-    pub async fn drain(&self) -> anyhow::Result<RoundReport> {
-        let mut total = RoundReport::default();
-        loop {
-            let r = self.run_once().await?;
-            if r.claimed == 0 {
-                return Ok(total);
-            }
-            total.claimed += r.claimed;
-            total.delivered += r.delivered;
-            total.retried += r.retried;
-            total.dead += r.dead;
-        }
-    }
-}
-
-fn metrics_note(report: &RoundReport) {
-    tracing::debug!(
-        claimed = report.claimed,
-        delivered = report.delivered,
-        retried = report.retried,
-        dead = report.dead,
-        "exchange round"
-    );
 }

@@ -232,3 +232,166 @@ async fn the_sink_reports_missing_fields_instead_of_sending() {
     assert!(calls.lock().unwrap().is_empty(), "nothing sent");
     fresh.finish().await;
 }
+
+/// Records what the hub would get.
+#[derive(Default)]
+struct HubRecorder(Mutex<Vec<(String, u64)>>);
+
+#[async_trait::async_trait]
+impl Sink for HubRecorder {
+    fn name(&self) -> &str {
+        "hub"
+    }
+
+    async fn deliver(
+        &self,
+        events: &[motcua_app::exchange::CloudEvent],
+    ) -> Vec<Result<(), motcua_exchange::SinkError>> {
+        let mut seen = self.0.lock().unwrap();
+        events
+            .iter()
+            .map(|e| {
+                seen.push((e.subject.clone(), e.data.dossier.version));
+                Ok(())
+            })
+            .collect()
+    }
+}
+
+/// Through the relay, beside the hub: a dossier whose procedure has no
+/// field code is parked for the portal only (the hub gets all its events);
+/// once the catalog gives the code, new dossiers sync, and a replay of the
+/// parked event for the portal delivers it and the events it held back.
+#[tokio::test]
+async fn missing_fields_park_the_event_for_the_portal_only() {
+    use motcua_app::ports::catalog::ImportMode;
+    use motcua_app::ports::exchange::total;
+    use motcua_domain::catalog::ProcedureCode;
+    use motcua_exchange::backoff::Backoff;
+    use motcua_exchange::{Relay, RelayConfig};
+
+    let (url, calls) = stub().await;
+    let fresh = motcua_store_tests::engines::sqlite().await;
+    let store = fresh.store.clone();
+    store.insert_missing_agencies(&agencies()).await.unwrap();
+    CatalogService::new(store.clone())
+        .load_seed_if_empty()
+        .await
+        .unwrap();
+    let a = create(&*store, "H55.X05743.TT", "a", 10).await;
+    let d = state(&*store, &a).await;
+    append(
+        &*store,
+        &d,
+        1,
+        "a-h",
+        Action::HandOver {
+            to: "cv".into(),
+            step_deadline: t0() + TimeDelta::days(3),
+        },
+        5,
+    )
+    .await
+    .unwrap();
+    let hub = Arc::new(HubRecorder::default());
+    let portal = Arc::new(PortalSink::new(
+        store.clone(),
+        PortalClient::new(settings(&url, "mat-khau")).unwrap(),
+    ));
+    let mut config = RelayConfig::new("19");
+    config.backoff = Backoff {
+        base: std::time::Duration::from_millis(1),
+        max: std::time::Duration::from_millis(2),
+        max_attempts: 3,
+    };
+    let relay = Relay::new(store.clone(), vec![hub.clone(), portal], config);
+    let r = relay.drain().await.unwrap();
+    assert_eq!((r.delivered, r.dead), (2, 1), "{r:?}");
+    assert_eq!(*hub.0.lock().unwrap(), [(a.clone(), 1), (a.clone(), 2)]);
+    assert!(
+        calls.lock().unwrap().is_empty(),
+        "nothing sent to the portal"
+    );
+    let letters = store.dead_letters(10).await.unwrap();
+    assert_eq!(letters.len(), 1);
+    assert_eq!(letters[0].sink, "portal");
+    assert_eq!(letters[0].record.row.event_version, 1);
+    assert!(
+        letters[0]
+            .last_error
+            .starts_with("portal: thiếu trường bắt buộc / missing required fields: MaLinhVuc"),
+        "{}",
+        letters[0].last_error
+    );
+    let per_sink = store.outbox_counts().await.unwrap();
+    let of = |name: &str| per_sink.iter().find(|c| c.sink == name).unwrap().counts;
+    assert_eq!(
+        (of("hub").pending, of("hub").delivered, of("hub").dead),
+        (0, 2, 0)
+    );
+    assert_eq!(
+        (
+            of("portal").pending,
+            of("portal").delivered,
+            of("portal").dead
+        ),
+        (1, 0, 1),
+        "the hand-over waits behind the parked reception, for the portal only"
+    );
+
+    // The catalog gets the field code; a new dossier syncs at once.
+    let code = ProcedureCode::parse("1.001193").unwrap();
+    let mut fixed = store.procedure_version(&code, 1).await.unwrap().unwrap();
+    fixed.procedure.field.code = Some("HT".into());
+    store
+        .import_catalog(&[fixed], ImportMode::ReplaceChanged)
+        .await
+        .unwrap();
+    let b = create(&*store, "H55.X05743.TT", "b", 10).await;
+    let r = relay.drain().await.unwrap();
+    assert_eq!((r.delivered, r.dead), (2, 0), "b to the hub and the portal");
+    let sent: Vec<String> = calls
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(service, _, body)| {
+            format!("{service} {}", body["data"][0]["MaHoSo"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            format!("DongBoHoSoMC {b}"),
+            format!("CapNhatTienDoHoSoMC {b}")
+        ]
+    );
+
+    // The administrator replays the parked event for the portal.
+    assert_eq!(
+        store
+            .replay_dead_letter(letters[0].record.id, Some("portal"), Utc::now())
+            .await
+            .unwrap(),
+        1
+    );
+    let r = relay.drain().await.unwrap();
+    assert_eq!((r.delivered, r.dead), (2, 0));
+    assert!(store.dead_letters(10).await.unwrap().is_empty());
+    assert_eq!(
+        total(&store.outbox_counts().await.unwrap()).pending,
+        0,
+        "everything delivered everywhere"
+    );
+    let to_portal_for_a = calls
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(_, _, body)| body["data"][0]["MaHoSo"] == a.as_str())
+        .count();
+    assert_eq!(
+        to_portal_for_a, 4,
+        "a's two events, each a sync and a progress"
+    );
+    assert_eq!(hub.0.lock().unwrap().len(), 3, "the hub got nothing twice");
+    fresh.finish().await;
+}

@@ -1,6 +1,7 @@
 //! The relay over a real SQLite store: in-order delivery, retries with
-//! backoff, dead letters after too many attempts, replay, and a dossier
-//! held back behind its dead letter.
+//! backoff, dead letters after too many attempts, replay, a dossier held
+//! back behind its dead letter, and per-sink delivery: one sink's refusal
+//! or outage leaves the others delivering.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -18,6 +19,7 @@ use motcua_store_tests::dossier_fixtures::{agencies, append, create, state, t0};
 /// (permanently or not), and fails everything while `down`.
 #[derive(Default)]
 struct Recorder {
+    name: String,
     seen: Mutex<Vec<CloudEvent>>,
     down: Mutex<bool>,
     refuse: Mutex<Vec<String>>,
@@ -26,7 +28,11 @@ struct Recorder {
 #[async_trait]
 impl Sink for Recorder {
     fn name(&self) -> &str {
-        "recorder"
+        if self.name.is_empty() {
+            "recorder"
+        } else {
+            &self.name
+        }
     }
 
     async fn deliver(&self, events: &[CloudEvent]) -> Vec<Result<(), SinkError>> {
@@ -116,7 +122,7 @@ async fn events_leave_in_order_as_cloudevents_and_once() {
         let text = serde_json::to_string(&mine[0].without_change()).unwrap();
         assert!(!text.contains("Nguyễn Văn An"), "{text}");
     }
-    let counts = store.outbox_counts().await.unwrap();
+    let counts = motcua_app::ports::exchange::total(&store.outbox_counts().await.unwrap());
     assert_eq!((counts.pending, counts.delivered, counts.dead), (0, 6, 0));
     fresh.finish().await;
 }
@@ -157,7 +163,7 @@ async fn failures_back_off_then_park_and_a_replay_delivers_in_order() {
     sink.refuse.lock().unwrap().push(codes[0].clone());
     for l in &letters {
         store
-            .replay_dead_letter(l.record.id, chrono::Utc::now())
+            .replay_dead_letter(l.record.id, None, chrono::Utc::now())
             .await
             .unwrap();
     }
@@ -183,5 +189,80 @@ async fn failures_back_off_then_park_and_a_replay_delivers_in_order() {
     assert_eq!(letters.len(), 1);
     assert_eq!(letters[0].record.dossier_code, codes[0]);
     assert_eq!(letters[0].record.attempts, 1);
+    fresh.finish().await;
+}
+
+/// Two sinks: the portal refuses one dossier for good and is then down for
+/// a while; the hub still gets every event, in order, at once; the portal's
+/// dead letter holds back only that dossier, for the portal only.
+#[tokio::test]
+async fn a_refusing_or_down_sink_holds_back_nobody_else() {
+    let fresh = motcua_store_tests::engines::sqlite().await;
+    let store = fresh.store.clone();
+    let codes = three_dossiers(&*store).await;
+    let hub = Arc::new(Recorder {
+        name: "hub".into(),
+        ..Recorder::default()
+    });
+    let portal = Arc::new(Recorder {
+        name: "portal".into(),
+        ..Recorder::default()
+    });
+    portal.refuse.lock().unwrap().push(codes[0].clone());
+    let relay = Relay::new(store.clone(), vec![hub.clone(), portal.clone()], config());
+    assert_eq!(relay.sink_names(), ["hub", "portal"]);
+    let r = relay.drain().await.unwrap();
+    assert_eq!((r.delivered, r.dead), (6 + 4, 1));
+    let hub_seen: Vec<_> = hub
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|e| (e.subject.clone(), e.data.dossier.version))
+        .collect();
+    assert_eq!(hub_seen.len(), 6);
+    for code in &codes {
+        let mine: Vec<u64> = hub_seen
+            .iter()
+            .filter(|(c, _)| c == code)
+            .map(|(_, v)| *v)
+            .collect();
+        assert_eq!(mine, [1, 2], "{code}");
+    }
+    let letters = store.dead_letters(10).await.unwrap();
+    assert_eq!(letters.len(), 1);
+    assert_eq!(letters[0].sink, "portal");
+    assert_eq!(letters[0].record.dossier_code, codes[0]);
+    assert_eq!(letters[0].last_error, "portal: refused");
+    // The portal goes down; new events still reach the hub at once.
+    *portal.down.lock().unwrap() = true;
+    let d = state(&*store, &codes[1]).await;
+    append(
+        &*store,
+        &d,
+        2,
+        "h-more",
+        Action::HandOver {
+            to: "cv2".into(),
+            step_deadline: t0() + TimeDelta::days(4),
+        },
+        6,
+    )
+    .await
+    .unwrap();
+    let r = relay.run_once().await.unwrap();
+    assert_eq!((r.claimed, r.delivered, r.retried), (2, 1, 1));
+    assert_eq!(hub.seen.lock().unwrap().len(), 7);
+    let per_sink = store.outbox_counts().await.unwrap();
+    let of = |name: &str| per_sink.iter().find(|c| c.sink == name).unwrap().counts;
+    assert_eq!((of("hub").pending, of("hub").delivered), (0, 7));
+    assert_eq!(
+        (
+            of("portal").pending,
+            of("portal").delivered,
+            of("portal").dead
+        ),
+        (2, 4, 1)
+    );
     fresh.finish().await;
 }

@@ -1,19 +1,25 @@
-//! The outbox relay's store on PostgreSQL. A claim locks the candidate rows
-//! with `FOR UPDATE SKIP LOCKED` and sets their lease in the same
-//! statement, so concurrent relays never take the same row.
+//! The outbox relay's store on PostgreSQL, per sink (ADR 0018). A claim
+//! locks the candidate deliveries with `FOR UPDATE SKIP LOCKED` and sets
+//! their lease in the same statement, so concurrent relays never take the
+//! same delivery; a batch's outcome is recorded in one transaction.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motcua_app::StoreError;
 use motcua_app::ports::dossiers::{OutboxRecord, OutboxRow};
-use motcua_app::ports::exchange::{Attempt, ClaimRequest, DeadLetter, ExchangeStore, OutboxCounts};
+use motcua_app::ports::exchange::{
+    Attempt, ClaimRequest, DeadLetter, ExchangeStore, OutboxCounts, Settled, Settlement, SinkCounts,
+};
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 
 use crate::{PgStore, other};
 
-const RECORD_COLUMNS: &str = "id, dossier_code, event_version, message_type, payload::text AS payload, created_at, \
-     available_at, attempts, claimed_until, delivered_at";
+/// Columns of a delivery joined with its outbox row (`d`, `o`).
+const RECORD_COLUMNS: &str = "o.id AS id, o.dossier_code AS dossier_code, o.event_version AS \
+     event_version, o.message_type AS message_type, o.payload::text AS payload, o.created_at AS \
+     created_at, d.available_at AS available_at, d.attempts AS attempts, d.claimed_until AS \
+     claimed_until, d.delivered_at AS delivered_at";
 
 fn record_of(r: &PgRow) -> Result<OutboxRecord, StoreError> {
     let int = |c: &'static str| r.try_get::<i64, _>(c).map_err(|e| other(e, c));
@@ -40,82 +46,139 @@ fn record_of(r: &PgRow) -> Result<OutboxRecord, StoreError> {
 
 #[async_trait]
 impl ExchangeStore for PgStore {
+    async fn register_sink(&self, sink: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let known: Option<i32> = sqlx::query_scalar("SELECT 1 FROM exchange_sinks WHERE sink = $1")
+            .bind(sink)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| other(e, "reading sinks"))?;
+        if known.is_some() {
+            return Ok(false);
+        }
+        let mut tx = self.pool.begin().await.map_err(|e| other(e, "begin"))?;
+        // Waits for the transactions writing outbox rows and holds new ones
+        // back until the copy is committed: no row is missed (its trigger
+        // ran before the sink existed, and the copy did not see it yet).
+        sqlx::query("LOCK TABLE outbox IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| other(e, "locking the outbox"))?;
+        let added = sqlx::query(
+            "INSERT INTO exchange_sinks (sink, registered_at) VALUES ($1, $2) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(sink)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| other(e, "registering a sink"))?
+        .rows_affected();
+        if added == 1 {
+            sqlx::query(
+                "INSERT INTO outbox_deliveries (sink, outbox_id, dossier_code, attempts, \
+                   available_at, last_error, dead_at, delivered_at) \
+                 SELECT $1, id, dossier_code, attempts, available_at, last_error, dead_at, \
+                   delivered_at FROM outbox",
+            )
+            .bind(sink)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| other(e, "creating a new sink's deliveries"))?;
+        }
+        tx.commit().await.map_err(|e| other(e, "commit"))?;
+        Ok(added == 1)
+    }
+
     async fn claim_outbox(&self, req: &ClaimRequest) -> Result<Vec<OutboxRecord>, StoreError> {
         let sql = format!(
-            "UPDATE outbox SET claimed_until = $1, claimed_by = $2 WHERE id IN ( \
-               SELECT o.id FROM outbox o \
-               WHERE o.delivered_at IS NULL AND o.dead_at IS NULL AND o.available_at <= $3 \
-                 AND (o.claimed_until IS NULL OR o.claimed_until < $4) \
-                 AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.dossier_code = o.dossier_code \
-                                 AND p.id < o.id AND p.delivered_at IS NULL) \
-               ORDER BY o.id LIMIT $5 FOR UPDATE SKIP LOCKED) \
-             RETURNING {RECORD_COLUMNS}"
+            "WITH claimed AS ( \
+               UPDATE outbox_deliveries SET claimed_until = $1, claimed_by = $2 \
+               WHERE sink = $3 AND outbox_id IN ( \
+                 SELECT d.outbox_id FROM outbox_deliveries d \
+                 WHERE d.sink = $3 AND d.delivered_at IS NULL AND d.dead_at IS NULL \
+                   AND d.available_at <= $4 AND (d.claimed_until IS NULL OR d.claimed_until < $4) \
+                   AND NOT EXISTS (SELECT 1 FROM outbox_deliveries p WHERE p.sink = d.sink \
+                                   AND p.dossier_code = d.dossier_code \
+                                   AND p.outbox_id < d.outbox_id AND p.delivered_at IS NULL) \
+                 ORDER BY d.outbox_id LIMIT $5 FOR UPDATE SKIP LOCKED) \
+               RETURNING * ) \
+             SELECT {RECORD_COLUMNS} FROM claimed d JOIN outbox o ON o.id = d.outbox_id \
+             ORDER BY o.id"
         );
         let rows = sqlx::query(&sql)
             .bind(req.lease_until)
             .bind(&req.relay)
-            .bind(req.now)
+            .bind(&req.sink)
             .bind(req.now)
             .bind(i64::from(req.limit))
             .fetch_all(&self.pool)
             .await
-            .map_err(|e| other(e, "claiming outbox rows"))?;
-        let mut out = rows.iter().map(record_of).collect::<Result<Vec<_>, _>>()?;
-        out.sort_by_key(|r| r.id);
+            .map_err(|e| other(e, "claiming deliveries"))?;
+        rows.iter().map(record_of).collect()
+    }
+
+    async fn settle(&self, s: &Settlement<'_>) -> Result<Settled, StoreError> {
+        if s.delivered.is_empty() && s.failed.is_empty() {
+            return Ok(Settled::default());
+        }
+        let mut tx = self.pool.begin().await.map_err(|e| other(e, "begin"))?;
+        let mut out = Settled::default();
+        if !s.delivered.is_empty() {
+            out.delivered = sqlx::query(
+                "UPDATE outbox_deliveries SET delivered_at = $1, claimed_until = NULL, \
+                 last_error = NULL WHERE sink = $2 AND claimed_by = $3 AND delivered_at IS NULL \
+                 AND outbox_id = ANY($4)",
+            )
+            .bind(s.now)
+            .bind(s.sink)
+            .bind(s.relay)
+            .bind(s.delivered)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| other(e, "marking deliveries"))?
+            .rows_affected();
+        }
+        if !s.failed.is_empty() {
+            let ids: Vec<i64> = s.failed.iter().map(|f| f.id).collect();
+            let errors: Vec<&str> = s.failed.iter().map(|f| f.error.as_str()).collect();
+            // The retry instant, or NULL for a dead letter (then dead_at = now).
+            let retry: Vec<Option<DateTime<Utc>>> = s
+                .failed
+                .iter()
+                .map(|f| match f.next {
+                    Attempt::RetryAt(at) => Some(at),
+                    Attempt::Dead => None,
+                })
+                .collect();
+            out.failed = sqlx::query(
+                "UPDATE outbox_deliveries d SET attempts = d.attempts + 1, last_error = f.error, \
+                   claimed_until = NULL, available_at = COALESCE(f.retry, d.available_at), \
+                   dead_at = CASE WHEN f.retry IS NULL THEN $3::timestamptz END \
+                 FROM unnest($4::bigint[], $5::text[], $6::timestamptz[]) AS f(id, error, retry) \
+                 WHERE d.sink = $1 AND d.claimed_by = $2 AND d.outbox_id = f.id \
+                   AND d.delivered_at IS NULL",
+            )
+            .bind(s.sink)
+            .bind(s.relay)
+            .bind(s.now)
+            .bind(&ids)
+            .bind(&errors)
+            .bind(&retry)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| other(e, "recording failed deliveries"))?
+            .rows_affected();
+        }
+        tx.commit().await.map_err(|e| other(e, "commit"))?;
         Ok(out)
-    }
-
-    async fn mark_delivered(
-        &self,
-        id: i64,
-        relay: &str,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE outbox SET delivered_at = $1, claimed_until = NULL, last_error = NULL \
-             WHERE id = $2 AND claimed_by = $3 AND delivered_at IS NULL",
-        )
-        .bind(now)
-        .bind(id)
-        .bind(relay)
-        .execute(&self.pool)
-        .await
-        .map_err(|e| other(e, "marking an outbox row delivered"))?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    async fn mark_failed(
-        &self,
-        id: i64,
-        relay: &str,
-        error: &str,
-        next: Attempt,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        let (available, dead) = match next {
-            Attempt::RetryAt(at) => (Some(at), None),
-            Attempt::Dead => (None, Some(now)),
-        };
-        let done = sqlx::query(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = $1, claimed_until = NULL, \
-             available_at = COALESCE($2::timestamptz, available_at), dead_at = $3::timestamptz \
-             WHERE id = $4 AND claimed_by = $5 AND delivered_at IS NULL",
-        )
-        .bind(error)
-        .bind(available)
-        .bind(dead)
-        .bind(id)
-        .bind(relay)
-        .execute(&self.pool)
-        .await
-        .map_err(|e| other(e, "recording a failed delivery"))?;
-        Ok(done.rows_affected() == 1)
     }
 
     async fn dead_letters(&self, limit: u32) -> Result<Vec<DeadLetter>, StoreError> {
         let rows = sqlx::query(&format!(
-            "SELECT {RECORD_COLUMNS}, last_error, dead_at FROM outbox \
-             WHERE dead_at IS NOT NULL ORDER BY id LIMIT $1"
+            "SELECT {RECORD_COLUMNS}, d.sink AS sink, d.last_error AS last_error, \
+               d.dead_at AS dead_at \
+             FROM outbox_deliveries d JOIN outbox o ON o.id = d.outbox_id \
+             WHERE d.dead_at IS NOT NULL ORDER BY d.outbox_id, d.sink LIMIT $1"
         ))
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
@@ -124,6 +187,7 @@ impl ExchangeStore for PgStore {
         rows.iter()
             .map(|r| {
                 Ok(DeadLetter {
+                    sink: r.try_get("sink").map_err(|e| other(e, "sink"))?,
                     record: record_of(r)?,
                     last_error: r
                         .try_get::<Option<String>, _>("last_error")
@@ -135,38 +199,54 @@ impl ExchangeStore for PgStore {
             .collect()
     }
 
-    async fn replay_dead_letter(&self, id: i64, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    async fn replay_dead_letter(
+        &self,
+        id: i64,
+        sink: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
         let done = sqlx::query(
-            "UPDATE outbox SET dead_at = NULL, attempts = 0, available_at = $1, \
-             claimed_until = NULL, claimed_by = NULL WHERE id = $2 AND dead_at IS NOT NULL",
+            "UPDATE outbox_deliveries SET dead_at = NULL, attempts = 0, available_at = $1, \
+             claimed_until = NULL, claimed_by = NULL \
+             WHERE outbox_id = $2 AND ($3::text IS NULL OR sink = $3) AND dead_at IS NOT NULL",
         )
         .bind(now)
         .bind(id)
+        .bind(sink)
         .execute(&self.pool)
         .await
         .map_err(|e| other(e, "replaying a dead letter"))?;
-        Ok(done.rows_affected() == 1)
+        Ok(done.rows_affected())
     }
 
-    async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
-        let r = sqlx::query(
-            "SELECT \
-               COUNT(*) FILTER (WHERE delivered_at IS NULL AND dead_at IS NULL), \
-               COUNT(*) FILTER (WHERE delivered_at IS NOT NULL), \
-               COUNT(*) FILTER (WHERE dead_at IS NOT NULL) FROM outbox",
+    async fn outbox_counts(&self) -> Result<Vec<SinkCounts>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT s.sink, \
+               COUNT(d.outbox_id) FILTER (WHERE d.delivered_at IS NULL AND d.dead_at IS NULL), \
+               COUNT(d.outbox_id) FILTER (WHERE d.delivered_at IS NOT NULL), \
+               COUNT(d.outbox_id) FILTER (WHERE d.dead_at IS NOT NULL) \
+             FROM exchange_sinks s LEFT JOIN outbox_deliveries d ON d.sink = s.sink \
+             GROUP BY s.sink ORDER BY s.sink",
         )
-        .fetch_one(&self.pool)
+        .fetch_all(&self.pool)
         .await
         .map_err(|e| other(e, "counting the outbox"))?;
-        let n = |i: usize| -> Result<u64, StoreError> {
-            let v: i64 = r.try_get(i).map_err(|e| other(e, "count"))?;
-            Ok(u64::try_from(v).unwrap_or(0))
-        };
-        Ok(OutboxCounts {
-            pending: n(0)?,
-            delivered: n(1)?,
-            dead: n(2)?,
-        })
+        rows.iter()
+            .map(|r| {
+                let n = |i: usize| -> Result<u64, StoreError> {
+                    let v: i64 = r.try_get(i).map_err(|e| other(e, "count"))?;
+                    Ok(u64::try_from(v).unwrap_or(0))
+                };
+                Ok(SinkCounts {
+                    sink: r.try_get(0).map_err(|e| other(e, "sink"))?,
+                    counts: OutboxCounts {
+                        pending: n(1)?,
+                        delivered: n(2)?,
+                        dead: n(3)?,
+                    },
+                })
+            })
+            .collect()
     }
 
     async fn dossiers_started(

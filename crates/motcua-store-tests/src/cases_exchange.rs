@@ -1,27 +1,98 @@
-//! Conformance cases of the exchange store: claiming outbox rows under a
-//! lease, in order per dossier, never twice at once; failures, dead letters
-//! and replays; the national hub's idempotent index.
+//! Conformance cases of the exchange store: per-sink delivery state (ADR
+//! 0018): claims under a lease, in order per dossier and sink, never twice
+//! at once; a sink's failures, dead letters and replays leave the other
+//! sinks alone; batches settled in one transaction; a sink registered late
+//! gets the events written before it, with their pre-0010 state; the
+//! national hub's idempotent index.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use motcua_app::ports::Store;
-use motcua_app::ports::exchange::{Attempt, ClaimRequest};
+use motcua_app::ports::exchange::{
+    Attempt, ClaimRequest, Failure, OutboxCounts, Settled, Settlement, total,
+};
 use motcua_app::ports::national::NationalEventRow;
 use motcua_domain::dossier::Action;
 
+use crate::RawSql;
 use crate::dossier_fixtures::{agencies, append, create, state, t0};
 
 const TT1: &str = "H55.X05743.TT";
 
-fn claim(relay: &str, now: DateTime<Utc>, limit: u32) -> ClaimRequest {
+fn claim(sink: &str, relay: &str, now: DateTime<Utc>, limit: u32) -> ClaimRequest {
     ClaimRequest {
+        sink: sink.into(),
         relay: relay.into(),
         now,
         lease_until: now + TimeDelta::seconds(30),
         limit,
     }
+}
+
+async fn deliver(
+    store: &dyn Store,
+    sink: &str,
+    relay: &str,
+    ids: &[i64],
+    now: DateTime<Utc>,
+) -> u64 {
+    store
+        .settle(&Settlement {
+            sink,
+            relay,
+            now,
+            delivered: ids,
+            failed: &[],
+        })
+        .await
+        .unwrap()
+        .delivered
+}
+
+async fn fail(
+    store: &dyn Store,
+    sink: &str,
+    relay: &str,
+    id: i64,
+    error: &str,
+    next: Attempt,
+    now: DateTime<Utc>,
+) -> u64 {
+    store
+        .settle(&Settlement {
+            sink,
+            relay,
+            now,
+            delivered: &[],
+            failed: &[Failure {
+                id,
+                error: error.into(),
+                next,
+            }],
+        })
+        .await
+        .unwrap()
+        .failed
+}
+
+async fn counts_of(store: &dyn Store, sink: &str) -> (u64, u64, u64) {
+    let c = store
+        .outbox_counts()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.sink == sink)
+        .map(|c| c.counts)
+        .unwrap_or_default();
+    (c.pending, c.delivered, c.dead)
+}
+
+fn versions(rows: &[motcua_app::ports::dossiers::OutboxRecord]) -> Vec<(String, u64)> {
+    rows.iter()
+        .map(|r| (r.dossier_code.clone(), r.row.event_version))
+        .collect()
 }
 
 /// A dossier with two events (received, handed over): two outbox rows.
@@ -44,114 +115,127 @@ async fn dossier_with_two_events(store: &dyn Store, key: &str) -> String {
     code
 }
 
-/// Only the first undelivered row of each dossier is claimable; a claim
-/// holds the row until its lease ends; delivery frees the next row.
+/// Only the first undelivered row of each dossier is claimable for a sink;
+/// a claim holds the row until its lease ends; delivery frees the next row.
 pub async fn exchange_claims_in_order_per_dossier_under_a_lease(store: Arc<dyn Store>) {
     store.insert_missing_agencies(&agencies()).await.unwrap();
+    assert!(store.register_sink("hub", t0()).await.unwrap());
+    assert!(!store.register_sink("hub", t0()).await.unwrap(), "once");
     let a = dossier_with_two_events(&*store, "a").await;
     let b = dossier_with_two_events(&*store, "b").await;
     let now = t0() + TimeDelta::hours(1);
-    let first = store.claim_outbox(&claim("r1", now, 10)).await.unwrap();
-    let got: Vec<_> = first
-        .iter()
-        .map(|r| (r.dossier_code.clone(), r.row.event_version))
-        .collect();
-    assert_eq!(got, [(a.clone(), 1), (b.clone(), 1)]);
+    let first = store
+        .claim_outbox(&claim("hub", "r1", now, 10))
+        .await
+        .unwrap();
+    assert_eq!(versions(&first), [(a.clone(), 1), (b.clone(), 1)]);
     assert!(first[0].id < first[1].id);
     assert_eq!(first[0].claimed_until, Some(now + TimeDelta::seconds(30)));
+    assert_eq!(first[0].attempts, 0);
     // Under the lease nobody else gets them, nor the rows behind them.
     assert!(
         store
-            .claim_outbox(&claim("r2", now, 10))
+            .claim_outbox(&claim("hub", "r2", now, 10))
             .await
             .unwrap()
             .is_empty()
     );
     // r1 delivers a's first row: a's second row becomes claimable.
-    assert!(store.mark_delivered(first[0].id, "r1", now).await.unwrap());
-    assert!(!store.mark_delivered(first[0].id, "r1", now).await.unwrap());
-    let next = store.claim_outbox(&claim("r2", now, 10)).await.unwrap();
+    assert_eq!(deliver(&*store, "hub", "r1", &[first[0].id], now).await, 1);
     assert_eq!(
-        next.iter()
-            .map(|r| (r.dossier_code.clone(), r.row.event_version))
-            .collect::<Vec<_>>(),
-        [(a.clone(), 2)]
+        deliver(&*store, "hub", "r1", &[first[0].id], now).await,
+        0,
+        "once"
     );
+    let next = store
+        .claim_outbox(&claim("hub", "r2", now, 10))
+        .await
+        .unwrap();
+    assert_eq!(versions(&next), [(a.clone(), 2)]);
     // r1 dies; after its lease, b's first row goes to r2, and r1 can no
     // longer mark it.
     let later = now + TimeDelta::seconds(31);
-    let retaken = store.claim_outbox(&claim("r2", later, 10)).await.unwrap();
+    let retaken = store
+        .claim_outbox(&claim("hub", "r2", later, 10))
+        .await
+        .unwrap();
     assert_eq!(
         retaken.iter().map(|r| r.id).collect::<Vec<_>>(),
         [next[0].id, first[1].id]
     );
-    assert!(
-        !store
-            .mark_delivered(first[1].id, "r1", later)
-            .await
-            .unwrap()
+    assert_eq!(
+        deliver(&*store, "hub", "r1", &[first[1].id], later).await,
+        0
     );
-    assert!(
-        store
-            .mark_delivered(first[1].id, "r2", later)
-            .await
-            .unwrap()
+    // One settlement marks a whole batch.
+    assert_eq!(
+        deliver(&*store, "hub", "r2", &[first[1].id, next[0].id], later).await,
+        2
     );
-    let counts = store.outbox_counts().await.unwrap();
-    assert_eq!((counts.pending, counts.delivered, counts.dead), (2, 2, 0));
-    let outbox = store.dossier_outbox(&b).await.unwrap();
-    assert_eq!(outbox[0].delivered_at, Some(later));
-    assert_eq!(outbox[0].claimed_until, None);
+    assert_eq!(counts_of(&*store, "hub").await, (1, 3, 0));
+    let rest = store
+        .claim_outbox(&claim("hub", "r2", later, 10))
+        .await
+        .unwrap();
+    assert_eq!(versions(&rest), [(b.clone(), 2)]);
 }
 
 /// Failures count attempts and delay the row; a dead row is listed, holds
 /// back its dossier's later rows, and a replay puts it back.
 pub async fn exchange_failures_dead_letters_and_replay(store: Arc<dyn Store>) {
     store.insert_missing_agencies(&agencies()).await.unwrap();
+    store.register_sink("hub", t0()).await.unwrap();
     let a = dossier_with_two_events(&*store, "a").await;
     let now = t0() + TimeDelta::hours(1);
     let row = store
-        .claim_outbox(&claim("r1", now, 10))
+        .claim_outbox(&claim("hub", "r1", now, 10))
         .await
         .unwrap()
         .remove(0);
     let retry_at = now + TimeDelta::seconds(4);
-    assert!(
-        store
-            .mark_failed(
-                row.id,
-                "r1",
-                "hub unreachable",
-                Attempt::RetryAt(retry_at),
-                now
-            )
-            .await
-            .unwrap()
+    assert_eq!(
+        fail(
+            &*store,
+            "hub",
+            "r1",
+            row.id,
+            "hub unreachable",
+            Attempt::RetryAt(retry_at),
+            now
+        )
+        .await,
+        1
     );
     assert!(
         store
-            .claim_outbox(&claim("r1", now, 10))
+            .claim_outbox(&claim("hub", "r1", now, 10))
             .await
             .unwrap()
             .is_empty()
     );
     let again = store
-        .claim_outbox(&claim("r1", retry_at, 10))
+        .claim_outbox(&claim("hub", "r1", retry_at, 10))
         .await
         .unwrap();
     assert_eq!(again.len(), 1);
-    assert_eq!(again[0].id, row.id);
-    assert_eq!(again[0].attempts, 1);
-    assert!(
-        store
-            .mark_failed(row.id, "r1", "hub said 400", Attempt::Dead, retry_at)
-            .await
-            .unwrap()
+    assert_eq!((again[0].id, again[0].attempts), (row.id, 1));
+    assert_eq!(
+        fail(
+            &*store,
+            "hub",
+            "r1",
+            row.id,
+            "hub said 400",
+            Attempt::Dead,
+            retry_at
+        )
+        .await,
+        1
     );
     let much_later = retry_at + TimeDelta::days(1);
     assert!(
         store
-            .claim_outbox(&claim("r1", much_later, 10))
+            .claim_outbox(&claim("hub", "r1", much_later, 10))
             .await
             .unwrap()
             .is_empty(),
@@ -159,60 +243,301 @@ pub async fn exchange_failures_dead_letters_and_replay(store: Arc<dyn Store>) {
     );
     let dead = store.dead_letters(10).await.unwrap();
     assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0].sink, "hub");
     assert_eq!(dead[0].record.id, row.id);
     assert_eq!(dead[0].record.dossier_code, a);
     assert_eq!(dead[0].record.attempts, 2);
     assert_eq!(dead[0].last_error, "hub said 400");
     assert_eq!(dead[0].dead_at, retry_at);
-    let counts = store.outbox_counts().await.unwrap();
-    assert_eq!((counts.pending, counts.delivered, counts.dead), (1, 0, 1));
-    assert!(
-        !store
-            .replay_dead_letter(row.id + 1, much_later)
+    assert_eq!(counts_of(&*store, "hub").await, (1, 0, 1));
+    assert_eq!(
+        store
+            .replay_dead_letter(row.id + 1, None, much_later)
             .await
-            .unwrap()
+            .unwrap(),
+        0
     );
-    assert!(store.replay_dead_letter(row.id, much_later).await.unwrap());
+    assert_eq!(
+        store
+            .replay_dead_letter(row.id, Some("nats"), much_later)
+            .await
+            .unwrap(),
+        0,
+        "not dead for another sink"
+    );
+    assert_eq!(
+        store
+            .replay_dead_letter(row.id, Some("hub"), much_later)
+            .await
+            .unwrap(),
+        1
+    );
     assert!(store.dead_letters(10).await.unwrap().is_empty());
     let back = store
-        .claim_outbox(&claim("r3", much_later, 10))
+        .claim_outbox(&claim("hub", "r3", much_later, 10))
         .await
         .unwrap();
     assert_eq!(back.len(), 1);
     assert_eq!((back[0].id, back[0].attempts), (row.id, 0));
 }
 
-/// Two relays claiming at the same time never both get a row.
-pub async fn exchange_concurrent_claims_are_disjoint(store: Arc<dyn Store>) {
+/// A permanent refusal by one sink parks the event for that sink only: the
+/// other sink delivers every event, in order, while the refusing sink keeps
+/// the dossier's later events back; a replay for that sink alone puts it
+/// back, and a sink that is down does not slow the other one's claims.
+pub async fn exchange_a_sink_failure_leaves_other_sinks_delivering(store: Arc<dyn Store>) {
     store.insert_missing_agencies(&agencies()).await.unwrap();
+    store.register_sink("hub", t0()).await.unwrap();
+    store.register_sink("portal", t0()).await.unwrap();
+    let a = dossier_with_two_events(&*store, "a").await;
+    let b = dossier_with_two_events(&*store, "b").await;
+    let now = t0() + TimeDelta::hours(1);
+    // The portal refuses a's first event for good, and is down for b's.
+    let portal = store
+        .claim_outbox(&claim("portal", "r1", now, 10))
+        .await
+        .unwrap();
+    assert_eq!(versions(&portal), [(a.clone(), 1), (b.clone(), 1)]);
+    let settled = store
+        .settle(&Settlement {
+            sink: "portal",
+            relay: "r1",
+            now,
+            delivered: &[],
+            failed: &[
+                Failure {
+                    id: portal[0].id,
+                    error: "portal: missing required fields: MaLinhVuc".into(),
+                    next: Attempt::Dead,
+                },
+                Failure {
+                    id: portal[1].id,
+                    error: "portal: unreachable".into(),
+                    next: Attempt::RetryAt(now + TimeDelta::hours(1)),
+                },
+            ],
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        settled,
+        Settled {
+            delivered: 0,
+            failed: 2
+        }
+    );
+    // The hub gets everything, in order per dossier.
+    let mut hub_seen = Vec::new();
+    loop {
+        let rows = store
+            .claim_outbox(&claim("hub", "r2", now, 10))
+            .await
+            .unwrap();
+        if rows.is_empty() {
+            break;
+        }
+        hub_seen.extend(versions(&rows));
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        assert_eq!(
+            deliver(&*store, "hub", "r2", &ids, now).await,
+            ids.len() as u64
+        );
+    }
+    assert_eq!(
+        hub_seen,
+        [
+            (a.clone(), 1),
+            (b.clone(), 1),
+            (a.clone(), 2),
+            (b.clone(), 2)
+        ]
+    );
+    assert_eq!(counts_of(&*store, "hub").await, (0, 4, 0));
+    assert_eq!(counts_of(&*store, "portal").await, (3, 0, 1));
+    let all = store.outbox_counts().await.unwrap();
+    assert_eq!(
+        total(&all),
+        OutboxCounts {
+            pending: 3,
+            delivered: 4,
+            dead: 1
+        }
+    );
+    assert_eq!(
+        all.iter().map(|c| c.sink.as_str()).collect::<Vec<_>>(),
+        ["hub", "portal"]
+    );
+    // Nothing for the portal until the retry time or the replay.
+    assert!(
+        store
+            .claim_outbox(&claim("portal", "r1", now, 10))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let dead = store.dead_letters(10).await.unwrap();
+    assert_eq!(dead.len(), 1);
+    assert_eq!(
+        (dead[0].sink.as_str(), dead[0].record.id),
+        ("portal", portal[0].id)
+    );
+    assert_eq!(
+        dead[0].last_error,
+        "portal: missing required fields: MaLinhVuc"
+    );
+    assert_eq!(
+        store
+            .replay_dead_letter(portal[0].id, Some("hub"), now)
+            .await
+            .unwrap(),
+        0,
+        "delivered to the hub: nothing to replay there"
+    );
+    assert_eq!(
+        store
+            .replay_dead_letter(portal[0].id, None, now)
+            .await
+            .unwrap(),
+        1
+    );
+    let back = store
+        .claim_outbox(&claim("portal", "r1", now, 10))
+        .await
+        .unwrap();
+    assert_eq!(versions(&back), [(a.clone(), 1)]);
+    assert_eq!(
+        deliver(&*store, "portal", "r1", &[back[0].id], now).await,
+        1
+    );
+    let next = store
+        .claim_outbox(&claim("portal", "r1", now, 10))
+        .await
+        .unwrap();
+    assert_eq!(versions(&next), [(a.clone(), 2)], "b waits for its retry");
+    // Nothing changed for the hub.
+    assert_eq!(counts_of(&*store, "hub").await, (0, 4, 0));
+}
+
+/// Several relays of one sink claiming at the same time never both get a
+/// delivery, and each sink's deliveries are claimed apart from the other's.
+pub async fn exchange_concurrent_claims_are_disjoint_per_sink(store: Arc<dyn Store>) {
+    store.insert_missing_agencies(&agencies()).await.unwrap();
+    store.register_sink("hub", t0()).await.unwrap();
+    store.register_sink("nats", t0()).await.unwrap();
     for i in 0..60 {
         create(&*store, TT1, &format!("c{i}"), 10).await;
     }
     let now = t0() + TimeDelta::hours(1);
     let mut tasks = Vec::new();
-    for relay in 0..4 {
+    for relay in 0..6 {
         let store = store.clone();
+        let sink = if relay % 2 == 0 { "hub" } else { "nats" };
         tasks.push(tokio::spawn(async move {
             let name = format!("r{relay}");
             let mut mine = Vec::new();
             loop {
-                let rows = store.claim_outbox(&claim(&name, now, 7)).await.unwrap();
+                let rows = store
+                    .claim_outbox(&claim(sink, &name, now, 7))
+                    .await
+                    .unwrap();
                 if rows.is_empty() {
                     break;
                 }
-                mine.extend(rows.into_iter().map(|r| r.id));
+                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+                // Half the time deliver at once, else leave the lease on.
+                if relay < 4 {
+                    assert_eq!(
+                        store
+                            .settle(&Settlement {
+                                sink,
+                                relay: &name,
+                                now,
+                                delivered: &ids,
+                                failed: &[],
+                            })
+                            .await
+                            .unwrap()
+                            .delivered,
+                        ids.len() as u64
+                    );
+                }
+                mine.extend(ids.into_iter().map(|id| (sink, id)));
                 tokio::task::yield_now().await;
             }
             mine
         }));
     }
-    let mut all = Vec::new();
+    let mut per_sink: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
     for t in tasks {
-        all.extend(t.await.unwrap());
+        for (sink, id) in t.await.unwrap() {
+            per_sink.entry(sink).or_default().push(id);
+        }
     }
-    let distinct: BTreeSet<_> = all.iter().copied().collect();
-    assert_eq!(all.len(), 60, "every row claimed once: {all:?}");
-    assert_eq!(distinct.len(), 60);
+    for sink in ["hub", "nats"] {
+        let all = &per_sink[sink];
+        let distinct: BTreeSet<_> = all.iter().copied().collect();
+        assert_eq!(all.len(), 60, "{sink}: every row claimed once: {all:?}");
+        assert_eq!(distinct.len(), 60, "{sink}");
+    }
+}
+
+/// A sink registered after events were written gets them all, keeping the
+/// single delivery state each row had before per-sink delivery (0010): a
+/// row delivered then counts as delivered, a dead one stays dead.
+pub async fn exchange_a_new_sink_gets_earlier_events_with_their_old_state(
+    store: Arc<dyn Store>,
+    raw: RawSql,
+) {
+    store.insert_missing_agencies(&agencies()).await.unwrap();
+    let a = dossier_with_two_events(&*store, "a").await;
+    let b = dossier_with_two_events(&*store, "b").await;
+    let rows_a = store.dossier_outbox(&a).await.unwrap();
+    let rows_b = store.dossier_outbox(&b).await.unwrap();
+    // What a relay before 0010 left: a's first row delivered, b's first dead.
+    raw(format!(
+        "UPDATE outbox SET delivered_at = created_at, attempts = 1 WHERE id = {}",
+        rows_a[0].id
+    ))
+    .await
+    .unwrap();
+    raw(format!(
+        "UPDATE outbox SET dead_at = created_at, attempts = 3, last_error = 'hub: old' \
+         WHERE id = {}",
+        rows_b[0].id
+    ))
+    .await
+    .unwrap();
+    assert!(
+        store.outbox_counts().await.unwrap().is_empty(),
+        "no sink yet"
+    );
+    assert!(store.register_sink("hub", t0()).await.unwrap());
+    assert_eq!(counts_of(&*store, "hub").await, (2, 1, 1));
+    let dead = store.dead_letters(10).await.unwrap();
+    assert_eq!(dead.len(), 1);
+    assert_eq!(
+        (dead[0].record.id, dead[0].record.attempts),
+        (rows_b[0].id, 3)
+    );
+    assert_eq!(dead[0].last_error, "hub: old");
+    let now = t0() + TimeDelta::hours(1);
+    let claimed = store
+        .claim_outbox(&claim("hub", "r1", now, 10))
+        .await
+        .unwrap();
+    assert_eq!(
+        versions(&claimed),
+        [(a.clone(), 2)],
+        "b is held by its dead letter"
+    );
+    // Events written after the registration reach the sink too.
+    let c = create(&*store, TT1, "c", 10).await;
+    let more = store
+        .claim_outbox(&claim("hub", "r1", now, 10))
+        .await
+        .unwrap();
+    assert_eq!(versions(&more), [(c, 1)]);
+    assert_eq!(counts_of(&*store, "hub").await, (3, 1, 1));
 }
 
 fn national_row(id: &str, code: &str, version: u64, status: &str, channel: u8) -> NationalEventRow {

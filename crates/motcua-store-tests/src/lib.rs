@@ -182,7 +182,8 @@ macro_rules! conformance_suite {
             cases_exchange; $factory;
             exchange_claims_in_order_per_dossier_under_a_lease,
             exchange_failures_dead_letters_and_replay,
-            exchange_concurrent_claims_are_disjoint,
+            exchange_a_sink_failure_leaves_other_sinks_delivering,
+            exchange_concurrent_claims_are_disjoint_per_sink,
             national_index_is_idempotent_and_totals,
         );
         $crate::__conformance_module_cases!(
@@ -211,6 +212,7 @@ macro_rules! conformance_suite {
             cases_identity::tampered_audit_edit_is_caught,
             cases_identity::tampered_audit_delete_is_caught,
             cases_identity::tampered_audit_reorder_is_caught,
+            cases_exchange::exchange_a_new_sink_gets_earlier_events_with_their_old_state,
         );
     };
 }

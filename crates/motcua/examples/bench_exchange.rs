@@ -10,7 +10,8 @@
 //! ```text
 //! bench_exchange DB_URL HUB_URL KEY NATS_URL
 //! ```
-//! The database must hold undelivered outbox rows (`motcua demo seed`).
+//! The database (`sqlite://…` or `postgres://…`) must hold outbox rows
+//! (`motcua demo seed`); each sink is measured from "nothing delivered".
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,9 +19,11 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use chrono::Utc;
 use motcua_app::exchange::{CloudEvent, DossierSummary, SigningKey};
+use motcua_app::ports::Store;
 use motcua_exchange::hub::{HubSink, INTAKE_PATH};
 use motcua_exchange::nats::{NatsConfig, NatsSink};
 use motcua_exchange::{Relay, RelayConfig, Sink};
+use motcua_store_postgres::PgStore;
 use motcua_store_sqlite::SqliteStore;
 
 const BATCH: usize = 200;
@@ -120,16 +123,65 @@ async fn bare_nats(url: &str, n: usize) -> Result<f64> {
     Ok(n as f64 / started.elapsed().as_secs_f64())
 }
 
-async fn relay_rate(store: &SqliteStore, sink: Arc<dyn Sink>) -> Result<(usize, f64)> {
-    sqlx::query(
-        "UPDATE outbox SET delivered_at = NULL, claimed_until = NULL, claimed_by = NULL, \
-         attempts = 0, dead_at = NULL, available_at = created_at",
-    )
-    .execute(store.pool())
+/// The province database under the relay, with raw SQL for the resets.
+enum Db {
+    Sqlite(SqliteStore),
+    Pg(PgStore),
+}
+
+impl Db {
+    async fn open(url: &str) -> Result<Self> {
+        Ok(if url.starts_with("postgres") {
+            Self::Pg(
+                PgStore::connect(url)
+                    .await
+                    .context("opening the province DB")?,
+            )
+        } else {
+            Self::Sqlite(
+                SqliteStore::connect(url)
+                    .await
+                    .context("opening the province DB")?,
+            )
+        })
+    }
+
+    fn store(&self) -> Arc<dyn Store> {
+        match self {
+            Self::Sqlite(s) => Arc::new(s.clone()),
+            Self::Pg(s) => Arc::new(s.clone()),
+        }
+    }
+
+    async fn exec(&self, sql: &str) -> Result<()> {
+        match self {
+            Self::Sqlite(s) => {
+                sqlx::raw_sql(sql).execute(s.pool()).await?;
+            }
+            Self::Pg(s) => {
+                sqlx::raw_sql(sql).execute(s.pool()).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+async fn relay_rate(db: &Db, sink: Arc<dyn Sink>) -> Result<(usize, f64)> {
+    // Every event undelivered for this sink (its delivery rows are created
+    // by the registration below, outside the timing).
+    let name = sink.name().to_owned();
+    anyhow::ensure!(name.bytes().all(|b| b.is_ascii_alphanumeric()), "sink name");
+    db.exec(&format!(
+        "DELETE FROM outbox_deliveries WHERE sink = '{name}'; \
+         DELETE FROM exchange_sinks WHERE sink = '{name}'; \
+         UPDATE outbox SET available_at = created_at, delivered_at = NULL, dead_at = NULL, \
+           attempts = 0"
+    ))
     .await?;
     let mut config = RelayConfig::new("19");
     config.batch = BATCH as u32;
-    let relay = Relay::new(Arc::new(store.clone()), vec![sink], config);
+    let relay = Relay::new(db.store(), vec![sink], config);
+    relay.register().await?;
     let started = Instant::now();
     let report = relay.drain().await?;
     anyhow::ensure!(
@@ -149,12 +201,15 @@ async fn main() -> Result<()> {
         anyhow::bail!("usage: bench_exchange DB_URL HUB_URL KEY NATS_URL");
     };
     let key = SigningKey::parse(key).map_err(|e| anyhow::anyhow!(e))?;
-    let store = SqliteStore::connect(db)
-        .await
-        .context("opening the province DB")?;
+    let engine = if db.starts_with("postgres") {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    let db = Db::open(db).await?;
 
     let hub_sink: Arc<dyn Sink> = Arc::new(HubSink::new(hub, "19", key.clone())?);
-    let (n, relay_hub) = relay_rate(&store, hub_sink).await?;
+    let (n, relay_hub) = relay_rate(&db, hub_sink).await?;
     let base_hub = bare_hub(hub, &key, n).await?;
 
     let nats_sink: Arc<dyn Sink> = Arc::new(
@@ -166,9 +221,10 @@ async fn main() -> Result<()> {
         })
         .await?,
     );
-    let (_, relay_nats) = relay_rate(&store, nats_sink).await?;
+    let (_, relay_nats) = relay_rate(&db, nats_sink).await?;
     let base_nats = bare_nats(nats, n).await?;
 
+    println!("province database              {engine}");
     println!("events                         {n}");
     println!("relay -> hub          {relay_hub:>10.0} events/s");
     println!(

@@ -75,6 +75,15 @@ pub struct ExchangeConfig {
     pub webhook_concurrency: usize,
     /// How long an old webhook secret still signs after a rotation, in seconds.
     pub webhook_rotation_overlap_secs: u64,
+    /// Base URL of the national portal's (Cổng DVCQG) sync adapter; empty
+    /// for none.
+    pub portal_url: String,
+    /// The province's electronic identifier at the portal (`MaDinhDanhDV`).
+    pub portal_agency_id: String,
+    /// The portal account.
+    pub portal_username: String,
+    /// Its password (never shown).
+    pub portal_password: String,
 }
 
 impl Default for ExchangeConfig {
@@ -97,6 +106,10 @@ impl Default for ExchangeConfig {
             webhook_timeout_ms: 10_000,
             webhook_concurrency: 16,
             webhook_rotation_overlap_secs: 86_400,
+            portal_url: String::new(),
+            portal_agency_id: String::new(),
+            portal_username: String::new(),
+            portal_password: String::new(),
         }
     }
 }
@@ -110,6 +123,10 @@ impl fmt::Debug for ExchangeConfig {
             .field("hub_key", &"***")
             .field("nats_servers", &self.nats_servers)
             .field("webhooks", &self.webhooks)
+            .field("portal_url", &self.portal_url)
+            .field("portal_agency_id", &self.portal_agency_id)
+            .field("portal_username", &self.portal_username)
+            .field("portal_password", &"***")
             .finish_non_exhaustive()
     }
 }
@@ -373,6 +390,7 @@ mod tests {
     fn exchange_keys_never_show() {
         let mut s = Settings::default();
         s.exchange.hub_key = "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=".into();
+        s.exchange.portal_password = "portal-hunter2".into();
         s.national
             .senders
             .insert("19".into(), vec!["hunter2-hunter2-hunter2".into()]);

@@ -1,5 +1,6 @@
-//! Wiring of the exchange: the relay and its sinks from `[exchange]`, and
-//! the national hub's keys from `[national]`.
+//! Wiring of the exchange: the relay and its sinks (national hub, NATS
+//! JetStream, national portal, each with its own delivery state) from
+//! `[exchange]`, and the national hub's keys from `[national]`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use motcua_app::ports::Store;
 use motcua_exchange::backoff::Backoff;
 use motcua_exchange::hub::HubSink;
 use motcua_exchange::nats::{NatsConfig, NatsSink};
+use motcua_exchange::portal::{PortalClient, PortalSettings, PortalSink};
 use motcua_exchange::webhooks::{WebhookSink, WebhookSinkConfig};
 use motcua_exchange::{Relay, RelayConfig, Sink};
 
@@ -54,10 +56,23 @@ pub async fn relay(settings: &Settings, store: Arc<dyn Store>) -> Result<Relay> 
         )?;
         sinks.push(Arc::new(sink));
     }
+    if !x.portal_url.is_empty() {
+        anyhow::ensure!(
+            !x.portal_agency_id.is_empty(),
+            "exchange.portal_agency_id (MaDinhDanhDV) is required with exchange.portal_url"
+        );
+        let client = PortalClient::new(PortalSettings {
+            base_url: x.portal_url.clone(),
+            agency_id: x.portal_agency_id.clone(),
+            username: x.portal_username.clone(),
+            password: x.portal_password.clone(),
+        })?;
+        sinks.push(Arc::new(PortalSink::new(store.clone(), client)));
+    }
     anyhow::ensure!(
         !sinks.is_empty(),
         "the relay has nowhere to deliver: set exchange.hub_url, exchange.nats_servers \
-         or exchange.webhooks"
+         , exchange.webhooks or exchange.portal_url"
     );
     let mut config = RelayConfig::new(province);
     config.batch = x.batch.clamp(1, 1000);
@@ -95,5 +110,36 @@ pub fn webhook_settings(settings: &Settings) -> motcua_app::webhooks::WebhookSet
         province: settings.province.code.clone(),
         allow_http: settings.exchange.webhooks_allow_http,
         rotation_overlap: Duration::from_secs(settings.exchange.webhook_rotation_overlap_secs),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn store(dir: &std::path::Path) -> Arc<dyn Store> {
+        crate::wiring::open_store(&format!("sqlite://{}/t.db", dir.display()))
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_portal_is_a_sink_of_its_own_from_exchange_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(dir.path()).await;
+        let mut settings = Settings::default();
+        settings.exchange.hub_url = "http://127.0.0.1:9".into();
+        settings.exchange.hub_key = "whsec_YmVuY2gtZXhjaGFuZ2Uta2V5LTE5LXByb3ZpbmNl".into();
+        settings.exchange.portal_url = "http://127.0.0.1:9/adapter".into();
+        let err = relay(&settings, store.clone()).await.err().unwrap();
+        assert!(format!("{err:#}").contains("portal_agency_id"), "{err:#}");
+        settings.exchange.portal_agency_id = "000.00.00.H55".into();
+        settings.exchange.portal_username = "motcua".into();
+        settings.exchange.portal_password = "mat-khau".into();
+        let both = relay(&settings, store.clone()).await.unwrap();
+        assert_eq!(both.sink_names(), ["hub", "portal"]);
+        settings.exchange.hub_url.clear();
+        let portal_only = relay(&settings, store).await.unwrap();
+        assert_eq!(portal_only.sink_names(), ["portal"]);
     }
 }

@@ -1,5 +1,5 @@
-//! Use cases over the outbox for administrators: counts, dead letters and
-//! their replay.
+//! Use cases over the outbox for administrators: counts per sink, dead
+//! letters and their replay (per sink, ADR 0018).
 
 use std::sync::Arc;
 
@@ -7,7 +7,7 @@ use chrono::Utc;
 
 use crate::AppError;
 use crate::ports::Store;
-use crate::ports::exchange::{DeadLetter, OutboxCounts};
+use crate::ports::exchange::{DeadLetter, SinkCounts};
 
 /// The exchange administration (trao đổi dữ liệu).
 #[derive(Clone)]
@@ -21,8 +21,8 @@ impl ExchangeAdmin {
         Self { store }
     }
 
-    /// Pending, delivered and dead rows.
-    pub async fn counts(&self) -> Result<OutboxCounts, AppError> {
+    /// Pending, delivered and dead deliveries of each sink.
+    pub async fn counts(&self) -> Result<Vec<SinkCounts>, AppError> {
         Ok(self.store.outbox_counts().await?)
     }
 
@@ -31,10 +31,12 @@ impl ExchangeAdmin {
         Ok(self.store.dead_letters(limit.clamp(1, 500)).await?)
     }
 
-    /// Puts a dead letter back in the queue.
-    pub async fn replay(&self, id: i64) -> Result<(), AppError> {
-        if self.store.replay_dead_letter(id, Utc::now()).await? {
-            Ok(())
+    /// Puts a dead letter back in the queue of one sink, or of every sink
+    /// where it is dead (`None`); answers how many deliveries went back.
+    pub async fn replay(&self, id: i64, sink: Option<&str>) -> Result<u64, AppError> {
+        let n = self.store.replay_dead_letter(id, sink, Utc::now()).await?;
+        if n > 0 {
+            Ok(n)
         } else {
             Err(AppError::NotFound(format!(
                 "không có thư chết số {id} / no dead letter {id}"

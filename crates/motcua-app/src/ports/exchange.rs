@@ -1,10 +1,12 @@
-//! The outbox relay's store: claiming rows under a lease, recording
-//! deliveries and failures, and the dead letters an administrator replays.
+//! The outbox relay's store: per-sink delivery state (ADR 0018). Every
+//! registered sink has one delivery row per outbox row, with its own
+//! attempts, lease, last error, dead letter and delivery.
 //!
-//! A row is claimable when it is not delivered, not dead, available, not
-//! under a live lease, and no earlier row of the same dossier is still
-//! undelivered: so each dossier's events leave in order, and a dead row
-//! holds back the later rows of its dossier until it is replayed.
+//! A delivery is claimable when it is not delivered, not dead, available,
+//! not under a live lease, and no earlier delivery of the same dossier to
+//! the same sink is still undelivered: so each dossier's events reach each
+//! sink in order, and a dead letter holds back the later events of its
+//! dossier for that sink only.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -15,6 +17,8 @@ use crate::StoreError;
 /// A claim request.
 #[derive(Debug, Clone)]
 pub struct ClaimRequest {
+    /// The sink whose deliveries are claimed (e.g. `hub`).
+    pub sink: String,
     /// Who claims (a relay instance id).
     pub relay: String,
     /// Now.
@@ -34,10 +38,48 @@ pub enum Attempt {
     Dead,
 }
 
-/// A parked row.
+/// A failed delivery to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// Outbox row id.
+    pub id: i64,
+    /// What went wrong.
+    pub error: String,
+    /// Retry or park.
+    pub next: Attempt,
+}
+
+/// The outcome of one claimed batch, recorded in one transaction.
+#[derive(Debug, Clone)]
+pub struct Settlement<'a> {
+    /// The sink.
+    pub sink: &'a str,
+    /// The relay that holds the claims.
+    pub relay: &'a str,
+    /// Now.
+    pub now: DateTime<Utc>,
+    /// Outbox ids the sink took.
+    pub delivered: &'a [i64],
+    /// Failed deliveries.
+    pub failed: &'a [Failure],
+}
+
+/// How many of a settlement's rows were recorded (the others were no
+/// longer held by the relay: its lease ran out and another took them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Settled {
+    /// Marked delivered.
+    pub delivered: u64,
+    /// Failures recorded.
+    pub failed: u64,
+}
+
+/// A parked delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeadLetter {
-    /// The row.
+    /// The sink that refused or kept failing.
+    pub sink: String,
+    /// The row, with that sink's attempts.
     pub record: OutboxRecord,
     /// The last error.
     pub last_error: String,
@@ -45,7 +87,7 @@ pub struct DeadLetter {
     pub dead_at: DateTime<Utc>,
 }
 
-/// Counts of outbox rows.
+/// Counts of deliveries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct OutboxCounts {
     /// Waiting to be delivered (including retries and rows held back).
@@ -56,43 +98,51 @@ pub struct OutboxCounts {
     pub dead: u64,
 }
 
+/// Counts of one sink's deliveries.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SinkCounts {
+    /// The sink.
+    pub sink: String,
+    /// Its counts.
+    pub counts: OutboxCounts,
+}
+
 /// The relay's view of the outbox.
 #[async_trait]
 pub trait ExchangeStore: Send + Sync {
-    /// Claims up to `limit` deliverable rows (see the module doc), oldest
-    /// first, setting their lease; concurrent claims never return the same
-    /// row while its lease lives.
+    /// Registers a sink; the first time, creates its delivery rows for
+    /// every outbox row already written (copying the state the row had
+    /// before per-sink delivery existed). From then on every new outbox row
+    /// gets a delivery row for it in the same transaction. Answers whether
+    /// the sink was new.
+    async fn register_sink(&self, sink: &str, now: DateTime<Utc>) -> Result<bool, StoreError>;
+
+    /// Claims up to `limit` deliverable rows of one sink (see the module
+    /// doc), oldest first, setting their lease; concurrent claims never
+    /// return the same delivery while its lease lives. The records carry
+    /// the sink's attempts, availability and lease.
     async fn claim_outbox(&self, req: &ClaimRequest) -> Result<Vec<OutboxRecord>, StoreError>;
 
-    /// Marks a claimed row delivered; false when `relay` no longer holds it
-    /// or it was already delivered.
-    async fn mark_delivered(
-        &self,
-        id: i64,
-        relay: &str,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError>;
+    /// Records a batch's outcome in one transaction: deliveries marked,
+    /// failures counted (attempts + 1, the error, the lease released) and
+    /// retried later or parked. Only rows the relay still holds change.
+    async fn settle(&self, s: &Settlement<'_>) -> Result<Settled, StoreError>;
 
-    /// Records a failed attempt (attempts + 1, the error, the lease
-    /// released) and schedules a retry or parks the row.
-    async fn mark_failed(
-        &self,
-        id: i64,
-        relay: &str,
-        error: &str,
-        next: Attempt,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError>;
-
-    /// Dead letters, oldest first.
+    /// Dead letters of every sink, oldest first.
     async fn dead_letters(&self, limit: u32) -> Result<Vec<DeadLetter>, StoreError>;
 
     /// Puts a dead letter back in the queue (attempts reset, available
-    /// now); false when `id` is not a dead letter.
-    async fn replay_dead_letter(&self, id: i64, now: DateTime<Utc>) -> Result<bool, StoreError>;
+    /// now), for one sink or, with `None`, for every sink where outbox row
+    /// `id` is dead; answers how many deliveries were put back.
+    async fn replay_dead_letter(
+        &self,
+        id: i64,
+        sink: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError>;
 
-    /// Counts of pending, delivered and dead rows.
-    async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError>;
+    /// Pending, delivered and dead deliveries per registered sink, by name.
+    async fn outbox_counts(&self) -> Result<Vec<SinkCounts>, StoreError>;
 
     /// Dossiers whose start (reception, else filing) is in `[from, to)`:
     /// the local side of a reconciliation with the national hub.
@@ -101,4 +151,15 @@ pub trait ExchangeStore: Send + Sync {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<u64, StoreError>;
+}
+
+/// The sum of per-sink counts.
+pub fn total(counts: &[SinkCounts]) -> OutboxCounts {
+    counts
+        .iter()
+        .fold(OutboxCounts::default(), |a, c| OutboxCounts {
+            pending: a.pending + c.counts.pending,
+            delivered: a.delivered + c.counts.delivered,
+            dead: a.dead + c.counts.dead,
+        })
 }

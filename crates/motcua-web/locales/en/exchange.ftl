@@ -1,6 +1,8 @@
 exchange-title = Data exchange
-exchange-intro = Dossier events are sent in order to the national hub and other systems. Events that failed too many times are kept here to be checked and sent again.
+exchange-intro = Dossier events are sent in order to the national hub and other systems. Each destination has its own queue: an event one of them refuses does not hold back the others. Events that failed too many times are kept here to be checked and sent again to that destination.
 exchange-sign-in = Sign in as an officer to see this page.
+exchange-forbidden = This page is for unit administrators, province administrators or system accounts; your account has none of these roles.
+exchange-col-sink = Destination
 exchange-pending = { $n } waiting
 exchange-delivered = { $n } delivered
 exchange-dead = { $n } failed

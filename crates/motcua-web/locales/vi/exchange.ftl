@@ -1,6 +1,8 @@
 exchange-title = Trao đổi dữ liệu
-exchange-intro = Các sự kiện hồ sơ được gửi lần lượt tới Trung tâm quốc gia và các hệ thống khác. Sự kiện gửi lỗi quá nhiều lần được giữ lại ở đây để kiểm tra và gửi lại.
+exchange-intro = Các sự kiện hồ sơ được gửi lần lượt tới Trung tâm quốc gia và các hệ thống khác. Mỗi nơi nhận có hàng đợi riêng: sự kiện bị một nơi từ chối không làm chậm các nơi khác. Sự kiện gửi lỗi quá nhiều lần được giữ lại ở đây để kiểm tra và gửi lại cho đúng nơi nhận đó.
 exchange-sign-in = Cần đăng nhập với tư cách cán bộ để xem trang này.
+exchange-forbidden = Trang này dành cho quản trị đơn vị, quản trị tỉnh hoặc tài khoản hệ thống; tài khoản của bạn không có vai trò đó.
+exchange-col-sink = Nơi nhận
 exchange-pending = { $n } chờ gửi
 exchange-delivered = { $n } đã gửi
 exchange-dead = { $n } gửi lỗi

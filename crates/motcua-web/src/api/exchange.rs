@@ -1,9 +1,12 @@
-//! Exchange administration: outbox counts, dead letters and their replay.
+//! Exchange administration: outbox counts per sink, dead letters and their
+//! replay (per sink, ADR 0018). Administrators only: unit admin, province
+//! admin or a system account.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use motcua_domain::identity::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -11,18 +14,24 @@ use crate::AppState;
 use crate::auth::Officer;
 use crate::problem::Problem;
 
+/// The roles that may see and replay dead letters.
+pub const EXCHANGE_ADMIN_ROLES: [Role; 3] = [Role::UnitAdmin, Role::ProvinceAdmin, Role::System];
+
 /// One dead letter (thư chết): an outbox row that kept failing.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DeadLetterDto {
     /// Outbox row id.
     pub id: i64,
+    /// The sink that refused it or kept failing (`hub`, `nats`, `portal`);
+    /// the other sinks are not held back by it.
+    pub sink: String,
     /// Mã hồ sơ.
     pub dossier_code: String,
     /// Dossier version the event produced.
     pub event_version: u64,
     /// Message type, e.g. `dossier.received`.
     pub message_type: String,
-    /// Delivery attempts.
+    /// Delivery attempts to this sink.
     pub attempts: u32,
     /// The last error.
     pub last_error: String,
@@ -32,17 +41,40 @@ pub struct DeadLetterDto {
     pub dead_at: DateTime<Utc>,
 }
 
-/// Dead letters and outbox counts.
+/// One sink's delivery counts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SinkCountsDto {
+    /// The sink.
+    pub sink: String,
+    /// Deliveries waiting (including retries and events held back).
+    pub pending: u64,
+    /// Delivered.
+    pub delivered: u64,
+    /// Dead letters.
+    pub dead: u64,
+}
+
+/// Dead letters and delivery counts.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DeadLetterList {
-    /// Rows waiting (including retries).
+    /// Deliveries waiting, summed over the sinks (including retries).
     pub pending: u64,
-    /// Rows delivered.
+    /// Deliveries done, summed over the sinks.
     pub delivered: u64,
     /// Dead letters in all.
     pub dead: u64,
+    /// The same per sink.
+    pub sinks: Vec<SinkCountsDto>,
     /// The oldest dead letters.
     pub items: Vec<DeadLetterDto>,
+}
+
+/// `?sink=` of a replay.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ReplayParams {
+    /// Replay for this sink only; without it, for every sink where the
+    /// event is a dead letter.
+    pub sink: Option<String>,
 }
 
 /// `?limit=`.
@@ -55,13 +87,16 @@ pub struct ListParams {
 /// Lists the dead letters of the outbox.
 #[utoipa::path(get, path = "/api/v1/exchange/dead-letters", tag = "exchange",
     params(ListParams),
-    responses((status = 200, body = DeadLetterList), (status = 401, body = Problem)))]
+    responses((status = 200, body = DeadLetterList), (status = 401, body = Problem),
+        (status = 403, body = Problem)))]
 pub async fn dead_letters(
     State(state): State<AppState>,
-    _officer: Officer,
+    officer: Officer,
     Query(p): Query<ListParams>,
 ) -> Result<Json<DeadLetterList>, Problem> {
-    let counts = state.exchange.counts().await?;
+    officer.require_any(&EXCHANGE_ADMIN_ROLES)?;
+    let per_sink = state.exchange.counts().await?;
+    let counts = motcua_app::ports::exchange::total(&per_sink);
     let items = state
         .exchange
         .dead_letters(p.limit.unwrap_or(100))
@@ -69,6 +104,7 @@ pub async fn dead_letters(
         .into_iter()
         .map(|d| DeadLetterDto {
             id: d.record.id,
+            sink: d.sink,
             dossier_code: d.record.dossier_code,
             event_version: d.record.row.event_version,
             message_type: d.record.row.message_type,
@@ -82,21 +118,36 @@ pub async fn dead_letters(
         pending: counts.pending,
         delivered: counts.delivered,
         dead: counts.dead,
+        sinks: per_sink
+            .into_iter()
+            .map(|c| SinkCountsDto {
+                sink: c.sink,
+                pending: c.counts.pending,
+                delivered: c.counts.delivered,
+                dead: c.counts.dead,
+            })
+            .collect(),
         items,
     }))
 }
 
-/// Puts a dead letter back in the queue (attempts reset; delivered on the
-/// relay's next round, still after the earlier events of its dossier).
+/// Puts a dead letter back in the queue of its sink (attempts reset;
+/// delivered on the relay's next round, still after the earlier events of
+/// its dossier to that sink).
 #[utoipa::path(post, path = "/api/v1/exchange/dead-letters/{id}/replay", tag = "exchange",
-    params(("id" = i64, Path, description = "Outbox row id")),
+    params(("id" = i64, Path, description = "Outbox row id"), ReplayParams),
     responses((status = 202, description = "Queued again"), (status = 404, body = Problem),
-        (status = 401, body = Problem)))]
+        (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn replay(
     State(state): State<AppState>,
-    _officer: Officer,
+    officer: Officer,
     Path(id): Path<i64>,
+    Query(p): Query<ReplayParams>,
 ) -> Result<StatusCode, Problem> {
-    state.exchange.replay(id).await?;
+    officer.require_any(&EXCHANGE_ADMIN_ROLES)?;
+    state
+        .exchange
+        .replay(id, p.sink.as_deref().filter(|s| !s.is_empty()))
+        .await?;
     Ok(StatusCode::ACCEPTED)
 }

@@ -1,13 +1,16 @@
-//! `/can-bo/trao-doi`: the exchange page for officers: outbox counts, the
-//! dead letters and a button to replay each one.
+//! `/can-bo/trao-doi`: the exchange page for administrators (unit admin,
+//! province admin, system): delivery counts per sink, the dead letters of
+//! each sink and a button to replay each one for its sink.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::api::exchange::EXCHANGE_ADMIN_ROLES;
 use crate::auth::MaybeOfficer;
 use crate::i18n::Messages;
 
@@ -15,6 +18,8 @@ use crate::i18n::Messages;
 pub struct DeadRow {
     /// Outbox id.
     pub id: i64,
+    /// The sink it is parked for.
+    pub sink: String,
     /// Mã hồ sơ.
     pub dossier_code: String,
     /// Message type.
@@ -35,8 +40,10 @@ pub struct ExchangePage {
     pub t: Messages,
     /// Whether an officer is logged in.
     pub signed_in: bool,
-    /// Counts line.
-    pub counts: String,
+    /// Whether that officer is an administrator.
+    pub allowed: bool,
+    /// Counts, one line per sink.
+    pub counts: Vec<String>,
     /// Dead letters.
     pub rows: Vec<DeadRow>,
     /// Inline message (replayed, or an error).
@@ -64,11 +71,15 @@ pub async fn page(
     officer: Result<MaybeOfficer, crate::problem::Problem>,
     notice: Result<Query<Notice>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let signed_in = matches!(officer, Ok(MaybeOfficer(Some(_))));
+    let (signed_in, allowed) = match &officer {
+        Ok(MaybeOfficer(Some(o))) => (true, o.require_any(&EXCHANGE_ADMIN_ROLES).is_ok()),
+        _ => (false, false),
+    };
     let mut page = ExchangePage {
         t,
         signed_in,
-        counts: String::new(),
+        allowed,
+        counts: Vec::new(),
         rows: Vec::new(),
         notice: None,
     };
@@ -82,21 +93,31 @@ pub async fn page(
     if !signed_in {
         return super::render(t, &page);
     }
+    if !allowed {
+        return (StatusCode::FORBIDDEN, super::render(t, &page)).into_response();
+    }
     match (
         state.exchange.counts().await,
         state.exchange.dead_letters(100).await,
     ) {
-        (Ok(c), Ok(dead)) => {
-            page.counts = format!(
-                "{} · {} · {}",
-                t.with_count("exchange-pending", "n", c.pending),
-                t.with_count("exchange-delivered", "n", c.delivered),
-                t.with_count("exchange-dead", "n", c.dead)
-            );
+        (Ok(per_sink), Ok(dead)) => {
+            page.counts = per_sink
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}: {} · {} · {}",
+                        c.sink,
+                        t.with_count("exchange-pending", "n", c.counts.pending),
+                        t.with_count("exchange-delivered", "n", c.counts.delivered),
+                        t.with_count("exchange-dead", "n", c.counts.dead)
+                    )
+                })
+                .collect();
             page.rows = dead
                 .into_iter()
                 .map(|d| DeadRow {
                     id: d.record.id,
+                    sink: d.sink,
                     dossier_code: d.record.dossier_code,
                     message_type: d.record.row.message_type,
                     attempts: d.record.attempts,
@@ -115,23 +136,32 @@ pub async fn page(
 pub struct ReplayForm {
     /// Outbox id.
     pub id: i64,
+    /// The sink to replay it for (every sink where it is dead when absent).
+    #[serde(default)]
+    pub sink: Option<String>,
 }
 
-/// `POST /can-bo/trao-doi/phat-lai`: replays one dead letter, then back to
-/// the page with a message.
+/// `POST /can-bo/trao-doi/phat-lai`: replays one dead letter for its sink,
+/// then back to the page with a message; officers without an administrator
+/// role change nothing.
 pub async fn replay(
     State(state): State<AppState>,
     officer: Result<MaybeOfficer, crate::problem::Problem>,
     form: Result<Form<ReplayForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
-    let Ok(MaybeOfficer(Some(_))) = officer else {
+    let Ok(MaybeOfficer(Some(o))) = officer else {
         return Redirect::to("/can-bo/trao-doi").into_response();
     };
+    if o.require_any(&EXCHANGE_ADMIN_ROLES).is_err() {
+        // The page explains the missing role.
+        return Redirect::to("/can-bo/trao-doi").into_response();
+    }
     let Ok(Form(form)) = form else {
         return Redirect::to("/can-bo/trao-doi").into_response();
     };
-    match state.exchange.replay(form.id).await {
-        Ok(()) => Redirect::to(&format!("/can-bo/trao-doi?replayed={}", form.id)).into_response(),
+    let sink = form.sink.as_deref().filter(|s| !s.is_empty());
+    match state.exchange.replay(form.id, sink).await {
+        Ok(_) => Redirect::to(&format!("/can-bo/trao-doi?replayed={}", form.id)).into_response(),
         Err(_) => Redirect::to(&format!("/can-bo/trao-doi?missing={}", form.id)).into_response(),
     }
 }

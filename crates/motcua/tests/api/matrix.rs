@@ -24,7 +24,7 @@ enum Who {
 }
 
 /// The endpoints, in the order of the route lists.
-const ENDPOINTS: [&str; 41] = [
+const ENDPOINTS: [&str; 44] = [
     "GET /api/v1/units",
     "GET /api/v1/units/{code}",
     "GET /api/v1/units/legacy/{old_code}",
@@ -61,11 +61,14 @@ const ENDPOINTS: [&str; 41] = [
     "PATCH /api/v1/webhooks/{id}",
     "DELETE /api/v1/webhooks/{id}",
     "POST /api/v1/webhooks/{id}/rotate",
+    "GET /api/v1/exchange/dead-letters",
+    "POST /api/v1/exchange/dead-letters/{id}/replay",
     "GET /",
     "GET /don-vi",
     "GET /dang-nhap",
     "GET /du-lieu-cua-toi",
     "POST /dang-xuat",
+    "GET /can-bo/trao-doi",
 ];
 
 fn has(who: Who, roles: &[Role]) -> bool {
@@ -85,6 +88,8 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
     };
     let dossier_roles = [Role::Reception, Role::Specialist, Role::Leader];
     let webhook_roles = [Role::UnitAdmin, Role::ProvinceAdmin, Role::System];
+    // Dead letters are the province's, not a unit's: no scope to be out of.
+    let exchange_admins = [Role::UnitAdmin, Role::ProvinceAdmin, Role::System];
     match endpoint {
         "POST /api/v1/agencies" => protected(&[Role::ProvinceAdmin], S::CREATED, S::FORBIDDEN),
         "PUT /api/v1/agencies/{id}" => protected(&[Role::ProvinceAdmin], S::OK, S::FORBIDDEN),
@@ -117,6 +122,17 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         }
         "DELETE /api/v1/webhooks/{id}" => protected(&webhook_roles, S::NO_CONTENT, S::NOT_FOUND),
         "POST /api/v1/webhooks/{id}/rotate" => protected(&webhook_roles, S::OK, S::NOT_FOUND),
+        "GET /api/v1/exchange/dead-letters" => protected(&exchange_admins, S::OK, S::OK),
+        "POST /api/v1/exchange/dead-letters/{id}/replay" => {
+            protected(&exchange_admins, S::ACCEPTED, S::ACCEPTED)
+        }
+        // The page asks anonymous visitors to sign in (200) and tells an
+        // officer without an administrator role why not (403).
+        "GET /can-bo/trao-doi" => match who {
+            Who::Anonymous => S::OK,
+            _ if has(who, &exchange_admins) => S::OK,
+            _ => S::FORBIDDEN,
+        },
         "POST /dang-xuat" => S::SEE_OTHER,
         _ => S::OK,
     }
@@ -232,6 +248,49 @@ impl World {
             .create_webhook(&spec, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", Utc::now())
             .await
             .unwrap()
+            .id
+    }
+
+    /// A fresh dead letter (of the sink `matrix`) for a new dossier at
+    /// `center`; answers its outbox id.
+    async fn dead_letter(&self, center: &str) -> i64 {
+        use motcua_app::ports::exchange::{Attempt, ClaimRequest, Failure, Settlement};
+        let store = &self.app.state.store;
+        store.register_sink("matrix", Utc::now()).await.unwrap();
+        let (code, _) = self.dossier(center, true).await;
+        let now = Utc::now() + Duration::seconds(1);
+        let claimed = store
+            .claim_outbox(&ClaimRequest {
+                sink: "matrix".into(),
+                relay: "matrix".into(),
+                now,
+                lease_until: now + Duration::seconds(30),
+                limit: 1000,
+            })
+            .await
+            .unwrap();
+        let failed: Vec<Failure> = claimed
+            .iter()
+            .map(|r| Failure {
+                id: r.id,
+                error: "matrix: refused".into(),
+                next: Attempt::Dead,
+            })
+            .collect();
+        store
+            .settle(&Settlement {
+                sink: "matrix",
+                relay: "matrix",
+                now,
+                delivered: &[],
+                failed: &failed,
+            })
+            .await
+            .unwrap();
+        claimed
+            .iter()
+            .find(|r| r.dossier_code == code)
+            .expect("the new dossier's event was claimed")
             .id
     }
 
@@ -430,6 +489,18 @@ impl World {
                     Some(json!({"overlap_seconds": 60})),
                 )
             }
+            "GET /api/v1/exchange/dead-letters" => {
+                ("GET", "/api/v1/exchange/dead-letters".into(), None)
+            }
+            "POST /api/v1/exchange/dead-letters/{id}/replay" => {
+                let id = self.dead_letter(&center).await;
+                (
+                    "POST",
+                    format!("/api/v1/exchange/dead-letters/{id}/replay?sink=matrix"),
+                    None,
+                )
+            }
+            "GET /can-bo/trao-doi" => ("GET", "/can-bo/trao-doi".into(), None),
             "GET /" => ("GET", "/".into(), None),
             "GET /don-vi" => ("GET", "/don-vi?q=ha%20noi".into(), None),
             "GET /dang-nhap" => ("GET", "/dang-nhap?next=/".into(), None),
