@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use motcua_app::ports::Store;
 use serde::Serialize;
 
@@ -58,14 +58,7 @@ impl Reconciliation {
 
 /// UTC bounds of Vietnam days `[from, to]`.
 pub fn bounds(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
-    let vn = FixedOffset::east_opt(7 * 3600).expect("UTC+7");
-    let start = |d: NaiveDate| {
-        vn.from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight"))
-            .single()
-            .expect("fixed offset")
-            .with_timezone(&Utc)
-    };
-    (start(from), start(to.succ_opt().unwrap_or(to)))
+    motcua_domain::clock::local_days(from, to)
 }
 
 /// Counts here and at the hub (`GET <hub>/api/v1/national/totals`).

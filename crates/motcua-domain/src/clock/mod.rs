@@ -48,5 +48,5 @@ pub use due::{DueDate, compute_due, due_instant};
 pub use elapsed::{WorkingTime, working_time_between};
 pub use error::ClockError;
 pub use explain::Step;
-pub use local::{from_local, to_local};
+pub use local::{from_local, local_days, to_local};
 pub use request::{ClockRequest, Extension, Pause, ReceptionRules};

@@ -3,13 +3,13 @@
 //! the fields of one-stop-rules §4.2–4.3. Dates are `yyyyMMddHHmmss` in
 //! Asia/Ho_Chi_Minh.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
+use motcua_domain::clock::to_local;
 use serde::{Deserialize, Serialize};
 
 /// `yyyyMMddHHmmss` in Asia/Ho_Chi_Minh (UTC+7, no daylight saving since 1975).
 pub fn portal_date(at: DateTime<Utc>) -> String {
-    let vn = FixedOffset::east_opt(7 * 3600).expect("UTC+7");
-    at.with_timezone(&vn).format("%Y%m%d%H%M%S").to_string()
+    to_local(at).format("%Y%m%d%H%M%S").to_string()
 }
 
 /// One submitted document (`TaiLieuNop[]`).

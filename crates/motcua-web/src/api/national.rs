@@ -5,7 +5,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use motcua_app::exchange::signature::{
     HEADER_ID, HEADER_SENDER, HEADER_SIGNATURE, HEADER_TIMESTAMP,
 };
@@ -85,8 +85,7 @@ pub struct PeriodParams {
 
 /// The period's bounds in UTC, from Vietnam days.
 pub fn period(p: &PeriodParams) -> Result<(DateTime<Utc>, DateTime<Utc>), Problem> {
-    let vn = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7");
-    let today = Utc::now().with_timezone(&vn).date_naive();
+    let today = motcua_domain::clock::to_local(Utc::now()).date();
     let parse = |s: &Option<String>, default: NaiveDate, what: &str| match s.as_deref() {
         None | Some("") => Ok(default),
         Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
@@ -103,13 +102,7 @@ pub fn period(p: &PeriodParams) -> Result<(DateTime<Utc>, DateTime<Utc>), Proble
             "to trước from / `to` is before `from`",
         ));
     }
-    let start = |d: NaiveDate| {
-        vn.from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight"))
-            .single()
-            .expect("fixed offset")
-            .with_timezone(&Utc)
-    };
-    Ok((start(from), start(to.succ_opt().unwrap_or(to))))
+    Ok(motcua_domain::clock::local_days(from, to))
 }
 
 use chrono::Datelike;

@@ -60,8 +60,9 @@ pub struct Notice {
 }
 
 fn vn_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    let vn = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7");
-    at.with_timezone(&vn).format("%d/%m/%Y %H:%M").to_string()
+    motcua_domain::clock::to_local(at)
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
 }
 
 /// `GET /can-bo/trao-doi`.

@@ -101,10 +101,9 @@ pub async fn page(
             return super::render(t, &page);
         }
     };
-    let vn = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7");
-    page.from = from.with_timezone(&vn).format("%Y-%m-%d").to_string();
-    page.to = (to - chrono::Duration::days(1))
-        .with_timezone(&vn)
+    let local = motcua_domain::clock::to_local;
+    page.from = local(from).format("%Y-%m-%d").to_string();
+    page.to = local(to - chrono::Duration::days(1))
         .format("%Y-%m-%d")
         .to_string();
     let totals = match hub.totals(from, to).await {

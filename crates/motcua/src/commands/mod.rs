@@ -71,8 +71,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Exchange { db, command } => {
             let settings = settings_with(config, &db)?;
             let crate::cli::ExchangeCommand::Reconcile { from, to } = command;
-            let vn = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7");
-            let today = chrono::Utc::now().with_timezone(&vn).date_naive();
+            let today = motcua_domain::clock::to_local(chrono::Utc::now()).date();
             let from = from.unwrap_or_else(|| today.with_day(1).unwrap_or(today));
             let to = to.unwrap_or(today);
             anyhow::ensure!(
