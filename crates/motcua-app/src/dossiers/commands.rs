@@ -112,7 +112,7 @@ impl DossierService {
         // answer: a replay gets the first answer even if the same request
         // would be refused now (a procedure withdrawn since, say).
         match self
-            .create_unless_kept(actor, officer, key, input, attachments, &fingerprint)
+            .decide_and_create(actor, officer, key, input, attachments, &fingerprint)
             .await
         {
             Err(err) if !matches!(err, DossierError::KeyReused(_)) => {
@@ -125,8 +125,10 @@ impl DossierService {
         }
     }
 
-    /// [`Self::create_with_attachments`] once its fingerprint is known.
-    async fn create_unless_kept(
+    /// [`Self::create_with_attachments`] once its fingerprint is known:
+    /// validates, decides and writes; the store answers the kept answer
+    /// instead when the key was used before.
+    async fn decide_and_create(
         &self,
         actor: Actor,
         officer: Option<&AgencyId>,
