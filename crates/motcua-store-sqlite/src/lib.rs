@@ -29,6 +29,7 @@ use anyhow::Context;
 use async_trait::async_trait;
 use motcua_app::StoreError;
 use motcua_app::ports::Store;
+use sqlx::Connection;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
@@ -56,6 +57,16 @@ impl SqliteStore {
             // work lists and receptions touch the same index pages again
             // and again.
             .pragma("cache_size", "-16384");
+        // Create the file and switch it to WAL on one connection first: two
+        // connections of the pools opening a new file at once may both try
+        // to change the journal mode, and that answers "database is locked"
+        // without waiting for the busy timeout.
+        sqlx::ConnectOptions::connect(&options)
+            .await
+            .context("creating the SQLite database")?
+            .close()
+            .await
+            .context("closing the first SQLite connection")?;
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
