@@ -15,11 +15,9 @@ use motcua_app::ports::dossiers::{
 };
 use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 
-use crate::dossier_rows::{list_row, projection_of};
+use crate::dossier_rows::projection_of;
 use crate::{PgStore, other};
 
-/// A query starting with the permission scope `scope(id)`: the agency and
-/// every agency below it.
 /// The permission scope: the officer's agency and any further scope roots
 /// (from role assignments), with every agency below them.
 pub(crate) fn scoped<'a>(agency: &'a str, also: &'a [String]) -> QueryBuilder<'a, Postgres> {
@@ -35,7 +33,7 @@ pub(crate) fn scoped<'a>(agency: &'a str, also: &'a [String]) -> QueryBuilder<'a
 }
 
 /// The work-list filters besides scope and keyset.
-fn push_filters<'a>(qb: &mut QueryBuilder<'a, Postgres>, q: &'a WorkListQuery) {
+pub(crate) fn push_filters<'a>(qb: &mut QueryBuilder<'a, Postgres>, q: &'a WorkListQuery) {
     if let Some(agency) = &q.agency {
         qb.push(" AND (current_agency = ")
             .push_bind(agency)
@@ -43,6 +41,12 @@ fn push_filters<'a>(qb: &mut QueryBuilder<'a, Postgres>, q: &'a WorkListQuery) {
             .push_bind(agency)
             .push(")");
     }
+    push_row_filters(qb, q);
+}
+
+/// The filters on a dossier's own fields: status, assignee, procedure and
+/// the due-date windows.
+pub(crate) fn push_row_filters<'a>(qb: &mut QueryBuilder<'a, Postgres>, q: &'a WorkListQuery) {
     if let Some(status) = &q.status {
         qb.push(" AND status = ").push_bind(status);
     }
@@ -71,7 +75,7 @@ const READ_COLUMNS: &str = "code, procedure_code, procedure_version, status, sub
     channel, applicant_kind, applicant_id_masked, applicant_name, phone_last4, submitted_at, \
     received_at, due_at, due_key, counts_late, version, state::text AS state, updated_at";
 
-const LIST_COLUMNS: &str = "code, procedure_code, status, sub_status, portal_status, \
+pub(crate) const LIST_COLUMNS: &str = "code, procedure_code, status, sub_status, portal_status, \
     receiving_unit, deciding_agency, current_agency, assignee, channel, applicant_id_masked, \
     applicant_name, received_at, due_at, due_key, counts_late, version";
 
@@ -392,34 +396,7 @@ impl DossierStore for PgStore {
     }
 
     async fn work_list(&self, q: &WorkListQuery) -> Result<Vec<WorkListRow>, StoreError> {
-        let mut qb = scoped(&q.scope_agency, &q.also_scope);
-        qb.push(format!(
-            "SELECT {LIST_COLUMNS} FROM dossiers WHERE (current_agency IN (SELECT id FROM scope) \
-             OR receiving_unit IN (SELECT id FROM scope))"
-        ));
-        push_filters(&mut qb, q);
-        let (cmp, order) = if q.descending {
-            ("<", "DESC")
-        } else {
-            (">", "ASC")
-        };
-        if let Some((due, code)) = &q.after {
-            qb.push(format!(" AND (due_key {cmp} "))
-                .push_bind(*due)
-                .push(" OR (due_key = ")
-                .push_bind(*due)
-                .push(format!(" AND code {cmp} "))
-                .push_bind(code)
-                .push("))");
-        }
-        qb.push(format!(" ORDER BY due_key {order}, code {order} LIMIT "))
-            .push_bind(i64::from(q.limit));
-        let rows = qb
-            .build()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| other(e, "reading a work list"))?;
-        rows.iter().map(list_row).collect()
+        crate::work_list::read(&self.pool, q).await
     }
 
     async fn count_work_list(&self, q: &WorkListQuery) -> Result<u64, StoreError> {

@@ -22,6 +22,7 @@ mod national;
 mod residents;
 mod units;
 mod webhooks;
+mod work_list;
 
 use std::fmt;
 use std::str::FromStr;

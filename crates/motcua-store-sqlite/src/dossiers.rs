@@ -15,7 +15,7 @@ use motcua_app::ports::dossiers::{
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use tokio::sync::oneshot;
 
-use crate::dossier_rows::{list_row, projection_of};
+use crate::dossier_rows::projection_of;
 use crate::{SqliteStore, other};
 
 /// The permission scope: an agency and every agency below it.
@@ -25,7 +25,7 @@ pub(crate) const TREE: &str =
     " UNION SELECT a.id FROM agencies a JOIN scope s ON a.parent_id = s.id) ";
 
 /// The work-list filters besides scope and keyset.
-fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, q: &'a WorkListQuery) {
+pub(crate) fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, q: &'a WorkListQuery) {
     if let Some(agency) = &q.agency {
         qb.push(" AND (current_agency = ")
             .push_bind(agency)
@@ -33,6 +33,12 @@ fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, q: &'a WorkListQuery) {
             .push_bind(agency)
             .push(")");
     }
+    push_row_filters(qb, q);
+}
+
+/// The filters on a dossier's own fields: status, assignee, procedure and
+/// the due-date windows.
+pub(crate) fn push_row_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, q: &'a WorkListQuery) {
     if let Some(status) = &q.status {
         qb.push(" AND status = ").push_bind(status);
     }
@@ -52,15 +58,12 @@ fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, q: &'a WorkListQuery) {
     }
 }
 
-/// Scopes with more agencies than this are listed by walking the due index.
-const WIDE_SCOPE: i64 = 32;
-
 pub(crate) const PROJECTION_COLUMNS: &str = "code, procedure_code, procedure_version, status, sub_status, \
     portal_status, clock_running, receiving_unit, deciding_agency, current_agency, assignee, \
     channel, applicant_kind, applicant_id_masked, applicant_name, phone_last4, submitted_at, \
     received_at, due_at, due_key, counts_late, version, state, updated_at";
 
-const LIST_COLUMNS: &str = "code, procedure_code, status, sub_status, portal_status, \
+pub(crate) const LIST_COLUMNS: &str = "code, procedure_code, status, sub_status, portal_status, \
     receiving_unit, deciding_agency, current_agency, assignee, channel, applicant_id_masked, \
     applicant_name, received_at, due_at, due_key, counts_late, version";
 
@@ -322,57 +325,7 @@ impl DossierStore for SqliteStore {
     }
 
     async fn work_list(&self, q: &WorkListQuery) -> Result<Vec<WorkListRow>, StoreError> {
-        // A wide scope (a province) matches most rows: walking the due-date
-        // index in order and testing membership finds a page at once, while
-        // the agency indexes would gather and sort every matching row. The
-        // unary `+` keeps SQLite's planner off the agency indexes then.
-        const MORE: &str = " UNION SELECT value FROM json_each(";
-        let also = serde_json::to_string(&q.also_scope).map_err(|e| other(e, "scope roots"))?;
-        let size: i64 =
-            sqlx::query_scalar(&format!("{SCOPE}?{MORE}?){TREE}SELECT COUNT(*) FROM scope"))
-                .bind(&q.scope_agency)
-                .bind(&also)
-                .fetch_one(&self.pool)
-                .await
-                .map_err(|e| other(e, "sizing a work-list scope"))?;
-        let plus = if size > WIDE_SCOPE && q.agency.is_none() {
-            "+"
-        } else {
-            ""
-        };
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(SCOPE);
-        qb.push_bind(&q.scope_agency)
-            .push(MORE)
-            .push_bind(&also)
-            .push(")")
-            .push(TREE);
-        qb.push(format!(
-            "SELECT {LIST_COLUMNS} FROM dossiers WHERE ({plus}current_agency IN (SELECT id FROM scope) \
-             OR {plus}receiving_unit IN (SELECT id FROM scope))"
-        ));
-        push_filters(&mut qb, q);
-        let (cmp, order) = if q.descending {
-            ("<", "DESC")
-        } else {
-            (">", "ASC")
-        };
-        if let Some((due, code)) = &q.after {
-            qb.push(format!(" AND (due_key {cmp} "))
-                .push_bind(*due)
-                .push(" OR (due_key = ")
-                .push_bind(*due)
-                .push(format!(" AND code {cmp} "))
-                .push_bind(code)
-                .push("))");
-        }
-        qb.push(format!(" ORDER BY due_key {order}, code {order} LIMIT "))
-            .push_bind(i64::from(q.limit));
-        let rows = qb
-            .build()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| other(e, "reading a work list"))?;
-        rows.iter().map(list_row).collect()
+        crate::work_list::read(&self.pool, q).await
     }
 
     async fn count_work_list(&self, q: &WorkListQuery) -> Result<u64, StoreError> {

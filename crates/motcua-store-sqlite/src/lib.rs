@@ -21,6 +21,7 @@ mod national;
 mod residents;
 mod units;
 mod webhooks;
+mod work_list;
 
 use std::str::FromStr;
 use std::time::Duration;

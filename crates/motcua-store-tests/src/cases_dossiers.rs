@@ -8,7 +8,7 @@ use chrono::TimeDelta;
 use motcua_app::StoreError;
 use motcua_app::ports::Store;
 use motcua_app::ports::dossiers::{Committed, WorkListQuery};
-use motcua_domain::dossier::Action;
+use motcua_domain::dossier::{Action, AgencyId};
 
 use crate::dossier_fixtures::{agencies, append, create, day0, new_dossier, state, t0};
 
@@ -349,6 +349,40 @@ pub async fn dossier_work_lists(store: Arc<dyn Store>) {
         ..q("H55")
     };
     assert_eq!(list(next).await, [a1.as_str(), a3.as_str()]);
+    // A dossier received at one centre and transferred to another is in
+    // both centres' lists (one through each column), and once in each.
+    let d2 = state(&*store, &a2).await;
+    let transfer = Action::Transfer {
+        to_agency: AgencyId::parse(TT2).unwrap(),
+        agency_due_at: t0() + TimeDelta::days(4),
+    };
+    append(&*store, &d2, 1, "t", transfer, 20).await.unwrap();
+    assert_eq!(list(q(TT2)).await, [b1.as_str(), a2.as_str()]);
+    assert_eq!(list(q(TT1)).await, [a2.as_str(), a1.as_str(), a3.as_str()]);
+    // An agency filter naming an agency outside the scope keeps the scope.
+    let outside = WorkListQuery {
+        agency: Some(TT1.into()),
+        ..q(TT2)
+    };
+    assert_eq!(list(outside).await, [a2.as_str()]);
+    // Status and due window together, in one narrow scope.
+    let both = WorkListQuery {
+        status: Some("processing".into()),
+        due_at_or_before: Some(at(10)),
+        ..q(TT1)
+    };
+    assert_eq!(list(both).await, [a2.as_str(), a3.as_str()]);
+    // Latest due first, paged by keyset across both columns.
+    let latest = |after: Option<(i64, String)>| WorkListQuery {
+        descending: true,
+        limit: 2,
+        after,
+        ..q(TT1)
+    };
+    let page = store.work_list(&latest(None)).await.unwrap();
+    assert_eq!(codes(page.clone()), [a3.as_str(), a1.as_str()]);
+    let after = page.last().map(|r| (r.due_key, r.code.clone()));
+    assert_eq!(list(latest(after)).await, [a2.as_str()]);
     // A wide scope (more agencies than the SQLite engine's threshold) lists the same.
     let many: Vec<motcua_domain::agency::Agency> = (0..40)
         .map(|i| motcua_domain::agency::Agency {

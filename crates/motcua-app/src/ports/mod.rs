@@ -170,6 +170,7 @@ pub mod national;
 pub mod registry;
 pub mod rows;
 pub mod webhooks;
+pub mod work_list_lanes;
 
 pub use accounts::AccountStore;
 pub use attachments::AttachmentStore;
