@@ -11,6 +11,11 @@
 //! sequences of every agency in the batch, numbers handed out in memory,
 //! then multi-row inserts of dossiers, events, outbox rows and answers and
 //! one upsert of the sequences.
+//!
+//! The writer is one task, so whatever it does per dossier bounds the
+//! receptions per second. Rows arrive already built with a proposed number
+//! (see [`crate::sequence_proposals`]); the writer only checks that the
+//! number is the one it gives, and builds the rows itself when it is not.
 
 use std::collections::{HashMap, HashSet};
 
@@ -21,16 +26,32 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::dossiers::{PROJECTION_COLUMNS, projection_values, written};
 use crate::other;
+use crate::sequence_proposals::{Proposal, Proposals};
 
 /// Most creations committed in one transaction.
 const MAX_BATCH: usize = 512;
 
 /// A creation waiting for the writer task, with where to send its answer.
-pub(crate) type Job = (NewDossier, oneshot::Sender<Result<Committed, StoreError>>);
+pub(crate) struct Job {
+    /// The creation.
+    pub(crate) new: NewDossier,
+    /// Its rows, built ahead with a proposed number, if that worked.
+    pub(crate) ahead: Option<BuiltAhead>,
+    /// Where the answer goes.
+    pub(crate) reply: oneshot::Sender<Result<Committed, StoreError>>,
+}
+
+/// Rows built before the writer, with the number they were built for.
+pub(crate) struct BuiltAhead {
+    /// The proposed number (in flight until this is dropped).
+    pub(crate) proposal: Proposal,
+    /// The rows built with it.
+    pub(crate) write: DossierWrite,
+}
 
 /// Starts the writer task that commits creations in batches; it ends when
 /// every sender (every clone of the store) is gone.
-pub(crate) fn spawn_writer(pool: SqlitePool) -> mpsc::Sender<Job> {
+pub(crate) fn spawn_writer(pool: SqlitePool, proposals: Proposals) -> mpsc::Sender<Job> {
     let (tx, mut rx) = mpsc::channel::<Job>(4 * MAX_BATCH);
     tokio::spawn(async move {
         while let Some(first) = rx.recv().await {
@@ -41,23 +62,39 @@ pub(crate) fn spawn_writer(pool: SqlitePool) -> mpsc::Sender<Job> {
                     Err(_) => break,
                 }
             }
-            let (items, replies): (Vec<_>, Vec<_>) = jobs.into_iter().unzip();
+            // Numbers are given in this order: proposals of one agency and
+            // day that arrived out of order still match.
+            jobs.sort_by_key(|j| {
+                let proposed = j.ahead.as_ref().map_or(u32::MAX, |a| a.proposal.sequence);
+                (j.new.agency.clone(), j.new.day, proposed)
+            });
+            let days: HashSet<Pair> = jobs
+                .iter()
+                .map(|j| (j.new.agency.clone(), j.new.day.to_string()))
+                .collect();
+            let (items, replies): (Vec<_>, Vec<_>) = jobs
+                .into_iter()
+                .map(|j| ((j.new, j.ahead), j.reply))
+                .unzip();
             let size = items.len();
             let started = std::time::Instant::now();
             let outcome = create_batch(&pool, items).await;
             tracing::debug!(
                 size,
+                rebuilt = outcome.as_ref().map_or(0, |b| b.rebuilt),
                 micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
                 ok = outcome.is_ok(),
                 "dossier creation batch committed"
             );
             match outcome {
-                Ok(results) => {
-                    for (result, reply) in results.into_iter().zip(replies) {
+                Ok(batch) => {
+                    proposals.settle(batch.last.iter().map(|(k, v)| (k, *v)));
+                    for (result, reply) in batch.results.into_iter().zip(replies) {
                         let _ = reply.send(result);
                     }
                 }
                 Err(err) => {
+                    proposals.forget(&days);
                     let message = format!("{err:#}");
                     for reply in replies {
                         let _ = reply.send(Err(StoreError::Other(anyhow::anyhow!(
@@ -258,32 +295,43 @@ async fn insert_writes(
     Ok(())
 }
 
+/// What a committed batch did.
+struct Batch {
+    /// Each creation's answer, in the order given.
+    results: Vec<Result<Committed, StoreError>>,
+    /// The last number of every (agency, day) of the batch, as committed.
+    last: HashMap<Pair, i64>,
+    /// How many creations had to be built again (a wrong proposal).
+    rebuilt: usize,
+}
+
 /// Creates a batch of dossiers in one transaction. A build failure affects
 /// only its item (its number goes to the next item); a database failure
 /// fails the whole batch, and then nothing of it is written. A key sent
 /// twice in one batch is answered like a replay of its first use.
 async fn create_batch(
     pool: &SqlitePool,
-    items: Vec<NewDossier>,
-) -> Result<Vec<Result<Committed, StoreError>>, StoreError> {
+    items: Vec<(NewDossier, Option<BuiltAhead>)>,
+) -> Result<Batch, StoreError> {
     let mut tx = pool
         .begin_with("BEGIN IMMEDIATE")
         .await
         .map_err(|e| other(e, "begin"))?;
     let keys: HashSet<Pair> = items
         .iter()
-        .map(|i| (i.actor.clone(), i.idempotency_key.clone()))
+        .map(|(i, _)| (i.actor.clone(), i.idempotency_key.clone()))
         .collect();
     let days: HashSet<Pair> = items
         .iter()
-        .map(|i| (i.agency.clone(), i.day.to_string()))
+        .map(|(i, _)| (i.agency.clone(), i.day.to_string()))
         .collect();
     let mut answers = kept_answers(&mut tx, &keys).await?;
     let mut last = last_numbers(&mut tx, &days).await?;
     let mut advanced: HashSet<Pair> = HashSet::new();
     let mut out = Vec::with_capacity(items.len());
     let mut writes = Vec::with_capacity(items.len());
-    for item in items {
+    let mut rebuilt = 0;
+    for (item, ahead) in items {
         let key = (item.actor.clone(), item.idempotency_key.clone());
         if let Some(answer) = answers.get(&key) {
             out.push(Ok(Committed::Replayed(answer.clone())));
@@ -291,9 +339,15 @@ async fn create_batch(
         }
         let day = (item.agency.clone(), item.day.to_string());
         let next = last.get(&day).copied().unwrap_or(0) + 1;
-        let built = u32::try_from(next)
-            .map_err(|e| other(e, "sequence out of range"))
-            .and_then(item.build);
+        let built = match ahead {
+            Some(a) if i64::from(a.proposal.sequence) == next => Ok(a.write),
+            _ => {
+                rebuilt += 1;
+                u32::try_from(next)
+                    .map_err(|e| other(e, "sequence out of range"))
+                    .and_then(|seq| (item.build)(seq))
+            }
+        };
         match built {
             Ok(write) => {
                 last.insert(day.clone(), next);
@@ -327,5 +381,10 @@ async fn create_batch(
         }
     }
     tx.commit().await.map_err(|e| other(e, "commit dossiers"))?;
-    Ok(out)
+    last.retain(|day, _| advanced.contains(day));
+    Ok(Batch {
+        results: out,
+        last,
+        rebuilt,
+    })
 }

@@ -16,6 +16,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use tokio::sync::oneshot;
 
 use crate::dossier_rows::projection_of;
+use crate::dossier_writer::{BuiltAhead, Job};
 use crate::{SqliteStore, other};
 
 /// The permission scope: an agency and every agency below it.
@@ -186,9 +187,19 @@ pub(crate) fn written(w: &DossierWrite) -> Committed {
 #[async_trait]
 impl DossierStore for SqliteStore {
     async fn create_dossier(&self, new: NewDossier) -> Result<Committed, StoreError> {
+        // Built here, in the request's own task and in parallel with other
+        // requests, with the number the writer will most likely give; the
+        // writer only checks it (and builds again when it is not).
+        let proposal = self
+            .proposals
+            .propose(&self.pool, &new.agency, new.day)
+            .await?;
+        let ahead = (new.build)(proposal.sequence)
+            .ok()
+            .map(|write| BuiltAhead { proposal, write });
         let (reply, answer) = oneshot::channel();
         self.writer
-            .send((new, reply))
+            .send(Job { new, ahead, reply })
             .await
             .map_err(|_| StoreError::Other(anyhow::anyhow!("the dossier writer stopped")))?;
         answer

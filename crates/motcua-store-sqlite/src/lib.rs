@@ -19,6 +19,7 @@ mod exchange;
 mod grants;
 mod national;
 mod residents;
+mod sequence_proposals;
 mod units;
 mod webhooks;
 mod work_list;
@@ -40,6 +41,8 @@ pub struct SqliteStore {
     pool: SqlitePool,
     /// Feeds the task that commits dossier creations in batches.
     writer: tokio::sync::mpsc::Sender<dossier_writer::Job>,
+    /// The day numbers that task will most likely give next.
+    proposals: sequence_proposals::Proposals,
 }
 
 impl SqliteStore {
@@ -88,8 +91,13 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .context("opening the SQLite writer connection")?;
-        let writer = dossier_writer::spawn_writer(writer_pool);
-        Ok(Self { pool, writer })
+        let proposals = sequence_proposals::Proposals::default();
+        let writer = dossier_writer::spawn_writer(writer_pool, proposals.clone());
+        Ok(Self {
+            pool,
+            writer,
+            proposals,
+        })
     }
 
     /// Runs this engine's migrations.

@@ -124,7 +124,7 @@ pub fn new_dossier(receiving: &str, day: NaiveDate, key: &str, due_days: i64) ->
                 .ok_or(StoreError::NotFound)?;
             let request = Request {
                 actor: cmd.actor.clone(),
-                key: key_owned,
+                key: key_owned.clone(),
                 fingerprint: "fp".into(),
             };
             build_write(&dossier, &events, &request, Some("secret"), t0())

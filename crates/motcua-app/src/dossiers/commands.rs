@@ -253,7 +253,7 @@ impl DossierService {
             let code = pattern
                 .format(&receiving, day, seq)
                 .map_err(|e| StoreError::Conflict(format!("{e}")))?;
-            let mut cmd = command_template;
+            let mut cmd = command_template.clone();
             match &mut cmd.action {
                 Action::SubmitOnline { intake } | Action::ReceiveNew { intake, .. } => {
                     intake.code = code;
@@ -267,8 +267,8 @@ impl DossierService {
             build_write(&dossier, &events, &request, Some(&secret), now)
                 .map(|(mut write, _)| {
                     write.attachments = attachments
-                        .into_iter()
-                        .map(|a| a.into_row(&write.projection.code, &uploader, now))
+                        .iter()
+                        .map(|a| a.clone().into_row(&write.projection.code, &uploader, now))
                         .collect();
                     write
                 })

@@ -19,8 +19,10 @@ pub use super::dossier_stats::{DailyCounts, DossierStats, GroupCount, StatsQuery
 use crate::StoreError;
 
 /// Builds the rows of a new dossier once its sequence number (số thứ tự
-/// trong ngày) is known. Called inside the store's transaction, at most once.
-pub type BuildNewDossier = Box<dyn FnOnce(u32) -> Result<DossierWrite, StoreError> + Send>;
+/// trong ngày) is known. A pure function of the number: a store may call it
+/// ahead of its transaction with the number it expects to give, and again
+/// inside it when another number was given.
+pub type BuildNewDossier = Box<dyn Fn(u32) -> Result<DossierWrite, StoreError> + Send + Sync>;
 
 /// A dossier to create: where and when its code is numbered, who asks,
 /// and how to build its rows from the allocated sequence number.

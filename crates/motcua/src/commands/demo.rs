@@ -136,8 +136,8 @@ fn creation(
             let code = pattern
                 .format(&center, day, seq)
                 .map_err(|e| StoreError::Conflict(e.to_string()))?;
-            let mut dossier = walked.dossier;
-            let mut events = walked.events;
+            let mut dossier = walked.dossier.clone();
+            let mut events = walked.events.clone();
             dossier.code = code.clone();
             if let Some(first) = events.first_mut() {
                 match &mut first.payload {
