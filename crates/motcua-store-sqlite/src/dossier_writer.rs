@@ -82,7 +82,8 @@ pub(crate) fn spawn_writer(pool: SqlitePool, proposals: Proposals) -> mpsc::Send
             tracing::debug!(
                 size,
                 rebuilt = outcome.as_ref().map_or(0, |b| b.rebuilt),
-                micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+                micros = micros(started.elapsed()),
+                commit_micros = outcome.as_ref().map_or(0, |b| b.commit_micros),
                 ok = outcome.is_ok(),
                 "dossier creation batch committed"
             );
@@ -303,6 +304,13 @@ struct Batch {
     last: HashMap<Pair, i64>,
     /// How many creations had to be built again (a wrong proposal).
     rebuilt: usize,
+    /// How long the commit (its fsync) took.
+    commit_micros: u64,
+}
+
+/// A duration in whole microseconds, for the logs.
+fn micros(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
 
 /// Creates a batch of dossiers in one transaction. A build failure affects
@@ -380,11 +388,13 @@ async fn create_batch(
                 .map_err(|e| other(e, "advancing dossier sequences"))?;
         }
     }
+    let committing = std::time::Instant::now();
     tx.commit().await.map_err(|e| other(e, "commit dossiers"))?;
     last.retain(|day, _| advanced.contains(day));
     Ok(Batch {
         results: out,
         last,
         rebuilt,
+        commit_micros: micros(committing.elapsed()),
     })
 }

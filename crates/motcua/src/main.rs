@@ -5,6 +5,12 @@
 use clap::Parser;
 use motcua::cli::Cli;
 
+/// mimalloc instead of the system allocator: a reception allocates and
+/// frees many small strings (JSON, SQL binds), and glibc's malloc took
+/// about 15 % of the server's CPU in a reception profile.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
