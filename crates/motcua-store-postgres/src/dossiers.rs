@@ -400,18 +400,7 @@ impl DossierStore for PgStore {
     }
 
     async fn count_work_list(&self, q: &WorkListQuery) -> Result<u64, StoreError> {
-        let mut qb = scoped(&q.scope_agency, &q.also_scope);
-        qb.push(
-            "SELECT COUNT(*) FROM dossiers WHERE (current_agency IN (SELECT id FROM scope) \
-             OR receiving_unit IN (SELECT id FROM scope))",
-        );
-        push_filters(&mut qb, q);
-        let n: i64 = qb
-            .build_query_scalar()
-            .fetch_one(&self.pool)
-            .await
-            .map_err(|e| other(e, "counting a work list"))?;
-        Ok(u64::try_from(n).unwrap_or(0))
+        crate::work_list::count(&self.pool, q).await
     }
 
     async fn dossier_stats(&self, q: &StatsQuery) -> Result<DossierStats, StoreError> {

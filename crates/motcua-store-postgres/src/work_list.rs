@@ -1,4 +1,4 @@
-//! Reading one page of a work list on PostgreSQL.
+//! Reading and counting a work list on PostgreSQL.
 //!
 //! A narrow scope (a centre, a commune) is read lane by lane (see
 //! [`motcua_app::ports::work_list_lanes`]): every lane is a range of one
@@ -16,15 +16,20 @@ use crate::dossier_rows::list_row;
 use crate::dossiers::{LIST_COLUMNS, push_filters, push_row_filters, scoped};
 use crate::other;
 
-/// One page of the work list `q`.
-pub(crate) async fn read(pool: &PgPool, q: &WorkListQuery) -> Result<Vec<WorkListRow>, StoreError> {
+/// The agencies of the query's permission scope.
+async fn scope_of(pool: &PgPool, q: &WorkListQuery) -> Result<Vec<String>, StoreError> {
     let mut sized = scoped(&q.scope_agency, &q.also_scope);
     sized.push("SELECT id FROM scope ORDER BY id");
-    let scope: Vec<String> = sized
+    sized
         .build_query_scalar()
         .fetch_all(pool)
         .await
-        .map_err(|e| other(e, "reading a work-list scope"))?;
+        .map_err(|e| other(e, "reading a work-list scope"))
+}
+
+/// One page of the work list `q`.
+pub(crate) async fn read(pool: &PgPool, q: &WorkListQuery) -> Result<Vec<WorkListRow>, StoreError> {
+    let scope = scope_of(pool, q).await?;
     let lanes = lanes(q, &scope);
     let mut qb = match &lanes {
         Some(lanes) if lanes.is_empty() => return Ok(Vec::new()),
@@ -37,6 +42,38 @@ pub(crate) async fn read(pool: &PgPool, q: &WorkListQuery) -> Result<Vec<WorkLis
         .await
         .map_err(|e| other(e, "reading a work list"))?;
     rows.iter().map(list_row).collect()
+}
+
+/// How many dossiers the work list `q` holds (keyset and limit ignored):
+/// a narrow scope counts the codes of its lanes' union, a wide one counts
+/// with one statement.
+pub(crate) async fn count(pool: &PgPool, q: &WorkListQuery) -> Result<u64, StoreError> {
+    let scope = scope_of(pool, q).await?;
+    let lanes = lanes(q, &scope);
+    let mut qb = match &lanes {
+        Some(lanes) if lanes.is_empty() => return Ok(0),
+        Some(lanes) => {
+            let mut qb: QueryBuilder<Postgres> = QueryBuilder::new("SELECT COUNT(*) FROM (");
+            push_lanes(&mut qb, q, lanes, &scope, false);
+            qb.push(") AS lanes");
+            qb
+        }
+        None => {
+            let mut qb = scoped(&q.scope_agency, &q.also_scope);
+            qb.push(
+                "SELECT COUNT(*) FROM dossiers WHERE (current_agency IN (SELECT id FROM scope) \
+                 OR receiving_unit IN (SELECT id FROM scope))",
+            );
+            push_filters(&mut qb, q);
+            qb
+        }
+    };
+    let n: i64 = qb
+        .build_query_scalar()
+        .fetch_one(pool)
+        .await
+        .map_err(|e| other(e, "counting a work list"))?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 /// `ASC`/`DESC` and the keyset comparison of the query's order.
@@ -71,14 +108,30 @@ fn by_lanes<'a>(
     scope: &'a [String],
 ) -> QueryBuilder<'a, Postgres> {
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new("");
+    push_lanes(&mut qb, q, lanes, scope, true);
+    let (_, order) = order(q);
+    qb.push(format!(" ORDER BY due_key {order}, code {order} LIMIT "))
+        .push_bind(i64::from(q.limit));
+    qb
+}
+
+/// The lanes joined by `UNION` (not `UNION ALL`: a dossier received and
+/// held by the same centre is in two lanes and counts once). A `page` lane
+/// gives its first page of list columns; otherwise every code.
+fn push_lanes<'a>(
+    qb: &mut QueryBuilder<'a, Postgres>,
+    q: &'a WorkListQuery,
+    lanes: &'a [Lane],
+    scope: &'a [String],
+    page: bool,
+) {
     for (i, lane) in lanes.iter().enumerate() {
         if i > 0 {
-            // UNION, not UNION ALL: a dossier received and held by the
-            // same centre is in two lanes and listed once.
             qb.push(" UNION ");
         }
+        let columns = if page { LIST_COLUMNS } else { "code" };
         qb.push(format!(
-            "SELECT * FROM (SELECT {LIST_COLUMNS} FROM dossiers WHERE {} = ",
+            "SELECT * FROM (SELECT {columns} FROM dossiers WHERE {} = ",
             lane.column.name()
         ))
         .push_bind(&lane.agency);
@@ -87,14 +140,12 @@ fn by_lanes<'a>(
                 .push_bind(scope)
                 .push(")");
         }
-        push_row_filters(&mut qb, q);
-        push_page(&mut qb, q);
+        push_row_filters(qb, q);
+        if page {
+            push_page(qb, q);
+        }
         qb.push(format!(") AS lane{i}"));
     }
-    let (_, order) = order(q);
-    qb.push(format!(" ORDER BY due_key {order}, code {order} LIMIT "))
-        .push_bind(i64::from(q.limit));
-    qb
 }
 
 /// A wide scope: one statement over the recursive permission scope.

@@ -340,24 +340,7 @@ impl DossierStore for SqliteStore {
     }
 
     async fn count_work_list(&self, q: &WorkListQuery) -> Result<u64, StoreError> {
-        let also = serde_json::to_string(&q.also_scope).map_err(|e| other(e, "scope roots"))?;
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(SCOPE);
-        qb.push_bind(&q.scope_agency)
-            .push(" UNION SELECT value FROM json_each(")
-            .push_bind(also)
-            .push(")")
-            .push(TREE);
-        qb.push(
-            "SELECT COUNT(*) FROM dossiers WHERE (current_agency IN (SELECT id FROM scope) \
-             OR receiving_unit IN (SELECT id FROM scope))",
-        );
-        push_filters(&mut qb, q);
-        let n: i64 = qb
-            .build_query_scalar()
-            .fetch_one(&self.pool)
-            .await
-            .map_err(|e| other(e, "counting a work list"))?;
-        Ok(u64::try_from(n).unwrap_or(0))
+        crate::work_list::count(&self.pool, q).await
     }
 
     async fn dossier_stats(&self, q: &StatsQuery) -> Result<DossierStats, StoreError> {

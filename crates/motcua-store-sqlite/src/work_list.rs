@@ -1,4 +1,4 @@
-//! Reading one page of a work list on SQLite.
+//! Reading and counting a work list on SQLite.
 //!
 //! A narrow scope (a centre, a commune) is read lane by lane (see
 //! [`motcua_app::ports::work_list_lanes`]): every lane is a range of one
@@ -19,20 +19,29 @@ use crate::other;
 /// The extra scope roots, as a JSON array for `json_each`.
 const MORE: &str = " UNION SELECT value FROM json_each(";
 
+/// The agencies of the query's permission scope.
+async fn scope_of(
+    pool: &SqlitePool,
+    q: &WorkListQuery,
+    also: &str,
+) -> Result<Vec<String>, StoreError> {
+    sqlx::query_scalar(&format!(
+        "{SCOPE}?{MORE}?){TREE}SELECT id FROM scope ORDER BY id"
+    ))
+    .bind(&q.scope_agency)
+    .bind(also)
+    .fetch_all(pool)
+    .await
+    .map_err(|e| other(e, "reading a work-list scope"))
+}
+
 /// One page of the work list `q`.
 pub(crate) async fn read(
     pool: &SqlitePool,
     q: &WorkListQuery,
 ) -> Result<Vec<WorkListRow>, StoreError> {
     let also = serde_json::to_string(&q.also_scope).map_err(|e| other(e, "scope roots"))?;
-    let scope: Vec<String> = sqlx::query_scalar(&format!(
-        "{SCOPE}?{MORE}?){TREE}SELECT id FROM scope ORDER BY id"
-    ))
-    .bind(&q.scope_agency)
-    .bind(&also)
-    .fetch_all(pool)
-    .await
-    .map_err(|e| other(e, "reading a work-list scope"))?;
+    let scope = scope_of(pool, q, &also).await?;
     let lanes = lanes(q, &scope);
     let mut qb = match &lanes {
         Some(lanes) if lanes.is_empty() => return Ok(Vec::new()),
@@ -45,6 +54,45 @@ pub(crate) async fn read(
         .await
         .map_err(|e| other(e, "reading a work list"))?;
     rows.iter().map(list_row).collect()
+}
+
+/// How many dossiers the work list `q` holds (keyset and limit ignored).
+/// A narrow scope counts the codes of its lanes' union, read from the
+/// lanes' indexes alone (every lane index ends with the code); a wide
+/// scope counts with one statement.
+pub(crate) async fn count(pool: &SqlitePool, q: &WorkListQuery) -> Result<u64, StoreError> {
+    let also = serde_json::to_string(&q.also_scope).map_err(|e| other(e, "scope roots"))?;
+    let scope = scope_of(pool, q, &also).await?;
+    let lanes = lanes(q, &scope);
+    let mut qb = match &lanes {
+        Some(lanes) if lanes.is_empty() => return Ok(0),
+        Some(lanes) => {
+            let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM (");
+            push_lanes(&mut qb, q, lanes, &scope, false);
+            qb.push(")");
+            qb
+        }
+        None => {
+            let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(SCOPE);
+            qb.push_bind(&q.scope_agency)
+                .push(MORE)
+                .push_bind(&also)
+                .push(")")
+                .push(TREE);
+            qb.push(
+                "SELECT COUNT(*) FROM dossiers WHERE (current_agency IN (SELECT id FROM scope) \
+                 OR receiving_unit IN (SELECT id FROM scope))",
+            );
+            push_filters(&mut qb, q);
+            qb
+        }
+    };
+    let n: i64 = qb
+        .build_query_scalar()
+        .fetch_one(pool)
+        .await
+        .map_err(|e| other(e, "counting a work list"))?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 /// `ASC`/`DESC` and the keyset comparison of the query's order.
@@ -79,14 +127,30 @@ fn by_lanes<'a>(
     scope: &'a [String],
 ) -> QueryBuilder<'a, Sqlite> {
     let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("");
+    push_lanes(&mut qb, q, lanes, scope, true);
+    let (_, order) = order(q);
+    qb.push(format!(" ORDER BY due_key {order}, code {order} LIMIT "))
+        .push_bind(i64::from(q.limit));
+    qb
+}
+
+/// The lanes joined by `UNION` (not `UNION ALL`: a dossier received and
+/// held by the same centre is in two lanes and counts once). A `page` lane
+/// gives its first page of list columns; otherwise every code.
+fn push_lanes<'a>(
+    qb: &mut QueryBuilder<'a, Sqlite>,
+    q: &'a WorkListQuery,
+    lanes: &'a [Lane],
+    scope: &'a [String],
+    page: bool,
+) {
     for (i, lane) in lanes.iter().enumerate() {
         if i > 0 {
-            // UNION, not UNION ALL: a dossier received and held by the
-            // same centre is in two lanes and listed once.
             qb.push(" UNION ");
         }
+        let columns = if page { LIST_COLUMNS } else { "code" };
         qb.push(format!(
-            "SELECT * FROM (SELECT {LIST_COLUMNS} FROM dossiers INDEXED BY {} WHERE {} = ",
+            "SELECT * FROM (SELECT {columns} FROM dossiers INDEXED BY {} WHERE {} = ",
             lane_index(lane, q),
             lane.column.name()
         ))
@@ -99,14 +163,12 @@ fn by_lanes<'a>(
             }
             qb.push(")");
         }
-        push_row_filters(&mut qb, q);
-        push_page(&mut qb, q);
+        push_row_filters(qb, q);
+        if page {
+            push_page(qb, q);
+        }
         qb.push(")");
     }
-    let (_, order) = order(q);
-    qb.push(format!(" ORDER BY due_key {order}, code {order} LIMIT "))
-        .push_bind(i64::from(q.limit));
-    qb
 }
 
 /// The index a lane reads, named so the plan never depends on the

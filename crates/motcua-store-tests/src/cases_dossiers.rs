@@ -371,7 +371,23 @@ pub async fn dossier_work_lists(store: Arc<dyn Store>) {
         due_at_or_before: Some(at(10)),
         ..q(TT1)
     };
-    assert_eq!(list(both).await, [a2.as_str(), a3.as_str()]);
+    assert_eq!(list(both.clone()).await, [a2.as_str(), a3.as_str()]);
+    // Counts (the page's tabs) agree with the lists, each dossier once.
+    let count = |query: WorkListQuery| {
+        let store = Arc::clone(&store);
+        async move { store.count_work_list(&query).await.unwrap() }
+    };
+    assert_eq!(count(q(TT1)).await, 3);
+    assert_eq!(count(q(TT2)).await, 2);
+    assert_eq!(count(both).await, 2);
+    assert_eq!(
+        count(WorkListQuery {
+            agency: Some(TT1.into()),
+            ..q(TT2)
+        })
+        .await,
+        1
+    );
     // Latest due first, paged by keyset across both columns.
     let latest = |after: Option<(i64, String)>| WorkListQuery {
         descending: true,
@@ -399,6 +415,7 @@ pub async fn dossier_work_lists(store: Arc<dyn Store>) {
         list(q("H55")).await,
         [b1.as_str(), a2.as_str(), a1.as_str(), a3.as_str()]
     );
+    assert_eq!(count(q("H55")).await, 4);
     assert_eq!(
         list(WorkListQuery {
             overdue_at: Some(at(5)),
