@@ -190,13 +190,21 @@ impl DossierStore for SqliteStore {
         // Built here, in the request's own task and in parallel with other
         // requests, with the number the writer will most likely give; the
         // writer only checks it (and builds again when it is not).
-        let proposal = self
+        // A proposal is only a hint: if reading the committed number fails,
+        // the writer builds the rows itself, as it does on a wrong number.
+        let ahead = match self
             .proposals
             .propose(&self.pool, &new.agency, new.day)
-            .await?;
-        let ahead = (new.build)(proposal.sequence)
-            .ok()
-            .map(|write| BuiltAhead { proposal, write });
+            .await
+        {
+            Ok(proposal) => (new.build)(proposal.sequence)
+                .ok()
+                .map(|write| BuiltAhead { proposal, write }),
+            Err(err) => {
+                tracing::warn!(error = %err, "no proposed day number; the writer builds the dossier");
+                None
+            }
+        };
         let (reply, answer) = oneshot::channel();
         self.writer
             .send(Job { new, ahead, reply })
