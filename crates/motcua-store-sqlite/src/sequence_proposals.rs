@@ -114,13 +114,28 @@ impl Proposals {
     }
 
     /// After a commit: the next proposal of each (agency, day) follows its
-    /// committed last number and the proposals still in flight.
+    /// committed last number and the proposals still in flight. Days older
+    /// than every day just committed are dropped once nothing is in flight
+    /// for them (a server runs for years; yesterday's counters are done).
     pub(crate) fn settle<'a>(&self, committed: impl IntoIterator<Item = (&'a SequenceKey, i64)>) {
         let mut counters = lock(&self.counters);
+        let mut oldest: Option<String> = None;
         for (key, last) in committed {
             let counter = counters.entry(key.clone()).or_default();
             counter.last_proposed = Some(last + counter.in_flight);
+            if oldest.as_ref().is_none_or(|d| key.1 < *d) {
+                oldest = Some(key.1.clone());
+            }
         }
+        if let Some(oldest) = oldest {
+            counters.retain(|(_, day), c| c.in_flight > 0 || *day >= oldest);
+        }
+    }
+
+    /// How many (agency, day) counters are kept.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        lock(&self.counters).len()
     }
 
     /// After a failed batch: the committed numbers of these days are read
@@ -188,6 +203,27 @@ mod tests {
         let next = proposals.propose(&pool, "A", day()).await.unwrap();
         assert_eq!(next.sequence, 3, "1 committed, 1 in flight: the next is 3");
         drop(waiting);
+    }
+
+    #[tokio::test]
+    async fn past_days_are_dropped_once_nothing_is_in_flight() {
+        let pool = pool().await;
+        let proposals = Proposals::default();
+        let yesterday = day().pred_opt().unwrap();
+        drop(proposals.propose(&pool, "A", yesterday).await.unwrap());
+        let held = proposals.propose(&pool, "B", yesterday).await.unwrap();
+        drop(proposals.propose(&pool, "A", day()).await.unwrap());
+        assert_eq!(proposals.len(), 3);
+        let today = ("A".to_owned(), day().to_string());
+        proposals.settle([(&today, 1)]);
+        assert_eq!(
+            proposals.len(),
+            2,
+            "A yesterday is done, B yesterday is in flight"
+        );
+        drop(held);
+        proposals.settle([(&today, 1)]);
+        assert_eq!(proposals.len(), 1);
     }
 
     #[tokio::test]
