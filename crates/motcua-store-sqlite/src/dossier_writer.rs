@@ -120,23 +120,24 @@ async fn kept_answers(
     conn: &mut SqliteConnection,
     pairs: &HashSet<Pair>,
 ) -> Result<HashMap<Pair, StoredAnswer>, StoreError> {
-    let actors: HashSet<&str> = pairs.iter().map(|(a, _)| a.as_str()).collect();
     let mut found = HashMap::new();
-    let keys: Vec<&str> = pairs.iter().map(|(_, k)| k.as_str()).collect();
-    for chunk in keys.chunks(ROWS_PER_INSERT) {
+    let pairs_in_order: Vec<&Pair> = pairs.iter().collect();
+    for chunk in pairs_in_order.chunks(ROWS_PER_INSERT) {
+        // The pairs joined to the primary key: one probe per pair (two IN
+        // lists would probe every actor with every key, and a row-value
+        // `IN (VALUES …)` scans the whole table).
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT actor, key, dossier_code, fingerprint, answer FROM idempotency WHERE actor IN (",
+            "SELECT i.actor, i.key, i.dossier_code, i.fingerprint, i.answer FROM (VALUES ",
         );
         let mut s = qb.separated(", ");
-        for a in &actors {
-            s.push_bind(*a);
+        for (actor, key) in chunk {
+            s.push("(")
+                .push_bind_unseparated(actor.as_str())
+                .push_unseparated(", ")
+                .push_bind_unseparated(key.as_str())
+                .push_unseparated(")");
         }
-        qb.push(") AND key IN (");
-        let mut s = qb.separated(", ");
-        for k in chunk {
-            s.push_bind(*k);
-        }
-        qb.push(")");
+        qb.push(") AS v JOIN idempotency i ON i.actor = v.column1 AND i.key = v.column2");
         let rows = qb
             .build()
             .fetch_all(&mut *conn)
