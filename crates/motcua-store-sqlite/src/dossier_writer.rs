@@ -21,7 +21,8 @@ use std::collections::{HashMap, HashSet};
 
 use motcua_app::StoreError;
 use motcua_app::ports::dossiers::{Committed, DossierWrite, NewDossier, StoredAnswer};
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::pool::PoolConnection;
+use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::dossiers::{PROJECTION_COLUMNS, projection_values, written};
@@ -54,6 +55,11 @@ pub(crate) struct BuiltAhead {
 pub(crate) fn spawn_writer(pool: SqlitePool, proposals: Proposals) -> mpsc::Sender<Job> {
     let (tx, mut rx) = mpsc::channel::<Job>(4 * MAX_BATCH);
     tokio::spawn(async move {
+        // The writer keeps its connection between batches: a pooled
+        // connection goes back to the pool through a spawned task, and on a
+        // busy runtime waiting for that task took 2.4 ms of every 17 ms
+        // batch. A connection that failed a batch is dropped and replaced.
+        let mut held: Option<PoolConnection<Sqlite>> = None;
         while let Some(first) = rx.recv().await {
             let mut jobs = vec![first];
             while jobs.len() < MAX_BATCH {
@@ -78,7 +84,20 @@ pub(crate) fn spawn_writer(pool: SqlitePool, proposals: Proposals) -> mpsc::Send
                 .unzip();
             let size = items.len();
             let started = std::time::Instant::now();
-            let outcome = create_batch(&pool, items).await;
+            let outcome = match held.take() {
+                Some(conn) => Ok(conn),
+                None => pool.acquire().await.map_err(|e| other(e, "acquire")),
+            };
+            let outcome = match outcome {
+                Ok(mut conn) => {
+                    let outcome = create_batch(&mut conn, items).await;
+                    if outcome.is_ok() {
+                        held = Some(conn);
+                    }
+                    outcome
+                }
+                Err(err) => Err(err),
+            };
             tracing::debug!(
                 size,
                 rebuilt = outcome.as_ref().map_or(0, |b| b.rebuilt),
@@ -319,10 +338,10 @@ fn micros(d: std::time::Duration) -> u64 {
 /// fails the whole batch, and then nothing of it is written. A key sent
 /// twice in one batch is answered like a replay of its first use.
 async fn create_batch(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     items: Vec<(NewDossier, Option<BuiltAhead>)>,
 ) -> Result<Batch, StoreError> {
-    let mut tx = pool
+    let mut tx = conn
         .begin_with("BEGIN IMMEDIATE")
         .await
         .map_err(|e| other(e, "begin"))?;
