@@ -58,6 +58,10 @@ pub fn server_addrs(urls: &[String]) -> anyhow::Result<Vec<async_nats::ServerAdd
         .collect()
 }
 
+/// How many times the stream is asked for before connecting fails (every
+/// 500 ms: 20 s in all).
+const STREAM_ATTEMPTS: u32 = 40;
+
 /// Publishes events to JetStream.
 pub struct NatsSink {
     js: Context,
@@ -71,15 +75,34 @@ impl NatsSink {
             .connect(server_addrs(&config.servers)?)
             .await?;
         let js = jetstream::new(client);
-        js.get_or_create_stream(jetstream::stream::Config {
+        let stream = jetstream::stream::Config {
             name: config.stream.clone(),
             subjects: vec![format!("motcua.{}.>", config.province)],
             num_replicas: config.replicas.max(1),
             duplicate_window: Duration::from_secs(600),
             ..Default::default()
-        })
-        .await
-        .map_err(|e| anyhow::anyhow!("creating JetStream stream {}: {e}", config.stream))?;
+        };
+        // A cluster that is still forming (just started, or a node
+        // restarting) has a meta leader before it knows enough peers to
+        // place a replicated stream ("no suitable peers for placement"):
+        // try again for a while before giving up.
+        let mut attempt = 1;
+        loop {
+            match js.get_or_create_stream(stream.clone()).await {
+                Ok(_) => break,
+                Err(e) if attempt < STREAM_ATTEMPTS => {
+                    tracing::info!(attempt, error = %e, stream = %config.stream, "JetStream stream not ready; trying again");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    attempt += 1;
+                }
+                Err(e) => {
+                    return Err(anyhow::anyhow!(
+                        "creating JetStream stream {} ({attempt} attempts): {e}",
+                        config.stream
+                    ));
+                }
+            }
+        }
         Ok(Self { js })
     }
 }
