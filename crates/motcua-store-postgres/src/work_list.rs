@@ -13,8 +13,46 @@ use motcua_app::ports::work_list_lanes::{Lane, lanes};
 use sqlx::{PgPool, Postgres, QueryBuilder};
 
 use crate::dossier_rows::list_row;
-use crate::dossiers::{LIST_COLUMNS, push_filters, push_row_filters, scoped};
+use crate::dossiers::scoped;
 use crate::other;
+
+/// The columns of a work-list line (no state JSON).
+const LIST_COLUMNS: &str = "code, procedure_code, status, sub_status, portal_status, \
+    receiving_unit, deciding_agency, current_agency, assignee, channel, applicant_id_masked, \
+    applicant_name, received_at, due_at, due_key, counts_late, version";
+
+/// The work-list filters besides scope and keyset.
+fn push_filters<'a>(qb: &mut QueryBuilder<'a, Postgres>, q: &'a WorkListQuery) {
+    if let Some(agency) = &q.agency {
+        qb.push(" AND (current_agency = ")
+            .push_bind(agency)
+            .push(" OR receiving_unit = ")
+            .push_bind(agency)
+            .push(")");
+    }
+    push_row_filters(qb, q);
+}
+
+/// The filters on a dossier's own fields: status, assignee, procedure and
+/// the due-date windows.
+fn push_row_filters<'a>(qb: &mut QueryBuilder<'a, Postgres>, q: &'a WorkListQuery) {
+    if let Some(status) = &q.status {
+        qb.push(" AND status = ").push_bind(status);
+    }
+    if let Some(assignee) = &q.assignee {
+        qb.push(" AND assignee = ").push_bind(assignee);
+    }
+    if let Some(procedure) = &q.procedure {
+        qb.push(" AND procedure_code = ").push_bind(procedure);
+    }
+    if let Some(limit) = q.due_at_or_before {
+        qb.push(" AND clock_running AND due_key <= ")
+            .push_bind(limit);
+    }
+    if let Some(now) = q.overdue_at {
+        qb.push(" AND clock_running AND due_key < ").push_bind(now);
+    }
+}
 
 /// The agencies of the query's permission scope.
 async fn scope_of(pool: &PgPool, q: &WorkListQuery) -> Result<Vec<String>, StoreError> {

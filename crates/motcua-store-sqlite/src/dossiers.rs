@@ -25,48 +25,10 @@ pub(crate) const SCOPE: &str = "WITH RECURSIVE scope(id) AS (SELECT ";
 pub(crate) const TREE: &str =
     " UNION SELECT a.id FROM agencies a JOIN scope s ON a.parent_id = s.id) ";
 
-/// The work-list filters besides scope and keyset.
-pub(crate) fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, q: &'a WorkListQuery) {
-    if let Some(agency) = &q.agency {
-        qb.push(" AND (current_agency = ")
-            .push_bind(agency)
-            .push(" OR receiving_unit = ")
-            .push_bind(agency)
-            .push(")");
-    }
-    push_row_filters(qb, q);
-}
-
-/// The filters on a dossier's own fields: status, assignee, procedure and
-/// the due-date windows.
-pub(crate) fn push_row_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, q: &'a WorkListQuery) {
-    if let Some(status) = &q.status {
-        qb.push(" AND status = ").push_bind(status);
-    }
-    if let Some(assignee) = &q.assignee {
-        qb.push(" AND assignee = ").push_bind(assignee);
-    }
-    if let Some(procedure) = &q.procedure {
-        qb.push(" AND procedure_code = ").push_bind(procedure);
-    }
-    if let Some(limit) = q.due_at_or_before {
-        qb.push(" AND clock_running = 1 AND due_key <= ")
-            .push_bind(limit);
-    }
-    if let Some(now) = q.overdue_at {
-        qb.push(" AND clock_running = 1 AND due_key < ")
-            .push_bind(now);
-    }
-}
-
 pub(crate) const PROJECTION_COLUMNS: &str = "code, procedure_code, procedure_version, status, sub_status, \
     portal_status, clock_running, receiving_unit, deciding_agency, current_agency, assignee, \
     channel, applicant_kind, applicant_id_masked, applicant_name, phone_last4, submitted_at, \
     received_at, due_at, due_key, counts_late, version, state, updated_at";
-
-pub(crate) const LIST_COLUMNS: &str = "code, procedure_code, status, sub_status, portal_status, \
-    receiving_unit, deciding_agency, current_agency, assignee, channel, applicant_id_masked, \
-    applicant_name, received_at, due_at, due_key, counts_late, version";
 
 fn to_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
