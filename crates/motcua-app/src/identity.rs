@@ -3,14 +3,15 @@
 //! audited in the same transaction as the change.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
 use motcua_domain::audit::{AuditAction, AuditEntry, AuditOutcome};
 use motcua_domain::identity::{
-    Account, AccountStatus, ApiKeyRecord, LockoutPolicy, RoleAssignment, SessionRecord, key_prefix,
-    token_digest, valid_account_id,
+    Account, AccountStatus, ApiKeyRecord, LockoutPolicy, Role, RoleAssignment, SessionRecord,
+    key_prefix, token_digest, valid_account_id,
 };
 use serde::Serialize;
 
@@ -50,7 +51,9 @@ pub struct NewAccount {
     pub display_name: String,
     /// Agency the officer works at.
     pub agency_id: String,
-    /// E-mail (links a single sign-on identity the first time).
+    /// E-mail. It links a single sign-on identity only when the provider
+    /// says it is verified and an administrator approved that link
+    /// ([`IdentityService::allow_sso_email`]).
     pub email: Option<String>,
     /// Initial password, if the account logs in locally.
     pub password: Option<String>,
@@ -79,7 +82,11 @@ pub struct LoggedIn {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Why a log-in failed; each is audited.
+/// Why a log-in failed. Only failures on existing accounts are audited, at
+/// most once per account and throttle window (and always when they lock
+/// the account); the log-in page shows the same message for every reason
+/// but [`LoginRefusal::Throttled`], so that it tells nobody which accounts
+/// exist or are locked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginRefusal {
     /// Unknown account or wrong password (not told apart).
@@ -122,6 +129,11 @@ pub struct IdentityService {
     sessions: SessionPolicy,
     per_account: Arc<RateLimiter>,
     per_client: Arc<RateLimiter>,
+    /// One audited failure per account and window.
+    failure_audits: Arc<RateLimiter>,
+    /// Refused log-ins that wrote no audit row (throttled, unknown
+    /// accounts, repeated failures within a window).
+    unaudited: Arc<AtomicU64>,
 }
 
 fn random_token(prefix: &str) -> Result<String, AppError> {
@@ -156,9 +168,40 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
     })
 }
 
-/// A fixed hash checked for unknown accounts, so that timing does not tell
-/// which accounts exist.
+/// [`hash_password`] on a blocking thread: argon2 takes tens of
+/// milliseconds of CPU and must not hold an async worker (review F28).
+pub async fn hash_password_blocking(password: &str) -> Result<String, AppError> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("argon2 task: {e}")))?
+}
+
+/// [`verify_password`] on a blocking thread (review F28).
+pub async fn verify_password_blocking(password: &str, phc: &str) -> bool {
+    let (password, phc) = (password.to_owned(), phc.to_owned());
+    tokio::task::spawn_blocking(move || verify_password(&password, &phc))
+        .await
+        .unwrap_or(false)
+}
+
+/// A fixed hash checked for unknown and password-less accounts, so that
+/// timing does not tell which accounts exist (review F24).
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1m7kNa7J9hUZxvqVvD4yK0z6mAUl0cYQy8m4J3u0xkI";
+
+/// The stored form of a single sign-on identity: `issuer|sub`.
+pub fn sso_subject(issuer: &str, subject: &str) -> String {
+    format!("{issuer}|{subject}")
+}
+
+fn not_found_account(err: crate::StoreError, id: &str) -> AppError {
+    match err {
+        crate::StoreError::NotFound => {
+            AppError::NotFound(format!("Không có tài khoản {id} / no account {id}"))
+        }
+        other => other.into(),
+    }
+}
 
 fn entry(now: DateTime<Utc>, who: &str, action: AuditAction, outcome: AuditOutcome) -> AuditEntry {
     let who: String = who.chars().filter(|c| !c.is_control()).take(64).collect();
@@ -167,7 +210,8 @@ fn entry(now: DateTime<Utc>, who: &str, action: AuditAction, outcome: AuditOutco
 
 impl IdentityService {
     /// Over `store`; 5 failures lock an account for 15 minutes; at most 10
-    /// attempts a minute per account and 30 per client address.
+    /// attempts a minute per account and 30 per client address; at most one
+    /// audited failure a minute per account.
     pub fn new(store: Arc<dyn Store>, clock: Clock) -> Self {
         Self {
             store,
@@ -176,7 +220,19 @@ impl IdentityService {
             sessions: SessionPolicy::default(),
             per_account: Arc::new(RateLimiter::new(10, Duration::minutes(1))),
             per_client: Arc::new(RateLimiter::new(30, Duration::minutes(1))),
+            failure_audits: Arc::new(RateLimiter::new(1, Duration::minutes(1))),
+            unaudited: Arc::new(AtomicU64::new(0)),
         }
+    }
+
+    /// Refused log-ins that wrote no audit row since the start (throttled,
+    /// unknown accounts, repeated failures within a throttle window).
+    pub fn unaudited_refusals(&self) -> u64 {
+        self.unaudited.load(Ordering::Relaxed)
+    }
+
+    fn count_unaudited(&self) {
+        self.unaudited.fetch_add(1, Ordering::Relaxed);
     }
 
     /// The session lifetimes in force.
@@ -199,7 +255,10 @@ impl IdentityService {
         }
         motcua_domain::dossier::AgencyId::parse(&new.agency_id)
             .map_err(|e| AppError::Invalid(e.to_string()))?;
-        let password_hash = new.password.as_deref().map(hash_password).transpose()?;
+        let password_hash = match new.password.as_deref() {
+            Some(p) => Some(hash_password_blocking(p).await?),
+            None => None,
+        };
         let now = now_micros(&self.clock);
         let account = Account {
             id: id.to_owned(),
@@ -228,9 +287,10 @@ impl IdentityService {
         Ok(account)
     }
 
-    /// Sets a new password (audited), clearing failures and any lock.
+    /// Sets a new password (audited), clearing failures and any lock, and
+    /// ends every session of the account (review F23).
     pub async fn set_password(&self, id: &str, password: &str, by: &str) -> Result<(), AppError> {
-        let hash = hash_password(password)?;
+        let hash = hash_password_blocking(password).await?;
         let now = now_micros(&self.clock);
         let mut e = entry(
             now,
@@ -249,6 +309,137 @@ impl IdentityService {
                 other => other.into(),
             })?;
         Ok(())
+    }
+
+    /// Disables (`active = false`) or re-enables an account (audited);
+    /// disabling ends its sessions at once (review F23).
+    pub async fn set_active(&self, id: &str, active: bool, by: &str) -> Result<(), AppError> {
+        let now = now_micros(&self.clock);
+        let (status, verb) = if active {
+            (AccountStatus::Active, "mở lại tài khoản / account enabled")
+        } else {
+            (AccountStatus::Disabled, "khóa tài khoản / account disabled")
+        };
+        let mut e = entry(
+            now,
+            by,
+            AuditAction::PermissionChange,
+            AuditOutcome::Allowed,
+        );
+        e.purpose = Some(format!("{verb}: {id}"));
+        self.store
+            .set_account_status(id, status, &e)
+            .await
+            .map_err(|err| not_found_account(err, id))?;
+        Ok(())
+    }
+
+    /// Links an account to a single sign-on identity: the provider's
+    /// `issuer` (exactly as in `[auth.oidc] issuer`) and its `subject`
+    /// (`sub`). Audited.
+    pub async fn link_sso(
+        &self,
+        id: &str,
+        issuer: &str,
+        subject: &str,
+        by: &str,
+    ) -> Result<(), AppError> {
+        let (issuer, subject) = (issuer.trim(), subject.trim());
+        if issuer.is_empty() || subject.is_empty() || issuer.contains('|') {
+            return Err(AppError::Invalid(
+                "Cần nhà cung cấp (issuer) và định danh (subject) / an issuer and a subject are needed"
+                    .into(),
+            ));
+        }
+        let linked = sso_subject(issuer, subject);
+        let now = now_micros(&self.clock);
+        let mut e = entry(
+            now,
+            by,
+            AuditAction::PermissionChange,
+            AuditOutcome::Allowed,
+        );
+        e.purpose = Some(format!(
+            "gắn đăng nhập một lần / single sign-on linked: {id} ← {linked}"
+        ));
+        self.store
+            .set_sso_link(id, Some(&linked), false, &e)
+            .await
+            .map_err(|err| not_found_account(err, id))?;
+        Ok(())
+    }
+
+    /// Approves linking the account by its e-mail: the first single sign-on
+    /// whose ID token carries this e-mail **verified** by the provider links
+    /// the provider's subject to the account, and uses up the approval.
+    /// Audited. Refused for an account without an e-mail or already linked.
+    pub async fn allow_sso_email(&self, id: &str, by: &str) -> Result<(), AppError> {
+        let Some(account) = self.store.get_account(id).await? else {
+            return Err(AppError::NotFound(format!(
+                "Không có tài khoản {id} / no account {id}"
+            )));
+        };
+        if account.email.is_none() {
+            return Err(AppError::Invalid(format!(
+                "Tài khoản {id} chưa có e-mail / account {id} has no e-mail"
+            )));
+        }
+        if account.oidc_subject.is_some() {
+            return Err(AppError::Conflict(format!(
+                "Tài khoản {id} đã gắn đăng nhập một lần; gỡ trước (unlink-sso) / \
+                 account {id} is already linked; unlink it first (unlink-sso)"
+            )));
+        }
+        let now = now_micros(&self.clock);
+        let mut e = entry(
+            now,
+            by,
+            AuditAction::PermissionChange,
+            AuditOutcome::Allowed,
+        );
+        e.purpose = Some(format!(
+            "cho phép gắn theo e-mail đã xác minh / verified e-mail link approved: {id}"
+        ));
+        self.store
+            .set_sso_link(id, None, true, &e)
+            .await
+            .map_err(|err| not_found_account(err, id))?;
+        Ok(())
+    }
+
+    /// Removes an account's single sign-on link and any e-mail approval (audited).
+    pub async fn unlink_sso(&self, id: &str, by: &str) -> Result<(), AppError> {
+        let now = now_micros(&self.clock);
+        let mut e = entry(
+            now,
+            by,
+            AuditAction::PermissionChange,
+            AuditOutcome::Allowed,
+        );
+        e.purpose = Some(format!(
+            "gỡ đăng nhập một lần / single sign-on unlinked: {id}"
+        ));
+        self.store
+            .set_sso_link(id, None, false, &e)
+            .await
+            .map_err(|err| not_found_account(err, id))?;
+        Ok(())
+    }
+
+    /// Whether an active account holds an administrator role
+    /// (`province_admin` or `unit_admin`): without one, `motcua serve`
+    /// tells the operator how to create the first.
+    pub async fn has_administrator(&self) -> Result<bool, AppError> {
+        for (a, roles) in self.list().await? {
+            if a.status == AccountStatus::Active
+                && roles
+                    .iter()
+                    .any(|r| matches!(r.role, Role::ProvinceAdmin | Role::UnitAdmin))
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Adds a role in a scope (audited).
@@ -337,7 +528,13 @@ impl IdentityService {
     }
 
     /// Logs in with a password from `client` (an address, for throttling).
-    /// Every outcome is audited.
+    ///
+    /// Throttled attempts and attempts on unknown accounts are only counted
+    /// ([`Self::unaudited_refusals`]), never audited, so that nobody can
+    /// flood the audit log (review F9); failures on an existing account are
+    /// audited at most once a minute, and always when they lock it. Every
+    /// attempt that is not throttled runs exactly one argon2 verification,
+    /// on a blocking thread, whatever the account (review F24, F28).
     pub async fn login(
         &self,
         id: &str,
@@ -346,91 +543,83 @@ impl IdentityService {
     ) -> Result<Result<LoggedIn, LoginRefusal>, AppError> {
         let now = now_micros(&self.clock);
         let id = id.trim();
+        let id_key: String = id.chars().take(64).collect();
+        if !self.per_client.try_acquire(client, now) || !self.per_account.try_acquire(&id_key, now)
+        {
+            self.count_unaudited();
+            return Ok(Err(LoginRefusal::Throttled));
+        }
         let account = if valid_account_id(id) {
             self.store.get_account(id).await?
         } else {
             None
         };
-        let refuse = |r: LoginRefusal| {
+        let stored = account.as_ref().and_then(|a| a.password_hash.as_deref());
+        let verified = verify_password_blocking(password, stored.unwrap_or(DUMMY_HASH)).await
+            && stored.is_some();
+        let Some(account) = account else {
+            self.count_unaudited();
+            return Ok(Err(LoginRefusal::BadCredentials));
+        };
+        let refusal_entry = |reason: &str| {
             let mut e = entry(
                 now,
-                id,
+                &account.id,
                 AuditAction::Login,
-                AuditOutcome::Refused(r.code().to_owned()),
+                AuditOutcome::Refused(reason.to_owned()),
             );
-            e.agency_id = account.as_ref().map(|a| a.agency_id.clone());
+            e.agency_id = Some(account.agency_id.clone());
             e.purpose = Some("mật khẩu / password".into());
-            (r, e)
-        };
-        if !self.per_client.try_acquire(client, now) || !self.per_account.try_acquire(id, now) {
-            let (r, e) = refuse(LoginRefusal::Throttled);
-            self.store
-                .record_login(
-                    None,
-                    &LoginCounters {
-                        failed_attempts: 0,
-                        locked_until: None,
-                    },
-                    &e,
-                )
-                .await?;
-            return Ok(Err(r));
-        }
-        let Some(account) = account.clone() else {
-            let _ = verify_password(password, DUMMY_HASH);
-            let (r, e) = refuse(LoginRefusal::BadCredentials);
-            self.store
-                .record_login(
-                    None,
-                    &LoginCounters {
-                        failed_attempts: 0,
-                        locked_until: None,
-                    },
-                    &e,
-                )
-                .await?;
-            return Ok(Err(r));
+            e
         };
         let keep = LoginCounters {
             failed_attempts: account.failed_attempts,
             locked_until: account.locked_until,
         };
-        if let Some(until) = account.locked_until.filter(|u| *u > now) {
-            let (r, e) = refuse(LoginRefusal::Locked(until));
-            self.store
-                .record_login(Some(&account.id), &keep, &e)
-                .await?;
-            return Ok(Err(r));
-        }
-        if account.status != AccountStatus::Active {
-            let (r, e) = refuse(LoginRefusal::Disabled);
-            self.store
-                .record_login(Some(&account.id), &keep, &e)
-                .await?;
-            return Ok(Err(r));
-        }
-        let ok = account
-            .password_hash
-            .as_deref()
-            .is_some_and(|h| verify_password(password, h));
-        if !ok {
-            let (failed, locked) = self.lockout.after_failure(account.failed_attempts, now);
-            let refusal = match locked {
-                Some(until) => LoginRefusal::Locked(until),
-                None => LoginRefusal::BadCredentials,
-            };
-            let (_, mut e) = refuse(LoginRefusal::BadCredentials);
-            if locked.is_some() {
-                e.outcome = AuditOutcome::Refused("bad_credentials_locked".into());
+        let early = if let Some(until) = account.locked_until.filter(|u| *u > now) {
+            Some(LoginRefusal::Locked(until))
+        } else if account.status != AccountStatus::Active {
+            Some(LoginRefusal::Disabled)
+        } else {
+            None
+        };
+        if let Some(refusal) = early {
+            if self.failure_audits.try_acquire(&account.id, now) {
+                self.store
+                    .record_login(Some(&account.id), &keep, &refusal_entry(refusal.code()))
+                    .await?;
+            } else {
+                self.count_unaudited();
             }
+            return Ok(Err(refusal));
+        }
+        if !verified {
+            let (failed, locked) = self.lockout.after_failure(account.failed_attempts, now);
             let counters = LoginCounters {
                 failed_attempts: failed,
                 locked_until: locked,
             };
-            self.store
-                .record_login(Some(&account.id), &counters, &e)
-                .await?;
-            return Ok(Err(refusal));
+            // A failure that locks the account changes its state: always audited.
+            let audit = locked.is_some() || self.failure_audits.try_acquire(&account.id, now);
+            if audit {
+                let reason = if locked.is_some() {
+                    "bad_credentials_locked"
+                } else {
+                    LoginRefusal::BadCredentials.code()
+                };
+                self.store
+                    .record_login(Some(&account.id), &counters, &refusal_entry(reason))
+                    .await?;
+            } else {
+                self.count_unaudited();
+                self.store
+                    .set_login_counters(&account.id, &counters)
+                    .await?;
+            }
+            return Ok(Err(match locked {
+                Some(until) => LoginRefusal::Locked(until),
+                None => LoginRefusal::BadCredentials,
+            }));
         }
         let mut e = entry(now, &account.id, AuditAction::Login, AuditOutcome::Allowed);
         e.agency_id = Some(account.agency_id.clone());
@@ -445,16 +634,23 @@ impl IdentityService {
         self.open_session(&account, now).await.map(Ok)
     }
 
-    /// Logs in an account identified by single sign-on (`subject` is
-    /// `issuer|sub`); the first time, an account with the same e-mail is
-    /// linked. Audited either way.
+    /// Logs in an account identified by single sign-on: `subject` is
+    /// `issuer|sub` ([`sso_subject`]), `verified_email` the ID token's
+    /// e-mail **only when** the provider marked it verified. The account
+    /// linked to the subject logs in; otherwise the not yet linked account
+    /// whose e-mail an administrator approved for linking
+    /// ([`Self::allow_sso_email`]) is linked now (using up the approval).
+    /// Nothing else ever links (review F5). Audited either way.
     pub async fn login_sso(
         &self,
         subject: &str,
-        email: Option<&str>,
+        verified_email: Option<&str>,
     ) -> Result<Option<LoggedIn>, AppError> {
         let now = now_micros(&self.clock);
-        let found = self.store.find_account_for_sso(subject, email).await?;
+        let found = self
+            .store
+            .find_account_for_sso(subject, verified_email)
+            .await?;
         let usable = found.as_ref().filter(|a| {
             a.status == AccountStatus::Active && a.locked_until.is_none_or(|u| u <= now)
         });
@@ -473,12 +669,16 @@ impl IdentityService {
             self.store.record_login(None, &keep, &e).await?;
             return Ok(None);
         };
-        if account.oidc_subject.is_none() {
+        let mut purpose = "đăng nhập một lần / single sign-on".to_owned();
+        if account.oidc_subject.as_deref() != Some(subject) {
             self.store.link_sso_subject(&account.id, subject).await?;
+            purpose.push_str(&format!(
+                "; gắn theo e-mail đã xác minh, được phép / linked by an approved verified e-mail: {subject}"
+            ));
         }
         let mut e = entry(now, &account.id, AuditAction::Login, AuditOutcome::Allowed);
         e.agency_id = Some(account.agency_id.clone());
-        e.purpose = Some("đăng nhập một lần / single sign-on".into());
+        e.purpose = Some(purpose);
         let counters = LoginCounters {
             failed_attempts: 0,
             locked_until: None,

@@ -133,7 +133,8 @@ impl AccountStore for Db {
     ) -> Result<Option<Account>, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE oidc_subject = $1 \
-             OR (oidc_subject IS NULL AND email IS NOT NULL AND lower(email) = lower($2)) \
+             OR (oidc_subject IS NULL AND sso_email_approved AND email IS NOT NULL \
+             AND lower(email) = lower($2)) \
              ORDER BY (oidc_subject IS NULL), id LIMIT 1"
         ))
         .bind(subject)
@@ -145,12 +146,90 @@ impl AccountStore for Db {
     }
 
     async fn link_sso_subject(&self, account_id: &str, subject: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE accounts SET oidc_subject = $1 WHERE id = $2")
-            .bind(subject)
+        sqlx::query(
+            "UPDATE accounts SET oidc_subject = $1, sso_email_approved = false WHERE id = $2",
+        )
+        .bind(subject)
+        .bind(account_id)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| other(e, "linking an SSO subject"))?;
+        Ok(())
+    }
+
+    async fn set_sso_link(
+        &self,
+        account_id: &str,
+        subject: Option<&str>,
+        email_approved: bool,
+        audit: &AuditEntry,
+    ) -> Result<ChainHead, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(|e| other(e, "begin"))?;
+        let n = sqlx::query(
+            "UPDATE accounts SET oidc_subject = $1, sso_email_approved = $2 WHERE id = $3",
+        )
+        .bind(subject)
+        .bind(email_approved)
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(
+                "Danh tính này đã gắn với tài khoản khác / this identity is linked to another account"
+                    .into(),
+            ),
+            e => other(e, "setting an SSO link"),
+        })?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let head = append_in(&mut tx, audit).await?;
+        tx.commit().await.map_err(|e| other(e, "commit SSO link"))?;
+        Ok(head)
+    }
+
+    async fn set_account_status(
+        &self,
+        account_id: &str,
+        status: AccountStatus,
+        audit: &AuditEntry,
+    ) -> Result<ChainHead, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(|e| other(e, "begin"))?;
+        let n = sqlx::query("UPDATE accounts SET status = $1 WHERE id = $2")
+            .bind(status.as_str())
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| other(e, "setting an account's status"))?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if status != AccountStatus::Active {
+            sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| other(e, "ending the sessions"))?;
+        }
+        let head = append_in(&mut tx, audit).await?;
+        tx.commit().await.map_err(|e| other(e, "commit status"))?;
+        Ok(head)
+    }
+
+    async fn set_login_counters(
+        &self,
+        account_id: &str,
+        counters: &LoginCounters,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE accounts SET failed_attempts = $1, locked_until = $2 WHERE id = $3")
+            .bind(i64::from(counters.failed_attempts))
+            .bind(counters.locked_until)
             .bind(account_id)
             .execute(&self.pool)
             .await
-            .map_err(|e| other(e, "linking an SSO subject"))?;
+            .map_err(|e| other(e, "recording a log-in"))?;
         Ok(())
     }
 
@@ -184,6 +263,11 @@ impl AccountStore for Db {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| other(e, "ending the sessions"))?;
         let head = append_in(&mut tx, audit).await?;
         tx.commit().await.map_err(|e| other(e, "commit password"))?;
         Ok(head)

@@ -133,7 +133,8 @@ impl AccountStore for Db {
     ) -> Result<Option<Account>, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE oidc_subject = ? \
-             OR (oidc_subject IS NULL AND email IS NOT NULL AND lower(email) = lower(?)) \
+             OR (oidc_subject IS NULL AND sso_email_approved AND email IS NOT NULL \
+             AND lower(email) = lower(?)) \
              ORDER BY (oidc_subject IS NULL), id LIMIT 1"
         ))
         .bind(subject)
@@ -145,12 +146,88 @@ impl AccountStore for Db {
     }
 
     async fn link_sso_subject(&self, account_id: &str, subject: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE accounts SET oidc_subject = ? WHERE id = ?")
+        sqlx::query("UPDATE accounts SET oidc_subject = ?, sso_email_approved = 0 WHERE id = ?")
             .bind(subject)
             .bind(account_id)
             .execute(&self.pool)
             .await
             .map_err(|e| other(e, "linking an SSO subject"))?;
+        Ok(())
+    }
+
+    async fn set_sso_link(
+        &self,
+        account_id: &str,
+        subject: Option<&str>,
+        email_approved: bool,
+        audit: &AuditEntry,
+    ) -> Result<ChainHead, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let n = sqlx::query(
+            "UPDATE accounts SET oidc_subject = ?, sso_email_approved = ? WHERE id = ?",
+        )
+        .bind(subject)
+        .bind(email_approved)
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(
+                "Danh tính này đã gắn với tài khoản khác / this identity is linked to another account"
+                    .into(),
+            ),
+            e => other(e, "setting an SSO link"),
+        })?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let head = append_in(&mut tx, audit).await?;
+        tx.commit().await.map_err(|e| other(e, "commit SSO link"))?;
+        Ok(head)
+    }
+
+    async fn set_account_status(
+        &self,
+        account_id: &str,
+        status: AccountStatus,
+        audit: &AuditEntry,
+    ) -> Result<ChainHead, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let n = sqlx::query("UPDATE accounts SET status = ? WHERE id = ?")
+            .bind(status.as_str())
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| other(e, "setting an account's status"))?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if status != AccountStatus::Active {
+            sqlx::query("DELETE FROM sessions WHERE account_id = ?")
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| other(e, "ending the sessions"))?;
+        }
+        let head = append_in(&mut tx, audit).await?;
+        tx.commit().await.map_err(|e| other(e, "commit status"))?;
+        Ok(head)
+    }
+
+    async fn set_login_counters(
+        &self,
+        account_id: &str,
+        counters: &LoginCounters,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE accounts SET failed_attempts = ?, locked_until = ? WHERE id = ?")
+            .bind(i64::from(counters.failed_attempts))
+            .bind(counters.locked_until)
+            .bind(account_id)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| other(e, "recording a log-in"))?;
         Ok(())
     }
 
@@ -184,6 +261,11 @@ impl AccountStore for Db {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
+        sqlx::query("DELETE FROM sessions WHERE account_id = ?")
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| other(e, "ending the sessions"))?;
         let head = append_in(&mut tx, audit).await?;
         tx.commit().await.map_err(|e| other(e, "commit password"))?;
         Ok(head)

@@ -158,7 +158,22 @@ pub async fn accounts_roles_and_logins_round_trip(store: Arc<dyn Store>) {
         .await;
     assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
 
-    // Single sign-on: by e-mail (any case) first, then by the linked subject.
+    // Single sign-on: an e-mail links only once an administrator approved it
+    // (review F5); then by e-mail (any case), then by the linked subject.
+    let unapproved = store
+        .find_account_for_sso("https://idp|42", Some("an.nguyen@thainguyen.gov.vn"))
+        .await
+        .unwrap();
+    assert_eq!(unapproved, None);
+    store
+        .set_sso_link(
+            "nva",
+            None,
+            true,
+            &entry(AuditAction::PermissionChange, "admin"),
+        )
+        .await
+        .unwrap();
     let by_mail = store
         .find_account_for_sso("https://idp|42", Some("an.nguyen@thainguyen.gov.vn"))
         .await
@@ -191,12 +206,12 @@ pub async fn accounts_roles_and_logins_round_trip(store: Arc<dyn Store>) {
         .into_iter()
         .map(|e| e.columns.action)
         .collect();
-    // 2 accounts, 3 grants (the repeated one too), 1 revocation, 1 password;
-    // refusals (unknown account, absent role) append nothing.
-    assert_eq!(actions.len(), 9, "{actions:?}");
+    // 2 accounts, 3 grants (the repeated one too), 1 revocation, 1 password,
+    // 1 e-mail approval; refusals (unknown account, absent role) append nothing.
+    assert_eq!(actions.len(), 10, "{actions:?}");
     assert_eq!(
         actions.iter().filter(|a| *a == "permission_change").count(),
-        7
+        8
     );
     assert_eq!(actions.iter().filter(|a| *a == "login").count(), 2);
 }
@@ -305,4 +320,100 @@ pub async fn sessions_and_api_keys_round_trip(store: Arc<dyn Store>) {
     assert!(matches!(unknown, Err(StoreError::NotFound)), "{unknown:?}");
     // account + create + rotate + revoke; refusals append nothing.
     assert_eq!(store.audit_head().await.unwrap().map(|h| h.seq), Some(4));
+}
+
+/// Single sign-on links set by an administrator, the e-mail approval used up
+/// by the first link, and sessions ended by a new password or by disabling
+/// the account (review F5, F23).
+pub async fn sso_links_and_session_revocation(store: Arc<dyn Store>) {
+    store
+        .create_account(
+            &sample_account("nva"),
+            &entry(AuditAction::PermissionChange, "admin"),
+        )
+        .await
+        .unwrap();
+    let admin = || entry(AuditAction::PermissionChange, "admin");
+    store
+        .set_sso_link("nva", None, true, &admin())
+        .await
+        .unwrap();
+    store
+        .link_sso_subject("nva", "https://idp|42")
+        .await
+        .unwrap();
+    store
+        .set_sso_link("nva", None, false, &admin())
+        .await
+        .unwrap();
+    // Unlinked, and the approval was used up: the e-mail no longer matches.
+    assert_eq!(
+        store
+            .find_account_for_sso("https://idp|42", Some("an.nguyen@thainguyen.gov.vn"))
+            .await
+            .unwrap(),
+        None
+    );
+    store
+        .set_sso_link("nva", Some("https://idp|7"), false, &admin())
+        .await
+        .unwrap();
+    let linked = store
+        .find_account_for_sso("https://idp|7", None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(linked.oidc_subject.as_deref(), Some("https://idp|7"));
+    let unknown = store.set_sso_link("nobody", None, true, &admin()).await;
+    assert!(matches!(unknown, Err(StoreError::NotFound)), "{unknown:?}");
+
+    let session = |token: &str| SessionRecord {
+        token_hash: token_digest(token),
+        account_id: "nva".into(),
+        created_at: t0(),
+        expires_at: t0() + Duration::hours(10),
+        last_seen_at: t0(),
+    };
+    store.create_session(&session("s-1")).await.unwrap();
+    store
+        .set_password_hash("nva", "$argon2id$new", &admin())
+        .await
+        .unwrap();
+    assert_eq!(store.get_session(&token_digest("s-1")).await.unwrap(), None);
+    store.create_session(&session("s-2")).await.unwrap();
+    store
+        .set_account_status("nva", AccountStatus::Disabled, &admin())
+        .await
+        .unwrap();
+    assert_eq!(store.get_session(&token_digest("s-2")).await.unwrap(), None);
+    assert_eq!(
+        store.get_account("nva").await.unwrap().unwrap().status,
+        AccountStatus::Disabled
+    );
+    store
+        .set_account_status("nva", AccountStatus::Active, &admin())
+        .await
+        .unwrap();
+    let missing = store
+        .set_account_status("nobody", AccountStatus::Disabled, &admin())
+        .await;
+    assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
+
+    store
+        .set_login_counters(
+            "nva",
+            &LoginCounters {
+                failed_attempts: 2,
+                locked_until: None,
+            },
+        )
+        .await
+        .unwrap();
+    let read = store.get_account("nva").await.unwrap().unwrap();
+    assert_eq!(
+        (read.failed_attempts, read.status),
+        (2, AccountStatus::Active)
+    );
+    // account + 3 links + password + 2 status changes; counters are not audited.
+    assert_eq!(store.audit_head().await.unwrap().map(|h| h.seq), Some(7));
 }

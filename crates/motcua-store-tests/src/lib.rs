@@ -195,6 +195,7 @@ macro_rules! conformance_suite {
             cases_identity::residents_import_upsert_and_count,
             cases_accounts::accounts_roles_and_logins_round_trip,
             cases_accounts::sessions_and_api_keys_round_trip,
+            cases_accounts::sso_links_and_session_revocation,
             cases_lookup::lookups_refused_without_grant_purpose_or_in_time_are_audited,
             cases_lookup::an_allowed_lookup_returns_fields_and_waiver_sources,
             cases_lookup::the_citizen_sees_who_looked_at_their_data,

@@ -4,7 +4,9 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motcua_domain::audit::{AuditEntry, ChainHead};
-use motcua_domain::identity::{Account, ApiKeyRecord, RoleAssignment, SessionRecord};
+use motcua_domain::identity::{
+    Account, AccountStatus, ApiKeyRecord, RoleAssignment, SessionRecord,
+};
 
 use crate::StoreError;
 
@@ -29,18 +31,46 @@ pub trait AccountStore: Send + Sync {
     ) -> Result<ChainHead, StoreError>;
     /// One account.
     async fn get_account(&self, id: &str) -> Result<Option<Account>, StoreError>;
-    /// The account linked to a single sign-on subject, or else the one with
-    /// this e-mail (case-insensitive).
+    /// The account linked to a single sign-on subject (`issuer|sub`), or
+    /// else, when `email` is given, the not yet linked account with this
+    /// e-mail (case-insensitive) whose e-mail link an administrator approved.
     async fn find_account_for_sso(
         &self,
         subject: &str,
         email: Option<&str>,
     ) -> Result<Option<Account>, StoreError>;
-    /// Links a single sign-on subject to an account.
+    /// Links a single sign-on subject to an account and uses up its e-mail
+    /// approval.
     async fn link_sso_subject(&self, account_id: &str, subject: &str) -> Result<(), StoreError>;
+    /// An administrator's setting of an account's single sign-on link: the
+    /// linked subject (`None` unlinks) and whether a verified e-mail may link
+    /// it, with its audit entry; [`StoreError::NotFound`] for an unknown account.
+    async fn set_sso_link(
+        &self,
+        account_id: &str,
+        subject: Option<&str>,
+        email_approved: bool,
+        audit: &AuditEntry,
+    ) -> Result<ChainHead, StoreError>;
+    /// Enables or disables an account with its audit entry; disabling also
+    /// deletes its sessions. [`StoreError::NotFound`] for an unknown account.
+    async fn set_account_status(
+        &self,
+        account_id: &str,
+        status: AccountStatus,
+        audit: &AuditEntry,
+    ) -> Result<ChainHead, StoreError>;
+    /// Replaces the log-in counters of an account without an audit entry (a
+    /// failure already audited in this throttle window).
+    async fn set_login_counters(
+        &self,
+        account_id: &str,
+        counters: &LoginCounters,
+    ) -> Result<(), StoreError>;
     /// Every account, by id.
     async fn list_accounts(&self) -> Result<Vec<Account>, StoreError>;
-    /// Replaces the password hash (clearing failures and lock) with its audit entry.
+    /// Replaces the password hash (clearing failures and lock) with its audit
+    /// entry, and deletes the account's sessions.
     async fn set_password_hash(
         &self,
         account_id: &str,
