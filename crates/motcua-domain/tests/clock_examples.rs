@@ -79,7 +79,7 @@ fn three_working_days_received_the_friday_before_tet_2026() {
     );
     for day in 16..=20 {
         assert!(
-            skipped.contains(&(date(2026, 2, day), "Tet Am lich".into())),
+            skipped.contains(&(date(2026, 2, day), "Tết Âm lịch".into())),
             "16-20/02 are Tết"
         );
     }
@@ -101,7 +101,7 @@ fn three_working_days_received_the_friday_before_tet_2026() {
     assert!(
         due.explanation()
             .join("\n")
-            .contains("2026-02-17 skipped: Tet Am lich")
+            .contains("2026-02-17 skipped: Tết Âm lịch")
     );
 }
 

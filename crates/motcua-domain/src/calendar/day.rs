@@ -44,8 +44,12 @@ pub struct DayNote {
     pub working: bool,
     /// The kind of special day.
     pub kind: DayKind,
-    /// Human-readable reason, e.g. `Tết Âm lịch` or `Nghỉ bù Giỗ Tổ Hùng Vương (2026-04-26)`.
+    /// Human-readable reason in Vietnamese, e.g. `Tết Âm lịch` or
+    /// `Nghỉ bù Giỗ Tổ Hùng Vương (26/04/2026)`.
     pub label: String,
+    /// The same reason in English (second locale), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_en: Option<String>,
     /// Where this comes from.
     pub source: DaySource,
 }

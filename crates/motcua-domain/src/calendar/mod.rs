@@ -17,7 +17,7 @@
 //! let tet = NaiveDate::from_ymd_opt(2026, 2, 17).unwrap_or_default();
 //! assert!(!cal.is_working_day(tet)?);
 //! let why = cal.non_working_reason(tet)?;
-//! assert_eq!(why.map(|n| n.label), Some("Tet Am lich".to_owned()));
+//! assert_eq!(why.map(|n| n.label), Some("Tết Âm lịch".to_owned()));
 //! # Ok::<(), motcua_domain::calendar::CalendarError>(())
 //! ```
 

@@ -1,9 +1,14 @@
 //! Official yearly schedules (lịch nghỉ lễ, tết) as data.
 //!
-//! A schedule is CSV with the columns `date,kind,reason,doc` (lines starting
-//! with `#` are comments). A year that appears in a schedule **replaces** the
-//! computed default for that whole year, so it must list every weekday off;
-//! weekends need not be listed unless worked (`MAKEUP_SAT`).
+//! A schedule is CSV with the columns `date,kind,reason,doc` and optionally
+//! a fifth column `reason_en` (lines starting with `#` are comments). `reason`
+//! is the Vietnamese label shown to users, `reason_en` its English form. A
+//! year that appears in a schedule **replaces** the computed default for that
+//! whole year, so it must list every weekday off; weekends are listed only
+//! when worked (`MAKEUP_SAT`) or when the notice places a statutory holiday
+//! day on them (`HOL` on a Saturday or Sunday, e.g. a Tết day): such a
+//! Saturday is then a holiday, never an ordinary Saturday for
+//! Saturday-morning reception.
 //!
 //! The schedules announced for 2023–2026 are embedded from
 //! `reference/calendar/official-days-vn.csv` (documents named in
@@ -57,10 +62,13 @@ pub struct OfficialDay {
     pub date: NaiveDate,
     /// What the date becomes.
     pub kind: OfficialKind,
-    /// Why (free text).
+    /// Why, in Vietnamese (shown to users), e.g. `Tết Âm lịch`.
     pub reason: String,
     /// The announcing document.
     pub doc: String,
+    /// Why, in English (second locale), when the schedule gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_en: Option<String>,
 }
 
 /// Official schedules by year.
@@ -75,8 +83,9 @@ impl OfficialSchedule {
         Self::parse_csv(EMBEDDED_SCHEDULE_CSV)
     }
 
-    /// Reads a schedule from CSV text (`date,kind,reason,doc`, header
-    /// required, `#` comments allowed).
+    /// Reads a schedule from CSV text (`date,kind,reason,doc` or
+    /// `date,kind,reason,doc,reason_en`, header required, `#` comments
+    /// allowed).
     pub fn parse_csv(text: &str) -> Result<Self, CalendarError> {
         let mut reader = csv::ReaderBuilder::new()
             .comment(Some(b'#'))
@@ -88,12 +97,16 @@ impl OfficialSchedule {
             .headers()
             .map_err(|e| header_err(e.to_string()))?
             .clone();
-        let expected = ["date", "kind", "reason", "doc"];
-        if headers.iter().ne(expected.iter().copied()) {
-            return Err(header_err(format!(
-                "expected header {}",
-                expected.join(",")
-            )));
+        let expected = ["date", "kind", "reason", "doc", "reason_en"];
+        let with_english = headers.len() == expected.len();
+        if !(4..=5).contains(&headers.len())
+            || headers
+                .iter()
+                .ne(expected.iter().copied().take(headers.len()))
+        {
+            return Err(header_err(
+                "expected header date,kind,reason,doc[,reason_en]".into(),
+            ));
         }
         let mut years: BTreeMap<i32, Vec<OfficialDay>> = BTreeMap::new();
         for record in reader.records() {
@@ -123,6 +136,9 @@ impl OfficialSchedule {
                 kind,
                 reason: field(2).into(),
                 doc: field(3).into(),
+                reason_en: Some(field(4))
+                    .filter(|e| with_english && !e.is_empty())
+                    .map(Into::into),
             });
         }
         for rows in years.values_mut() {
@@ -161,6 +177,24 @@ mod tests {
         let s = OfficialSchedule::embedded().unwrap();
         assert_eq!(s.years().collect::<Vec<_>>(), vec![2023, 2024, 2025, 2026]);
         assert_eq!(s.year(2026).map(<[_]>::len), Some(15));
+        let tet = s
+            .year(2024)
+            .and_then(|rows| rows.iter().find(|r| r.date.day() == 10));
+        assert_eq!(tet.map(|r| r.reason.as_str()), Some("Tết Âm lịch"));
+        assert_eq!(
+            tet.and_then(|r| r.reason_en.as_deref()),
+            Some("Lunar New Year (Tết)")
+        );
+    }
+
+    #[test]
+    fn four_column_schedules_still_parse() {
+        let s =
+            OfficialSchedule::parse_csv("date,kind,reason,doc\n2027-02-05,HOL,Tết Âm lịch,TB\n")
+                .unwrap();
+        let rows = s.year(2027).unwrap();
+        assert_eq!(rows[0].reason, "Tết Âm lịch");
+        assert_eq!(rows[0].reason_en, None);
     }
 
     #[test]
@@ -181,6 +215,7 @@ mod tests {
             );
         }
         assert!(OfficialSchedule::parse_csv("a,b\n").is_err());
+        assert!(OfficialSchedule::parse_csv("date,kind,reason,doc,english\n").is_err());
         assert!(OfficialSchedule::parse_csv("").is_err());
     }
 }

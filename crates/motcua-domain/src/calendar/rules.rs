@@ -67,6 +67,9 @@ pub struct HolidayRule {
     pub id: String,
     /// Vietnamese name shown to users.
     pub name: String,
+    /// English name (second locale), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
     /// How the date is found.
     pub date: HolidayDate,
     /// First year the rule applies; `None` = not (yet) in force.
@@ -159,12 +162,28 @@ fn rule(
     HolidayRule {
         id: id.into(),
         name: name.into(),
+        name_en: english_name(id).map(Into::into),
         date,
         effective_from: from,
         effective_until: until,
         announced,
         basis: basis.into(),
     }
+}
+
+/// English names of the statutory holidays, by rule id.
+fn english_name(id: &str) -> Option<&'static str> {
+    Some(match id {
+        "tet-duong-lich" => "New Year's Day",
+        "tet-am-lich-4" | "tet-am-lich" => "Lunar New Year (Tết)",
+        "gio-to-hung-vuong" => "Hung Kings' Commemoration Day",
+        "chien-thang" => "Reunification Day",
+        "quoc-te-lao-dong" => "International Workers' Day",
+        "quoc-khanh" => "National Day",
+        "quoc-khanh-lien-ke" => "National Day (adjacent day)",
+        "ngay-van-hoa-viet-nam" => "Vietnamese Culture Day",
+        _ => return None,
+    })
 }
 
 impl RuleSet {
@@ -334,7 +353,10 @@ impl RuleSet {
                         break;
                     }
                     if !self.is_rest_day(c) && !out.contains_key(&c) {
-                        let label = format!("Nghỉ bù {} ({date})", joined_names(rules));
+                        let shown = date.format("%d/%m/%Y");
+                        let label = format!("Nghỉ bù {} ({shown})", joined_names(rules));
+                        let label_en = joined_english(rules)
+                            .map(|n| format!("Compensatory day off for {n} ({shown})"));
                         let source = DaySource::Rule {
                             rule: "compensation".into(),
                         };
@@ -344,6 +366,7 @@ impl RuleSet {
                                 working: false,
                                 kind: DayKind::Compensatory,
                                 label,
+                                label_en,
                                 source,
                             },
                         );
@@ -379,12 +402,23 @@ fn joined_names(rules: &[&HolidayRule]) -> String {
     names.join(" + ")
 }
 
+/// The English names joined, when every rule has one.
+fn joined_english(rules: &[&HolidayRule]) -> Option<String> {
+    let mut names = rules
+        .iter()
+        .map(|r| r.name_en.as_deref())
+        .collect::<Option<Vec<&str>>>()?;
+    names.dedup();
+    Some(names.join(" + "))
+}
+
 fn holiday_note(rules: &[&HolidayRule]) -> DayNote {
     let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
     DayNote {
         working: false,
         kind: DayKind::Holiday,
         label: joined_names(rules),
+        label_en: joined_english(rules),
         source: DaySource::Rule {
             rule: ids.join("+"),
         },

@@ -14,7 +14,7 @@ use super::{MAX_YEAR, MIN_YEAR};
 
 /// Bumped when the computation (not the data) changes in a way that can
 /// change results, so that the version string changes too.
-const ALGORITHM_REVISION: &str = "calendar-1";
+const ALGORITHM_REVISION: &str = "calendar-2";
 
 /// A complete working calendar for 1900–2199: statutory rules, official
 /// schedules and office hours, precomputed into a day table.
@@ -123,6 +123,7 @@ impl CalendarBuilder {
                             working: kind == DayKind::MakeupSaturday,
                             kind,
                             label: row.reason.clone(),
+                            label_en: row.reason_en.clone(),
                             source: DaySource::Official {
                                 doc: row.doc.clone(),
                             },
@@ -245,15 +246,16 @@ impl WorkingCalendar {
             return Ok(Some(note.clone()));
         }
         if self.inner.rules.is_rest_day(date) {
-            let label = if date.weekday() == Weekday::Sun {
-                "Chủ nhật"
+            let (label, label_en) = if date.weekday() == Weekday::Sun {
+                ("Chủ nhật", "Sunday")
             } else {
-                "Thứ Bảy"
+                ("Thứ Bảy", "Saturday")
             };
             return Ok(Some(DayNote {
                 working: false,
                 kind: DayKind::Weekend,
                 label: label.into(),
+                label_en: Some(label_en.into()),
                 source: DaySource::Weekly,
             }));
         }

@@ -104,7 +104,7 @@ async fn three_working_days_received_the_day_before_tet() {
     let text = explanation(&a);
     for day in 16..=20 {
         assert!(
-            text.contains(&format!("2026-02-{day} skipped: Tet Am lich")),
+            text.contains(&format!("2026-02-{day} skipped: Tết Âm lịch")),
             "{text}"
         );
     }
