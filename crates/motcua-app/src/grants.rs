@@ -1,8 +1,11 @@
 //! Granting and revoking access to the population database (phân quyền khai
 //! thác). Each change is audited in the same transaction.
 //!
-//! Who may grant (a unit administrator of the unit) is checked once accounts
-//! and roles exist; today the caller names the granting officer.
+//! Who may grant (a unit administrator of the unit) is the policy's
+//! (`Capability::ManageGrants`, checked by the caller); this service adds
+//! what holds for every caller: nobody grants to themselves (four eyes),
+//! and a grant starts now or later, never in the past (beyond
+//! [`BACKDATE_SKEW`] of clock difference).
 
 use std::sync::Arc;
 
@@ -14,6 +17,10 @@ use motcua_domain::unit::{Era, UnitCode};
 use crate::AppError;
 use crate::audit::{Clock, now_micros};
 use crate::ports::Store;
+
+/// How far in the past `valid_from` may lie (clock skew between the
+/// caller and the server), no more.
+pub const BACKDATE_SKEW: chrono::Duration = chrono::Duration::minutes(5);
 
 /// A request to grant access.
 #[derive(Debug, Clone)]
@@ -61,6 +68,20 @@ impl GrantService {
         if req.granted_by.trim().is_empty() {
             return Err(AppError::Invalid(
                 "Thiếu người phân quyền / the granting administrator is missing".into(),
+            ));
+        }
+        if req.granted_by.trim() == req.officer_id.trim() {
+            return Err(AppError::Invalid(
+                "Không được tự cấp quyền khai thác cho chính mình / \
+                 nobody may grant registry access to themselves"
+                    .into(),
+            ));
+        }
+        if valid_from < now - BACKDATE_SKEW {
+            return Err(AppError::Invalid(
+                "Phân quyền không được có hiệu lực từ quá khứ (valid_from) / \
+                 a grant cannot start in the past (valid_from)"
+                    .into(),
             ));
         }
         let code = UnitCode::parse(req.unit_code.trim())
