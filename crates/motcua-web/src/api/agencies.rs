@@ -100,7 +100,7 @@ pub struct AgencyPageDto {
 }
 
 /// `GET /api/v1/agencies`.
-#[utoipa::path(get, path = "/api/v1/agencies", tag = "agencies", params(AgencyQuery), responses(
+#[utoipa::path(get, path = "/api/v1/agencies", operation_id = "listAgencies", tag = "agencies", params(AgencyQuery), responses(
     (status = 200, body = AgencyPageDto),
     (status = 400, body = Problem, content_type = "application/problem+json")))]
 pub async fn list(
@@ -135,7 +135,7 @@ pub async fn list(
 }
 
 /// `GET /api/v1/agencies/{id}`.
-#[utoipa::path(get, path = "/api/v1/agencies/{id}", tag = "agencies",
+#[utoipa::path(get, path = "/api/v1/agencies/{id}", operation_id = "getAgency", tag = "agencies",
     params(("id" = String, Path, description = "agency identifier")),
     responses((status = 200, body = AgencyDto), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get(
@@ -146,7 +146,7 @@ pub async fn get(
 }
 
 /// `POST /api/v1/agencies`: create an agency (administrators).
-#[utoipa::path(post, path = "/api/v1/agencies", tag = "agencies", request_body = AgencyDto,
+#[utoipa::path(post, path = "/api/v1/agencies", operation_id = "createAgency", tag = "agencies", request_body = AgencyDto,
     responses((status = 201, body = AgencyDto), (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "not a provincial administrator of this part of the tree", body = Problem, content_type = "application/problem+json"),
@@ -198,7 +198,7 @@ pub async fn create(
 }
 
 /// `PUT /api/v1/agencies/{id}`: edit an agency (administrators).
-#[utoipa::path(put, path = "/api/v1/agencies/{id}", tag = "agencies", request_body = AgencyDto,
+#[utoipa::path(put, path = "/api/v1/agencies/{id}", operation_id = "updateAgency", tag = "agencies", request_body = AgencyDto,
     params(("id" = String, Path, description = "agency identifier")),
     responses((status = 200, body = AgencyDto), (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),

@@ -145,7 +145,7 @@ async fn authorized(
 
 /// `POST /api/v1/dossiers/{code}/attachments`: multipart with `component`
 /// and `file` (and `verifier` when not an officer).
-#[utoipa::path(post, path = "/api/v1/dossiers/{code}/attachments", tag = "attachments",
+#[utoipa::path(post, path = "/api/v1/dossiers/{code}/attachments", operation_id = "uploadAttachment", tag = "attachments",
     params(("code" = String, Path, description = "mã hồ sơ"), HolderParams),
     request_body(content_type = "multipart/form-data", description = "fields: component (TP1...), file (PDF, JPEG or PNG), verifier (optional)"),
     responses((status = 201, body = AttachmentDto),
@@ -204,7 +204,7 @@ pub async fn upload(
 }
 
 /// `GET /api/v1/dossiers/{code}/attachments`: the dossier's files.
-#[utoipa::path(get, path = "/api/v1/dossiers/{code}/attachments", tag = "attachments",
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}/attachments", operation_id = "listAttachments", tag = "attachments",
     params(("code" = String, Path, description = "mã hồ sơ"), HolderParams),
     responses((status = 200, body = Vec<AttachmentDto>),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -238,7 +238,7 @@ fn disposition(name: &str) -> String {
 }
 
 /// `GET /api/v1/dossiers/{code}/attachments/{id}`: the bytes.
-#[utoipa::path(get, path = "/api/v1/dossiers/{code}/attachments/{id}", tag = "attachments",
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}/attachments/{id}", operation_id = "downloadAttachment", tag = "attachments",
     params(("code" = String, Path, description = "mã hồ sơ"),
         ("id" = String, Path, description = "attachment id"), HolderParams),
     responses((status = 200, description = "the file", content_type = "application/octet-stream", body = Vec<u8>),

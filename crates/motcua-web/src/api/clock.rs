@@ -83,7 +83,7 @@ fn enum_text<T: Serialize>(value: &T) -> String {
 }
 
 /// `GET /api/v1/calendar/{year}`: non-working days of a year (1900–2199) with reasons.
-#[utoipa::path(get, path = "/api/v1/calendar/{year}", tag = "calendar",
+#[utoipa::path(get, path = "/api/v1/calendar/{year}", operation_id = "getCalendarYear", tag = "calendar",
     params(("year" = i32, Path, description = "solar year, 1900 to 2199")),
     responses((status = 200, body = YearCalendarDto),
         (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -288,7 +288,7 @@ fn source(body: &DueDateRequestDto) -> Result<LimitSource, Problem> {
 }
 
 /// `POST /api/v1/due-dates`: the due instant of a dossier, explained.
-#[utoipa::path(post, path = "/api/v1/due-dates", tag = "calendar", request_body = DueDateRequestDto,
+#[utoipa::path(post, path = "/api/v1/due-dates", operation_id = "computeDueDate", tag = "calendar", request_body = DueDateRequestDto,
     responses((status = 200, body = DueDateDto),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]

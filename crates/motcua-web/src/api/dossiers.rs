@@ -82,7 +82,7 @@ fn bad_json(e: JsonRejection) -> Problem {
 
 /// `POST /api/v1/dossiers`: file online (status 1, no login) or receive at
 /// the desk or by post (status 2, officer).
-#[utoipa::path(post, path = "/api/v1/dossiers", tag = "dossiers",
+#[utoipa::path(post, path = "/api/v1/dossiers", operation_id = "createDossier", tag = "dossiers",
     request_body = super::dossier_dto::NewDossierDoc,
     params(("Idempotency-Key" = String, Header, description = "unique key per request")),
     responses((status = 201, body = ActionAnswerDto),
@@ -164,8 +164,8 @@ async fn reception_root(
 /// `hand_over`, `request_supplement`, `supplement_received`,
 /// `request_payment`, `record_payment`, `transfer`, `stop`,
 /// `apologise_and_extend`, `result_ready`, `return`, `withdraw`, `rate`.
-#[utoipa::path(post, path = "/api/v1/dossiers/{code}/actions/{action}", tag = "dossiers",
-    request_body(content = Object, description = "the action's fields, e.g. {\"reason\": \"...\"} for refuse; see the README"),
+#[utoipa::path(post, path = "/api/v1/dossiers/{code}/actions/{action}", operation_id = "actOnDossier", tag = "dossiers",
+    request_body(content = Object, description = "the action's fields, e.g. {\"reason\": \"...\"} for refuse. receive: {\"components\": {\"TP6\": \"presented\", \"TP7\": \"reused\"}} with one decision per component code: submitted, presented (original shown), missing, reused (taken from the population database: needs an allowed look-up of the applicant under a grant for this dossier, POST /api/v1/registry/lookups with dossier_code, else 400 with code component.reuse_without_lookup) or waived:<population_db|civil_status_db|earlier_result|electronic_birth_certificate|sector_db> (a waiver the catalog gives that component); components not named keep their state; 409 refused (checklist_incomplete) while a required one is still missing; optional due_at when the catalog has no time limit. See the README"),
     params(("code" = String, Path, description = "mã hồ sơ"),
         ("action" = String, Path, description = "action name"),
         ("Idempotency-Key" = String, Header, description = "unique key per request"),
@@ -228,7 +228,7 @@ pub async fn act(
 
 /// `GET /api/v1/dossiers/{code}`: the whole dossier and its events (officers
 /// whose agency covers it).
-#[utoipa::path(get, path = "/api/v1/dossiers/{code}", tag = "dossiers",
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}", operation_id = "getDossier", tag = "dossiers",
     params(("code" = String, Path, description = "mã hồ sơ")),
     responses((status = 200, description = "state and events", body = Object),
         (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -255,7 +255,7 @@ const CSV_MAX_ROWS: usize = 50_000;
 
 /// `GET /api/v1/dossiers`: the work list of the officer's agency and the
 /// agencies below it, by due date; keyset pages; `format=csv` exports.
-#[utoipa::path(get, path = "/api/v1/dossiers", tag = "dossiers", params(WorkListParams),
+#[utoipa::path(get, path = "/api/v1/dossiers", operation_id = "listDossiers", tag = "dossiers", params(WorkListParams),
     responses((status = 200, body = WorkListPageDto),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json")))]

@@ -3,7 +3,7 @@
 //! admin or a system account.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use motcua_domain::identity::Role;
@@ -16,6 +16,7 @@ use crate::problem::Problem;
 
 /// The roles that may see and replay dead letters.
 pub const EXCHANGE_ADMIN_ROLES: [Role; 3] = [Role::UnitAdmin, Role::ProvinceAdmin, Role::System];
+use crate::extract::{ApiPath, ApiQuery};
 
 /// One dead letter (thư chết): an outbox row that kept failing.
 #[derive(Debug, Serialize, ToSchema)]
@@ -84,15 +85,17 @@ pub struct ListParams {
     pub limit: Option<u32>,
 }
 
+#[into_params(parameter_in = Query)]
 /// Lists the dead letters of the outbox.
-#[utoipa::path(get, path = "/api/v1/exchange/dead-letters", tag = "exchange",
+#[utoipa::path(get, path = "/api/v1/exchange/dead-letters", operation_id = "listDeadLetters", tag = "exchange",
     params(ListParams),
     responses((status = 200, body = DeadLetterList), (status = 401, body = Problem),
         (status = 403, body = Problem)))]
 pub async fn dead_letters(
     State(state): State<AppState>,
     officer: Officer,
-    Query(p): Query<ListParams>,
+#[into_params(parameter_in = Query)]
+    ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<DeadLetterList>, Problem> {
     officer.require_any(&EXCHANGE_ADMIN_ROLES)?;
     let per_sink = state.exchange.counts().await?;
@@ -134,15 +137,15 @@ pub async fn dead_letters(
 /// Puts a dead letter back in the queue of its sink (attempts reset;
 /// delivered on the relay's next round, still after the earlier events of
 /// its dossier to that sink).
-#[utoipa::path(post, path = "/api/v1/exchange/dead-letters/{id}/replay", tag = "exchange",
+#[utoipa::path(post, path = "/api/v1/exchange/dead-letters/{id}/replay", operation_id = "replayDeadLetter", tag = "exchange",
     params(("id" = i64, Path, description = "Outbox row id"), ReplayParams),
     responses((status = 202, description = "Queued again"), (status = 404, body = Problem),
         (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn replay(
     State(state): State<AppState>,
     officer: Officer,
-    Path(id): Path<i64>,
-    Query(p): Query<ReplayParams>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(p): ApiQuery<ReplayParams>,
 ) -> Result<StatusCode, Problem> {
     officer.require_any(&EXCHANGE_ADMIN_ROLES)?;
     state

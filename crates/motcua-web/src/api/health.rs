@@ -9,13 +9,13 @@ use crate::AppState;
 use crate::problem::Problem;
 
 /// `GET /healthz`: the process is up.
-#[utoipa::path(get, path = "/healthz", tag = "ops", responses((status = 200, description = "alive")))]
+#[utoipa::path(get, path = "/healthz", operation_id = "getHealth", tag = "ops", responses((status = 200, description = "alive")))]
 pub async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
 /// `GET /readyz`: the database answers.
-#[utoipa::path(get, path = "/readyz", tag = "ops", responses(
+#[utoipa::path(get, path = "/readyz", operation_id = "getReadiness", tag = "ops", responses(
     (status = 200, description = "ready"),
     (status = 503, description = "database unreachable", body = Problem)))]
 pub async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, Problem> {

@@ -124,7 +124,7 @@ fn hub(state: &AppState) -> Result<&NationalService, Problem> {
 /// `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of
 /// id.timestamp.body>`) and named by `motcua-sender: <province code>`.
 /// Idempotent by event id: a re-delivered event is counted once.
-#[utoipa::path(post, path = "/api/v1/national/events", tag = "national",
+#[utoipa::path(post, path = "/api/v1/national/events", operation_id = "receiveNationalEvents", tag = "national",
     request_body(content = String, description = "CloudEvent or array of CloudEvents (docs/asyncapi.yaml)",
         content_type = "application/cloudevents-batch+json"),
     responses((status = 200, body = IntakeAnswer),
@@ -168,7 +168,7 @@ pub async fn intake(
 
 /// Per-province totals of dossiers started in a period: dossiers synced,
 /// on-time rate, online share.
-#[utoipa::path(get, path = "/api/v1/national/totals", tag = "national",
+#[utoipa::path(get, path = "/api/v1/national/totals", operation_id = "getNationalTotals", tag = "national",
     params(PeriodParams),
     responses((status = 200, body = NationalTotals), (status = 400, body = Problem),
         (status = 404, body = Problem)))]

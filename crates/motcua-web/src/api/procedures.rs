@@ -184,7 +184,7 @@ fn today() -> NaiveDate {
 }
 
 /// `GET /api/v1/procedures`: list or search the procedures in force.
-#[utoipa::path(get, path = "/api/v1/procedures", tag = "procedures",
+#[utoipa::path(get, path = "/api/v1/procedures", operation_id = "listProcedures", tag = "procedures",
     params(ProcedureQueryParams),
     responses((status = 200, body = ProcedurePageDto),
         (status = 400, body = Problem, content_type = "application/problem+json")))]
@@ -232,7 +232,7 @@ pub async fn list(
 }
 
 /// `GET /api/v1/procedures/{code}`: the version in force today, with all versions.
-#[utoipa::path(get, path = "/api/v1/procedures/{code}", tag = "procedures",
+#[utoipa::path(get, path = "/api/v1/procedures/{code}", operation_id = "getProcedure", tag = "procedures",
     params(("code" = String, Path, description = "national code, e.g. 1.001193 or 1.001193.02")),
     responses((status = 200, body = ProcedureDetailDto),
         (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -258,7 +258,7 @@ pub async fn detail(
 }
 
 /// `GET /api/v1/procedures/{code}/versions/{version}`: one version.
-#[utoipa::path(get, path = "/api/v1/procedures/{code}/versions/{version}", tag = "procedures",
+#[utoipa::path(get, path = "/api/v1/procedures/{code}/versions/{version}", operation_id = "getProcedureVersion", tag = "procedures",
     params(("code" = String, Path, description = "national code"),
         ("version" = u32, Path, description = "version number")),
     responses((status = 200, body = ProcedureDto),
@@ -306,7 +306,7 @@ fn render_failed(err: anyhow::Error) -> Problem {
 }
 
 /// `GET /api/v1/procedures/{code}/qr.svg`: QR code of the public page, SVG.
-#[utoipa::path(get, path = "/api/v1/procedures/{code}/qr.svg", tag = "procedures",
+#[utoipa::path(get, path = "/api/v1/procedures/{code}/qr.svg", operation_id = "getProcedureQrSvg", tag = "procedures",
     params(("code" = String, Path, description = "national code")),
     responses((status = 200, description = "SVG image", content_type = "image/svg+xml", body = String),
         (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -321,7 +321,7 @@ pub async fn qr_svg(
 }
 
 /// `GET /api/v1/procedures/{code}/qr.png`: QR code of the public page, PNG.
-#[utoipa::path(get, path = "/api/v1/procedures/{code}/qr.png", tag = "procedures",
+#[utoipa::path(get, path = "/api/v1/procedures/{code}/qr.png", operation_id = "getProcedureQrPng", tag = "procedures",
     params(("code" = String, Path, description = "national code")),
     responses((status = 200, description = "PNG image", content_type = "image/png", body = Vec<u8>),
         (status = 400, body = Problem, content_type = "application/problem+json"),

@@ -68,7 +68,7 @@ async fn live_grant(state: &AppState, officer: &str) -> Result<Option<String>, P
 }
 
 /// `POST /api/v1/registry/lookups`: look a citizen up at the desk.
-#[utoipa::path(post, path = "/api/v1/registry/lookups", tag = "registry", request_body = LookupBody,
+#[utoipa::path(post, path = "/api/v1/registry/lookups", operation_id = "lookUpResident", tag = "registry", request_body = LookupBody,
     responses((status = 200, description = "found (with data and waiver sources), not_found or mismatch", body = Object),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -162,11 +162,12 @@ impl From<Grant> for GrantDto {
 pub struct GrantQuery {
     /// Whose grants (default: the caller's own).
     pub officer: Option<String>,
+#[into_params(parameter_in = Query)]
 }
 
 /// `GET /api/v1/grants`: an officer's own grants, or, for a unit
 /// administrator, another officer's grants within the administrator's units.
-#[utoipa::path(get, path = "/api/v1/grants", tag = "registry", params(GrantQuery),
+#[utoipa::path(get, path = "/api/v1/grants", operation_id = "listGrants", tag = "registry", params(GrantQuery),
     responses((status = 200, body = [GrantDto]),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json")))]
@@ -209,7 +210,7 @@ pub struct NewGrantBody {
 }
 
 /// `POST /api/v1/grants`: a unit administrator grants access (audited).
-#[utoipa::path(post, path = "/api/v1/grants", tag = "registry", request_body = NewGrantBody,
+#[utoipa::path(post, path = "/api/v1/grants", operation_id = "createGrant", tag = "registry", request_body = NewGrantBody,
     responses((status = 201, body = GrantDto),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -252,7 +253,7 @@ pub async fn create_grant(
 
 /// `POST /api/v1/grants/{id}/revoke`: a unit administrator of the grant's
 /// unit revokes it (audited). Unknown or out of scope: the same 404.
-#[utoipa::path(post, path = "/api/v1/grants/{id}/revoke", tag = "registry",
+#[utoipa::path(post, path = "/api/v1/grants/{id}/revoke", operation_id = "revokeGrant", tag = "registry",
     params(("id" = String, Path, description = "grant id")),
     responses((status = 200, body = GrantDto),
         (status = 401, body = Problem, content_type = "application/problem+json"),

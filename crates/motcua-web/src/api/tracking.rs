@@ -33,7 +33,7 @@ pub fn client_key(extensions: &Extensions) -> String {
 }
 
 /// `GET /api/v1/tracking/{code}`.
-#[utoipa::path(get, path = "/api/v1/tracking/{code}", tag = "tracking",
+#[utoipa::path(get, path = "/api/v1/tracking/{code}", operation_id = "trackDossier", tag = "tracking",
     params(("code" = String, Path, description = "mã hồ sơ"), TrackingParams),
     responses((status = 200, description = "status, due date, what is missing, timeline", body = Object),
         (status = 400, body = Problem, content_type = "application/problem+json"),

@@ -285,7 +285,7 @@ fn parse_filter(q: UnitQuery) -> Result<(UnitFilter, bool), Problem> {
 }
 
 /// `GET /api/v1/units`: list and search units.
-#[utoipa::path(get, path = "/api/v1/units", tag = "units", params(UnitQuery), responses(
+#[utoipa::path(get, path = "/api/v1/units", operation_id = "listUnits", tag = "units", params(UnitQuery), responses(
     (status = 200, body = UnitPageDto),
     (status = 400, body = Problem, content_type = "application/problem+json")))]
 pub async fn list(
@@ -307,7 +307,7 @@ pub async fn list(
 }
 
 /// `GET /api/v1/units/{code}`: one unit with parent, children count and lineage.
-#[utoipa::path(get, path = "/api/v1/units/{code}", tag = "units",
+#[utoipa::path(get, path = "/api/v1/units/{code}", operation_id = "getUnit", tag = "units",
     params(("code" = String, Path, description = "2- or 5-digit code")),
     responses((status = 200, body = UnitDetailDto),
         (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -321,7 +321,7 @@ pub async fn detail(
 }
 
 /// `GET /api/v1/units/legacy/{old_code}`: the current unit(s) an old one went into.
-#[utoipa::path(get, path = "/api/v1/units/legacy/{old_code}", tag = "units",
+#[utoipa::path(get, path = "/api/v1/units/legacy/{old_code}", operation_id = "getLegacyUnit", tag = "units",
     params(("old_code" = String, Path, description = "old commune code (5 digits) or island district (3 digits)")),
     responses((status = 200, body = LegacyDto),
         (status = 400, body = Problem, content_type = "application/problem+json"),

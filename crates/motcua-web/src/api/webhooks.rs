@@ -148,7 +148,7 @@ fn out_of_scope() -> Problem {
 }
 
 /// `GET /api/v1/webhooks`.
-#[utoipa::path(get, path = "/api/v1/webhooks", tag = "webhooks",
+#[utoipa::path(get, path = "/api/v1/webhooks", operation_id = "listWebhooks", tag = "webhooks",
     responses((status = 200, body = WebhookList),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json")))]
@@ -164,7 +164,7 @@ pub async fn list(
 }
 
 /// `POST /api/v1/webhooks`: a new subscription and its secret (shown once).
-#[utoipa::path(post, path = "/api/v1/webhooks", tag = "webhooks", request_body = WebhookInput,
+#[utoipa::path(post, path = "/api/v1/webhooks", operation_id = "createWebhook", tag = "webhooks", request_body = WebhookInput,
     responses((status = 201, body = WebhookSecretDto),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -186,7 +186,7 @@ pub async fn create(
 }
 
 /// `GET /api/v1/webhooks/{id}`.
-#[utoipa::path(get, path = "/api/v1/webhooks/{id}", tag = "webhooks",
+#[utoipa::path(get, path = "/api/v1/webhooks/{id}", operation_id = "getWebhook", tag = "webhooks",
     params(("id" = i64, Path, description = "subscription id")),
     responses((status = 200, body = WebhookDto),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -202,7 +202,7 @@ pub async fn get(
 }
 
 /// `PATCH /api/v1/webhooks/{id}`: change some fields (e.g. `{"active": false}`).
-#[utoipa::path(patch, path = "/api/v1/webhooks/{id}", tag = "webhooks", request_body = WebhookInput,
+#[utoipa::path(patch, path = "/api/v1/webhooks/{id}", operation_id = "updateWebhook", tag = "webhooks", request_body = WebhookInput,
     params(("id" = i64, Path, description = "subscription id")),
     responses((status = 200, body = WebhookDto),
         (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -227,7 +227,7 @@ pub async fn update(
 }
 
 /// `DELETE /api/v1/webhooks/{id}`: the subscription and its secrets.
-#[utoipa::path(delete, path = "/api/v1/webhooks/{id}", tag = "webhooks",
+#[utoipa::path(delete, path = "/api/v1/webhooks/{id}", operation_id = "deleteWebhook", tag = "webhooks",
     params(("id" = i64, Path, description = "subscription id")),
     responses((status = 204, description = "deleted"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -247,7 +247,7 @@ pub async fn delete(
 /// `POST /api/v1/webhooks/{id}/rotate`: a new secret (shown once); the old
 /// one still signs for `overlap_seconds` (default 24 h), so receivers can
 /// switch without losing an event.
-#[utoipa::path(post, path = "/api/v1/webhooks/{id}/rotate", tag = "webhooks", request_body = RotateInput,
+#[utoipa::path(post, path = "/api/v1/webhooks/{id}/rotate", operation_id = "rotateWebhookSecret", tag = "webhooks", request_body = RotateInput,
     params(("id" = i64, Path, description = "subscription id")),
     responses((status = 200, body = WebhookSecretDto),
         (status = 400, body = Problem, content_type = "application/problem+json"),

@@ -167,7 +167,7 @@ async fn act_json(
 
 /// `GET /api/v1/sector/dossiers`: the dossiers held (or received) by the
 /// caller's agencies and the agencies below them, by due date.
-#[utoipa::path(get, path = "/api/v1/sector/dossiers", tag = "sector",
+#[utoipa::path(get, path = "/api/v1/sector/dossiers", operation_id = "listSectorDossiers", tag = "sector",
     params(SectorListParams),
     responses((status = 200, body = WorkListPageDto),
         (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -197,7 +197,7 @@ pub async fn list(
 
 /// `GET /api/v1/sector/dossiers/{code}`: the dossier, its components and
 /// events (404 unless held by the caller's agency).
-#[utoipa::path(get, path = "/api/v1/sector/dossiers/{code}", tag = "sector",
+#[utoipa::path(get, path = "/api/v1/sector/dossiers/{code}", operation_id = "getSectorDossier", tag = "sector",
     params(("code" = String, Path, description = "mã hồ sơ")),
     responses((status = 200, description = "state and events", body = Object),
         (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -221,7 +221,7 @@ pub async fn get(
 /// `POST /api/v1/sector/dossiers/{code}/accept`: the agency acknowledges
 /// the dossier transferred to it (tiếp nhận hồ sơ liên thông); its own
 /// clock runs from now, with the working days the transfer gave it.
-#[utoipa::path(post, path = "/api/v1/sector/dossiers/{code}/accept", tag = "sector",
+#[utoipa::path(post, path = "/api/v1/sector/dossiers/{code}/accept", operation_id = "acceptSectorDossier", tag = "sector",
     request_body(content = Object, description = "empty, or {}"),
     params(("code" = String, Path, description = "mã hồ sơ"),
         ("Idempotency-Key" = String, Header, description = "unique key per request"),
@@ -246,7 +246,7 @@ pub async fn accept(
 /// `POST /api/v1/sector/dossiers/{code}/progress`: a step done, a note, or
 /// a hand-over inside the agency. Recorded in the dossier's history;
 /// public tracking says only that progress was reported.
-#[utoipa::path(post, path = "/api/v1/sector/dossiers/{code}/progress", tag = "sector",
+#[utoipa::path(post, path = "/api/v1/sector/dossiers/{code}/progress", operation_id = "reportSectorProgress", tag = "sector",
     request_body = ProgressDoc,
     params(("code" = String, Path, description = "mã hồ sơ"),
         ("Idempotency-Key" = String, Header, description = "unique key per request"),
@@ -272,7 +272,7 @@ pub async fn progress(
 /// transferred dossier with a reason; it goes back to the agency that
 /// transferred it, whose desk then stops it, asks for a supplement or
 /// transfers it elsewhere.
-#[utoipa::path(post, path = "/api/v1/sector/dossiers/{code}/decline", tag = "sector",
+#[utoipa::path(post, path = "/api/v1/sector/dossiers/{code}/decline", operation_id = "declineSectorDossier", tag = "sector",
     request_body = DeclineDoc,
     params(("code" = String, Path, description = "mã hồ sơ"),
         ("Idempotency-Key" = String, Header, description = "unique key per request"),
@@ -299,7 +299,7 @@ pub async fn decline(
 /// PNG, judged by its bytes). Stores the file under its SHA-256 and marks
 /// the result ready (status 9) in one transaction, for the one-stop desk
 /// to return to the applicant.
-#[utoipa::path(post, path = "/api/v1/sector/dossiers/{code}/result", tag = "sector",
+#[utoipa::path(post, path = "/api/v1/sector/dossiers/{code}/result", operation_id = "returnSectorResult", tag = "sector",
     request_body(content_type = "multipart/form-data", description = "fields: name (document name), number (optional), file (PDF, JPEG or PNG)"),
     params(("code" = String, Path, description = "mã hồ sơ"),
         ("Idempotency-Key" = String, Header, description = "unique key per request"),
