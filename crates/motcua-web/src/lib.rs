@@ -181,13 +181,16 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             csrf::same_origin,
         ))
-        .layer(axum::middleware::from_fn(metrics::track))
-        .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
         .layer(CatchPanicLayer::custom(problem::panic_to_problem))
+        // Inside compression and outside everything that can fail: every
+        // error leaves as a problem (or an HTML page for a browser).
+        .layer(axum::middleware::from_fn(problem::uniform_errors))
+        .layer(axum::middleware::from_fn(metrics::track))
+        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
