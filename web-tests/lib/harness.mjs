@@ -30,7 +30,8 @@ export async function startServer(options = {}) {
     });
     if (run.status !== 0) throw new Error(`motcua ${args.join(' ')} failed: ${run.stderr}`);
   }
-  const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir], {
+  // --demo: the journeys log in with the development login (loopback only).
+  const child = spawn(bin, ['serve', '--demo', '--listen', '127.0.0.1:0', '--data-dir', dataDir], {
     env: { ...process.env, MOTCUA_LOG: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -107,7 +107,15 @@ fn bundles() -> &'static [(Locale, Bundle)] {
 pub struct Messages {
     /// The locale in use.
     pub locale: Locale,
+    /// Demonstration mode (the development login is on): the base layout
+    /// shows a banner on every page.
+    pub demo: bool,
 }
+
+/// A request extension set by the router: whether the development login is
+/// on, so that [`Messages::demo`] shows the banner.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoMode(pub bool);
 
 impl Messages {
     /// The message `key`; the key itself when missing (a test forbids that).
@@ -196,7 +204,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Messages {
                 })
         };
         let locale = from_query.or_else(from_cookie).unwrap_or(Locale::Vi);
-        Ok(Self { locale })
+        let demo = parts.extensions.get::<DemoMode>().is_some_and(|d| d.0);
+        Ok(Self { locale, demo })
     }
 }
 
@@ -233,8 +242,14 @@ mod tests {
 
     #[test]
     fn every_message_differs_between_locales_and_resolves() {
-        let vi = Messages { locale: Locale::Vi };
-        let en = Messages { locale: Locale::En };
+        let vi = Messages {
+            locale: Locale::Vi,
+            demo: false,
+        };
+        let en = Messages {
+            locale: Locale::En,
+            demo: false,
+        };
         for key in keys(SOURCES[0].1) {
             assert_ne!(vi.get(&key), key, "{key} missing in vi");
             assert_ne!(en.get(&key), key, "{key} missing in en");

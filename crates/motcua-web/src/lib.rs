@@ -63,7 +63,8 @@ pub struct AppState {
     /// the data directory (`motcua serve` does).
     pub attachments: AttachmentService,
     /// Accept the development login `Bearer dev:<officer>:<agency>`
-    /// (`[auth] dev_login`; development only).
+    /// (demonstration only: `motcua serve --demo`, on loopback; the test
+    /// suites build their state with it on). Pages then show a banner.
     pub dev_login: bool,
     /// Per-client limit of public tracking look-ups.
     pub tracking_limiter: Arc<rate_limit::RateLimiter>,
@@ -177,6 +178,8 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .merge(pages::routes())
         .fallback(problem::not_found_fallback)
+        // Pages show the demo banner when the development login is on.
+        .layer(axum::Extension(i18n::DemoMode(state.dev_login)))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::same_origin,

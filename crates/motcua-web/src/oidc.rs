@@ -6,10 +6,16 @@
 //! that started it. `GET /dang-nhap/sso/callback` checks the state against
 //! the cookie and the pending flow, exchanges the code (with the PKCE
 //! verifier), verifies the ID token (signature from the provider's JWKS,
-//! issuer, audience, expiry, nonce), then maps `issuer|sub` (or, the first
-//! time, the e-mail) to a local account and opens a session.
+//! issuer, audience, expiry, nonce), then maps `issuer|sub` to a local
+//! account and opens a session. An e-mail claim is passed on only when the
+//! provider marked it verified (`email_verified`), and it links an account
+//! only when an administrator approved that (ADR 0021, review F5).
+//!
+//! Pending flows are capped ([`MAX_PENDING`], the oldest evicted first) and
+//! expire in insertion order, so a flood of `GET /dang-nhap/sso` costs O(1)
+//! per request and bounded memory (review F29).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -47,6 +53,40 @@ struct Pending {
     started: Instant,
 }
 
+/// Pending flows by state, and the states in the order they started (all
+/// flows live [`FLOW_TTL`], so the oldest is always at the front).
+#[derive(Default)]
+struct Flows {
+    by_state: HashMap<String, Pending>,
+    order: VecDeque<(Instant, String)>,
+}
+
+impl Flows {
+    /// Drops expired flows and, when full, the oldest: O(1) amortized.
+    fn make_room(&mut self, now: Instant) {
+        while let Some((started, state)) = self.order.front() {
+            let expired = now.duration_since(*started) >= FLOW_TTL;
+            if !expired && self.by_state.len() < MAX_PENDING {
+                break;
+            }
+            if self
+                .by_state
+                .get(state)
+                .is_some_and(|p| p.started == *started)
+            {
+                self.by_state.remove(state);
+            }
+            self.order.pop_front();
+        }
+    }
+
+    fn insert(&mut self, state: String, pending: Pending) {
+        self.make_room(pending.started);
+        self.order.push_back((pending.started, state.clone()));
+        self.by_state.insert(state, pending);
+    }
+}
+
 /// The single sign-on client: configuration, discovered metadata, and
 /// pending flows (in process: with several nodes, the callback must reach
 /// the node that started the flow, or the flow is simply restarted).
@@ -54,13 +94,28 @@ pub struct OidcClient {
     config: OidcConfig,
     http: reqwest::Client,
     metadata: Mutex<Option<CoreProviderMetadata>>,
-    pending: Mutex<HashMap<String, Pending>>,
+    pending: Mutex<Flows>,
 }
 
 /// The cookie binding a flow to the browser that started it.
 const FLOW_COOKIE: &str = "motcua_sso";
 /// How long a flow may take.
 const FLOW_TTL: Duration = Duration::from_secs(600);
+/// The most flows pending at once; beyond, the oldest is dropped.
+pub const MAX_PENDING: usize = 10_000;
+
+/// What a completed flow says about the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedIn {
+    /// `issuer|sub`.
+    pub subject: String,
+    /// The e-mail, only when the provider marked it verified.
+    pub verified_email: Option<String>,
+    /// Whether the token carried an e-mail that was not verified.
+    pub unverified_email: bool,
+    /// Where to go next (a local path).
+    pub next: String,
+}
 
 impl std::fmt::Debug for OidcClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -88,7 +143,7 @@ impl OidcClient {
             config,
             http,
             metadata: Mutex::new(None),
-            pending: Mutex::new(HashMap::new()),
+            pending: Mutex::new(Flows::default()),
         })
     }
 
@@ -143,9 +198,7 @@ impl OidcClient {
             .add_scope(Scope::new("email".into()))
             .set_pkce_challenge(challenge)
             .url();
-        let mut pending = lock(&self.pending);
-        pending.retain(|_, p| p.started.elapsed() < FLOW_TTL);
-        pending.insert(
+        lock(&self.pending).insert(
             state.secret().clone(),
             Pending {
                 nonce: nonce.secret().clone(),
@@ -157,14 +210,15 @@ impl OidcClient {
         Ok((url.to_string(), state.secret().clone()))
     }
 
-    /// Completes a flow: `(issuer|sub, e-mail, next)`.
-    async fn finish(
-        &self,
-        public_url: &str,
-        state: &str,
-        code: &str,
-    ) -> Result<(String, Option<String>, String), String> {
+    /// How many flows are pending.
+    pub fn pending_flows(&self) -> usize {
+        lock(&self.pending).by_state.len()
+    }
+
+    /// Completes a flow.
+    async fn finish(&self, public_url: &str, state: &str, code: &str) -> Result<SignedIn, String> {
         let pending = lock(&self.pending)
+            .by_state
             .remove(state)
             .filter(|p| p.started.elapsed() < FLOW_TTL)
             .ok_or("unknown or expired state")?;
@@ -180,9 +234,16 @@ impl OidcClient {
         let claims = id_token
             .claims(&client.id_token_verifier(), &Nonce::new(pending.nonce))
             .map_err(|e| format!("ID token: {e}"))?;
-        let subject = format!("{}|{}", claims.issuer().as_str(), claims.subject().as_str());
+        let subject =
+            motcua_app::identity::sso_subject(claims.issuer().as_str(), claims.subject().as_str());
         let email = claims.email().map(|e| e.as_str().to_owned());
-        Ok((subject, email, pending.next))
+        let verified = claims.email_verified() == Some(true);
+        Ok(SignedIn {
+            subject,
+            unverified_email: email.is_some() && !verified,
+            verified_email: email.filter(|_| verified),
+            next: pending.next,
+        })
     }
 }
 
@@ -270,16 +331,23 @@ pub async fn callback(
     if cookie_value(&headers, FLOW_COOKIE).map(str::trim) != Some(flow.as_str()) {
         return page_error(t, "sso-error-provider", StatusCode::UNAUTHORIZED);
     }
-    let (subject, email, next) = match oidc.finish(&state.public_url, &flow, &code).await {
+    let signed = match oidc.finish(&state.public_url, &flow, &code).await {
         Ok(done) => done,
         Err(e) => {
             tracing::warn!(error = %e, "single sign-on refused");
             return page_error(t, "sso-error-provider", StatusCode::UNAUTHORIZED);
         }
     };
-    match state.identity.login_sso(&subject, email.as_deref()).await {
+    if signed.unverified_email {
+        tracing::info!("single sign-on: the e-mail claim is not verified; it is ignored");
+    }
+    match state
+        .identity
+        .login_sso(&signed.subject, signed.verified_email.as_deref())
+        .await
+    {
         Ok(Some(done)) => {
-            let mut res = Redirect::to(&next).into_response();
+            let mut res = Redirect::to(&signed.next).into_response();
             res.headers_mut().insert(
                 header::SET_COOKIE,
                 session_cookie(&state, &done.token, done.expires_at),
@@ -295,5 +363,41 @@ pub async fn callback(
                 StatusCode::SERVICE_UNAVAILABLE,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending(started: Instant) -> Pending {
+        Pending {
+            nonce: String::new(),
+            verifier: String::new(),
+            next: "/".into(),
+            started,
+        }
+    }
+
+    #[test]
+    fn pending_flows_are_capped_and_expire_oldest_first() {
+        let mut flows = Flows::default();
+        let t0 = Instant::now();
+        for i in 0..MAX_PENDING + 5 {
+            flows.insert(format!("s{i}"), pending(t0));
+        }
+        assert_eq!(flows.by_state.len(), MAX_PENDING);
+        assert!(!flows.by_state.contains_key("s0"), "the oldest went first");
+        assert!(
+            flows
+                .by_state
+                .contains_key(&format!("s{}", MAX_PENDING + 4))
+        );
+        // A completed flow leaves a stale entry in the order; it is skipped.
+        flows.by_state.remove("s10");
+        flows.insert("late".into(), pending(t0 + FLOW_TTL));
+        assert_eq!(flows.by_state.len(), 1, "everything older expired");
+        assert!(flows.by_state.contains_key("late"));
+        assert_eq!(flows.order.len(), 1);
     }
 }

@@ -41,6 +41,12 @@ pub enum Command {
         /// provinces' syncs (`[national] senders`) and shows `/quoc-gia`.
         #[arg(long, value_enum, default_value_t = Role::Province)]
         role: Role,
+        /// Demonstration mode: turn on the development login (`Bearer
+        /// dev:<officer>:<agency>`, `/dang-nhap/phat-trien`, no password) with
+        /// a banner on every page. Only on a loopback address; never for
+        /// citizens.
+        #[arg(long)]
+        demo: bool,
         /// Database location.
         #[command(flatten)]
         db: DbArgs,

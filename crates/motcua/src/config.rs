@@ -151,8 +151,11 @@ impl fmt::Debug for NationalConfig {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuthSettings {
-    /// DEVELOPMENT ONLY: accept `Authorization: Bearer dev:<officer>:<agency>`
-    /// without any password. On by default until real accounts exist.
+    /// DEMONSTRATION ONLY: accept `Authorization: Bearer dev:<officer>:<agency>`
+    /// and the `motcua_dev` cookie without any password. Off by default;
+    /// `motcua serve --demo` turns it on, and `serve` refuses to start with
+    /// it on unless it listens on a loopback address (ADR 0021).
+    #[serde(default)]
     pub dev_login: bool,
     /// Single sign-on with OpenID Connect (`[auth.oidc]`), when set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -275,7 +278,7 @@ impl Default for Settings {
                 layout: None,
             },
             auth: AuthSettings {
-                dev_login: true,
+                dev_login: false,
                 oidc: None,
             },
             dossiers: DossierConfig {

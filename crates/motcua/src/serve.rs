@@ -44,9 +44,83 @@ pub fn dossier_settings(settings: &Settings) -> Result<DossierSettings> {
     })
 }
 
+/// Refuses settings that open a door (ADR 0021): the development login on
+/// a non-loopback address (review F1), and an https public URL without the
+/// audit pepper `MOTCUA_AUDIT_PEPPER` (review F15).
+pub fn refuse_unsafe(settings: &Settings, pepper_set: bool) -> Result<()> {
+    let listen = settings.server.listen;
+    anyhow::ensure!(
+        !settings.auth.dev_login || listen.ip().is_loopback(),
+        "Chế độ thử nghiệm (--demo, [auth] dev_login) chỉ chạy trên địa chỉ loopback \
+         (127.0.0.1, ::1), không phải {listen}: ai cũng đăng nhập được không cần mật khẩu / \
+         demo mode (--demo, [auth] dev_login) lets anyone log in without a password, so it \
+         only listens on a loopback address (127.0.0.1, ::1), not {listen}"
+    );
+    anyhow::ensure!(
+        pepper_set || !settings.server.public_url.starts_with("https://"),
+        "Chưa đặt {var}: với public_url https (phục vụ thật), số định danh trong nhật ký \
+         khai thác sẽ khôi phục được. Đặt {var} là một chuỗi bí mật ngẫu nhiên (ví dụ \
+         `openssl rand -hex 32`), giữ ngoài cơ sở dữ liệu và không đổi / {var} is not set: \
+         with an https public_url (real service) personal IDs in the audit log could be \
+         recovered. Set {var} to a random secret (e.g. `openssl rand -hex 32`) kept outside \
+         the database, and keep it unchanged",
+        var = crate::commands::identity::PEPPER_VAR
+    );
+    Ok(())
+}
+
+/// Whether `MOTCUA_AUDIT_PEPPER` is set (and not empty).
+pub fn pepper_set() -> bool {
+    std::env::var(crate::commands::identity::PEPPER_VAR).is_ok_and(|p| !p.is_empty())
+}
+
+/// The exact command that creates the first administrator on this
+/// database (the same `--config` / `--data-dir`; a database URL is not
+/// repeated, it may hold a password).
+pub fn admin_command(
+    config: Option<&std::path::Path>,
+    db: &crate::cli::DbArgs,
+    settings: &Settings,
+) -> String {
+    let mut cmd = String::from("motcua");
+    if let Some(c) = config {
+        cmd.push_str(&format!(
+            " --config {}",
+            shell_word(&c.display().to_string())
+        ));
+    }
+    cmd.push_str(" accounts create quan-tri --name \"Quản trị viên\"");
+    let root = &settings.province.identifier_root;
+    cmd.push_str(&format!(
+        " --agency {root} --role province_admin --scope agency:{root} --password-stdin"
+    ));
+    if let Some(d) = &db.data_dir {
+        cmd.push_str(&format!(
+            " --data-dir {}",
+            shell_word(&d.display().to_string())
+        ));
+    }
+    if db.database_url.is_some() {
+        cmd.push_str(" --database-url \"$MOTCUA_DATABASE_URL\"");
+    }
+    cmd
+}
+
+fn shell_word(s: &str) -> String {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-:=@".contains(c))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
 /// Opens and migrates the store, loads reference data, the seed catalog
-/// (when the catalog is empty) and default agencies.
+/// (when the catalog is empty) and default agencies. Refuses unsafe
+/// settings first ([`refuse_unsafe`]).
 pub async fn prepare(settings: &Settings) -> Result<AppState> {
+    refuse_unsafe(settings, pepper_set())?;
     let public = &settings.server.public_url;
     anyhow::ensure!(
         public.starts_with("http://") || public.starts_with("https://"),
@@ -68,7 +142,17 @@ pub async fn prepare(settings: &Settings) -> Result<AppState> {
         state.oidc = Some(Arc::new(client));
     }
     if state.dev_login {
-        tracing::warn!("development login is on ([auth] dev_login): do not expose this server");
+        tracing::warn!(
+            "DEMO MODE: the development login is on (--demo / [auth] dev_login): anyone \
+             reaching this server acts as any officer; never serve citizens like this"
+        );
+    }
+    if !pepper_set() {
+        tracing::warn!(
+            "{} is not set: personal IDs in the audit log can be recovered from a copy of \
+             the database; set it before serving real data",
+            crate::commands::identity::PEPPER_VAR
+        );
     }
     state.attachments = motcua_app::attachments::AttachmentService::local(
         store.clone(),
@@ -137,6 +221,48 @@ pub async fn run(settings: Settings) -> Result<()> {
 /// provinces' syncs; with `[exchange] enabled` the relay runs beside the
 /// server and stops with it.
 pub async fn run_as(settings: Settings, role: Role) -> Result<()> {
+    let hint = admin_command(None, &crate::cli::DbArgs::default(), &settings);
+    run_with(settings, role, &hint).await
+}
+
+/// What the operator must know after the start (printed after the serving
+/// line): demo mode, how to create the first administrator (`admin_hint`,
+/// when no account has an administrator role) and a missing audit pepper.
+async fn first_start_notes(state: &AppState, addr: SocketAddr, admin_hint: &str) -> String {
+    let mut notes = String::new();
+    if state.dev_login {
+        notes.push_str(&format!(
+            "\n!! CHẾ ĐỘ THỬ NGHIỆM / DEMO MODE: đăng nhập phát triển đang bật, ai cũng vào được \
+             với tư cách bất kỳ cán bộ nào; không dùng cho người dân / the development login is \
+             on: anyone acts as any officer; never for citizens.\n   Thử / try: \
+             http://{addr}/dang-nhap/phat-trien\n"
+        ));
+    }
+    match state.identity.has_administrator().await {
+        Ok(false) => notes.push_str(&format!(
+            "\nChưa có tài khoản quản trị. Tạo quản trị viên đầu tiên (nhập mật khẩu ≥ 10 ký tự \
+             rồi Enter) / no administrator yet; create the first one (type a password of 10+ \
+             characters, then Enter):\n  {admin_hint}\nRồi đăng nhập tại / then log in at \
+             http://{addr}/dang-nhap\n"
+        )),
+        Ok(true) => {}
+        Err(e) => tracing::warn!(error = %e, "could not check for an administrator"),
+    }
+    if !pepper_set() {
+        notes.push_str(&format!(
+            "\n!! {var} chưa đặt: số định danh trong nhật ký khai thác có thể bị khôi phục từ \
+             bản sao cơ sở dữ liệu; đặt trước khi phục vụ thật (bắt buộc khi public_url là \
+             https) / {var} is not set: personal IDs in the audit log can be recovered from a \
+             copy of the database; set it before real use (required with an https public_url).\n",
+            var = crate::commands::identity::PEPPER_VAR
+        ));
+    }
+    notes
+}
+
+/// [`run_as`] with the first-administrator command to print on a fresh
+/// install (`motcua serve` builds it from its own flags).
+pub async fn run_with(settings: Settings, role: Role, admin_hint: &str) -> Result<()> {
     let started = Instant::now();
     let mut state = prepare(&settings).await?;
     if role == Role::National {
@@ -169,6 +295,7 @@ pub async fn run_as(settings: Settings, role: Role) -> Result<()> {
         "motcua đang phục vụ tại / serving at http://{addr}/  (sẵn sàng sau / ready after {} ms)",
         started.elapsed().as_millis()
     );
+    print!("{}", first_start_notes(&state, addr, admin_hint).await);
     launch(state, listener, shutdown_signal()).await?;
     let _ = stop_tx.send(true);
     if let Some(task) = relay_task {

@@ -16,7 +16,7 @@ use serde_json::json;
 
 fn start(dir: &std::path::Path) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(dir)
         .env("MOTCUA_LOG", "error")
         .stdout(Stdio::piped())

@@ -32,3 +32,4 @@ sso-error-off = Single sign-on is not configured.
 sso-error-provider = Single sign-on could not be completed. Please try again.
 sso-error-no-account = This single sign-on identity is not linked to any officer. Please ask your unit administrator.
 login-dev-link = Development login (development only)
+demo-banner = Demo mode — the development login is on: anyone can act as an officer without a password. Not for citizens.

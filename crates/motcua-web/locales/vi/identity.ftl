@@ -32,3 +32,4 @@ sso-error-off = Đăng nhập một lần chưa được cấu hình.
 sso-error-provider = Không hoàn tất được đăng nhập một lần. Vui lòng thử lại.
 sso-error-no-account = Tài khoản đăng nhập một lần chưa được gắn với cán bộ nào. Vui lòng liên hệ quản trị đơn vị.
 login-dev-link = Đăng nhập phát triển (chỉ dùng khi phát triển)
+demo-banner = Chế độ thử nghiệm — đăng nhập phát triển đang bật: ai cũng vào được với tư cách cán bộ, không cần mật khẩu. Không dùng cho người dân.

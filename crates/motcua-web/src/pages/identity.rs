@@ -87,6 +87,19 @@ fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
         .to_string()
 }
 
+/// Counts a refused log-in in `motcua_login_refusals_total{reason}`: most
+/// refusals write no audit row (review F9), the counter sees them all.
+fn count_refusal(refusal: &LoginRefusal) {
+    static DESCRIBED: std::sync::Once = std::sync::Once::new();
+    DESCRIBED.call_once(|| {
+        metrics::describe_counter!(
+            "motcua_login_refusals_total",
+            "Refused password log-ins, by reason (most are not in the audit log)"
+        );
+    });
+    metrics::counter!("motcua_login_refusals_total", "reason" => refusal.code()).increment(1);
+}
+
 /// `POST /dang-nhap`.
 pub async fn login_submit(
     State(state): State<AppState>,
@@ -108,12 +121,17 @@ pub async fn login_submit(
             );
             return res;
         }
-        Ok(Err(LoginRefusal::BadCredentials)) => t.get("login-error-credentials"),
-        Ok(Err(LoginRefusal::Locked(until))) => {
-            t.with_text("login-error-locked", "until", &local_time(until))
+        // Unknown, wrong password, locked or disabled: one message, so that
+        // the page tells nobody which accounts exist or are locked (F24).
+        Ok(Err(refusal)) => {
+            count_refusal(&refusal);
+            match refusal {
+                LoginRefusal::Throttled => t.get("login-error-throttled"),
+                LoginRefusal::BadCredentials | LoginRefusal::Locked(_) | LoginRefusal::Disabled => {
+                    t.get("login-error-credentials")
+                }
+            }
         }
-        Ok(Err(LoginRefusal::Disabled)) => t.get("login-error-disabled"),
-        Ok(Err(LoginRefusal::Throttled)) => t.get("login-error-throttled"),
         Err(err) => {
             tracing::error!(error = %err, "log-in failed");
             t.get("login-error-unavailable")
@@ -233,7 +251,7 @@ pub async fn my_data_submit(
     };
     if state
         .tracking_limiter
-        .check(&client_of(&extensions))
+        .admit(&client_of(&extensions), &code, &form.secret)
         .is_err()
     {
         let mut res = super::render(t, &page(Some(t.get("mydata-error-throttled")), None));
@@ -245,7 +263,10 @@ pub async fn my_data_submit(
         Ok(None) => {
             return super::render(t, &page(None, Some(Vec::new())));
         }
-        Err(_) => {
+        Err(e) => {
+            if matches!(e, motcua_app::dossiers::DossierError::NotFound(_)) {
+                state.tracking_limiter.failed(&code);
+            }
             let mut res = super::render(t, &page(Some(t.get("mydata-error-proof")), None));
             *res.status_mut() = StatusCode::NOT_FOUND;
             return res;

@@ -28,9 +28,19 @@ pub enum AccountsCommand {
         /// The agency the officer works at.
         #[arg(long)]
         agency: String,
-        /// E-mail (links a single sign-on identity).
+        /// E-mail (shown; links single sign-on only with `--sso-email`).
         #[arg(long)]
         email: Option<String>,
+        /// Approve linking single sign-on by this e-mail: the first log-in
+        /// whose ID token carries it *verified* links that identity.
+        #[arg(long, requires = "email")]
+        sso_email: bool,
+        /// Give a role at once (with `--scope`), e.g. `province_admin`.
+        #[arg(long, requires = "scope")]
+        role: Option<String>,
+        /// The role's scope: `unit:<unit code>` or `agency:<agency id>`.
+        #[arg(long, requires = "role")]
+        scope: Option<String>,
         /// Read the password from the first line of standard input.
         #[arg(long)]
         password_stdin: bool,
@@ -38,8 +48,58 @@ pub enum AccountsCommand {
         #[arg(long, default_value = "cli")]
         by: String,
     },
-    /// Set an account's password (first line of standard input); clears a lock.
+    /// Set an account's password (first line of standard input); clears a
+    /// lock and ends the account's sessions.
     SetPassword {
+        /// Login name.
+        id: String,
+        /// The administrator doing it.
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
+    /// Disable an account: it can no longer log in, its sessions end and its
+    /// API keys stop working.
+    Disable {
+        /// Login name.
+        id: String,
+        /// The administrator doing it.
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        /// Login name.
+        id: String,
+        /// The administrator doing it.
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
+    /// Link an account to a single sign-on identity: the provider's issuer
+    /// (exactly as `[auth.oidc] issuer`) and the user's subject (`sub`).
+    LinkSso {
+        /// Login name.
+        id: String,
+        /// The provider's issuer URL.
+        #[arg(long)]
+        issuer: String,
+        /// The user's subject (`sub`) at the provider.
+        #[arg(long)]
+        subject: String,
+        /// The administrator doing it.
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
+    /// Approve linking an account by its e-mail: the first single sign-on
+    /// whose ID token carries that e-mail verified links the identity.
+    AllowSsoEmail {
+        /// Login name.
+        id: String,
+        /// The administrator doing it.
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
+    /// Remove an account's single sign-on link (and any e-mail approval).
+    UnlinkSso {
         /// Login name.
         id: String,
         /// The administrator doing it.
@@ -153,9 +213,16 @@ pub async fn run_accounts(settings: &Settings, command: AccountsCommand) -> Resu
             name,
             agency,
             email,
+            sso_email,
+            role,
+            scope,
             password_stdin,
             by,
         } => {
+            let first_role = match (&role, &scope) {
+                (Some(role), Some(scope)) => Some(assignment(role, scope)?),
+                _ => None,
+            };
             let password = if password_stdin {
                 Some(read_password()?)
             } else {
@@ -175,11 +242,57 @@ pub async fn run_accounts(settings: &Settings, command: AccountsCommand) -> Resu
                 .await
                 .map_err(err)?;
             println!("Đã tạo tài khoản / account created: {}", a.id);
+            if let Some(r) = first_role {
+                ids.grant_role(&a.id, r.clone(), &by).await.map_err(err)?;
+                println!("Đã cấp / granted {} {} → {}", r.role, r.scope, a.id);
+            }
+            if sso_email {
+                ids.allow_sso_email(&a.id, &by).await.map_err(err)?;
+                println!(
+                    "Cho phép gắn đăng nhập một lần theo e-mail đã xác minh / \
+                     single sign-on may link by the verified e-mail: {}",
+                    a.id
+                );
+            }
         }
         AccountsCommand::SetPassword { id, by } => {
             let p = read_password()?;
             ids.set_password(&id, &p, &by).await.map_err(err)?;
-            println!("Đã đặt mật khẩu / password set: {id}");
+            println!(
+                "Đã đặt mật khẩu, các phiên cũ đã kết thúc / password set, old sessions ended: {id}"
+            );
+        }
+        AccountsCommand::Disable { id, by } => {
+            ids.set_active(&id, false, &by).await.map_err(err)?;
+            println!(
+                "Đã khóa tài khoản, các phiên đã kết thúc / account disabled, sessions ended: {id}"
+            );
+        }
+        AccountsCommand::Enable { id, by } => {
+            ids.set_active(&id, true, &by).await.map_err(err)?;
+            println!("Đã mở lại tài khoản / account enabled: {id}");
+        }
+        AccountsCommand::LinkSso {
+            id,
+            issuer,
+            subject,
+            by,
+        } => {
+            ids.link_sso(&id, &issuer, &subject, &by)
+                .await
+                .map_err(err)?;
+            println!("Đã gắn / linked {id} ← {issuer} {subject}");
+        }
+        AccountsCommand::AllowSsoEmail { id, by } => {
+            ids.allow_sso_email(&id, &by).await.map_err(err)?;
+            println!(
+                "Cho phép gắn đăng nhập một lần theo e-mail đã xác minh / \
+                 single sign-on may link by the verified e-mail: {id}"
+            );
+        }
+        AccountsCommand::UnlinkSso { id, by } => {
+            ids.unlink_sso(&id, &by).await.map_err(err)?;
+            println!("Đã gỡ đăng nhập một lần / single sign-on unlinked: {id}");
         }
         AccountsCommand::GrantRole {
             id,
@@ -211,8 +324,13 @@ pub async fn run_accounts(settings: &Settings, command: AccountsCommand) -> Resu
                     .locked_until
                     .map(|u| format!(" khóa đến / locked until {}", u.to_rfc3339()))
                     .unwrap_or_default();
+                let sso = a
+                    .oidc_subject
+                    .as_deref()
+                    .map(|s| format!(" sso={s}"))
+                    .unwrap_or_default();
                 println!(
-                    "{}\t{}\t{}\t{}\t{}{lock}",
+                    "{}\t{}\t{}\t{}\t{}{lock}{sso}",
                     a.id,
                     a.display_name,
                     a.agency_id,

@@ -43,12 +43,21 @@ fn settings_with(cli_config: Option<&std::path::Path>, db: &DbArgs) -> Result<Se
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     let config = cli.config.as_deref();
     match cli.command {
-        Command::Serve { listen, role, db } => {
+        Command::Serve {
+            listen,
+            role,
+            demo,
+            db,
+        } => {
             let mut settings = settings_with(config, &db)?;
             if let Some(addr) = listen {
                 settings.server.listen = addr;
             }
-            serve::run_as(settings, role).await?;
+            if demo {
+                settings.auth.dev_login = true;
+            }
+            let admin_hint = serve::admin_command(config, &db, &settings);
+            serve::run_with(settings, role, &admin_hint).await?;
         }
         Command::Relay { once, db } => {
             let settings = settings_with(config, &db)?;

@@ -32,10 +32,26 @@ const KEY_PEM: &str = include_str!("oidc_test_key.pem");
 #[derive(Default)]
 struct Provider {
     issuer: String,
-    /// code → (nonce, PKCE challenge, sub, email)
-    codes: Mutex<HashMap<String, (String, String, String, String)>>,
-    /// Who logs in next: (sub, email).
-    next_user: Mutex<(String, String)>,
+    /// code → (nonce, PKCE challenge, who)
+    codes: Mutex<HashMap<String, (String, String, User)>>,
+    /// Who logs in next.
+    next_user: Mutex<User>,
+}
+
+/// The provider's user: `sub`, e-mail and its `email_verified` claim.
+#[derive(Default, Clone)]
+struct User {
+    sub: String,
+    email: String,
+    verified: Option<bool>,
+}
+
+fn user(sub: &str, email: &str, verified: Option<bool>) -> User {
+    User {
+        sub: sub.into(),
+        email: email.into(),
+        verified,
+    }
 }
 
 #[derive(Deserialize)]
@@ -82,11 +98,11 @@ async fn authorize(
     assert_eq!(q.client_id, "motcua");
     assert_eq!(q.code_challenge_method, "S256");
     let code = format!("code-{}", p.codes.lock().unwrap().len() + 1);
-    let (sub, email) = p.next_user.lock().unwrap().clone();
+    let who = p.next_user.lock().unwrap().clone();
     p.codes
         .lock()
         .unwrap()
-        .insert(code.clone(), (q.nonce, q.code_challenge, sub, email));
+        .insert(code.clone(), (q.nonce, q.code_challenge, who));
     Redirect::to(&format!("{}?code={code}&state={}", q.redirect_uri, q.state))
 }
 
@@ -102,7 +118,7 @@ async fn token(
             .is_some_and(|v| v.starts_with("Basic ")),
         "client authentication"
     );
-    let Some((nonce, challenge, sub, email)) = p.codes.lock().unwrap().remove(&f.code) else {
+    let Some((nonce, challenge, who)) = p.codes.lock().unwrap().remove(&f.code) else {
         return (
             StatusCode::BAD_REQUEST,
             Json(json!({"error": "invalid_grant"})),
@@ -123,7 +139,9 @@ async fn token(
         vec![Audience::new("motcua".into())],
         Utc::now() + Duration::minutes(5),
         Utc::now(),
-        StandardClaims::new(SubjectIdentifier::new(sub)).set_email(Some(EndUserEmail::new(email))),
+        StandardClaims::new(SubjectIdentifier::new(who.sub))
+            .set_email(Some(EndUserEmail::new(who.email)))
+            .set_email_verified(who.verified),
         EmptyAdditionalClaims {},
     )
     .set_nonce(Some(Nonce::new(nonce)));
@@ -194,13 +212,8 @@ async fn to_callback(app: &TestApp, next: &str) -> (String, String) {
     (cookie, path)
 }
 
-#[tokio::test]
-async fn single_sign_on_links_by_email_then_by_subject() {
-    let provider = start_provider().await;
-    *provider.next_user.lock().unwrap() = ("sub-42".into(), "lan@example.gov.vn".into());
-    let mut app = TestApp::new().await;
-    let p = crate::dossier_support::place(&app).await;
-    account(&app, "lan", &p.center, &[Role::Reception]).await;
+/// The application with single sign-on at `provider`.
+fn with_sso(app: &mut TestApp, provider: &Provider) {
     app.state.oidc = Some(Arc::new(
         motcua_web::oidc::OidcClient::new(motcua_web::oidc::OidcConfig {
             issuer: provider.issuer.clone(),
@@ -210,6 +223,22 @@ async fn single_sign_on_links_by_email_then_by_subject() {
         .unwrap(),
     ));
     app.router = motcua_web::router(app.state.clone());
+}
+
+#[tokio::test]
+async fn single_sign_on_links_by_email_then_by_subject() {
+    let provider = start_provider().await;
+    *provider.next_user.lock().unwrap() = user("sub-42", "lan@example.gov.vn", Some(true));
+    let mut app = TestApp::new().await;
+    let p = crate::dossier_support::place(&app).await;
+    account(&app, "lan", &p.center, &[Role::Reception]).await;
+    // An administrator approved linking lan by her (verified) e-mail.
+    app.state
+        .identity
+        .allow_sso_email("lan", "test-admin")
+        .await
+        .unwrap();
+    with_sso(&mut app, &provider);
     let (_, _, page) = raw(&app, "GET", "/dang-nhap", &[], None).await;
     assert!(page.contains("/dang-nhap/sso?next="), "the page offers SSO");
 
@@ -247,7 +276,7 @@ async fn single_sign_on_links_by_email_then_by_subject() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     // An identity that matches no account is refused (and audited).
-    *provider.next_user.lock().unwrap() = ("sub-99".into(), "ai-do@example.gov.vn".into());
+    *provider.next_user.lock().unwrap() = user("sub-99", "ai-do@example.gov.vn", Some(true));
     let (cookie, callback) = to_callback(&app, "/").await;
     let (status, _, page) = raw(&app, "GET", &callback, &[("cookie", cookie)], None).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -269,4 +298,92 @@ async fn single_sign_on_links_by_email_then_by_subject() {
             ("refused".into(), Some("sso_no_account".into()))
         ]
     );
+}
+
+/// Completes a whole flow for whoever the provider logs in next: the status
+/// of the callback.
+async fn sign_on(app: &TestApp) -> StatusCode {
+    let (cookie, callback) = to_callback(app, "/").await;
+    let (status, _, _) = raw(app, "GET", &callback, &[("cookie", cookie)], None).await;
+    status
+}
+
+/// Review F5: an e-mail claim links nothing unless the provider verified
+/// it **and** an administrator approved the link; a link set by an
+/// administrator (issuer + subject) needs no e-mail at all.
+#[tokio::test]
+async fn single_sign_on_never_links_by_an_unverified_or_unapproved_email() {
+    let provider = start_provider().await;
+    let mut app = TestApp::new().await;
+    let p = crate::dossier_support::place(&app).await;
+    account(&app, "cb-a", &p.center, &[Role::Reception]).await;
+    account(&app, "cb-b", &p.center, &[Role::Reception]).await;
+    app.state
+        .identity
+        .allow_sso_email("cb-a", "test-admin")
+        .await
+        .unwrap();
+    with_sso(&mut app, &provider);
+    let linked = |id: &'static str| {
+        let app = &app;
+        async move {
+            app.state
+                .store
+                .get_account(id)
+                .await
+                .unwrap()
+                .unwrap()
+                .oidc_subject
+        }
+    };
+
+    // The attacker's own identity at the provider claims cb-a's e-mail,
+    // unverified (in any case): no log-in, no link, even though approved.
+    for verified in [Some(false), None] {
+        *provider.next_user.lock().unwrap() = user("attacker-777", "CB-A@example.gov.vn", verified);
+        assert_eq!(sign_on(&app).await, StatusCode::FORBIDDEN);
+        assert_eq!(linked("cb-a").await, None);
+    }
+    // Verified, but nobody approved linking cb-b by e-mail: refused.
+    *provider.next_user.lock().unwrap() = user("sub-b", "cb-b@example.gov.vn", Some(true));
+    assert_eq!(sign_on(&app).await, StatusCode::FORBIDDEN);
+    assert_eq!(linked("cb-b").await, None);
+
+    // Verified and approved: linked once; the approval is used up.
+    *provider.next_user.lock().unwrap() = user("sub-a", "cb-a@example.gov.vn", Some(true));
+    assert_eq!(sign_on(&app).await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        linked("cb-a").await,
+        Some(format!("{}|sub-a", provider.issuer))
+    );
+    // Another identity with the same verified e-mail does not take it over.
+    *provider.next_user.lock().unwrap() = user("sub-other", "cb-a@example.gov.vn", Some(true));
+    assert_eq!(sign_on(&app).await, StatusCode::FORBIDDEN);
+    assert_eq!(
+        linked("cb-a").await,
+        Some(format!("{}|sub-a", provider.issuer))
+    );
+
+    // An administrator links cb-b by issuer and subject: no e-mail needed.
+    app.state
+        .identity
+        .link_sso("cb-b", &provider.issuer, "sub-b", "test-admin")
+        .await
+        .unwrap();
+    *provider.next_user.lock().unwrap() = user("sub-b", "khac@example.gov.vn", None);
+    assert_eq!(sign_on(&app).await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        linked("cb-b").await,
+        Some(format!("{}|sub-b", provider.issuer))
+    );
+    let refused = app
+        .state
+        .store
+        .audit_page(0, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.columns.reason.as_deref() == Some("sso_no_account"))
+        .count();
+    assert_eq!(refused, 4);
 }

@@ -26,6 +26,8 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut settings = Settings::default();
         settings.storage.data_dir = dir.path().to_path_buf();
+        // The suites act with the development login (loopback default listen).
+        settings.auth.dev_login = true;
         let state = motcua::serve::prepare(&settings)
             .await
             .expect("prepared app");
@@ -41,6 +43,8 @@ impl TestApp {
     pub async fn in_dir(dir: TempDir) -> Self {
         let mut settings = Settings::default();
         settings.storage.data_dir = dir.path().to_path_buf();
+        // The suites act with the development login (loopback default listen).
+        settings.auth.dev_login = true;
         let state = motcua::serve::prepare(&settings)
             .await
             .expect("prepared app");

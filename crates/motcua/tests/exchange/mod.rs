@@ -54,7 +54,7 @@ pub fn serve(config: &Path, data: &Path, listen: &str, national: bool) -> Proc {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_motcua"));
     cmd.arg("--config")
         .arg(config)
-        .args(["serve", "--listen", listen, "--data-dir"])
+        .args(["serve", "--demo", "--listen", listen, "--data-dir"])
         .arg(data);
     if national {
         cmd.args(["--role", "national"]);
