@@ -183,6 +183,7 @@ fn supplement_pauses_and_resumes_the_clock() {
     let missing_due = Action::ResumeAfterSupplement {
         components: Vec::new(),
         new_due_at: None,
+        on_time_due_at: None,
     };
     assert_eq!(
         run(Some(d.clone()), missing_due, t(6))
@@ -196,6 +197,7 @@ fn supplement_pauses_and_resumes_the_clock() {
         Action::ResumeAfterSupplement {
             components: Vec::new(),
             new_due_at: Some(new_due),
+            on_time_due_at: None,
         },
         t(6),
     );
@@ -224,6 +226,7 @@ fn supplement_before_reception_does_not_pause_a_clock() {
         Action::ResumeAfterSupplement {
             components: Vec::new(),
             new_due_at: None,
+            on_time_due_at: None,
         },
         t(3),
     );

@@ -139,7 +139,7 @@ fn transfer_keeps_one_identity_with_a_clock_per_agency() {
 }
 
 #[test]
-fn apology_extends_and_counts_late() {
+fn apology_extends_and_counts_late_only_after_the_due_date() {
     let d = processing();
     let earlier = Action::ApologiseAndExtend {
         reason: "x".into(),
@@ -159,12 +159,29 @@ fn apology_extends_and_counts_late() {
         run(Some(d.clone()), blank, t(5)).map_err(|r| r.code).err(),
         Some(RefusalCode::ReasonRequired)
     );
+    // D9: an apology before the due date is not lateness by itself.
+    let late_apology = Action::ApologiseAndExtend {
+        reason: "Chờ kết quả xác minh".into(),
+        new_due_at: due() + TimeDelta::days(5),
+    };
+    let after_due = ok(Some(d.clone()), late_apology, due() + TimeDelta::hours(1));
     let d = ok(Some(d), canonical(ActionKind::ApologiseAndExtend), t(5));
-    assert!(d.counts_late);
+    assert!(!d.counts_late);
     assert_eq!(d.extensions.len(), 1);
     assert_eq!(d.extensions[0].previous_due_at, Some(due()));
     assert_eq!(d.due_at, Some(due() + TimeDelta::days(5)));
+    assert_eq!(d.on_time_due(), Some(due()));
     assert_eq!(d.forms.last().map(|f| f.form), Some(Form::Apology04));
+    // An apology issued once the due date has passed: the result after it
+    // is late, whatever the new appointment.
+    assert!(!after_due.counts_late);
+    let after_due = ok(
+        Some(after_due),
+        canonical(ActionKind::MarkResultReady),
+        due() + TimeDelta::hours(2),
+    );
+    assert!(after_due.counts_late);
+    assert!(after_due.on_time(due() + TimeDelta::hours(3)).is_late());
 }
 
 #[test]

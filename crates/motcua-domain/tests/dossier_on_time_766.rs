@@ -71,30 +71,26 @@ fn due_instant_itself_is_on_time() {
 }
 
 #[test]
-fn rule2_supplement_waiting_time_is_subtracted() {
-    // Finished 30 h after the due date, but waited 40 h for the applicant.
+fn rule2_supplement_waiting_time_is_in_the_moved_due_date() {
+    // Finished 30 h after the due date fixed at reception, but waited 40 h
+    // for the applicant: the legal clock moved the due date to t(140).
     let h = [
         m(K::Received, 0),
         m(K::SupplementRequested, 20),
         m(K::SupplementCompleted, 60),
         m(K::ResultReady, 130),
     ];
-    let v = evaluate_on_time(&h, Some(t(100)), None, t(PERIOD_END));
+    let v = evaluate_on_time(&h, Some(t(140)), None, t(PERIOD_END));
     assert_eq!(
         v,
         OnTimeVerdict::OnTime(span(0, 130, EndKind::ResultReady, 40))
     );
-    // Without the subtraction it would be late: 130 − 25 > 100.
-    let h = [
-        m(K::Received, 0),
-        m(K::SupplementRequested, 20),
-        m(K::SupplementCompleted, 45),
-        m(K::ResultReady, 130),
-    ];
+    // The wait is not subtracted a second time from the end: against the
+    // unmoved date the same history is late.
     let v = evaluate_on_time(&h, Some(t(100)), None, t(PERIOD_END));
     assert_eq!(
         v,
-        OnTimeVerdict::Late(span(0, 130, EndKind::ResultReady, 25), LateReason::AfterDue)
+        OnTimeVerdict::Late(span(0, 130, EndKind::ResultReady, 40), LateReason::AfterDue)
     );
 }
 
@@ -185,12 +181,24 @@ fn rule5_open_at_period_end_ends_at_period_end() {
 }
 
 #[test]
-fn apology_and_extension_is_late_even_when_finished_before_the_new_date() {
+fn d9_apology_and_extension_alone_does_not_make_a_dossier_late() {
+    // Finished before the due date fixed at reception: on time (review F, K).
     let h = [m(K::Received, 0), m(K::Extended, 90), m(K::ResultReady, 95)];
     let v = evaluate_on_time(&h, Some(t(100)), None, t(PERIOD_END));
     assert_eq!(
         v,
-        OnTimeVerdict::Late(span(0, 95, EndKind::ResultReady, 0), LateReason::Extended)
+        OnTimeVerdict::OnTime(span(0, 95, EndKind::ResultReady, 0))
+    );
+    // Finished after it, before the new appointment: late all the same.
+    let h = [
+        m(K::Received, 0),
+        m(K::Extended, 90),
+        m(K::ResultReady, 105),
+    ];
+    let v = evaluate_on_time(&h, Some(t(100)), None, t(PERIOD_END));
+    assert_eq!(
+        v,
+        OnTimeVerdict::Late(span(0, 105, EndKind::ResultReady, 0), LateReason::AfterDue)
     );
 }
 
@@ -227,27 +235,27 @@ fn aggregate_history_feeds_the_rule() {
         SubStatus::DuringProcessing,
     ));
     let d = ok(Some(d), canonical(ActionKind::ResumeAfterSupplement), t(6));
-    assert!(d.on_time_766(None, t(10)).is_on_time());
+    assert!(d.on_time(t(10)).is_on_time());
     assert!(!d.counts_late);
     let d = ok(Some(d), canonical(ActionKind::RequestSupplement), t(7));
     assert!(d.counts_late);
     assert_eq!(d.supplement_count, 2);
     assert!(matches!(
-        d.on_time_766(None, t(10)),
+        d.on_time(t(10)),
         OnTimeVerdict::Late(_, LateReason::MultipleSupplements)
     ));
-    // The extension marks the dossier late too.
+    // An extension before the due date does not mark the dossier late, and
+    // a result before that date is on time (D9).
     let d = reach(LocalStatus::new(S::Processing, SubStatus::AtStep));
     let d = ok(Some(d), canonical(ActionKind::ApologiseAndExtend), t(7));
-    assert!(d.counts_late);
+    assert!(!d.counts_late);
     let d = ok(Some(d), canonical(ActionKind::MarkResultReady), t(8));
-    assert!(matches!(
-        d.on_time_766(None, t(10)),
-        OnTimeVerdict::Late(_, LateReason::Extended)
-    ));
+    assert!(d.on_time(t(10)).is_on_time());
+    assert!(!d.counts_late);
     // A plain run is on time against the original due date.
     let d = reach(LocalStatus::plain(S::Returned));
-    assert!(d.on_time_766(None, t(10)).is_on_time());
+    assert!(d.on_time(t(10)).is_on_time());
+    assert!(!d.counts_late);
 }
 
 fn span(start: i64, end: i64, end_kind: EndKind, wait_hours: i64) -> motcua_domain::dossier::Span {

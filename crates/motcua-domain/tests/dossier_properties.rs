@@ -2,11 +2,11 @@
 
 mod dossier_support;
 
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use dossier_support::{agency, canonical, cmd, fee, payment, t};
 use motcua_domain::dossier::{
-    Action, ActionKind, Command, Dossier, DossierStatus as S, LocalStatus, SubStatus, decide,
-    evolve, portal_status,
+    Action, ActionKind, Command, Dossier, DossierStatus as S, LocalStatus, MilestoneKind,
+    SubStatus, decide, evolve, portal_status,
 };
 use proptest::prelude::*;
 
@@ -56,8 +56,23 @@ fn check_invariants(d: &Dossier) -> Result<(), TestCaseError> {
             .count()
             <= 1
     );
-    if d.supplement_count >= 2 || !d.extensions.is_empty() {
+    if d.supplement_count >= 2 {
         prop_assert!(d.counts_late);
+    }
+    // Once ended, the flag is the one on-time rule's verdict (the leader
+    // page counts the flag, the portal the verdict).
+    let ended = d.received_at.is_some()
+        && d.history.iter().any(|m| {
+            matches!(
+                m.kind,
+                MilestoneKind::ResultReady
+                    | MilestoneKind::Returned
+                    | MilestoneKind::Stopped
+                    | MilestoneKind::Withdrawn
+            )
+        });
+    if ended {
+        prop_assert_eq!(d.counts_late, d.on_time(DateTime::<Utc>::MAX_UTC).is_late());
     }
     if d.status.status == S::Processing {
         prop_assert_eq!(

@@ -2,10 +2,18 @@
 //! (`legal-fidelity-2026-12.md`, sections 2 and 5), one test per case, named
 //! after the finding (D1, D3, D9, D11) and the review's case ids.
 
+mod dossier_support;
+
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc, Weekday};
+use dossier_support::{canonical, intake, ok};
 use motcua_domain::calendar::{DayKind, DaySource, WorkingCalendar};
-use motcua_domain::clock::{ClockRequest, ReceptionRules, compute_due, from_local};
-use motcua_domain::legal_time::TimeLimit;
+use motcua_domain::clock::{
+    ClockRequest, Pause, ReceptionRules, classify_completion, compute_due, from_local, move_due,
+};
+use motcua_domain::dossier::{
+    Action, ActionKind, Channel, Dossier, LateReason, OnTimeVerdict, evaluate_on_time,
+};
+use motcua_domain::legal_time::{TimeLimit, TimeUnit};
 
 /// A local (UTC+7) wall time as an instant.
 fn vn(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
@@ -146,4 +154,175 @@ fn official_day_labels_are_vietnamese_with_english_second() {
             );
         }
     }
+}
+
+// --- D3: an explicit due date moves across a pause by the legal clock ---
+
+fn pause(from: DateTime<Utc>, to: DateTime<Utc>) -> Pause {
+    Pause {
+        requested_at: from,
+        resumed_at: Some(to),
+    }
+}
+
+fn moved(due: DateTime<Utc>, pauses: &[Pause]) -> Option<DateTime<Utc>> {
+    let cal = WorkingCalendar::vietnam().unwrap();
+    move_due(&cal, due, TimeUnit::WorkingDays, pauses, &[], None).unwrap()
+}
+
+#[test]
+fn d3_pause_friday_afternoon_to_monday_moves_an_explicit_due_by_one_working_day() {
+    // Wall-clock time would add 64 h (to Saturday 09:00).
+    let due = vn(2025, 3, 12, 17, 0);
+    let p = pause(vn(2025, 3, 7, 16, 0), vn(2025, 3, 10, 8, 0));
+    assert_eq!(moved(due, &[p]), Some(vn(2025, 3, 13, 17, 0)));
+}
+
+#[test]
+fn d3_two_second_pause_on_a_saturday_does_not_move_an_explicit_due() {
+    // The live reproduction: supplement requested and received on Saturday
+    // 05/12/2026 within two seconds; due Tuesday 08/12 10:23:49.
+    let due = vn(2026, 12, 8, 10, 23) + chrono::TimeDelta::seconds(49);
+    let from = vn(2026, 12, 5, 10, 24) + chrono::TimeDelta::seconds(40);
+    let p = pause(from, from + chrono::TimeDelta::seconds(2));
+    assert_eq!(moved(due, &[p]), Some(due));
+}
+
+#[test]
+fn d3_pause_over_tet_moves_an_explicit_due_by_its_working_days_only() {
+    // Fri 13/02/2026 10:00 → Mon 23/02/2026 10:00: one closing time on a
+    // working day (Fri 13/02 17:00); 16-20/02 are Tết.
+    let due = vn(2026, 2, 25, 17, 0);
+    let p = pause(vn(2026, 2, 13, 10, 0), vn(2026, 2, 23, 10, 0));
+    assert_eq!(moved(due, &[p]), Some(vn(2026, 2, 26, 17, 0)));
+    // An open pause stops the clock.
+    let open = Pause {
+        requested_at: vn(2026, 2, 13, 10, 0),
+        resumed_at: None,
+    };
+    assert_eq!(moved(due, &[open]), None);
+}
+
+#[test]
+fn d3_explicit_due_moves_like_a_limited_procedure() {
+    // The same pause on a 1-working-day procedure and on an explicit due
+    // date equal to its due date gives the same moved date.
+    let cal = WorkingCalendar::vietnam().unwrap();
+    let received = vn(2025, 3, 10, 9, 0);
+    let p = pause(vn(2025, 3, 10, 16, 0), vn(2025, 3, 11, 8, 0));
+    let mut req = ClockRequest::new(received, TimeLimit::working_days(1));
+    let plain = compute_due(&cal, &req).unwrap().due_at.unwrap();
+    req.pauses = vec![p];
+    let limited = compute_due(&cal, &req).unwrap().due_at;
+    assert_eq!(moved(plain, &[p]), limited);
+}
+
+// --- D11 / D9: the due date shown to staff and the 766 verdict agree ---
+
+/// Received Mon 10/03/2025 09:00, 1 working day (due Tue 11/03 17:00), a
+/// supplement requested Mon 16:00 and received Tue 08:00: the legal clock
+/// moves the due date to Wed 12/03 17:00.
+fn d11_dossier() -> (Dossier, DateTime<Utc>) {
+    let cal = WorkingCalendar::vietnam().unwrap();
+    let received = vn(2025, 3, 10, 9, 0);
+    let mut req = ClockRequest::new(received, TimeLimit::working_days(1));
+    let due0 = compute_due(&cal, &req).unwrap().due_at.unwrap();
+    assert_eq!(due0, vn(2025, 3, 11, 17, 0));
+    let d = ok(
+        None,
+        Action::ReceiveNew {
+            intake: Box::new(intake(Channel::InPerson)),
+            due_at: due0,
+        },
+        received,
+    );
+    let d = ok(
+        Some(d),
+        canonical(ActionKind::RequestSupplement),
+        vn(2025, 3, 10, 16, 0),
+    );
+    req.pauses = vec![pause(vn(2025, 3, 10, 16, 0), vn(2025, 3, 11, 8, 0))];
+    let due = compute_due(&cal, &req).unwrap().due_at;
+    assert_eq!(due, Some(vn(2025, 3, 12, 17, 0)));
+    let d = ok(
+        Some(d),
+        Action::ResumeAfterSupplement {
+            components: Vec::new(),
+            new_due_at: due,
+            on_time_due_at: due,
+        },
+        vn(2025, 3, 11, 8, 0),
+    );
+    (d, due.unwrap())
+}
+
+#[test]
+fn d11_pause_across_closing_time_desk_due_and_766_verdict_agree() {
+    let (d, due) = d11_dossier();
+    let finished = vn(2025, 3, 12, 16, 0);
+    let d = ok(Some(d), canonical(ActionKind::MarkResultReady), finished);
+    assert_eq!(d.due_at, Some(due));
+    assert_eq!(d.on_time_due(), Some(due));
+    assert!(classify_completion(finished, due).is_on_time());
+    assert!(
+        d.on_time(finished).is_on_time(),
+        "{:?}",
+        d.on_time(finished)
+    );
+    assert!(!d.counts_late);
+    // Against the due date fixed at reception (not moved by the pause) the
+    // same result is late: the verdict really uses the moved date.
+    let unmoved = evaluate_on_time(&d.history, d.original_due_at, None, finished);
+    assert!(unmoved.is_late());
+}
+
+#[test]
+fn d11_result_after_the_moved_due_is_late_for_both() {
+    let (d, due) = d11_dossier();
+    let finished = vn(2025, 3, 13, 9, 0);
+    let d = ok(Some(d), canonical(ActionKind::MarkResultReady), finished);
+    assert!(!classify_completion(finished, due).is_on_time());
+    assert!(matches!(
+        d.on_time(finished),
+        OnTimeVerdict::Late(_, LateReason::AfterDue)
+    ));
+    assert!(d.counts_late);
+}
+
+#[test]
+fn d9_review_f_extension_then_result_before_the_original_due_is_on_time() {
+    // Review dossier F: apology and extension, finished before the due date
+    // fixed at reception.
+    let (d, due) = d11_dossier();
+    let d = ok(
+        Some(d),
+        Action::ApologiseAndExtend {
+            reason: "Chờ ý kiến cơ quan phối hợp".into(),
+            new_due_at: due + chrono::TimeDelta::days(3),
+        },
+        vn(2025, 3, 11, 10, 0),
+    );
+    assert!(!d.counts_late, "an apology alone is not lateness");
+    let finished = vn(2025, 3, 11, 15, 0);
+    let d = ok(Some(d), canonical(ActionKind::MarkResultReady), finished);
+    assert_eq!(d.on_time_due(), Some(due));
+    assert!(d.on_time(finished).is_on_time());
+    assert!(!d.counts_late);
+}
+
+#[test]
+fn d9_review_g_extension_after_the_due_then_result_before_the_new_date_is_late() {
+    let (d, due) = d11_dossier();
+    let d = ok(
+        Some(d),
+        Action::ApologiseAndExtend {
+            reason: "Chờ ý kiến cơ quan phối hợp".into(),
+            new_due_at: due + chrono::TimeDelta::days(3),
+        },
+        due + chrono::TimeDelta::hours(16),
+    );
+    let finished = due + chrono::TimeDelta::days(1);
+    let d = ok(Some(d), canonical(ActionKind::MarkResultReady), finished);
+    assert!(d.on_time(finished).is_late());
+    assert!(d.counts_late);
 }

@@ -24,6 +24,7 @@ pub mod cases_dossiers;
 pub mod cases_exchange;
 pub mod cases_identity;
 pub mod cases_lookup;
+pub mod cases_on_time;
 pub mod cases_webhooks;
 pub mod dossier_fixtures;
 pub mod engines;
@@ -201,6 +202,7 @@ macro_rules! conformance_suite {
             cases_lookup::the_citizen_sees_who_looked_at_their_data,
             cases_desk::desk_work_list_counts_and_order,
             cases_desk::desk_leader_stats_in_sql,
+            cases_on_time::on_time_rule_is_one_for_leader_hub_and_portal,
         );
         $crate::__conformance_cases_from!(
             cases_webhooks; $factory;

@@ -4,8 +4,8 @@
 //! due instant, an extension moves it).
 
 use chrono::{DateTime, Utc};
-use motcua_domain::clock::{ClockRequest, Extension, Pause};
-use motcua_domain::dossier::{Action, Dossier, Payment};
+use motcua_domain::clock::ClockRequest;
+use motcua_domain::dossier::{Action, Dossier, Payment, ResumedDue};
 
 use super::error::DossierError;
 use super::input::{ActionInput, checklist};
@@ -41,41 +41,25 @@ impl DossierService {
         }
     }
 
-    /// The due instant once a supplement arrives: the clock recomputed with
-    /// every pause (the open one closed now) and every extension.
+    /// The due dates once a supplement arrives (the open pause closed now),
+    /// by the domain's one rule for every procedure: the legal clock moves
+    /// the due date across each pause by the working days elapsed, whether
+    /// the procedure has a statutory limit or its due date was given at
+    /// reception (never by wall-clock time); extensions replace it. Also
+    /// the on-time due date (without extensions) for the 766 verdict.
     pub(super) fn due_after_supplement(
         &self,
         d: &Dossier,
         facts: &ProcedureFacts,
         now: DateTime<Utc>,
-    ) -> Result<Option<DateTime<Utc>>, DossierError> {
-        let Some(received_at) = d.received_at else {
-            return Ok(None);
-        };
-        let Some(limit) = facts.limit else {
-            let paused = d.pauses.last().map(|p| now - p.from).unwrap_or_default();
-            return Ok(d.due_at.map(|due| due + paused));
-        };
-        let mut req = ClockRequest::new(received_at, limit);
-        req.reception = facts.reception;
-        req.pauses = d
-            .pauses
-            .iter()
-            .map(|p| Pause {
-                requested_at: p.from,
-                resumed_at: Some(p.until.unwrap_or(now)),
-            })
-            .collect();
-        req.extensions = d
-            .extensions
-            .iter()
-            .map(|e| Extension {
-                granted_at: e.at,
-                new_due: e.new_due_at,
-                reason: e.reason.clone(),
-            })
-            .collect();
-        self.clock(req).map(Some)
+    ) -> Result<Option<ResumedDue>, DossierError> {
+        d.due_after_supplement(
+            Self::calendar()?,
+            facts.limit.map(|limit| (limit, facts.reception)),
+            self.settings.province.as_deref(),
+            now,
+        )
+        .map_err(|e| DossierError::Unexpected(anyhow::anyhow!("{e}")))
     }
 
     pub(super) fn due_or(
@@ -150,12 +134,14 @@ impl DossierService {
             ActionInput::SupplementReceived { components } => {
                 let facts = facts().await?;
                 let merged = checklist(&facts, &components, Some(&d.components))?;
+                let resumed = self.due_after_supplement(d, &facts, now)?;
                 Action::ResumeAfterSupplement {
                     components: merged
                         .into_iter()
                         .filter(|c| components.iter().any(|s| s.code == c.code))
                         .collect(),
-                    new_due_at: self.due_after_supplement(d, &facts, now)?,
+                    new_due_at: resumed.map(|r| r.due_at),
+                    on_time_due_at: resumed.map(|r| r.on_time_due_at),
                 }
             }
             ActionInput::RequestPayment { fees } => Action::RequestPayment { fees },

@@ -43,9 +43,11 @@ pub struct DossierSummary {
     pub finished_at: Option<DateTime<Utc>>,
     /// Ngày trả kết quả.
     pub returned_at: Option<DateTime<Utc>>,
-    /// Whether it already counts as late (766).
+    /// Whether it counts as late (766): a second supplement request, or an
+    /// end judged late by the one on-time rule.
     pub counts_late: bool,
-    /// The 766 verdict once finished: on time (`true`) or late.
+    /// The 766 verdict once finished: on time (`true`) or late, from the one
+    /// on-time rule (`Dossier::on_time`); the hub's totals count it.
     pub on_time: Option<bool>,
     /// Number of supplement requests.
     pub supplement_count: u32,
@@ -74,7 +76,7 @@ impl DossierSummary {
             .map(|m| m.at);
         let on_time = finished_at
             .filter(|_| d.received_at.is_some())
-            .map(|_| d.on_time_766(None, at).is_on_time() && !d.counts_late);
+            .map(|_| d.on_time(at).is_on_time());
         let digitised = d.components.iter().any(|c| {
             matches!(
                 c.state,

@@ -155,10 +155,20 @@ fn base_due(
 
 /// Checks pauses and extensions; returns closed pauses and the open one.
 fn validate(req: &ClockRequest) -> Result<(Vec<Pause>, Option<Pause>), ClockError> {
-    let mut pauses = req.pauses.clone();
+    validate_events(Some(req.received_at), &req.pauses, &req.extensions)
+}
+
+/// Checks pauses (after `received_at`, when known; not overlapping) and
+/// extensions; returns the closed pauses in time order and the open one.
+fn validate_events(
+    received_at: Option<DateTime<Utc>>,
+    pauses: &[Pause],
+    extensions: &[Extension],
+) -> Result<(Vec<Pause>, Option<Pause>), ClockError> {
+    let mut pauses = pauses.to_vec();
     pauses.sort_by_key(|p| p.requested_at);
     for p in &pauses {
-        if p.requested_at < req.received_at {
+        if received_at.is_some_and(|r| p.requested_at < r) {
             return Err(ClockError::PauseBeforeReceipt(p.requested_at));
         }
         if p.resumed_at.is_some_and(|r| r < p.requested_at) {
@@ -175,8 +185,8 @@ fn validate(req: &ClockRequest) -> Result<(Vec<Pause>, Option<Pause>), ClockErro
     if open.is_some() {
         pauses.pop();
     }
-    for e in &req.extensions {
-        if e.granted_at < req.received_at {
+    for e in extensions {
+        if received_at.is_some_and(|r| e.granted_at < r) {
             return Err(ClockError::ExtensionBeforeReceipt(e.granted_at));
         }
         if open.is_some_and(|p| e.granted_at >= p.requested_at) {
@@ -200,22 +210,23 @@ impl Event<'_> {
     }
 }
 
-fn run(
-    cal: &WorkingCalendar,
-    req: &ClockRequest,
-    mut rec: Recorder,
-) -> Result<DueDate, ClockError> {
-    let (closed, open) = validate(req)?;
-    let province = req.province.as_deref();
-    let hours = cal.office_hours(province);
-    let (start_day, mut due) = base_due(cal, hours, req, &mut rec)?;
-
-    // Closed pauses take effect when the supplement arrives; extensions when
-    // granted. On a tie the pause comes first.
+/// Moves a due instant across closed supplement pauses and extensions, in
+/// time order, by the rule of [`compute_due`]: a pause moves it by the
+/// working days elapsed (office minutes for an hour limit), an extension
+/// replaces it. On a tie the pause comes first.
+fn apply_events(
+    (cal, hours): (&WorkingCalendar, &OfficeHours),
+    unit: TimeUnit,
+    province: Option<&str>,
+    mut due: NaiveDateTime,
+    closed: &[Pause],
+    extensions: &[Extension],
+    rec: &mut Recorder,
+) -> Result<NaiveDateTime, ClockError> {
     let mut events: Vec<Event<'_>> = closed
         .iter()
         .filter_map(|p| p.resumed_at.map(|r| Event::Pause(p, r)))
-        .chain(req.extensions.iter().map(Event::Extension))
+        .chain(extensions.iter().map(Event::Extension))
         .collect();
     events.sort_by_key(|e| (e.at(), matches!(e, Event::Extension(_))));
 
@@ -224,7 +235,7 @@ fn run(
             Event::Pause(p, resumed) => {
                 let elapsed = working_time_between(cal, p.requested_at, resumed, province)?;
                 let before = due;
-                due = if req.limit.unit == TimeUnit::WorkingHours {
+                due = if unit == TimeUnit::WorkingHours {
                     if elapsed.working_minutes == 0 {
                         due
                     } else {
@@ -253,7 +264,7 @@ fn run(
                     cal,
                     before.date(),
                     due.date().succ_opt().unwrap_or(due.date()),
-                    &mut rec,
+                    rec,
                 )?;
             }
             Event::Extension(e) => {
@@ -268,6 +279,64 @@ fn run(
             }
         }
     }
+    Ok(due)
+}
+
+/// Moves a due instant that was fixed without counting a limit (a
+/// procedure without a statutory time limit, whose due date the officer
+/// gave at reception) across the dossier's supplement pauses and
+/// extensions, by the same rule as [`compute_due`]: each closed pause moves
+/// it by the working days elapsed between request and receipt of the
+/// supplement (closing times passed; office minutes when `unit` is
+/// [`TimeUnit::WorkingHours`]), keeping its time of day; an extension
+/// replaces it. Never by wall-clock time: a pause from Friday 16:00 to
+/// Monday 08:00 moves it by one working day, a pause over Tết by the working
+/// days of the pause only.
+///
+/// `None` while a pause is open (the clock is stopped).
+pub fn move_due(
+    cal: &WorkingCalendar,
+    due_at: DateTime<Utc>,
+    unit: TimeUnit,
+    pauses: &[Pause],
+    extensions: &[Extension],
+    province: Option<&str>,
+) -> Result<Option<DateTime<Utc>>, ClockError> {
+    let (closed, open) = validate_events(None, pauses, extensions)?;
+    if open.is_some() {
+        return Ok(None);
+    }
+    let hours = cal.office_hours(province);
+    let due = apply_events(
+        (cal, hours),
+        unit,
+        province,
+        to_local(due_at),
+        &closed,
+        extensions,
+        &mut Recorder::new(false),
+    )?;
+    Ok(Some(from_local(due)))
+}
+
+fn run(
+    cal: &WorkingCalendar,
+    req: &ClockRequest,
+    mut rec: Recorder,
+) -> Result<DueDate, ClockError> {
+    let (closed, open) = validate(req)?;
+    let province = req.province.as_deref();
+    let hours = cal.office_hours(province);
+    let (start_day, due) = base_due(cal, hours, req, &mut rec)?;
+    let due = apply_events(
+        (cal, hours),
+        req.limit.unit,
+        province,
+        due,
+        &closed,
+        &req.extensions,
+        &mut rec,
+    )?;
 
     let (due_at, paused_since) = match open {
         Some(p) => {

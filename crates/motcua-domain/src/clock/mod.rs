@@ -31,7 +31,9 @@
 //! instant by exactly N working days (N office minutes for hour limits). An
 //! open pause stops the clock: no due instant. An extension (form 04)
 //! replaces the due instant. Events apply in time order (a pause when the
-//! supplement arrives, an extension when granted).
+//! supplement arrives, an extension when granted). A due date given
+//! explicitly (procedure without a statutory limit) moves across pauses by
+//! the same rule ([`move_due`]), never by wall-clock time.
 
 mod classify;
 mod due;
@@ -44,7 +46,7 @@ mod request;
 mod start;
 
 pub use classify::{Timeliness, classify_completion};
-pub use due::{DueDate, compute_due, due_instant};
+pub use due::{DueDate, compute_due, due_instant, move_due};
 pub use elapsed::{WorkingTime, working_time_between};
 pub use error::ClockError;
 pub use explain::Step;

@@ -104,6 +104,11 @@ pub enum Action {
         components: Vec<Component>,
         /// New due instant, required once the dossier has been received.
         new_due_at: Option<DateTime<Utc>>,
+        /// The on-time due date after this pause: the due date fixed at
+        /// reception moved across every pause by the legal clock, without
+        /// extensions (equal to `new_due_at` when there is no extension).
+        /// `None`: derived from the state (see `Dossier::on_time_due`).
+        on_time_due_at: Option<DateTime<Utc>>,
     },
     /// Yêu cầu thực hiện nghĩa vụ tài chính (status 6).
     RequestPayment {

@@ -209,6 +209,7 @@ fn change(d: &Dossier, command: &Command, now: DateTime<Utc>) -> Result<EventPay
         Action::ResumeAfterSupplement {
             components,
             new_due_at,
+            on_time_due_at,
         } => {
             if d.received_at.is_some() {
                 let due = new_due_at.ok_or_else(|| {
@@ -223,6 +224,7 @@ fn change(d: &Dossier, command: &Command, now: DateTime<Utc>) -> Result<EventPay
             Ok(EventPayload::SupplementReceived {
                 components: components.clone(),
                 new_due_at: *new_due_at,
+                on_time_due_at: on_time_due_at.filter(|_| d.received_at.is_some()),
             })
         }
         Action::RequestPayment { fees } => {

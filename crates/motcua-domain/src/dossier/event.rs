@@ -74,6 +74,10 @@ pub enum EventPayload {
         components: Vec<Component>,
         /// New due instant, if the dossier had been received.
         new_due_at: Option<DateTime<Utc>>,
+        /// The on-time due date (the due date fixed at reception moved
+        /// across every pause so far, without extensions), if computed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on_time_due_at: Option<DateTime<Utc>>,
     },
     /// Payment requested (status 6).
     PaymentRequested {

@@ -106,6 +106,15 @@ fn close_clock(d: &mut Dossier, event: &Event) {
     }
 }
 
+/// At an end event: the dossier counts as late when the one on-time rule
+/// ([`Dossier::on_time`]) says so, so that counts of `counts_late` (the
+/// leader page) agree with the portal verdict.
+fn settle_late(d: &mut Dossier, at: chrono::DateTime<chrono::Utc>) {
+    if d.on_time(at).is_late() {
+        d.counts_late = true;
+    }
+}
+
 fn close_pause(d: &mut Dossier, event: &Event) {
     if let Some(pause) = d.pauses.last_mut().filter(|p| p.until.is_none()) {
         pause.until = Some(event.at);
@@ -124,6 +133,7 @@ fn apply(d: &mut Dossier, event: &Event) {
             d.received_at = Some(at);
             d.original_due_at = Some(*due_at);
             d.due_at = Some(*due_at);
+            d.on_time_due_at = Some(*due_at);
             d.agency_clocks.push(AgencyClock {
                 agency: d.current_agency.clone(),
                 started_at: at,
@@ -136,6 +146,7 @@ fn apply(d: &mut Dossier, event: &Event) {
         EventPayload::ReceptionRefused { .. } => {
             d.status = LocalStatus::plain(S::RefusedAtReception);
             mark(d, MilestoneKind::RefusedAtReception, event);
+            settle_late(d, at);
         }
         EventPayload::HandedOver { record } => {
             d.step = record.step;
@@ -161,6 +172,7 @@ fn apply(d: &mut Dossier, event: &Event) {
         EventPayload::SupplementReceived {
             components,
             new_due_at,
+            on_time_due_at,
         } => {
             d.components = merge_components(&d.components, components);
             let fallback = if d.received_at.is_some() {
@@ -171,6 +183,13 @@ fn apply(d: &mut Dossier, event: &Event) {
             d.status = d.resume_to.take().unwrap_or(LocalStatus::plain(fallback));
             if d.received_at.is_some() && new_due_at.is_some() {
                 d.due_at = *new_due_at;
+                // Without extensions the on-time due date is the new due
+                // date itself; with them, the one the clock computed.
+                d.on_time_due_at = match on_time_due_at {
+                    Some(due) => Some(*due),
+                    None if d.extensions.is_empty() => *new_due_at,
+                    None => d.on_time_due(),
+                };
             }
             close_pause(d, event);
             mark(d, MilestoneKind::SupplementCompleted, event);
@@ -252,12 +271,16 @@ fn apply(d: &mut Dossier, event: &Event) {
             close_pause(d, event);
             close_clock(d, event);
             mark(d, MilestoneKind::Stopped, event);
+            settle_late(d, at);
         }
         EventPayload::Extended {
             reason,
             previous_due_at,
             new_due_at,
         } => {
+            // An apology alone is not lateness (facts sheet §2.5): the
+            // verdict is settled at the end event against the on-time due
+            // date, which an extension does not move.
             d.extensions.push(Extension {
                 at,
                 reason: reason.clone(),
@@ -265,7 +288,6 @@ fn apply(d: &mut Dossier, event: &Event) {
                 new_due_at: *new_due_at,
             });
             d.due_at = Some(*new_due_at);
-            d.counts_late = true;
             mark(d, MilestoneKind::Extended, event);
         }
         EventPayload::ResultReady { documents } => {
@@ -273,17 +295,20 @@ fn apply(d: &mut Dossier, event: &Event) {
             d.status = LocalStatus::plain(S::ResultReady);
             close_clock(d, event);
             mark(d, MilestoneKind::ResultReady, event);
+            settle_late(d, at);
         }
         EventPayload::ResultReturned { .. } => {
             d.status = LocalStatus::plain(S::Returned);
             d.returned_at = Some(at);
             mark(d, MilestoneKind::Returned, event);
+            settle_late(d, at);
         }
         EventPayload::Withdrawn { .. } => {
             d.status = LocalStatus::plain(S::Withdrawn);
             close_pause(d, event);
             close_clock(d, event);
             mark(d, MilestoneKind::Withdrawn, event);
+            settle_late(d, at);
         }
         EventPayload::Rated { rating, .. } => d.rating = Some(*rating),
     }

@@ -24,6 +24,7 @@ pub mod portal;
 pub mod progress;
 pub mod records;
 pub mod refusal;
+pub mod resume_due;
 pub mod state;
 pub mod status;
 
@@ -47,5 +48,6 @@ pub use records::{
     AgencyClock, ControlRecord, Decline, Extension, Pause, ProgressRecord, Timeliness,
 };
 pub use refusal::{Refusal, RefusalCode};
+pub use resume_due::ResumedDue;
 pub use state::{Dossier, IssuedForm};
 pub use status::{DossierStatus, LocalStatus, SubStatus};

@@ -1,8 +1,11 @@
 //! Whether a dossier was handled on time under Decision 766/QĐ-TTg
-//! (indicator 2.1, "hồ sơ xử lý trước hạn, đúng hạn").
+//! (indicator 2.1, "hồ sơ xử lý trước hạn, đúng hạn"): **the one on-time
+//! rule** of motcua. The portal summary (and so the hub's totals), the
+//! leader page and the dossier's own `counts_late` flag all come from
+//! [`super::Dossier::on_time`], which calls [`evaluate_on_time`].
 //!
 //! The rules follow the portal's own formula description as reproduced by
-//! integrators (secondary source, see ADR 0006):
+//! integrators (secondary source, facts sheet §2.5, see ADR 0006):
 //! 1. the end is the first "đã xử lý xong" (9), else the first "đã trả kết
 //!    quả" (10), else the first stop or refusal (8, 3);
 //! 2. time waiting for a supplement is subtracted;
@@ -12,8 +15,21 @@
 //!    statutory maximum;
 //! 5. a dossier still open at the end of the period ends at the period end.
 //!
-//! Also late: any apology-and-extension (form 04). Withdrawal (7) is not
-//! named by the rule; it is treated like a stop here (unverified).
+//! How motcua applies rule 2: the waiting time is subtracted *by the legal
+//! clock*, i.e. the due date is moved across each pause by the working days
+//! that elapsed (ADR 0004), exactly as the due date shown to staff. The due
+//! date given here is that moved date, so the desk, the leader page and the
+//! portal verdict cannot disagree after a pause across closing time.
+//! Subtracting the raw wall-clock wait from the end instead would make a
+//! dossier paused Monday 16:00 → Tuesday 08:00 late on Wednesday afternoon
+//! while its displayed due date is Wednesday 17:00.
+//!
+//! An apology and extension (form 04) does not by itself make a dossier
+//! late: the verdict compares the end with the due date *before* any
+//! extension (moved by pauses only), so a dossier extended but finished by
+//! that date is on time, and one finished after it is late whatever its new
+//! appointment. Withdrawal (7) is not named by the rule; it is treated like a
+//! stop here (unverified).
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
@@ -40,7 +56,7 @@ pub enum MilestoneKind {
     ResultReady,
     /// Result returned (10).
     Returned,
-    /// Apology and extension (form 04).
+    /// Apology and extension (form 04): recorded, not itself a verdict.
     Extended,
 }
 
@@ -75,9 +91,7 @@ pub enum EndKind {
 pub enum LateReason {
     /// More than one supplement request.
     MultipleSupplements,
-    /// An apology-and-extension was issued.
-    Extended,
-    /// End minus supplement time is after the due date.
+    /// The end is after the due date (moved across supplement pauses).
     AfterDue,
     /// Without a due date, net elapsed time exceeds the statutory maximum.
     BeyondStatutory,
@@ -92,7 +106,9 @@ pub struct Span {
     pub end: DateTime<Utc>,
     /// Which rule chose the end.
     pub end_kind: EndKind,
-    /// Time spent waiting for supplements inside [start, end].
+    /// Wall-clock time spent waiting for supplements inside [start, end]
+    /// (for display; with a due date the wait is already in the moved due
+    /// date, see the module documentation).
     pub supplement_wait: TimeDelta,
 }
 
@@ -114,14 +130,22 @@ impl OnTimeVerdict {
     pub fn is_on_time(&self) -> bool {
         matches!(self, Self::OnTime(_))
     }
+
+    /// Whether the dossier counts as late (quá hạn).
+    pub fn is_late(&self) -> bool {
+        matches!(self, Self::Late(..))
+    }
 }
 
 /// Evaluates a dossier's history under the 766 rules.
 ///
-/// `due_at` is the due date fixed at reception (`NgayHenTra`), before any
-/// shift for supplements: supplement time is subtracted from the end
-/// instead. `max_statutory` is the legal time limit already turned into a
-/// duration by the legal clock. Milestones after `period_end` are ignored.
+/// `due_at` is the due date fixed at reception **moved across the closed
+/// supplement pauses by the legal clock** (the due date shown to staff,
+/// without extensions): the waiting time is in it, and is not subtracted
+/// again. Only without a due date (rule 4) is the wall-clock waiting time
+/// subtracted before comparing with `max_statutory`, the legal time limit
+/// already turned into a duration. Milestones after `period_end` are
+/// ignored; an apology-and-extension milestone changes nothing.
 pub fn evaluate_on_time(
     history: &[Milestone],
     due_at: Option<DateTime<Utc>>,
@@ -189,16 +213,12 @@ pub fn evaluate_on_time(
         end_kind,
         supplement_wait,
     };
-    let extended = seen.iter().any(|m| m.kind == MilestoneKind::Extended);
     if requests > 1 {
         return OnTimeVerdict::Late(span, LateReason::MultipleSupplements);
     }
-    if extended {
-        return OnTimeVerdict::Late(span, LateReason::Extended);
-    }
     let net_end = end - supplement_wait;
     match (due_at, max_statutory) {
-        (Some(due), _) if net_end <= due => OnTimeVerdict::OnTime(span),
+        (Some(due), _) if end <= due => OnTimeVerdict::OnTime(span),
         (Some(_), _) => OnTimeVerdict::Late(span, LateReason::AfterDue),
         (None, Some(max)) if net_end - start <= max => OnTimeVerdict::OnTime(span),
         (None, Some(_)) => OnTimeVerdict::Late(span, LateReason::BeyondStatutory),

@@ -75,14 +75,25 @@ pub struct Dossier {
     pub original_due_at: Option<DateTime<Utc>>,
     /// Current due date (moved by supplements and extensions).
     pub due_at: Option<DateTime<Utc>>,
+    /// The due date the on-time rule compares with: the one fixed at
+    /// reception, moved across supplement pauses by the legal clock like
+    /// [`Dossier::due_at`], but not by extensions (see
+    /// [`Dossier::on_time`]). `None` in states written before it existed:
+    /// [`Dossier::on_time_due`] then derives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_time_due_at: Option<DateTime<Utc>>,
     /// Number of supplement requests.
     pub supplement_count: u32,
     /// Clock pauses for supplements.
     pub pauses: Vec<Pause>,
     /// Apologies and extensions (form 04).
     pub extensions: Vec<Extension>,
-    /// Whether the dossier already counts as late (second supplement or
-    /// extension), whatever the final dates.
+    /// Whether the dossier counts as late for Decision 766: a second
+    /// supplement request, or an end (result, return, stop, withdrawal)
+    /// that [`Dossier::on_time`] judges late. An apology and extension alone
+    /// does not set it. Once the dossier has ended it equals the verdict of
+    /// [`Dossier::on_time`], so counts of it (the leader page) agree with
+    /// the portal verdict.
     pub counts_late: bool,
     /// Result documents.
     pub results: Vec<ResultDocument>,
@@ -126,6 +137,7 @@ impl Dossier {
             received_at: None,
             original_due_at: None,
             due_at: None,
+            on_time_due_at: None,
             supplement_count: 0,
             pauses: Vec::new(),
             extensions: Vec::new(),
@@ -221,17 +233,25 @@ impl Dossier {
         LocalStatus::new(DossierStatus::Processing, sub)
     }
 
-    /// The 766 verdict for this dossier at `period_end`.
-    pub fn on_time_766(
-        &self,
-        max_statutory: Option<TimeDelta>,
-        period_end: DateTime<Utc>,
-    ) -> OnTimeVerdict {
-        evaluate_on_time(
-            &self.history,
-            self.original_due_at,
-            max_statutory,
-            period_end,
-        )
+    /// The due date the on-time rule compares with: fixed at reception,
+    /// moved across supplement pauses by the legal clock, not by extensions.
+    /// For states written before [`Dossier::on_time_due_at`] existed: the
+    /// current due date without extensions, else the due date in force when
+    /// the first extension was granted.
+    pub fn on_time_due(&self) -> Option<DateTime<Utc>> {
+        self.on_time_due_at
+            .or_else(|| match self.extensions.first() {
+                None => self.due_at,
+                Some(e) => e.previous_due_at.or(self.original_due_at),
+            })
+    }
+
+    /// **The one on-time rule** (Decision 766, indicator 2.1): the verdict
+    /// for this dossier at `period_end`. The portal summary (`on_time`, and
+    /// from it the hub's totals), the dossier's `counts_late` flag (and from
+    /// it the leader page's on-time counts) all come from here. See
+    /// [`super::on_time_766`] for the rules.
+    pub fn on_time(&self, period_end: DateTime<Utc>) -> OnTimeVerdict {
+        evaluate_on_time(&self.history, self.on_time_due(), None, period_end)
     }
 }

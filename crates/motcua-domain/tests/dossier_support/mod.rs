@@ -144,6 +144,7 @@ pub fn canonical(kind: ActionKind) -> Action {
         ActionKind::ResumeAfterSupplement => Action::ResumeAfterSupplement {
             components: Vec::new(),
             new_due_at: Some(due()),
+            on_time_due_at: None,
         },
         ActionKind::RequestPayment => Action::RequestPayment {
             fees: vec![fee(20_000)],
