@@ -6,6 +6,8 @@
 //! Everything here is validated at the edge: an API or CLI input becomes a
 //! [`WebhookSpec`] only through [`WebhookSpec::new`].
 
+use std::net::IpAddr;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +18,7 @@ use crate::identity::Scope;
 pub const EVENT_TYPE_PREFIX: &str = "vn.motcua.dossier.";
 
 /// The dossier events a subscription may name (see `docs/exchange.md`).
-pub const EVENT_NAMES: [&str; 15] = [
+pub const EVENT_NAMES: [&str; 18] = [
     "submitted",
     "received",
     "reception_refused",
@@ -26,6 +28,9 @@ pub const EVENT_NAMES: [&str; 15] = [
     "payment_requested",
     "payment_recorded",
     "transferred",
+    "transfer_accepted",
+    "progress_reported",
+    "transfer_declined",
     "processing_stopped",
     "extended",
     "result_ready",
@@ -94,8 +99,92 @@ fn invalid(field: &'static str, message: impl Into<String>) -> InvalidWebhook {
     }
 }
 
+/// Whether an IP address is not on the public internet: loopback,
+/// private (RFC 1918, unique-local), link-local (and so the cloud metadata
+/// address 169.254.169.254), shared (100.64/10), unspecified, multicast,
+/// broadcast, documentation or reserved ranges, and IPv6 forms of these.
+pub fn is_internal_ip(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_multicast()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || a == 0
+                || a >= 240
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 192 && b == 0)
+                || (a == 198 && (b == 18 || b == 19))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_internal_ip(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || (first & 0xffc0) == 0xfec0
+                || first == 0x2001 && v6.segments()[1] == 0x0db8
+                || first == 0x0064 && v6.segments()[1] == 0xff9b
+        }
+    }
+}
+
+/// The host of an `http(s)://` URL, without brackets, port or trailing dot,
+/// lower-cased.
+pub fn url_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split_once(']')?.0
+    } else {
+        authority.split(':').next()?
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    (!host.is_empty()).then_some(host)
+}
+
+/// Whether a URL host names a machine that is not on the public internet:
+/// an internal IP address ([`is_internal_ip`]) in any spelling a URL
+/// parser takes (`127.1`, `2130706433`, `0x7f.1`), `localhost` and its
+/// subdomains, or a cloud metadata name. Names that resolve to internal
+/// addresses are caught when delivering (the relay resolves first).
+pub fn is_internal_host(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return is_internal_ip(ip);
+    }
+    // A host of digits, dots and hex is an IPv4 address in a short, decimal,
+    // octal or hexadecimal spelling to the WHATWG URL parser: refuse them all.
+    let last = host.rsplit('.').next().unwrap_or_default();
+    let numeric = !last.is_empty()
+        && (last.chars().all(|c| c.is_ascii_digit())
+            || (last.starts_with("0x") && last[2..].chars().all(|c| c.is_ascii_hexdigit())));
+    if numeric {
+        return true;
+    }
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host.ends_with(".local")
+        || host.ends_with(".internal")
+        || matches!(
+            host.as_str(),
+            "metadata" | "instance-data" | "metadata.google.internal"
+        )
+}
+
 /// Checks a target URL: `https://host…`, or `http://` when `allow_http`
-/// (development); no credentials, no fragment.
+/// (development); no credentials, no fragment. Unless `allow_http` (the
+/// development setting also lets a test receiver on this machine in), the
+/// host must be on the public internet ([`is_internal_host`]).
 pub fn check_url(url: &str, allow_http: bool) -> Result<String, InvalidWebhook> {
     let url = url.trim();
     if url.is_empty() || url.chars().count() > MAX_URL_CHARS {
@@ -133,6 +222,14 @@ pub fn check_url(url: &str, allow_http: bool) -> Result<String, InvalidWebhook> 
         return Err(invalid(
             "url",
             "URL có khoảng trắng hoặc phân đoạn # / URL has spaces or a #fragment",
+        ));
+    }
+    if !allow_http && url_host(url).is_none_or(|h| is_internal_host(&h)) {
+        return Err(invalid(
+            "url",
+            "máy nhận phải ở trên Internet, không phải địa chỉ nội bộ, loopback hay metadata / \
+             the receiver must be on the public internet, not a loopback, private, \
+             link-local or metadata address",
         ));
     }
     Ok(url.to_owned())
@@ -303,6 +400,59 @@ mod tests {
             "https://host/#frag",
         ] {
             assert!(check_url(bad, true).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn internal_hosts_are_refused_unless_local_is_allowed() {
+        for url in [
+            "https://127.0.0.1:18431/x",
+            "https://169.254.169.254/latest/meta-data/",
+            "https://localhost:5432/",
+            "https://LOCALHOST./",
+            "https://[::1]:22/",
+            "https://[::ffff:127.0.0.1]/",
+            "https://[fd00::1]/",
+            "https://[fe80::1]/",
+            "https://10.0.0.1/",
+            "https://172.16.5.4/",
+            "https://192.168.1.1/",
+            "https://100.64.0.1/",
+            "https://0.0.0.0/",
+            "https://2130706433/",
+            "https://127.1/",
+            "https://0x7f.0.0.1/",
+            "https://metadata.google.internal/computeMetadata/v1/",
+            "https://printer.local/",
+        ] {
+            assert!(check_url(url, false).is_err(), "{url} accepted");
+            assert!(
+                check_url(url, true).is_ok(),
+                "{url} refused with allow_http"
+            );
+        }
+        for url in [
+            "https://so-tnmt.example.vn/hooks",
+            "https://8.8.8.8/x",
+            "https://[2606:4700::1111]/",
+            "https://h1.example/",
+        ] {
+            assert!(check_url(url, false).is_ok(), "{url} refused");
+        }
+    }
+
+    #[test]
+    fn the_documented_sector_events_can_be_named() {
+        for name in [
+            "transfer_accepted",
+            "progress_reported",
+            "transfer_declined",
+        ] {
+            assert_eq!(
+                check_event_type(name).unwrap(),
+                format!("{EVENT_TYPE_PREFIX}{name}")
+            );
+            assert!(check_event_type(&format!("{EVENT_TYPE_PREFIX}{name}")).is_ok());
         }
     }
 

@@ -29,6 +29,7 @@ use motcua_app::exchange::{CloudEvent, SigningKey};
 use motcua_app::ports::Store;
 use motcua_app::ports::webhooks::SigningWebhook;
 use motcua_domain::identity::Scope;
+use motcua_domain::webhook::{is_internal_host, is_internal_ip, url_host};
 use tokio::sync::Semaphore;
 
 use crate::sink::{Sink, SinkError};
@@ -112,12 +113,17 @@ type PostResult = Result<(), SinkError>;
 impl WebhookSink {
     /// A sink reading subscriptions from `store`.
     pub fn new(store: Arc<dyn Store>, config: WebhookSinkConfig) -> anyhow::Result<Self> {
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("motcua-webhooks/", env!("CARGO_PKG_VERSION")))
-            .build()?;
+            .user_agent(concat!("motcua-webhooks/", env!("CARGO_PKG_VERSION")));
+        if !config.allow_http {
+            // Names are resolved here, and only public addresses are
+            // contacted (security review F25).
+            builder = builder.dns_resolver(Arc::new(PublicOnly));
+        }
+        let client = builder.build()?;
         Ok(Self {
             scopes: ScopeResolver::new(store.clone()),
             store,
@@ -198,6 +204,27 @@ pub fn is_permanent(status: u16) -> bool {
     (400..500).contains(&status) && status != 408 && status != 429
 }
 
+/// A resolver that answers only public addresses: a name that resolves to
+/// loopback, private, link-local or metadata addresses only is refused, so
+/// a subscription cannot reach into the server's network by DNS.
+struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let found = tokio::net::lookup_host((host.as_str(), 0)).await?;
+            let public: Vec<std::net::SocketAddr> =
+                found.filter(|a| !is_internal_ip(a.ip())).collect();
+            if public.is_empty() {
+                return Err(format!("{host} resolves to no public address").into());
+            }
+            let addrs: reqwest::dns::Addrs = Box::new(public.into_iter());
+            Ok(addrs)
+        })
+    }
+}
+
 /// The `webhook-signature` value: one `v1,<base64>` per key.
 pub fn signature_header(keys: &[SigningKey], id: &str, timestamp: i64, body: &[u8]) -> String {
     keys.iter()
@@ -218,6 +245,11 @@ async fn post(
     if s.spec.url.starts_with("http://") && !allow_http {
         return Err(SinkError::permanent(format!(
             "{who}: http:// target refused (https required)"
+        )));
+    }
+    if !allow_http && url_host(&s.spec.url).is_none_or(|h| is_internal_host(&h)) {
+        return Err(SinkError::permanent(format!(
+            "{who}: internal address refused (loopback, private, link-local or metadata)"
         )));
     }
     let keys = sub
