@@ -59,6 +59,37 @@ pub type Now = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 /// The dossier use cases.
 #[derive(Clone)]
+/// The most working days an action may count (`step_working_days`,
+/// `working_days`, `extra_working_days`): ten years' worth, as
+/// `POST /api/v1/due-dates` allows.
+pub const MAX_WORKING_DAYS: u32 = 3_650;
+
+/// The most working hours a work-list filter may look ahead
+/// (`due_within_hours`): [`MAX_WORKING_DAYS`] of 8 hours.
+pub const MAX_WORKING_HOURS: u32 = MAX_WORKING_DAYS * 8;
+
+/// A period the caller asked for is too long to count (400, not "retry").
+pub fn out_of_range() -> DossierError {
+    DossierError::invalid(
+        "deadline.out_of_range",
+        format!(
+            "Thời hạn quá dài (tối đa {MAX_WORKING_DAYS} ngày làm việc, không quá năm 2199)"
+        ),
+        format!("The period is too long (at most {MAX_WORKING_DAYS} working days, not past 2199)"),
+    )
+}
+
+/// A clock failure: counting past the calendar's end is the input's fault.
+fn clock_error(e: motcua_domain::clock::ClockError) -> DossierError {
+    use motcua_domain::calendar::CalendarError;
+    use motcua_domain::clock::ClockError;
+    match e {
+        ClockError::Calendar(CalendarError::BeyondRange | CalendarError::DateOutOfRange(_))
+        | ClockError::LimitTooLarge => out_of_range(),
+        other => DossierError::Unexpected(anyhow::anyhow!("{other}")),
+    }
+}
+
 pub struct DossierService {
     store: Arc<dyn Store>,
     procedures: Arc<dyn ProcedureLookup>,
@@ -120,7 +151,7 @@ impl DossierService {
     fn clock(&self, mut req: ClockRequest) -> Result<DateTime<Utc>, DossierError> {
         req.province = self.settings.province.clone();
         compute_due(Self::calendar()?, &req)
-            .map_err(|e| DossierError::Unexpected(anyhow::anyhow!("{e}")))?
+            .map_err(clock_error)?
             .due_at
             .ok_or_else(|| DossierError::Unexpected(anyhow::anyhow!("the clock is stopped")))
     }
@@ -176,6 +207,9 @@ impl DossierService {
         for target in [&d.current_agency, &d.receiving_unit, &d.deciding_agency] {
             if self.covers(officer, target).await? {
                 return Ok(());
+        if n > MAX_WORKING_DAYS {
+            return Err(out_of_range());
+        }
             }
         }
         Err(DossierError::Forbidden(format!(

@@ -113,6 +113,15 @@ impl NationalService {
                     e.id, e.id
                 )));
             }
+            // An event's identity includes its province, bound by the
+            // signature: a province cannot pre-claim another's ids.
+            if !e.id.starts_with(&format!("{sender}.")) {
+                return Err(IntakeError::Forbidden(format!(
+                    "mã sự kiện {} phải bắt đầu bằng mã tỉnh gửi {sender}. / \
+                     event id {} must start with the sender's code {sender}.",
+                    e.id, e.id
+                )));
+            }
             rows.push(row_of(&e, now));
         }
         Ok(self
