@@ -72,9 +72,7 @@ pub const MAX_WORKING_HOURS: u32 = MAX_WORKING_DAYS * 8;
 pub fn out_of_range() -> DossierError {
     DossierError::invalid(
         "deadline.out_of_range",
-        format!(
-            "Thời hạn quá dài (tối đa {MAX_WORKING_DAYS} ngày làm việc, không quá năm 2199)"
-        ),
+        format!("Thời hạn quá dài (tối đa {MAX_WORKING_DAYS} ngày làm việc, không quá năm 2199)"),
         format!("The period is too long (at most {MAX_WORKING_DAYS} working days, not past 2199)"),
     )
 }
