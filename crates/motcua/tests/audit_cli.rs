@@ -170,3 +170,123 @@ async fn audit_verify_exit_codes_and_the_citizen_view() {
     );
     conn.close().await.unwrap();
 }
+
+fn grant(d: &Path, officer: &str, purpose: &str) {
+    let out = motcua(
+        d,
+        &[
+            "grants",
+            "create",
+            "--officer",
+            officer,
+            "--unit",
+            "01840",
+            "--purpose",
+            purpose,
+            "--by",
+            "qt-01840",
+        ],
+    );
+    assert!(out.status.success());
+}
+
+/// Security review F14: a chain cut short (head moved back) or rewritten
+/// from scratch still verifies on its own, but no longer matches the signed
+/// checkpoints kept outside the database.
+#[tokio::test]
+async fn checkpoints_catch_a_truncated_or_rewritten_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for i in 0..3 {
+        grant(d, &format!("cb-{i}"), "Tiếp nhận hồ sơ thủ tục hành chính");
+    }
+    let out = motcua(d, &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stdout(&out).contains("no checkpoints yet"),
+        "{}",
+        stdout(&out)
+    );
+
+    let out = motcua(d, &["audit", "checkpoint"]);
+    assert!(out.status.success());
+    assert!(
+        stdout(&out).contains("checkpoint written: 3 "),
+        "{}",
+        stdout(&out)
+    );
+    let out = motcua(d, &["audit", "checkpoint"]);
+    assert!(stdout(&out).contains("nothing new"), "{}", stdout(&out));
+    let file = std::fs::read_to_string(d.join("audit-checkpoints.jsonl")).unwrap();
+    assert_eq!(file.lines().count(), 1);
+    let line: serde_json::Value = serde_json::from_str(file.lines().next().unwrap()).unwrap();
+    assert_eq!(line["seq"], 3);
+    assert!(line["signature"].as_str().unwrap().len() == 64);
+    grant(d, "cb-3", "Tiếp nhận hồ sơ thủ tục hành chính");
+    let out = motcua(d, &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(0), "a longer chain still matches");
+    assert!(stdout(&out).contains("matches the checkpoints: latest 3"));
+    assert!(motcua(d, &["audit", "checkpoint"]).status.success());
+
+    // A rewritten chain: another instance's log of the same length, which
+    // is intact on its own, under this instance's checkpoints.
+    let other = tempfile::tempdir().unwrap();
+    for i in 0..4 {
+        grant(other.path(), &format!("cb-x{i}"), "Mục đích khác hẳn");
+    }
+    assert_eq!(
+        motcua(other.path(), &["audit", "verify"]).status.code(),
+        Some(0)
+    );
+    std::fs::copy(
+        d.join("audit-checkpoints.jsonl"),
+        other.path().join("audit-checkpoints.jsonl"),
+    )
+    .unwrap();
+    let out = motcua(other.path(), &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("entry 3 was rewritten"),
+        "{}",
+        stdout(&out)
+    );
+
+    // Truncated: the last entry removed and the head moved back, which
+    // the chain alone does not notice.
+    let mut conn = db(d).await;
+    sqlx::raw_sql("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::raw_sql(
+        "DELETE FROM audit_log WHERE seq = 4; \
+         UPDATE audit_head SET seq = 3, hash = (SELECT hash FROM audit_log WHERE seq = 3)",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+    let out = motcua(d, &["audit", "verify"]);
+    assert!(
+        stdout(&out).contains("audit chain intact: 3 entries"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stdout(&out).contains("chain truncated: head 3 is below checkpoint 4"));
+
+    // A forged checkpoint line (signed with another key) is refused too.
+    let text = std::fs::read_to_string(d.join("audit-checkpoints.jsonl")).unwrap();
+    std::fs::write(
+        d.join("audit-checkpoints.jsonl"),
+        text.replace("\"seq\":4", "\"seq\":3"),
+    )
+    .unwrap();
+    let out = motcua(d, &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stdout(&out).contains("signature does not match"),
+        "{}",
+        stdout(&out)
+    );
+}
