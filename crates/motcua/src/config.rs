@@ -202,6 +202,22 @@ pub struct ServerSettings {
     /// the public host name): what procedure QR codes open.
     #[serde(default = "default_public_url")]
     pub public_url: String,
+    /// Seconds a client has to send a whole request head (slowloris
+    /// guard); default 10.
+    #[serde(default = "default_header_timeout_secs")]
+    pub header_timeout_secs: u64,
+    /// Most HTTP connections open at once; more wait in the backlog.
+    /// Default 4096.
+    #[serde(default = "default_max_connections")]
+    pub max_connections: usize,
+}
+
+fn default_header_timeout_secs() -> u64 {
+    crate::listener::DEFAULT_HEADER_TIMEOUT_SECS
+}
+
+fn default_max_connections() -> usize {
+    crate::listener::DEFAULT_MAX_CONNECTIONS
 }
 
 fn default_public_url() -> String {
@@ -266,6 +282,8 @@ impl Default for Settings {
             server: ServerSettings {
                 listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
                 public_url: default_public_url(),
+                header_timeout_secs: default_header_timeout_secs(),
+                max_connections: default_max_connections(),
             },
             storage: StorageSettings {
                 data_dir: PathBuf::from("./data"),

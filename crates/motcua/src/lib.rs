@@ -7,5 +7,6 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod exchange;
+pub mod listener;
 pub mod serve;
 pub mod wiring;

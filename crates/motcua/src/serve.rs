@@ -203,13 +203,20 @@ pub async fn launch(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-    .context("HTTP server")
+    let limits = crate::listener::Limits::default();
+    launch_limited(state, listener, limits, shutdown).await
+}
+
+/// [`launch`] with the listener's limits (header timeout, connection cap).
+pub async fn launch_limited(
+    state: AppState,
+    listener: TcpListener,
+    limits: crate::listener::Limits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    crate::listener::serve(listener, router(state), limits, shutdown)
+        .await
+        .context("HTTP server")
 }
 
 /// The whole `serve` command, as a province.
@@ -296,7 +303,11 @@ pub async fn run_with(settings: Settings, role: Role, admin_hint: &str) -> Resul
         started.elapsed().as_millis()
     );
     print!("{}", first_start_notes(&state, addr, admin_hint).await);
-    launch(state, listener, shutdown_signal()).await?;
+    let checkpoint_task =
+        crate::commands::audit::spawn_checkpoints(&settings, state.store.clone())?;
+    let limits = crate::listener::Limits::of(&settings.server);
+    launch_limited(state, listener, limits, shutdown_signal()).await?;
+    checkpoint_task.abort();
     let _ = stop_tx.send(true);
     if let Some(task) = relay_task {
         let _ = task.await;
