@@ -191,6 +191,34 @@ impl LookupService {
         Ok(out)
     }
 
+    /// The newest allowed look-up of `applicant` under a grant, made for
+    /// dossier `code`, that found the person (so disclosed fields), among
+    /// the person's latest audit entries.
+    pub async fn recorded_reuse(
+        &self,
+        code: &str,
+        applicant: &PersonalId,
+    ) -> Result<Option<motcua_domain::dossier::DataReuse>, AppError> {
+        let entries = self
+            .store
+            .audit_for_subject(&self.subjects.key_of(applicant), 200)
+            .await?;
+        Ok(entries.into_iter().find_map(|e| {
+            let c = e.columns;
+            let found = c.fields.trim() != "[]" && !c.fields.trim().is_empty();
+            let fits = c.action == AuditAction::PersonalDataLookup.as_str()
+                && c.outcome == "allowed"
+                && found
+                && c.dossier_code.as_deref() == Some(code);
+            let grant_id = c.grant_id.filter(|g| !g.is_empty())?;
+            fits.then(|| motcua_domain::dossier::DataReuse {
+                looked_up_at: c.occurred_at,
+                officer: c.officer_id,
+                grant_id,
+            })
+        }))
+    }
+
     /// Whether one of `roots` covers the dossier's receiving, current or deciding agency.
     async fn in_scope(
         &self,
@@ -264,5 +292,18 @@ impl LookupService {
         };
         entry.unit_code = Some(grant.unit_code.clone());
         Ok(grant.check(req.officer_id.trim(), now))
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::dossiers::ReuseRecords for LookupService {
+    async fn reuse_for(
+        &self,
+        code: &str,
+        applicant: &PersonalId,
+    ) -> Result<Option<motcua_domain::dossier::DataReuse>, crate::dossiers::DossierError> {
+        self.recorded_reuse(code, applicant)
+            .await
+            .map_err(|e| crate::dossiers::DossierError::Unexpected(anyhow::anyhow!("{e}")))
     }
 }

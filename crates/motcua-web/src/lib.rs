@@ -120,7 +120,11 @@ impl AppState {
                 store.clone(),
                 Arc::new(SeedProcedures::new()),
                 DossierSettings::default(),
-            ),
+            )
+            .with_reuse_records(Arc::new(lookup_service(
+                store.clone(),
+                SubjectKey::new(Vec::new()),
+            ))),
             attachments: AttachmentService::in_memory(store.clone()),
             dev_login: true,
             tracking_limiter: Arc::new(rate_limit::RateLimiter::new(10, 30)),
@@ -143,6 +147,10 @@ impl AppState {
     pub fn with_subject_key(mut self, subjects: SubjectKey) -> Self {
         self.lookups = lookup_service(self.store.clone(), subjects.clone());
         self.audit = AuditService::new(self.store.clone(), subjects);
+        self.dossiers = self
+            .dossiers
+            .clone()
+            .with_reuse_records(Arc::new(self.lookups.clone()));
         self
     }
 

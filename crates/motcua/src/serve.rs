@@ -165,7 +165,8 @@ pub async fn prepare(settings: &Settings) -> Result<AppState> {
         store.clone(),
         Arc::new(CatalogProcedures::new(store)),
         dossier_settings(settings)?,
-    );
+    )
+    .with_reuse_records(Arc::new(state.lookups.clone()));
     let report = state
         .units
         .load_reference()

@@ -8,7 +8,7 @@ use motcua_domain::clock::ClockRequest;
 use motcua_domain::dossier::{Action, Dossier, Payment, ResumedDue};
 
 use super::error::DossierError;
-use super::input::{ActionInput, checklist};
+use super::input::{ActionInput, checked_checklist, checklist};
 use super::procedures::ProcedureFacts;
 use super::{DossierService, local_day};
 
@@ -85,6 +85,20 @@ impl DossierService {
         })
     }
 
+    /// The recorded look-up that found the dossier's applicant (a citizen)
+    /// for this dossier, if any.
+    async fn reuse_of(
+        &self,
+        d: &Dossier,
+    ) -> Result<Option<motcua_domain::dossier::DataReuse>, DossierError> {
+        let (Some(records), motcua_domain::dossier::ApplicantId::Citizen(id)) =
+            (&self.reuse, &d.applicant.id)
+        else {
+            return Ok(None);
+        };
+        records.reuse_for(d.code.as_str(), id).await
+    }
+
     /// Turns an officer's request into the domain action, computing the
     /// instants it needs with the legal clock.
     pub(super) async fn to_action(
@@ -108,8 +122,14 @@ impl DossierService {
         Ok(match input {
             ActionInput::Receive { components, due_at } => {
                 let facts = facts().await?;
+                let reuse = if components.wants_reuse() {
+                    self.reuse_of(d).await?
+                } else {
+                    None
+                };
+                let sent = components.inputs(&facts, &d.components, reuse.as_ref())?;
                 Action::Receive {
-                    checked: checklist(&facts, &components, Some(&d.components))?,
+                    checked: checked_checklist(&facts, &sent, Some(&d.components))?,
                     due_at: self.due_at_reception(&facts, now, due_at)?,
                 }
             }

@@ -2,12 +2,15 @@
 //! into domain types. Serialisable so that a request's fingerprint can be
 //! compared when an idempotency key comes back.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
+use motcua_domain::catalog::WaiverSource;
 use motcua_domain::dossier::{
-    Applicant, ApplicantId, Channel, Component, ComponentState, FeeLine, PaymentMethod, PersonalId,
-    Rating, ResultDocument, ReturnMethod, TaxCode,
+    Applicant, ApplicantId, Channel, Component, ComponentState, DataSource, FeeLine, PaymentMethod,
+    PersonalId, Rating, ResultDocument, ReturnMethod, TaxCode,
 };
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::error::DossierError;
 use super::procedures::ProcedureFacts;
@@ -87,9 +90,259 @@ pub struct ComponentInput {
     pub state: ComponentState,
 }
 
+/// What an officer decided about one component at reception, as the API
+/// (`{"components": {"TP6": "presented", "TP7": "reused"}}`) and the desk
+/// forms (`c_TP6=presented`) name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum ComponentDecision {
+    /// `submitted`: handed in (for an online dossier, its uploaded files).
+    Submitted,
+    /// `presented`: the original shown and handed back (xuất trình bản chính).
+    Presented,
+    /// `missing`: not provided.
+    Missing,
+    /// `reused`: taken from the population database (CSDLQGVDC) after a
+    /// look-up of the applicant under a grant, recorded for this dossier.
+    Reused,
+    /// `waived:<source>`: need not be provided under the rules because the
+    /// data are in that database (miễn nộp); nothing was looked up.
+    Waived(WaiverSource),
+}
+
+/// The form value of each waiver source, in the order the desk lists them.
+const WAIVED: [(&str, WaiverSource); 5] = [
+    ("waived:population_db", WaiverSource::PopulationDb),
+    ("waived:civil_status_db", WaiverSource::CivilStatusDb),
+    ("waived:earlier_result", WaiverSource::EarlierResult),
+    (
+        "waived:electronic_birth_certificate",
+        WaiverSource::ElectronicBirthCertificate,
+    ),
+    ("waived:sector_db", WaiverSource::SectorDb),
+];
+
+impl ComponentDecision {
+    /// Reads a decision: `submitted`, `presented`, `missing`, `reused` or
+    /// `waived:<source>` (`population_db`, `civil_status_db`,
+    /// `earlier_result`, `electronic_birth_certificate`, `sector_db`).
+    pub fn parse(value: &str) -> Option<Self> {
+        Some(match value.trim() {
+            "submitted" => Self::Submitted,
+            "presented" => Self::Presented,
+            "missing" => Self::Missing,
+            "reused" => Self::Reused,
+            other => Self::Waived(WAIVED.iter().find(|(v, _)| *v == other)?.1),
+        })
+    }
+
+    /// The decision's name, as [`Self::parse`] reads it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::Presented => "presented",
+            Self::Missing => "missing",
+            Self::Reused => "reused",
+            Self::Waived(source) => WAIVED
+                .iter()
+                .find(|(_, s)| *s == source)
+                .map_or("waived:sector_db", |(v, _)| v),
+        }
+    }
+
+    /// The data source a waiver names.
+    pub fn data_source(source: WaiverSource) -> DataSource {
+        match source {
+            WaiverSource::PopulationDb => DataSource::PopulationDatabase,
+            WaiverSource::CivilStatusDb => DataSource::CivilStatusDatabase,
+            WaiverSource::EarlierResult => DataSource::EarlierResult("kết quả đã số hóa".into()),
+            WaiverSource::ElectronicBirthCertificate => {
+                DataSource::Other("Giấy chứng sinh điện tử".into())
+            }
+            WaiverSource::SectorDb => DataSource::Other("CSDL chuyên ngành".into()),
+        }
+    }
+
+    /// The component state it gives, from the state it had: `submitted`
+    /// keeps whether an electronic copy is attached. `reused` gives a
+    /// population-database waiver whose look-up the use case fills in.
+    pub fn state(self, current: Option<&ComponentState>) -> ComponentState {
+        match self {
+            Self::Submitted => match current {
+                Some(s @ ComponentState::Submitted { .. }) => s.clone(),
+                _ => ComponentState::Submitted { digitised: false },
+            },
+            Self::Presented => ComponentState::Presented,
+            Self::Missing => ComponentState::Missing,
+            Self::Reused => ComponentState::waived(DataSource::PopulationDatabase),
+            Self::Waived(source) => ComponentState::waived(Self::data_source(source)),
+        }
+    }
+}
+
+impl TryFrom<String> for ComponentDecision {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value).ok_or_else(|| {
+            format!(
+                "quyết định {value:?} không hợp lệ / unknown decision {value:?}: expected \
+                 submitted, presented, missing, reused or waived:<population_db|civil_status_db|\
+                 earlier_result|electronic_birth_certificate|sector_db>"
+            )
+        })
+    }
+}
+
+impl From<ComponentDecision> for String {
+    fn from(d: ComponentDecision) -> Self {
+        d.as_str().to_owned()
+    }
+}
+
+/// The component states sent with `receive`: decisions by code
+/// (`{"TP6": "presented", "TP7": "reused"}`), or full states
+/// (`[{"code": "TP6", "state": {"kind": "presented"}}]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum ComponentChoices {
+    /// Full states, as in a new dossier.
+    States(Vec<ComponentInput>),
+    /// Decisions by component code.
+    Decisions(BTreeMap<String, ComponentDecision>),
+}
+
+impl Default for ComponentChoices {
+    fn default() -> Self {
+        Self::States(Vec::new())
+    }
+}
+
+impl<'de> Deserialize<'de> for ComponentChoices {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = serde_json::Value::deserialize(deserializer)?;
+        match value {
+            serde_json::Value::Array(_) => serde_json::from_value(value)
+                .map(Self::States)
+                .map_err(D::Error::custom),
+            serde_json::Value::Object(_) => serde_json::from_value(value)
+                .map(Self::Decisions)
+                .map_err(D::Error::custom),
+            serde_json::Value::Null => Ok(Self::default()),
+            _ => Err(D::Error::custom(
+                "components: một đối tượng {\"TP1\": \"presented\"} hoặc một danh sách / \
+                 an object of decisions by code or a list of states",
+            )),
+        }
+    }
+}
+
+impl ComponentChoices {
+    /// Whether some component is decided `reused`.
+    pub fn wants_reuse(&self) -> bool {
+        matches!(self, Self::Decisions(d) if d.values().any(|v| *v == ComponentDecision::Reused))
+    }
+
+    /// The sent states against the procedure and the dossier's current
+    /// components: a waiver (or `reused`) must be one the catalog gives for
+    /// that component; `reused` gets `reuse` (the recorded look-up), and is
+    /// refused without one.
+    pub fn inputs(
+        &self,
+        facts: &ProcedureFacts,
+        current: &[Component],
+        reuse: Option<&motcua_domain::dossier::DataReuse>,
+    ) -> Result<Vec<ComponentInput>, DossierError> {
+        let decisions = match self {
+            Self::States(list) => {
+                return Ok(list
+                    .iter()
+                    .map(|s| ComponentInput {
+                        code: s.code.clone(),
+                        state: without_reuse(s.state.clone()),
+                    })
+                    .collect());
+            }
+            Self::Decisions(d) => d,
+        };
+        let mut out = Vec::new();
+        for (code, decision) in decisions {
+            let Some(spec) = facts.components.iter().find(|c| &c.code == code) else {
+                return Err(DossierError::invalid(
+                    "component.code",
+                    format!("Thủ tục không có thành phần hồ sơ mã {code}"),
+                    format!("The procedure has no component {code}"),
+                ));
+            };
+            let needs = match decision {
+                ComponentDecision::Reused => Some(WaiverSource::PopulationDb),
+                ComponentDecision::Waived(source) => Some(*source),
+                _ => None,
+            };
+            if let Some(source) = needs
+                && !spec.waivers.contains(&source)
+            {
+                return Err(DossierError::invalid(
+                    "component.waiver",
+                    format!(
+                        "Thành phần {code} ({}) không được miễn nộp theo nguồn {}",
+                        spec.name,
+                        decision.as_str()
+                    ),
+                    format!("Component {code} cannot be waived by {}", decision.as_str()),
+                ));
+            }
+            let mut state =
+                decision.state(current.iter().find(|c| &c.code == code).map(|c| &c.state));
+            if *decision == ComponentDecision::Reused {
+                let Some(found) = reuse else {
+                    return Err(DossierError::invalid(
+                        "component.reuse_without_lookup",
+                        format!(
+                            "Thành phần {code} chỉ được lấy từ CSDL dân cư sau khi tra cứu người nộp \
+                             (có phân quyền khai thác) cho hồ sơ này"
+                        ),
+                        format!(
+                            "Component {code} can be taken from the population database only after \
+                             a look-up of the applicant under a grant for this dossier"
+                        ),
+                    ));
+                };
+                if let ComponentState::Waived { reuse, .. } = &mut state {
+                    *reuse = Some(found.clone());
+                }
+            }
+            out.push(ComponentInput {
+                code: code.clone(),
+                state,
+            });
+        }
+        Ok(out)
+    }
+}
+
 /// Merges sent component states into the procedure's checklist; unknown
-/// codes are refused, components not sent are missing.
+/// codes are refused, components not sent are missing. A sent state never
+/// carries a look-up record (only [`ComponentChoices::inputs`] adds one,
+/// after checking it).
 pub fn checklist(
+    facts: &ProcedureFacts,
+    sent: &[ComponentInput],
+    base: Option<&[Component]>,
+) -> Result<Vec<Component>, DossierError> {
+    let sent: Vec<ComponentInput> = sent
+        .iter()
+        .map(|s| ComponentInput {
+            code: s.code.clone(),
+            state: without_reuse(s.state.clone()),
+        })
+        .collect();
+    checked_checklist(facts, &sent, base)
+}
+
+/// [`checklist`] for states the use case built itself (look-up records kept).
+pub(super) fn checked_checklist(
     facts: &ProcedureFacts,
     sent: &[ComponentInput],
     base: Option<&[Component]>,
@@ -128,6 +381,14 @@ pub fn checklist(
         .collect())
 }
 
+/// A state as a caller may send it: no look-up record.
+fn without_reuse(state: ComponentState) -> ComponentState {
+    match state {
+        ComponentState::Waived { source, .. } => ComponentState::waived(source),
+        other => other,
+    }
+}
+
 /// A new dossier: online submission (status 1) or desk reception (status 2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -160,9 +421,10 @@ pub enum ActionInput {
     /// Tiếp nhận an online dossier (status 2, form 01); the due date comes
     /// from the legal clock (or `due_at` when the catalog has no limit).
     Receive {
-        /// Re-checked component states.
+        /// The checklist: decisions by code (`{"TP6": "presented"}`) or
+        /// re-checked states; components not named keep their state.
         #[serde(default)]
-        components: Vec<ComponentInput>,
+        components: ComponentChoices,
         /// Ngày hẹn trả when the catalog gives no limit.
         #[serde(default)]
         due_at: Option<DateTime<Utc>>,
@@ -281,4 +543,41 @@ impl ActionInput {
         "withdraw",
         "rate",
     ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decisions_read_by_code_or_as_full_states() {
+        for v in [
+            "submitted",
+            "presented",
+            "missing",
+            "reused",
+            "waived:population_db",
+            "waived:electronic_birth_certificate",
+        ] {
+            assert_eq!(ComponentDecision::parse(v).map(|d| d.as_str()), Some(v));
+        }
+        assert_eq!(ComponentDecision::parse("waived"), None);
+        assert_eq!(ComponentDecision::parse("shown"), None);
+        let receive: ActionInput = serde_json::from_value(serde_json::json!({
+            "action": "receive",
+            "components": {"TP6": "presented", "TP7": "reused"}
+        }))
+        .unwrap();
+        let ActionInput::Receive { components, .. } = receive else {
+            panic!("receive");
+        };
+        assert!(components.wants_reuse());
+        let list: ComponentChoices = serde_json::from_value(serde_json::json!([
+            {"code": "TP6", "state": {"kind": "presented"}}
+        ]))
+        .unwrap();
+        assert!(matches!(list, ComponentChoices::States(ref l) if l.len() == 1));
+        let bad = serde_json::from_value::<ComponentChoices>(serde_json::json!({"TP6": "shown"}));
+        assert!(bad.unwrap_err().to_string().contains("shown"));
+    }
 }

@@ -26,13 +26,16 @@ use std::sync::{Arc, OnceLock};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use motcua_domain::calendar::WorkingCalendar;
 use motcua_domain::clock::{ClockRequest, compute_due};
-use motcua_domain::dossier::{AgencyId, Dossier, DossierCodePattern};
+use motcua_domain::dossier::{AgencyId, DataReuse, Dossier, DossierCodePattern, PersonalId};
 use motcua_domain::legal_time::TimeLimit;
 
 pub use access::Accessor;
 pub use catalog_procedures::CatalogProcedures;
 pub use error::DossierError;
-pub use input::{ActionInput, ApplicantInput, ApplicantKind, ComponentInput, NewDossierInput};
+pub use input::{
+    ActionInput, ApplicantInput, ApplicantKind, ComponentChoices, ComponentDecision,
+    ComponentInput, NewDossierInput,
+};
 pub use procedures::{ProcedureFacts, ProcedureLookup, SeedProcedures};
 pub use queries::{
     ApologyView, ComponentView, DossierView, EventSummary, TimelineEntry, TrackingView,
@@ -56,6 +59,19 @@ pub struct DossierSettings {
 
 /// Where "now" comes from (a fixed instant in tests).
 pub type Now = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// Where the use cases find the recorded look-up that supplied a
+/// dossier's data (the audit log, read by the look-up use case).
+#[async_trait::async_trait]
+pub trait ReuseRecords: Send + Sync {
+    /// The newest allowed look-up of `applicant`, made under a grant for
+    /// dossier `code`, that found the person; `None` when there is none.
+    async fn reuse_for(
+        &self,
+        code: &str,
+        applicant: &PersonalId,
+    ) -> Result<Option<DataReuse>, DossierError>;
+}
 
 /// The dossier use cases.
 #[derive(Clone)]
@@ -94,6 +110,7 @@ pub struct DossierService {
     settings: DossierSettings,
     now: Now,
     agencies: Arc<agency_cache::AgencyCache>,
+    reuse: Option<Arc<dyn ReuseRecords>>,
 }
 
 impl DossierService {
@@ -110,7 +127,15 @@ impl DossierService {
             settings,
             now: Arc::new(Utc::now),
             agencies: Arc::default(),
+            reuse: None,
         }
+    }
+
+    /// The same service checking `reused` components against `records`;
+    /// without them a `reused` decision is refused.
+    pub fn with_reuse_records(mut self, records: Arc<dyn ReuseRecords>) -> Self {
+        self.reuse = Some(records);
+        self
     }
 
     /// The same service reading "now" from `now`.

@@ -7,7 +7,7 @@
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use motcua_domain::catalog::{ProcedureVersion, Requirement, seed_catalog};
+use motcua_domain::catalog::{ProcedureVersion, Requirement, WaiverSource, seed_catalog};
 use motcua_domain::clock::ReceptionRules;
 use motcua_domain::legal_time::TimeLimit;
 
@@ -20,6 +20,9 @@ pub struct ComponentSpec {
     pub name: String,
     /// Whether it is bắt buộc (conditional ones are judged by the officer).
     pub required: bool,
+    /// The databases whose data make it unnecessary (miễn nộp), in
+    /// catalog order.
+    pub waivers: Vec<WaiverSource>,
 }
 
 /// The facts about one procedure version that dossiers use.
@@ -94,6 +97,7 @@ pub fn facts(v: &ProcedureVersion) -> ProcedureFacts {
                 code: format!("TP{}", i + 1),
                 name: c.name.clone(),
                 required: c.requirement == Requirement::Required,
+                waivers: c.waivers.iter().map(|w| w.source).collect(),
             })
             .collect(),
     }

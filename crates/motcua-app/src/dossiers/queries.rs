@@ -96,7 +96,8 @@ pub struct TrackingView {
     pub received_at: Option<DateTime<Utc>>,
     /// Ngày hẹn trả.
     pub due_at: Option<DateTime<Utc>>,
-    /// What the applicant must still bring.
+    /// What the applicant must still bring: the papers of the open
+    /// supplement request (empty when none is open).
     pub missing: Vec<String>,
     /// The timeline.
     pub timeline: Vec<TimelineEntry>,
@@ -402,10 +403,10 @@ impl DossierService {
             .flatten();
         let (missing, supplement_reason) = match supplement {
             Some((missing, reason)) => (missing, Some(reason)),
-            None => (
-                motcua_domain::dossier::parts::missing_required(&d.components),
-                None,
-            ),
+            // Nothing is "to supply" until an officer asks (form 02): a
+            // paper not uploaded online may be shown at the desk or taken
+            // from a database at reception.
+            None => (Vec::new(), None),
         };
         let apology = events.iter().rev().find_map(|e| match &e.payload {
             EventPayload::Extended {

@@ -130,7 +130,7 @@ fn components(d: &Dossier) -> Vec<ReceiptComponent> {
                     (ReceiptComponentState::Submitted, *digitised, None)
                 }
                 ComponentState::Presented => (ReceiptComponentState::Presented, false, None),
-                ComponentState::Waived { source: s } => {
+                ComponentState::Waived { source: s, .. } => {
                     (ReceiptComponentState::Waived, false, Some(source(s)))
                 }
                 ComponentState::Missing => (ReceiptComponentState::Missing, false, None),

@@ -39,8 +39,8 @@ pub use on_time_766::{
     EndKind, LateReason, Milestone, MilestoneKind, OnTimeVerdict, Span, evaluate_on_time,
 };
 pub use parts::{
-    Component, ComponentState, DataSource, FeeKind, FeeLine, Payment, PaymentMethod, Rating,
-    ResultDocument, ReturnMethod,
+    Component, ComponentState, DataReuse, DataSource, FeeKind, FeeLine, Payment, PaymentMethod,
+    Rating, ResultDocument, ReturnMethod,
 };
 pub use portal::{PortalMapError, PortalStatus, PortalStatusMap, portal_status};
 pub use progress::{Progress, ProgressKind};

@@ -36,9 +36,43 @@ pub enum ComponentState {
     Waived {
         /// Where the data came from.
         source: DataSource,
+        /// The recorded look-up that supplied the data (khai thác, tái sử
+        /// dụng), when an officer actually took it from the database; only
+        /// such a component counts as reused data for indicators 4.3 and
+        /// 4.5b of Decision 766. `None`: waived by the rules alone.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reuse: Option<DataReuse>,
     },
     /// Not provided yet.
     Missing,
+}
+
+/// A look-up in a database that supplied a component's data, as recorded
+/// in the audit log (nhật ký khai thác).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataReuse {
+    /// When the look-up was made.
+    pub looked_up_at: DateTime<Utc>,
+    /// The officer who made it.
+    pub officer: String,
+    /// The grant (phân quyền khai thác) it relied on.
+    pub grant_id: String,
+}
+
+impl ComponentState {
+    /// Waived by the rules, with no look-up recorded.
+    pub fn waived(source: DataSource) -> Self {
+        Self::Waived {
+            source,
+            reuse: None,
+        }
+    }
+
+    /// Whether the component's data was taken from a database after a
+    /// recorded look-up (counts for indicators 4.3 and 4.5b).
+    pub fn is_reused(&self) -> bool {
+        matches!(self, Self::Waived { reuse: Some(_), .. })
+    }
 }
 
 /// Thành phần hồ sơ: one document the procedure asks for.

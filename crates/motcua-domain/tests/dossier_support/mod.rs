@@ -64,9 +64,7 @@ pub fn intake(channel: Channel) -> Intake {
                 "CCCD",
                 "Giấy tờ tùy thân",
                 true,
-                ComponentState::Waived {
-                    source: DataSource::PopulationDatabase,
-                },
+                ComponentState::waived(DataSource::PopulationDatabase),
             ),
             component("UQ", "Văn bản ủy quyền", false, ComponentState::Missing),
         ],

@@ -60,9 +60,11 @@ pub fn dong_bo(d: &Dossier, names: &ProcedureNames) -> HoSoMC {
         .map(|c| {
             let (so_hoa, kho) = match &c.state {
                 ComponentState::Submitted { digitised } => (u8::from(*digitised), 0),
-                ComponentState::Waived { source } => {
-                    (1, u8::from(matches!(source, DataSource::CitizenDataStore)))
-                }
+                // Reused data (766: 4.3, 4.5b) only after a recorded look-up.
+                ComponentState::Waived { source, reuse } => (
+                    u8::from(reuse.is_some()),
+                    u8::from(matches!(source, DataSource::CitizenDataStore)),
+                ),
                 _ => (0, 0),
             };
             TaiLieuNop {

@@ -157,9 +157,7 @@ pub fn walk(rng: &mut Rng, cal: &WorkingCalendar, s: &Setting<'_>, key: &str) ->
             name: c.name.clone(),
             required: c.required,
             state: if rng.chance(30) {
-                ComponentState::Waived {
-                    source: DataSource::PopulationDatabase,
-                }
+                ComponentState::waived(DataSource::PopulationDatabase)
             } else {
                 ComponentState::Submitted { digitised: true }
             },
