@@ -130,6 +130,31 @@ fn portal_dates_are_vietnam_time() {
     assert_eq!(portal_date(at), "20250716003005");
 }
 
+/// Review D12(a): `DuocSoHoa = 1` means the component reused digitised
+/// data (facts sheet §2.7, indicator 4.3); a freshly scanned component is
+/// digitised (`HoSoCoThanhPhanSoHoa = 1`) but not reused.
+#[tokio::test]
+async fn d12a_duoc_so_hoa_is_not_set_for_a_fresh_scan() {
+    let fresh = motcua_store_tests::engines::sqlite().await;
+    let store = fresh.store.clone();
+    store.insert_missing_agencies(&agencies()).await.unwrap();
+    let code = create(&*store, "H55.X05743.TT", "k", 10).await;
+    let d = state(&*store, &code).await;
+    assert!(matches!(
+        d.components[0].state,
+        motcua_domain::dossier::ComponentState::Submitted { digitised: true }
+    ));
+    let names = ProcedureNames {
+        name: "Đăng ký khai sinh".into(),
+        field_code: "HT".into(),
+        field_name: "Hộ tịch".into(),
+    };
+    let item = dong_bo(&d, &names);
+    assert_eq!(item.tai_lieu_nop[0].duoc_so_hoa, 0);
+    assert_eq!(item.tai_lieu_nop[0].duoc_lay_tu_kho_dmqg, 0);
+    assert_eq!(item.ho_so_co_thanh_phan_so_hoa, 1);
+}
+
 #[tokio::test]
 async fn a_received_dossier_syncs_with_the_fields_of_the_contract() {
     let (url, calls) = stub().await;
@@ -164,7 +189,8 @@ async fn a_received_dossier_syncs_with_the_fields_of_the_contract() {
     assert_eq!(item.ngay_tiep_nhan, "20250715080000");
     assert_eq!(item.ngay_hen_tra, "20250725080000");
     assert_eq!(item.tai_lieu_nop.len(), 1);
-    assert_eq!(item.tai_lieu_nop[0].duoc_so_hoa, 1);
+    // A fresh scan: digitised, but not reused data (review D12a).
+    assert_eq!(item.tai_lieu_nop[0].duoc_so_hoa, 0);
     assert_eq!(item.ho_so_co_thanh_phan_so_hoa, 1);
     let client = PortalClient::new(settings(&url, "mat-khau")).unwrap();
     client

@@ -59,7 +59,9 @@ pub fn dong_bo(d: &Dossier, names: &ProcedureNames) -> HoSoMC {
         .filter(|c| !matches!(c.state, ComponentState::Missing))
         .map(|c| {
             let (so_hoa, kho) = match &c.state {
-                ComponentState::Submitted { digitised } => (u8::from(*digitised), 0),
+                // A fresh scan is not reused data (facts sheet §2.7: DuocSoHoa
+                // = the component reused digitised data; 766 indicator 4.3).
+                ComponentState::Submitted { .. } => (0, 0),
                 // Reused data (766: 4.3, 4.5b) only after a recorded look-up.
                 ComponentState::Waived { source, reuse } => (
                     u8::from(reuse.is_some()),
@@ -158,7 +160,13 @@ pub fn dong_bo(d: &Dossier, names: &ProcedureNames) -> HoSoMC {
         don_vi_xu_ly: d.deciding_agency.as_str().to_owned(),
         kenh_thuc_hien: d.channel.code(),
         duoc_thanh_toan_truc_tuyen: online_payment,
-        ho_so_co_thanh_phan_so_hoa: u8::from(tai_lieu_nop.iter().any(|t| t.duoc_so_hoa == 1)),
+        // A component with an electronic copy (fresh scan) or reused data.
+        ho_so_co_thanh_phan_so_hoa: u8::from(
+            tai_lieu_nop.iter().any(|t| t.duoc_so_hoa == 1)
+                || d.components
+                    .iter()
+                    .any(|c| matches!(c.state, ComponentState::Submitted { digitised: true })),
+        ),
         tai_lieu_nop,
         danh_sach_le_phi,
         danh_sach_ho_so_bo_sung: bo_sung,
