@@ -13,7 +13,10 @@
 //! extension says otherwise is refused. Size limits hold per file and per
 //! dossier.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
@@ -85,6 +88,11 @@ pub enum AttachmentError {
     /// No such attachment (404).
     #[error("không có tệp đính kèm này / no such attachment")]
     NotFound,
+    /// The staging area's quota (of the client, or in all) is spent (429).
+    #[error(
+        "đã giữ quá nhiều tệp chờ nộp, vui lòng thử lại sau / too many files waiting to be filed, retry later"
+    )]
+    StagingFull,
     /// Not the caller's fault (503).
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
@@ -246,12 +254,104 @@ pub struct Upload {
     pub bytes: Bytes,
 }
 
+/// Limits of the staging area, where files of an online filing wait
+/// (server side) until the form is valid and submitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StagingLimits {
+    /// Bytes one client may keep staged at once.
+    pub per_client_bytes: u64,
+    /// Bytes all clients together may keep staged.
+    pub total_bytes: u64,
+    /// How long a staged file is kept.
+    pub ttl: std::time::Duration,
+}
+
+impl Default for StagingLimits {
+    /// 100 MiB a client, 2 GiB in all, 24 hours.
+    fn default() -> Self {
+        Self {
+            per_client_bytes: 100 * MIB,
+            total_bytes: 2048 * MIB,
+            ttl: std::time::Duration::from_secs(24 * 3600),
+        }
+    }
+}
+
+/// A held file: its id, size and since when.
+type HeldFile = (String, u64, Instant);
+
+/// The staging area: a directory, and what each client holds there.
+#[derive(Debug)]
+struct Staging {
+    dir: PathBuf,
+    limits: StagingLimits,
+    /// Client → (held file id, size, since).
+    held: Mutex<HashMap<String, Vec<HeldFile>>>,
+}
+
+impl Staging {
+    fn held_path(&self, id: &str) -> Option<PathBuf> {
+        // Ids are ours (UUIDs), but they come back in a form: never a path.
+        let ok = !id.is_empty()
+            && id.len() <= 64
+            && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
+        ok.then(|| self.dir.join("held").join(id))
+    }
+
+    /// Reserves `size` bytes for `client`, or says the quota is spent.
+    fn reserve(&self, client: &str, id: &str, size: u64, now: Instant) -> bool {
+        let mut held = self
+            .held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let ttl = self.limits.ttl;
+        held.retain(|_, files| {
+            files.retain(|(_, _, at)| now.duration_since(*at) < ttl);
+            !files.is_empty()
+        });
+        let total: u64 = held.values().flatten().map(|(_, s, _)| *s).sum();
+        let mine: u64 = held
+            .get(client)
+            .into_iter()
+            .flatten()
+            .map(|(_, s, _)| *s)
+            .sum();
+        if mine + size > self.limits.per_client_bytes || total + size > self.limits.total_bytes {
+            return false;
+        }
+        held.entry(client.to_owned())
+            .or_default()
+            .push((id.to_owned(), size, now));
+        true
+    }
+
+    fn forget(&self, ids: &[&str]) {
+        let mut held = self
+            .held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for files in held.values_mut() {
+            files.retain(|(id, _, _)| !ids.contains(&id.as_str()));
+        }
+    }
+}
+
+/// What one sweep of the staging area and the object store removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SweepReport {
+    /// Staged files (held or half-written) past their time.
+    pub staged_removed: u64,
+    /// Stored files no attachment row references.
+    pub blobs_removed: u64,
+}
+
 /// The attachment use cases.
 #[derive(Clone)]
 pub struct AttachmentService {
     store: Arc<dyn Store>,
     blobs: Arc<dyn ObjectStore>,
     limits: AttachmentLimits,
+    staging: Arc<Staging>,
 }
 
 impl AttachmentService {
@@ -261,11 +361,47 @@ impl AttachmentService {
         blobs: Arc<dyn ObjectStore>,
         limits: AttachmentLimits,
     ) -> Self {
+        Self::with_staging(
+            store,
+            blobs,
+            limits,
+            std::env::temp_dir().join(format!("motcua-staging-{}", std::process::id())),
+        )
+    }
+
+    /// The service with its staging area in `staging_dir`.
+    pub fn with_staging(
+        store: Arc<dyn Store>,
+        blobs: Arc<dyn ObjectStore>,
+        limits: AttachmentLimits,
+        staging_dir: PathBuf,
+    ) -> Self {
         Self {
             store,
             blobs,
             limits,
+            staging: Arc::new(Staging {
+                dir: staging_dir,
+                limits: StagingLimits::default(),
+                held: Mutex::default(),
+            }),
         }
+    }
+
+    /// The same service with other staging limits.
+    pub fn with_staging_limits(mut self, limits: StagingLimits) -> Self {
+        self.staging = Arc::new(Staging {
+            dir: self.staging.dir.clone(),
+            limits,
+            held: Mutex::default(),
+        });
+        self
+    }
+
+    /// Where uploads are streamed while a request is read, and where files
+    /// of an online filing wait (`held/`) until it is submitted.
+    pub fn staging_dir(&self) -> &Path {
+        &self.staging.dir
     }
 
     /// Files on the local filesystem under `dir` (created if missing).
@@ -277,7 +413,12 @@ impl AttachmentService {
         std::fs::create_dir_all(dir)
             .map_err(|e| anyhow::anyhow!("creating {}: {e}", dir.display()))?;
         let fs = object_store::local::LocalFileSystem::new_with_prefix(dir)?;
-        Ok(Self::new(store, Arc::new(fs), limits))
+        Ok(Self::with_staging(
+            store,
+            Arc::new(fs),
+            limits,
+            dir.join("staging"),
+        ))
     }
 
     /// Files kept in memory (for tests and throwaway instances).
@@ -352,6 +493,20 @@ impl AttachmentService {
         uploaded_by: &str,
     ) -> Result<AttachmentRow, AttachmentError> {
         Self::check_component(dossier, &upload.component)?;
+        // The dossier's quota before any byte is stored (review F6); the
+        // insert checks it again atomically.
+        let used: u64 = self
+            .store
+            .list_attachments(dossier.code.as_str())
+            .await?
+            .iter()
+            .map(|a| a.size_bytes)
+            .sum();
+        if used + upload.bytes.len() as u64 > self.limits.max_dossier_bytes {
+            return Err(AttachmentError::DossierFull {
+                limit: self.limits.max_dossier_bytes,
+            });
+        }
         let staged = self.stage(upload).await?;
         let row = staged.into_row(dossier.code.as_str(), uploaded_by, now_ms());
         if !self
@@ -364,6 +519,180 @@ impl AttachmentService {
             });
         }
         Ok(row)
+    }
+
+    /// Checks a file streamed to the staging area (size, type by its first
+    /// bytes) and holds it there for `client` (within the client's and the
+    /// area's quota) until [`Self::commit_held`]; nothing is stored for
+    /// good before the filing is valid (review F6). `path` is moved.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn hold(
+        &self,
+        client: &str,
+        component: &str,
+        path: &Path,
+        file_name: &str,
+        declared_type: Option<&str>,
+        size: u64,
+        sha256: &str,
+    ) -> Result<StagedAttachment, AttachmentError> {
+        let discard = || {
+            let _ = std::fs::remove_file(path);
+        };
+        if size == 0 {
+            discard();
+            return Err(AttachmentError::Empty);
+        }
+        if size > self.limits.max_file_bytes {
+            discard();
+            return Err(AttachmentError::TooLarge {
+                limit: self.limits.max_file_bytes,
+            });
+        }
+        let head = read_head(path).await?;
+        let content_type = match check_type(&head, declared_type, file_name) {
+            Ok(t) => t,
+            Err(e) => {
+                discard();
+                return Err(e);
+            }
+        };
+        let id = uuid::Uuid::new_v4().to_string();
+        let target = self
+            .staging
+            .held_path(&id)
+            .ok_or_else(|| anyhow::anyhow!("bad staging id"))?;
+        if !self.staging.reserve(client, &id, size, Instant::now()) {
+            discard();
+            return Err(AttachmentError::StagingFull);
+        }
+        let moved = async {
+            tokio::fs::create_dir_all(target.parent().unwrap_or(&self.staging.dir)).await?;
+            tokio::fs::rename(path, &target).await
+        }
+        .await;
+        if let Err(e) = moved {
+            self.staging.forget(&[&id]);
+            discard();
+            return Err(AttachmentError::Unexpected(anyhow::anyhow!(
+                "holding a staged file: {e}"
+            )));
+        }
+        Ok(StagedAttachment {
+            id,
+            component: component.to_owned(),
+            object_key: object_key(sha256),
+            sha256: sha256.to_owned(),
+            size_bytes: size,
+            content_type: content_type.to_owned(),
+            display_name: display_name(file_name),
+        })
+    }
+
+    /// Whether a held file is still in the staging area (or already stored).
+    pub async fn is_held(&self, staged: &StagedAttachment) -> bool {
+        match self.staging.held_path(&staged.id) {
+            Some(p) if tokio::fs::try_exists(&p).await.unwrap_or(false) => true,
+            _ => self
+                .blobs
+                .head(&ObjectPath::from(staged.object_key.as_str()))
+                .await
+                .is_ok(),
+        }
+    }
+
+    /// Stores held files for good (before the dossier that lists them is
+    /// written): each is read back, checked against its hash and put under
+    /// its content key. A file gone from the staging area (expired) is
+    /// [`AttachmentError::NotFound`].
+    pub async fn commit_held(&self, staged: &[StagedAttachment]) -> Result<(), AttachmentError> {
+        for s in staged {
+            let path = ObjectPath::from(s.object_key.as_str());
+            if self.blobs.head(&path).await.is_ok() {
+                continue;
+            }
+            let file = self
+                .staging
+                .held_path(&s.id)
+                .ok_or(AttachmentError::NotFound)?;
+            let bytes = tokio::fs::read(&file)
+                .await
+                .map_err(|_| AttachmentError::NotFound)?;
+            if sha256_hex(&bytes) != s.sha256 || object_key(&s.sha256) != s.object_key {
+                return Err(AttachmentError::NotFound);
+            }
+            self.blobs
+                .put(&path, PutPayload::from(Bytes::from(bytes)))
+                .await
+                .map_err(|e| anyhow::anyhow!("storing an attachment: {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// Removes held files from the staging area (once their dossier is
+    /// written, or abandoned).
+    pub async fn release_held(&self, staged: &[StagedAttachment]) {
+        for s in staged {
+            if let Some(p) = self.staging.held_path(&s.id) {
+                let _ = tokio::fs::remove_file(p).await;
+            }
+        }
+        let ids: Vec<&str> = staged.iter().map(|s| s.id.as_str()).collect();
+        self.staging.forget(&ids);
+    }
+
+    /// Deletes staged files older than the staging time (24 h by default)
+    /// and stored files that no attachment row references and that are
+    /// older than that too (a file is stored just before its row is
+    /// written). Run every hour by `motcua serve`
+    /// (`motcua_web::upload::spawn_sweeper`).
+    pub async fn sweep(&self, now: std::time::SystemTime) -> Result<SweepReport, AttachmentError> {
+        let ttl = self.staging.limits.ttl;
+        let mut report = SweepReport::default();
+        for dir in [self.staging.dir.clone(), self.staging.dir.join("held")] {
+            let Ok(mut entries) = tokio::fs::read_dir(&dir).await else {
+                continue;
+            };
+            while let Ok(Some(entry)) = entries.next_entry().await {
+                let Ok(meta) = entry.metadata().await else {
+                    continue;
+                };
+                let old = meta
+                    .modified()
+                    .ok()
+                    .and_then(|m| now.duration_since(m).ok())
+                    .is_some_and(|age| age >= ttl);
+                if meta.is_file() && old && tokio::fs::remove_file(entry.path()).await.is_ok() {
+                    report.staged_removed += 1;
+                }
+            }
+        }
+        let cutoff = DateTime::<Utc>::from(now)
+            - chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::days(1));
+        let top = self
+            .blobs
+            .list_with_delimiter(Some(&ObjectPath::from("sha256")))
+            .await
+            .map_err(|e| anyhow::anyhow!("listing stored files: {e}"))?;
+        for prefix in top.common_prefixes {
+            let listed = self
+                .blobs
+                .list_with_delimiter(Some(&prefix))
+                .await
+                .map_err(|e| anyhow::anyhow!("listing stored files: {e}"))?;
+            for object in listed.objects {
+                if object.last_modified > cutoff {
+                    continue;
+                }
+                let key = object.location.to_string();
+                if !self.store.attachment_object_in_use(&key).await?
+                    && self.blobs.delete(&object.location).await.is_ok()
+                {
+                    report.blobs_removed += 1;
+                }
+            }
+        }
+        Ok(report)
     }
 
     /// The dossier's attachments, oldest first.
@@ -398,6 +727,28 @@ impl AttachmentService {
         }
         Ok((row, bytes))
     }
+}
+
+/// The first bytes of a file (enough to sniff its type).
+async fn read_head(path: &Path) -> Result<Vec<u8>, AttachmentError> {
+    use tokio::io::AsyncReadExt;
+    let mut file = tokio::fs::File::open(path)
+        .await
+        .map_err(|e| anyhow::anyhow!("opening a staged file: {e}"))?;
+    let mut head = vec![0u8; 8192];
+    let mut filled = 0;
+    while filled < head.len() {
+        let n = file
+            .read(&mut head[filled..])
+            .await
+            .map_err(|e| anyhow::anyhow!("reading a staged file: {e}"))?;
+        if n == 0 {
+            break;
+        }
+        filled += n;
+    }
+    head.truncate(filled);
+    Ok(head)
 }
 
 /// Now, to the millisecond (both engines store that exactly).

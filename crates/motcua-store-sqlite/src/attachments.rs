@@ -104,6 +104,16 @@ impl AttachmentStore for SqliteStore {
         rows.iter().map(row_of).collect()
     }
 
+    async fn attachment_object_in_use(&self, object_key: &str) -> Result<bool, StoreError> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM dossier_attachments WHERE object_key = ? LIMIT 1")
+                .bind(object_key)
+                .fetch_optional(self.pool())
+                .await
+                .map_err(|e| other(e, "finding an attachment's stored file"))?;
+        Ok(found.is_some())
+    }
+
     async fn get_attachment(
         &self,
         dossier_code: &str,

@@ -21,6 +21,7 @@ pub mod qr;
 pub mod rate_limit;
 pub mod session;
 pub mod upload;
+pub mod redact;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -66,8 +67,15 @@ pub struct AppState {
     /// (demonstration only: `motcua serve --demo`, on loopback; the test
     /// suites build their state with it on). Pages then show a banner.
     pub dev_login: bool,
-    /// Per-client limit of public tracking look-ups.
-    pub tracking_limiter: Arc<rate_limit::RateLimiter>,
+    /// The one limiter of every verifier check (tracking, rating,
+    /// supplement, receipts and attachments of holders, "my data"): per
+    /// client and per dossier.
+    pub tracking_limiter: Arc<rate_limit::VerifierLimiter>,
+    /// Anonymous online filing, per client and per applicant.
+    pub filing_limiter: Arc<rate_limit::FilingLimiter>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client
+    /// (`[server] trusted_proxies`; none by default).
+    pub trusted_proxies: Arc<rate_limit::TrustedProxies>,
     /// The store, only for readiness checks.
     pub store: Arc<dyn Store>,
     /// Base URL of the public pages (`[server] public_url`), for QR codes.
@@ -127,7 +135,9 @@ impl AppState {
             ))),
             attachments: AttachmentService::in_memory(store.clone()),
             dev_login: true,
-            tracking_limiter: Arc::new(rate_limit::RateLimiter::new(10, 30)),
+            tracking_limiter: Arc::new(rate_limit::VerifierLimiter::default()),
+            filing_limiter: Arc::new(rate_limit::FilingLimiter::default()),
+            trusted_proxies: Arc::default(),
             exchange: motcua_app::exchange::ExchangeAdmin::new(store.clone()),
             national: None,
             identity: IdentityService::new(store.clone(), system_clock()),
@@ -194,6 +204,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit::client_address,
+        ))
             Duration::from_secs(30),
         ))
         .layer(CatchPanicLayer::custom(problem::panic_to_problem))
@@ -202,6 +216,6 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(problem::uniform_errors))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(redact::request_span))
         .with_state(state)
 }

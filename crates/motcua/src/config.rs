@@ -202,6 +202,11 @@ pub struct ServerSettings {
     /// the public host name): what procedure QR codes open.
     #[serde(default = "default_public_url")]
     pub public_url: String,
+    /// Reverse proxies (addresses or CIDR blocks) whose `X-Forwarded-For`
+    /// names the client for rate limits; empty (the default): the TCP peer
+    /// is the client.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
     /// Seconds a client has to send a whole request head (slowloris
     /// guard); default 10.
     #[serde(default = "default_header_timeout_secs")]
@@ -282,6 +287,7 @@ impl Default for Settings {
             server: ServerSettings {
                 listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
                 public_url: default_public_url(),
+                trusted_proxies: Vec::new(),
                 header_timeout_secs: default_header_timeout_secs(),
                 max_connections: default_max_connections(),
             },

@@ -166,7 +166,14 @@ pub async fn prepare(settings: &Settings) -> Result<AppState> {
         Arc::new(CatalogProcedures::new(store)),
         dossier_settings(settings)?,
     )
-    .with_reuse_records(Arc::new(state.lookups.clone()));
+    .with_reuse_records(Arc::new(state.lookups.clone()))
+    .with_tracking_key(motcua_app::dossiers::TrackingKey::load_or_create(
+        &settings.storage.data_dir,
+    )?);
+    state.trusted_proxies = Arc::new(
+        motcua_web::rate_limit::TrustedProxies::parse(&settings.server.trusted_proxies)
+            .map_err(anyhow::Error::msg)?,
+    );
     let report = state
         .units
         .load_reference()
@@ -304,6 +311,7 @@ pub async fn run_with(settings: Settings, role: Role, admin_hint: &str) -> Resul
         started.elapsed().as_millis()
     );
     print!("{}", first_start_notes(&state, addr, admin_hint).await);
+    let _sweeper = motcua_web::upload::spawn_sweeper(&state.attachments);
     let checkpoint_task =
         crate::commands::audit::spawn_checkpoints(&settings, state.store.clone())?;
     let limits = crate::listener::Limits::of(&settings.server);

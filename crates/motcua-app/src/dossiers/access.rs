@@ -15,7 +15,8 @@ use super::write::ActionAnswer;
 pub enum Accessor {
     /// An officer of this agency.
     Officer(AgencyId),
-    /// Whoever holds this verifier.
+    /// Whoever holds this verifier: the QR secret (the phone's last four
+    /// digits open public tracking only).
     Holder(String),
 }
 
@@ -30,7 +31,15 @@ impl DossierService {
                 self.check_scope(agency, &dossier).await?;
                 Ok(dossier)
             }
-            Accessor::Holder(verifier) => self.holder_dossier(code.as_str(), verifier).await,
+            // Files, uploads and actions are personal: the QR secret only,
+            // never the phone's last digits (they show the status only).
+            Accessor::Holder(verifier) => match self.holder_dossier(code.as_str(), verifier).await?
+            {
+                (d, super::queries::VerifierProof::Secret) => Ok(d),
+                (_, super::queries::VerifierProof::PhoneDigits) => {
+                    Err(DossierError::NotFound(super::error::not_found_text()))
+                }
+            },
         }
     }
 

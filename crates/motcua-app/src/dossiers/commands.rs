@@ -117,7 +117,7 @@ impl DossierService {
         {
             Err(err) if !matches!(err, DossierError::KeyReused(_)) => {
                 match self.store.find_answer(&actor_text, key).await? {
-                    Some(stored) => replayed(&stored, &fingerprint),
+                    Some(stored) => self.with_secret(replayed(&stored, &fingerprint)?).await,
                     None => Err(err),
                 }
             }
@@ -241,7 +241,7 @@ impl DossierService {
         };
         // Decide once before numbering, so a refusal consumes no sequence.
         decide(None, &command(intake.clone()), now).map_err(DossierError::Refused)?;
-        let secret = uuid::Uuid::new_v4().simple().to_string();
+        let tracking_key = self.tracking_key.clone();
         let request = Request {
             actor: actor.clone(),
             key: key.to_owned(),
@@ -253,6 +253,7 @@ impl DossierService {
             let code = pattern
                 .format(&receiving, day, seq)
                 .map_err(|e| StoreError::Conflict(format!("{e}")))?;
+            let secret = tracking_key.secret(code.as_str());
             let mut cmd = command_template.clone();
             match &mut cmd.action {
                 Action::SubmitOnline { intake } | Action::ReceiveNew { intake, .. } => {
@@ -285,13 +286,29 @@ impl DossierService {
             })
             .await?;
         match committed {
-            Committed::Written(a) => Ok((
-                serde_json::from_str(&a.answer_json)
-                    .map_err(|e| DossierError::Unexpected(e.into()))?,
-                false,
-            )),
-            Committed::Replayed(a) => replayed(&a, &fingerprint),
+            Committed::Written(a) => {
+                // The kept answer holds no secret: the caller gets it here.
+                let mut answer: ActionAnswer = serde_json::from_str(&a.answer_json)
+                    .map_err(|e| DossierError::Unexpected(e.into()))?;
+                answer.tracking_secret = Some(self.tracking_key.secret(&answer.code));
+                Ok((answer, false))
+            }
+            Committed::Replayed(a) => self.with_secret(replayed(&a, &fingerprint)?).await,
         }
+    }
+
+    /// A replayed creation answer with its tracking secret derived again
+    /// (kept answers hold none; one kept before that still has its own).
+    async fn with_secret(
+        &self,
+        (mut answer, was_replayed): (ActionAnswer, bool),
+    ) -> Result<(ActionAnswer, bool), DossierError> {
+        if answer.tracking_secret.is_none()
+            && let Some(stored) = self.store.load_dossier(&answer.code).await?
+        {
+            answer.tracking_secret = self.derived_secret(&answer.code, &stored.verifier_hash);
+        }
+        Ok((answer, was_replayed))
     }
 
     /// Acts on a dossier as an officer. `expected_version` (from `If-Match`)

@@ -17,6 +17,7 @@ pub mod input;
 pub mod procedures;
 mod queries;
 pub mod receipt;
+pub mod secret;
 pub mod sector;
 pub mod stats;
 pub mod write;
@@ -39,9 +40,10 @@ pub use input::{
 pub use procedures::{ProcedureFacts, ProcedureLookup, SeedProcedures};
 pub use queries::{
     ApologyView, ComponentView, DossierView, EventSummary, TimelineEntry, TrackingView,
-    WorkListFilter, WorkListPage,
+    VerifierProof, WorkListFilter, WorkListPage,
 };
 pub use receipt::{ReceiptAccess, ReceiptView};
+pub use secret::TrackingKey;
 pub use sector::{ResultFile, SectorCaller, SectorError, SectorInput, SectorProgressKind};
 pub use write::{ActionAnswer, FiledAttachment};
 
@@ -110,6 +112,7 @@ pub struct DossierService {
     settings: DossierSettings,
     now: Now,
     agencies: Arc<agency_cache::AgencyCache>,
+    tracking_key: TrackingKey,
     reuse: Option<Arc<dyn ReuseRecords>>,
 }
 
@@ -127,6 +130,7 @@ impl DossierService {
             settings,
             now: Arc::new(Utc::now),
             agencies: Arc::default(),
+            tracking_key: TrackingKey::random(),
             reuse: None,
         }
     }
@@ -136,6 +140,22 @@ impl DossierService {
     pub fn with_reuse_records(mut self, records: Arc<dyn ReuseRecords>) -> Self {
         self.reuse = Some(records);
         self
+    }
+
+    /// The same service deriving tracking secrets with `key` (by default a
+    /// random key of this process; `motcua serve` reads the data
+    /// directory's key file).
+    pub fn with_tracking_key(mut self, key: TrackingKey) -> Self {
+        self.tracking_key = key;
+        self
+    }
+
+    /// The tracking secret of a dossier code, when it opens the dossier
+    /// whose verifier hash is `verifier_hash` (a dossier created under
+    /// another key gets `None`).
+    fn derived_secret(&self, code: &str, verifier_hash: &str) -> Option<String> {
+        let secret = self.tracking_key.secret(code);
+        (write::sha256_hex(secret.as_bytes()) == verifier_hash).then_some(secret)
     }
 
     /// The same service reading "now" from `now`.

@@ -197,18 +197,47 @@ fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// Which verifier opened a dossier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerifierProof {
+    /// The QR secret of the receipt: everything the holder may see or do.
+    Secret,
+    /// The last four digits of the applicant's phone: the status only
+    /// (10⁴ guesses are too few for personal data or actions).
+    PhoneDigits,
+}
+
+/// A hash no secret has, compared against for an unknown code so that an
+/// unknown code and a wrong verifier do the same work (review F31).
+const NO_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Which verifier, if any, opens `stored` (compared in constant time);
+/// `None` for an unknown code after the same comparisons.
+pub(super) fn proof_of(stored: Option<&StoredDossier>, verifier: &str) -> Option<VerifierProof> {
+    let verifier = verifier.trim();
+    let (hash, phone) = match stored {
+        Some(s) => (
+            s.verifier_hash.as_str(),
+            s.projection.phone_last4.as_deref(),
+        ),
+        None => (NO_HASH, Some("\u{0}\u{0}\u{0}\u{0}")),
+    };
+    let by_secret = same(&sha256_hex(verifier.as_bytes()), hash);
+    let by_phone = verifier.len() == 4 && phone.is_some_and(|p| same(p, verifier));
+    stored?;
+    if by_secret {
+        Some(VerifierProof::Secret)
+    } else if by_phone {
+        Some(VerifierProof::PhoneDigits)
+    } else {
+        None
+    }
+}
+
 /// Whether `verifier` (the QR secret or the phone's last four digits)
 /// opens the stored dossier; compared in constant time.
 pub(super) fn verifier_matches(stored: &StoredDossier, verifier: &str) -> bool {
-    let verifier = verifier.trim();
-    let by_secret = same(&sha256_hex(verifier.as_bytes()), &stored.verifier_hash);
-    let by_phone = verifier.len() == 4
-        && stored
-            .projection
-            .phone_last4
-            .as_deref()
-            .is_some_and(|p| same(p, verifier));
-    by_secret || by_phone
+    proof_of(Some(stored), verifier).is_some()
 }
 
 impl DossierService {
@@ -368,14 +397,12 @@ impl DossierService {
     ) -> Result<Option<motcua_domain::dossier::PersonalId>, DossierError> {
         let code = self.parse_code(code)?;
         let not_found = || DossierError::NotFound(not_found_text());
-        let stored = self
-            .store
-            .load_dossier(code.as_str())
-            .await?
-            .ok_or_else(not_found)?;
-        if !same(&sha256_hex(secret.trim().as_bytes()), &stored.verifier_hash) {
+        let stored = self.store.load_dossier(code.as_str()).await?;
+        // The same work for an unknown code as for a wrong secret (F31).
+        if proof_of(stored.as_ref(), secret) != Some(VerifierProof::Secret) {
             return Err(not_found());
         }
+        let stored = stored.ok_or_else(not_found)?;
         let d: Dossier = serde_json::from_str(&stored.projection.state_json)
             .map_err(|e| DossierError::Unexpected(e.into()))?;
         Ok(match d.applicant.id {
@@ -389,7 +416,7 @@ impl DossierService {
     /// code give the same answer.
     pub async fn track(&self, code: &str, verifier: &str) -> Result<TrackingView, DossierError> {
         let code = self.parse_code(code)?;
-        let d = self.holder_dossier(code.as_str(), verifier).await?;
+        let (d, _) = self.holder_dossier(code.as_str(), verifier).await?;
         let events = self.events(code.as_str()).await?;
         let supplement = (d.status.status == DossierStatus::AwaitingSupplement)
             .then(|| {
@@ -463,28 +490,33 @@ impl DossierService {
     }
 
     /// The dossier if `verifier` (the QR secret or the phone's last four
-    /// digits) matches; an unknown code and a wrong verifier give the same
-    /// answer.
+    /// digits) matches, and which one; an unknown code and a wrong verifier
+    /// give the same answer after the same work.
     pub(super) async fn holder_dossier(
         &self,
         code: &str,
         verifier: &str,
-    ) -> Result<Dossier, DossierError> {
+    ) -> Result<(Dossier, VerifierProof), DossierError> {
         let not_found = || DossierError::NotFound(not_found_text());
-        let stored = self.store.load_dossier(code).await?.ok_or_else(not_found)?;
-        let verifier = verifier.trim();
-        let by_secret = same(&sha256_hex(verifier.as_bytes()), &stored.verifier_hash);
-        let by_phone = verifier.len() == 4
-            && stored
-                .projection
-                .phone_last4
-                .as_deref()
-                .is_some_and(|p| same(p, verifier));
-        if !(by_secret || by_phone) {
-            return Err(not_found());
-        }
-        serde_json::from_str(&stored.projection.state_json)
-            .map_err(|e| DossierError::Unexpected(e.into()))
+        let stored = self.store.load_dossier(code).await?;
+        let proof = proof_of(stored.as_ref(), verifier).ok_or_else(not_found)?;
+        let stored = stored.ok_or_else(not_found)?;
+        let d = serde_json::from_str(&stored.projection.state_json)
+            .map_err(|e| DossierError::Unexpected(e.into()))?;
+        Ok((d, proof))
+    }
+
+    /// Which verifier opens the dossier `code` (404 for an unknown code or
+    /// a wrong verifier, after the same work): what the web layer's
+    /// verifier limiter checks before a route reads anything for a holder.
+    pub async fn check_verifier(
+        &self,
+        code: &str,
+        verifier: &str,
+    ) -> Result<VerifierProof, DossierError> {
+        let code = self.parse_code(code)?;
+        let stored = self.store.load_dossier(code.as_str()).await?;
+        proof_of(stored.as_ref(), verifier).ok_or_else(|| DossierError::NotFound(not_found_text()))
     }
 }
 

@@ -223,8 +223,10 @@ impl DossierService {
             .map_or_else(|| id.as_str().to_owned(), |a| a.name))
     }
 
-    /// Who received the dossier, and the QR secret from the creation
-    /// answer (checked against the stored hash) when it is still kept.
+    /// Who received the dossier, and the QR secret: derived from the code
+    /// (see `super::secret`), or for a dossier created before that, from
+    /// its creation answer when still kept; either checked against the
+    /// stored hash.
     async fn reception_facts(
         &self,
         stored: &StoredDossier,
@@ -235,6 +237,9 @@ impl DossierService {
             .iter()
             .find(|e| e.event_type == "received")
             .and_then(|e| e.actor.strip_prefix("officer:").map(str::to_owned));
+        if let Some(secret) = self.derived_secret(d.code.as_str(), &stored.verifier_hash) {
+            return Ok((received_by, Some(secret)));
+        }
         let Some(first) = events.first() else {
             return Ok((received_by, None));
         };

@@ -1,5 +1,11 @@
 //! The leader's view (lãnh đạo): today and this month for the officer's
 //! agency and the agencies below it, aggregated by the store in SQL.
+//!
+//! "On time" is the one Decision 766 rule, `Dossier::on_time`: the store
+//! counts results whose dossier has `counts_late = false`, a flag the domain
+//! sets at the end event from that rule's verdict, so the leader page, the
+//! portal summary and the hub's totals agree (conformance case
+//! `cases_on_time`).
 
 use chrono::{Datelike, NaiveDate, TimeDelta, TimeZone, Utc};
 use motcua_domain::dossier::AgencyId;

@@ -225,7 +225,12 @@ pub fn build_write(
             actor,
             key: request.key.clone(),
             fingerprint: request.fingerprint.clone(),
-            answer_json: json(&answer)?,
+            // Never the tracking secret in clear (F16): a replay derives it
+            // again from the code (see `super::secret`).
+            answer_json: json(&ActionAnswer {
+                tracking_secret: None,
+                ..answer.clone()
+            })?,
         },
         verifier_hash: tracking_secret.map(|s| sha256_hex(s.as_bytes())),
         attachments: Vec::new(),

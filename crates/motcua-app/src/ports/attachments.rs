@@ -46,6 +46,9 @@ pub trait AttachmentStore: Send + Sync {
     ) -> Result<bool, StoreError>;
     /// The dossier's attachments, oldest first.
     async fn list_attachments(&self, dossier_code: &str) -> Result<Vec<AttachmentRow>, StoreError>;
+    /// Whether any attachment row references the stored file `object_key`
+    /// (the sweeper deletes stored files no row uses).
+    async fn attachment_object_in_use(&self, object_key: &str) -> Result<bool, StoreError>;
     /// One attachment of a dossier.
     async fn get_attachment(
         &self,

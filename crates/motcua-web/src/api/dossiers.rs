@@ -58,6 +58,7 @@ pub fn action_roles(action: &str) -> &'static [Role] {
 /// dossier; 404 when none does, so that a dossier out of scope looks like
 /// one that does not exist.
 async fn root_for(
+    extensions: axum::http::Extensions,
     state: &AppState,
     officer: &Officer,
     roles: &[Role],
@@ -72,6 +73,11 @@ async fn root_for(
     }
     Err(hidden_not_found())
 }
+    if officer.is_none()
+        && let Err(wait) = crate::rate_limit::guard_filing(&state, &extensions, &input.applicant.id)
+    {
+        return Ok(crate::rate_limit::too_many(wait)); // anonymous filing, per client and applicant (F18)
+    }
 
 fn bad_json(e: JsonRejection) -> Problem {
     Problem::bad_request(format!(
@@ -90,7 +96,8 @@ fn bad_json(e: JsonRejection) -> Problem {
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "anonymous filing: too many from this client or for this applicant", body = Problem, content_type = "application/problem+json")))]
 pub async fn create(
     State(state): State<AppState>,
     MaybeOfficer(officer): MaybeOfficer,

@@ -1,14 +1,14 @@
 //! `GET /api/v1/tracking/{code}?verifier=...`: public tracking (tra cứu hồ
 //! sơ) by code plus the QR secret or the last four digits of the
-//! applicant's phone. Rate-limited per client address; an unknown code and
-//! a wrong verifier give the same 404, so codes cannot be enumerated.
-
-use std::net::SocketAddr;
+//! applicant's phone (status only, never personal data). Rate-limited by
+//! the one verifier limiter, per client and per dossier; an unknown code
+//! and a wrong verifier give the same 404, so codes cannot be enumerated.
 
 use axum::Json;
-use axum::extract::{ConnectInfo, State};
-use axum::http::{Extensions, HeaderValue, StatusCode, header};
+use axum::extract::State;
+use axum::http::Extensions;
 use axum::response::{IntoResponse, Response};
+use motcua_app::dossiers::DossierError;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -25,11 +25,10 @@ pub struct TrackingParams {
     pub verifier: String,
 }
 
-/// The client address, when the server knows it.
+/// The client address, when the server knows it (see
+/// [`crate::rate_limit::client_key`]).
 pub fn client_key(extensions: &Extensions) -> String {
-    extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
+    crate::rate_limit::client_key(extensions)
 }
 
 /// `GET /api/v1/tracking/{code}`.
@@ -45,20 +44,19 @@ pub async fn track(
     ApiPath(code): ApiPath<String>,
     ApiQuery(q): ApiQuery<TrackingParams>,
 ) -> Result<Response, Problem> {
-    let key = client_key(&extensions);
-    if let Err(wait) = state.tracking_limiter.check(&key) {
-        let mut res = Problem::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate-limited",
-            "Tra cứu quá nhiều lần, vui lòng thử lại sau / too many look-ups, retry later",
-        )
-        .with_code("rate_limited")
-        .into_response();
-        if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
-            res.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        return Ok(res);
+    if let Err(wait) = state
+        .tracking_limiter
+        .admit(&client_key(&extensions), &code, &q.verifier)
+    {
+        return Ok(crate::rate_limit::too_many(wait));
     }
-    let view = state.dossiers.track(&code, &q.verifier).await?;
-    Ok(Json(view).into_response())
+    match state.dossiers.track(&code, &q.verifier).await {
+        Ok(view) => Ok(Json(view).into_response()),
+        Err(e) => {
+            if matches!(e, DossierError::NotFound(_)) {
+                state.tracking_limiter.failed(&code);
+            }
+            Err(e.into())
+        }
+    }
 }

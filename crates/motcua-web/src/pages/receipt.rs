@@ -7,10 +7,8 @@
 //! tracking: the same 404 for an unknown code and a wrong verifier, and the
 //! same per-client rate limit.
 
-use std::net::SocketAddr;
-
 use askama::Template;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{Extensions, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -285,12 +283,6 @@ pub struct ReceiptPage {
     pub pdf_href: String,
 }
 
-fn client_key(extensions: &Extensions) -> String {
-    extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
-}
-
 fn rate_limited(wait: std::time::Duration) -> Response {
     let mut res = Problem::new(
         StatusCode::TOO_MANY_REQUESTS,
@@ -306,7 +298,12 @@ fn rate_limited(wait: std::time::Duration) -> Response {
 }
 
 /// Loads the receipt for whoever asks: a verifier first (rate-limited),
-/// else the officer; anonymous callers get the tracking 404.
+/// else the officer (with a role that may see receipts, in scope: the
+/// policy's 403 or the 404 of an unknown code, as problems that a browser
+/// gets as an HTML page); anonymous callers get the
+/// tracking 404. A receipt opened with anything but the QR secret itself
+/// (the phone's last digits) carries no secret: its QR and link open the
+/// status-only tracking page (F4).
 async fn load(
     state: &AppState,
     officer: MaybeOfficer,
@@ -321,9 +318,8 @@ async fn load(
         .filter(|v| !v.is_empty());
     let access = match (verifier, officer.0) {
         (Some(v), _) => {
-            state
-                .tracking_limiter
-                .check(&client_key(extensions))
+            crate::rate_limit::guard_verifier(state, extensions, code, v)
+                .await
                 .map_err(rate_limited)?;
             ReceiptAccess::Verifier(v.to_owned())
         }

@@ -10,6 +10,7 @@ mod dossiers_edges;
 mod dossiers_journey;
 mod errors;
 mod identity;
+mod limits;
 mod matrix;
 mod oidc;
 mod national_ids;

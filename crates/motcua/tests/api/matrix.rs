@@ -518,8 +518,16 @@ async fn every_role_on_every_endpoint_in_and_out_of_scope() {
     let mut app = TestApp::new().await;
     // Tracking is limited per client address, and every call here comes
     // from the same one: lift the limit for this test only.
-    app.state.tracking_limiter =
-        std::sync::Arc::new(motcua_web::rate_limit::RateLimiter::new(10_000, 10_000));
+    app.state.tracking_limiter = std::sync::Arc::new(motcua_web::rate_limit::VerifierLimiter::new(
+        10_000,
+        10_000,
+        10_000,
+        std::time::Duration::from_secs(3600),
+    ));
+    app.state.filing_limiter = std::sync::Arc::new(motcua_web::rate_limit::FilingLimiter::new(
+        motcua_web::rate_limit::RateLimiter::new(10_000, 10_000),
+        motcua_web::rate_limit::RateLimiter::new(10_000, 10_000),
+    ));
     app.router = motcua_web::router(app.state.clone());
     let p = place(&app).await;
     import_applicant(&app).await;

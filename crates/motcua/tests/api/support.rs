@@ -38,6 +38,15 @@ impl TestApp {
         }
     }
 
+    /// The application over prepared services and their data directory.
+    pub fn from_parts(state: motcua_web::AppState, dir: TempDir) -> Self {
+        Self {
+            router: motcua_web::router(state.clone()),
+            state,
+            _dir: dir,
+        }
+    }
+
     /// The application over an existing data directory (prepared by the
     /// caller, e.g. with a catalog imported by the binary).
     pub async fn in_dir(dir: TempDir) -> Self {

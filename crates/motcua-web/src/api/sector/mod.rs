@@ -333,7 +333,7 @@ pub async fn result(
         )
     })?;
     let limit = state.attachments.limits().max_file_bytes;
-    let form = upload::read(multipart, limit)
+    let form = upload::read(multipart, &state.attachments)
         .await
         .map_err(|e| read_problem(e, limit))?;
     let Some(file) = form.files.iter().find(|f| f.field == "file") else {
@@ -349,7 +349,7 @@ pub async fn result(
     let file = ResultFile {
         file_name: file.file_name.clone(),
         declared_type: file.content_type.clone(),
-        bytes: file.bytes.clone(),
+        bytes: file.bytes().await.map_err(|e| read_problem(e, limit))?,
     };
     let (answer, replayed) = state
         .dossiers

@@ -3,19 +3,24 @@
 //! a review step, then one submission that creates the dossier and its
 //! attachment rows in one transaction.
 //!
-//! The review step stores the checked files (content-addressed, so a file
-//! left unused is harmless) and carries them to the submission in a token
-//! signed with a key of this process: a tampered or stale token is refused
-//! with an inline message, never trusted.
+//! Files are streamed to the attachments' staging area as the body is read
+//! and, once checked, HELD there for this client (per-client and overall
+//! quotas, deleted after 24 h by the sweeper): nothing is stored for good
+//! before the submission is valid (security review F6). The held files are
+//! carried from step to step in a token signed with a key of this process
+//! (a tampered or stale token is refused with an inline message, never
+//! trusted); a form shown again after an error keeps them, so the citizen
+//! does not choose them again. Each POST spends the client's filing budget
+//! before its body is read, and a submission the applicant's (F18).
 
 use std::sync::OnceLock;
 
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
-use axum::http::StatusCode;
+use axum::http::{Extensions, StatusCode};
 use axum::response::Response;
 use hmac::{Hmac, Mac};
-use motcua_app::attachments::{AttachmentError, MIB, StagedAttachment, Upload};
+use motcua_app::attachments::{AttachmentError, MIB, StagedAttachment};
 use motcua_app::dossiers::{
     ApplicantInput, ApplicantKind, ComponentInput, DossierError, NewDossierInput,
 };
@@ -94,6 +99,10 @@ pub struct FilePage {
     pub max_file: u64,
     /// Limit line.
     pub limit_line: String,
+    /// The signed token of the files already held (empty for none).
+    pub token: String,
+    /// Its signature.
+    pub sig: String,
 }
 
 /// `templates/pages/citizen/file_review.html`.
@@ -140,6 +149,21 @@ pub struct DonePage {
     pub name: String,
 }
 
+/// Whether the procedure says a paper need not be sent when filing
+/// online: it is only shown at the desk (xuất trình), or its data come
+/// from the population or civil-status database. Never "Bắt buộc" on the
+/// form; the officer decides at reception.
+fn not_needed_online(c: &motcua_domain::catalog::Component) -> bool {
+    use motcua_domain::catalog::{DocumentForm, WaiverSource};
+    c.form == DocumentForm::PresentOnly
+        || c.waivers.iter().any(|w| {
+            matches!(
+                w.source,
+                WaiverSource::PopulationDb | WaiverSource::CivilStatusDb
+            )
+        })
+}
+
 fn components(t: Messages, v: &ProcedureVersion) -> Vec<FileComponent> {
     v.procedure
         .components
@@ -148,8 +172,13 @@ fn components(t: Messages, v: &ProcedureVersion) -> Vec<FileComponent> {
         .map(|(i, c)| FileComponent {
             code: format!("TP{}", i + 1),
             name: c.name.clone(),
-            requirement: requirement_words(t, &c.requirement),
-            required: c.requirement == motcua_domain::catalog::Requirement::Required,
+            requirement: if not_needed_online(c) {
+                t.get("citizen-not-needed-online")
+            } else {
+                requirement_words(t, &c.requirement)
+            },
+            required: c.requirement == motcua_domain::catalog::Requirement::Required
+                && !not_needed_online(c),
             waivers: c.waivers.iter().map(|w| w.text.clone()).collect(),
             error: String::new(),
             file: String::new(),
@@ -208,7 +237,37 @@ fn form_page(
         errors,
         max_file: state.attachments.limits().max_file_bytes,
         limit_line: limit_line(t, state),
+        token: String::new(),
+        sig: String::new(),
     }
+}
+
+/// The form again with `errors`, keeping the held files (shown by name,
+/// carried by the token).
+#[allow(clippy::too_many_arguments)]
+fn form_again(
+    t: Messages,
+    state: &AppState,
+    v: &ProcedureVersion,
+    mut components: Vec<FileComponent>,
+    communes: Vec<Commune>,
+    values: Applicant,
+    errors: Vec<String>,
+    held: &[StagedAttachment],
+    status: StatusCode,
+) -> Response {
+    for c in &mut components {
+        c.file = held
+            .iter()
+            .find(|h| h.component == c.code)
+            .map(|h| h.display_name.clone())
+            .unwrap_or_default();
+    }
+    let mut page = form_page(t, state, v, components, communes, values, errors);
+    if !held.is_empty() {
+        (page.token, page.sig) = sign(&page.code, held);
+    }
+    with_status(crate::pages::render(t, &page), status)
 }
 
 /// `GET /thu-tuc/{code}/nop-truc-tuyen`.
@@ -265,20 +324,19 @@ fn mac(payload: &[u8]) -> Hmac<Sha256> {
     mac
 }
 
-/// The token and signature of staged files for one procedure and center.
-fn sign(code: &str, receiving: &str, staged: &[StagedAttachment]) -> (String, String) {
-    let payload = serde_json::to_vec(&(code, receiving, staged)).unwrap_or_default();
+/// The token and signature of held files for one procedure.
+fn sign(code: &str, staged: &[StagedAttachment]) -> (String, String) {
+    let payload = serde_json::to_vec(&(code, staged)).unwrap_or_default();
     let sig = hex(&mac(&payload).finalize().into_bytes());
     (hex(&payload), sig)
 }
 
-/// The staged files, if the token is intact and for this procedure and center.
-fn verify(code: &str, receiving: &str, token: &str, sig: &str) -> Option<Vec<StagedAttachment>> {
+/// The held files, if the token is intact and for this procedure.
+fn verify(code: &str, token: &str, sig: &str) -> Option<Vec<StagedAttachment>> {
     let payload = unhex(token)?;
     mac(&payload).verify_slice(&unhex(sig)?).ok()?;
-    let (c, r, staged): (String, String, Vec<StagedAttachment>) =
-        serde_json::from_slice(&payload).ok()?;
-    (c == code && r == receiving).then_some(staged)
+    let (c, staged): (String, Vec<StagedAttachment>) = serde_json::from_slice(&payload).ok()?;
+    (c == code).then_some(staged)
 }
 
 fn applicant_of(form: &FormParts) -> Applicant {
@@ -342,6 +400,7 @@ pub fn file_error(t: Messages, e: &AttachmentError) -> String {
         AttachmentError::UnknownComponent(_) | AttachmentError::NotFound => {
             t.get("citizen-error-file-type")
         }
+        AttachmentError::StagingFull => t.get("citizen-error-staging-full"),
         AttachmentError::Unexpected(_) => t.get("citizen-error-unavailable"),
     }
 }
@@ -351,11 +410,13 @@ fn with_status(mut res: Response, status: StatusCode) -> Response {
     res
 }
 
-/// `POST /thu-tuc/{code}/nop-truc-tuyen`: `step=review` checks and stores
-/// the files and shows the review; `step=submit` creates the dossier.
+/// `POST /thu-tuc/{code}/nop-truc-tuyen`: `step=review` checks the files
+/// and holds them in the staging area, then shows the review (or the form
+/// again, keeping what was held); `step=submit` creates the dossier.
 pub async fn post(
     State(state): State<AppState>,
     t: Messages,
+    extensions: Extensions,
     Path(code): Path<String>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
@@ -368,17 +429,45 @@ pub async fn post(
     let code = v.procedure.code.as_str().to_owned();
     let communes = communes(&state).await;
     let mut comps = components(t, &v);
-    let max_file = state.attachments.limits().max_file_bytes;
+    let client = crate::rate_limit::client_key(&extensions);
+    // The client's budget before a byte of the body is read (F7, F18).
+    if let Err(wait) = state.filing_limiter.check_client(&client) {
+        let message = t.with_count("citizen-error-too-many", "s", wait.as_secs().max(1));
+        let page = form_page(
+            t,
+            &state,
+            &v,
+            comps,
+            communes,
+            Applicant::default(),
+            vec![message],
+        );
+        let mut res = with_status(
+            crate::pages::render(t, &page),
+            StatusCode::TOO_MANY_REQUESTS,
+        );
+        crate::rate_limit::retry_after(&mut res, wait);
+        return res;
+    }
     let form = match multipart {
-        Ok(m) => upload::read(m, max_file).await,
+        Ok(m) => upload::read(m, &state.attachments).await,
         Err(e) => Err(ReadError::Malformed(e.body_text())),
     };
     let form = match form {
         Ok(f) => f,
         Err(err) => {
-            let message = match err {
-                ReadError::TooLarge(_) => t.get("citizen-error-file-size"),
-                ReadError::Malformed(_) => t.get("citizen-error-expired"),
+            let (message, status) = match err {
+                ReadError::TooLarge(_) => (
+                    t.get("citizen-error-file-size"),
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                ),
+                ReadError::Malformed(_) => {
+                    (t.get("citizen-error-expired"), StatusCode::BAD_REQUEST)
+                }
+                ReadError::Busy => (
+                    t.get("citizen-error-unavailable"),
+                    StatusCode::SERVICE_UNAVAILABLE,
+                ),
             };
             let page = form_page(
                 t,
@@ -389,22 +478,29 @@ pub async fn post(
                 Applicant::default(),
                 vec![message],
             );
-            return with_status(crate::pages::render(t, &page), StatusCode::BAD_REQUEST);
+            return with_status(crate::pages::render(t, &page), status);
         }
     };
     let values = applicant_of(&form);
-    let commune = communes
-        .iter()
-        .find(|c| c.id == values.receiving)
-        .map(|c| c.name.clone())
-        .unwrap_or_default();
+    // Files held by an earlier step (a form shown again, or the review).
+    let token = form.text("token");
+    let mut held = if token.is_empty() {
+        Vec::new()
+    } else {
+        let mut kept = Vec::new();
+        for h in verify(&code, &token, &form.text("sig")).unwrap_or_default() {
+            if comps.iter().any(|c| c.code == h.component) && state.attachments.is_held(&h).await {
+                kept.push(h);
+            }
+        }
+        kept
+    };
     if form.text("step") == "submit" {
-        return submit(&state, t, &v, comps, communes, values, &form).await;
+        return submit(&state, t, &v, comps, communes, values, &form, held).await;
     }
-    // Review: check the applicant and every file.
+    // Review: check the applicant and every new file; a new file replaces
+    // the one held for its component.
     let mut errors = check_applicant(t, &values, &communes);
-    let mut staged = Vec::new();
-    let mut total = 0u64;
     for file in &form.files {
         let Some(component) = file.field.strip_prefix("file_") else {
             continue;
@@ -412,44 +508,71 @@ pub async fn post(
         let Some(slot) = comps.iter_mut().find(|c| c.code == component) else {
             continue;
         };
-        let upload = Upload {
-            component: slot.code.clone(),
-            file_name: file.file_name.clone(),
-            declared_type: file.content_type.clone(),
-            bytes: file.bytes.clone(),
+        let Some(path) = file.take_path() else {
+            continue;
         };
-        match state.attachments.stage(&upload).await {
-            Ok(s) => {
-                total += s.size_bytes;
-                slot.file = s.display_name.clone();
-                staged.push(s);
+        match state
+            .attachments
+            .hold(
+                &client,
+                &slot.code,
+                &path,
+                &file.file_name,
+                file.content_type.as_deref(),
+                file.size,
+                &file.sha256,
+            )
+            .await
+        {
+            Ok(h) => {
+                let replaced: Vec<StagedAttachment> = held
+                    .iter()
+                    .filter(|o| o.component == h.component)
+                    .cloned()
+                    .collect();
+                state.attachments.release_held(&replaced).await;
+                held.retain(|o| o.component != h.component);
+                held.push(h);
             }
             Err(e) => slot.error = file_error(t, &e),
         }
     }
+    let total: u64 = held.iter().map(|h| h.size_bytes).sum();
     if total > state.attachments.limits().max_dossier_bytes {
         errors.push(t.get("citizen-error-file-size"));
     }
     let file_errors = comps.iter().any(|c| !c.error.is_empty());
     if !errors.is_empty() || file_errors {
-        if !form.files.is_empty() {
-            errors.push(t.get("citizen-choose-again"));
-        }
-        for c in &mut comps {
-            c.file.clear();
-        }
-        let page = form_page(t, &state, &v, comps, communes, values, errors);
-        return with_status(
-            crate::pages::render(t, &page),
+        return form_again(
+            t,
+            &state,
+            &v,
+            comps,
+            communes,
+            values,
+            errors,
+            &held,
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    let (token, sig) = sign(&code, &values.receiving, &staged);
+    for c in &mut comps {
+        c.file = held
+            .iter()
+            .find(|h| h.component == c.code)
+            .map(|h| h.display_name.clone())
+            .unwrap_or_default();
+    }
+    let (token, sig) = sign(&code, &held);
     let missing = comps
         .iter()
         .filter(|c| c.required && c.file.is_empty())
         .map(|c| c.name.clone())
         .collect();
+    let commune = communes
+        .iter()
+        .find(|c| c.id == values.receiving)
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
     let page = ReviewPage {
         t,
         code,
@@ -466,6 +589,7 @@ pub async fn post(
     crate::pages::render(t, &page)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn submit(
     state: &AppState,
     t: Messages,
@@ -474,31 +598,77 @@ async fn submit(
     communes: Vec<Commune>,
     values: Applicant,
     form: &FormParts,
+    held: Vec<StagedAttachment>,
 ) -> Response {
     let code = v.procedure.code.as_str().to_owned();
     let errors = check_applicant(t, &values, &communes);
-    let staged = verify(
-        &code,
-        &values.receiving,
-        &form.text("token"),
-        &form.text("sig"),
-    );
-    let Some(staged) = staged.filter(|_| errors.is_empty()) else {
+    // An empty token is a filing without files; a bad one is refused.
+    let token_ok = form.text("token").is_empty()
+        || verify(&code, &form.text("token"), &form.text("sig")).is_some();
+    if !errors.is_empty() || !token_ok {
         let mut errors = errors;
-        errors.push(t.get("citizen-error-expired"));
-        let page = form_page(t, state, v, comps, communes, values, errors);
-        return with_status(
-            crate::pages::render(t, &page),
+        if !token_ok {
+            errors.push(t.get("citizen-error-expired"));
+        }
+        return form_again(
+            t,
+            state,
+            v,
+            comps,
+            communes,
+            values,
+            errors,
+            &held,
             StatusCode::UNPROCESSABLE_ENTITY,
         );
-    };
+    }
+    // The applicant's budget (F18): a few filings a day per personal ID.
+    if let Err(wait) = state.filing_limiter.check_applicant(&values.personal_id) {
+        let message = t.with_count("citizen-error-too-many", "s", wait.as_secs().max(1));
+        let mut res = form_again(
+            t,
+            state,
+            v,
+            comps,
+            communes,
+            values,
+            vec![message],
+            &held,
+            StatusCode::TOO_MANY_REQUESTS,
+        );
+        crate::rate_limit::retry_after(&mut res, wait);
+        return res;
+    }
+    if let Err(e) = state.attachments.commit_held(&held).await {
+        let message = match e {
+            AttachmentError::NotFound => t.get("citizen-error-expired"),
+            other => file_error(t, &other),
+        };
+        let mut still = Vec::new();
+        for h in held {
+            if state.attachments.is_held(&h).await {
+                still.push(h);
+            }
+        }
+        return form_again(
+            t,
+            state,
+            v,
+            comps,
+            communes,
+            values,
+            vec![message],
+            &still,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
     let input = NewDossierInput {
         procedure: code.clone(),
         applicant: applicant_input(&values),
         channel: Channel::Online,
         receiving_unit: Some(values.receiving.clone()),
         deciding_agency: None,
-        components: staged
+        components: held
             .iter()
             .map(|s| ComponentInput {
                 code: s.component.clone(),
@@ -507,7 +677,7 @@ async fn submit(
             .collect(),
         due_at: None,
     };
-    let files = staged.len() as u64;
+    let files = held.len() as u64;
     let key = field_value(&form.text("key"), 100);
     let created = state
         .dossiers
@@ -516,11 +686,12 @@ async fn submit(
             None,
             &key,
             input,
-            staged,
+            held.clone(),
         )
         .await;
     match created {
         Ok((answer, _)) => {
+            state.attachments.release_held(&held).await;
             let page = DonePage {
                 t,
                 code: answer.code,
@@ -530,21 +701,18 @@ async fn submit(
             };
             crate::pages::render(t, &page)
         }
-        Err(e) => {
-            let page = form_page(
-                t,
-                state,
-                v,
-                comps,
-                communes,
-                values,
-                vec![invalid_text(t, &e), t.get("citizen-choose-again")],
-            );
-            with_status(
-                crate::pages::render(t, &page),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-        }
+        // The files stay held: the form comes back with them (issue 14).
+        Err(e) => form_again(
+            t,
+            state,
+            v,
+            comps,
+            communes,
+            values,
+            vec![invalid_text(t, &e)],
+            &held,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
     }
 }
 
@@ -563,12 +731,12 @@ mod tests {
             content_type: "application/pdf".into(),
             display_name: "x.pdf".into(),
         }];
-        let (token, sig) = sign("1.001193", "H55.X1.TT", &staged);
-        assert_eq!(verify("1.001193", "H55.X1.TT", &token, &sig), Some(staged));
-        assert_eq!(verify("1.001193", "H55.X2.TT", &token, &sig), None);
+        let (token, sig) = sign("1.001193", &staged);
+        assert_eq!(verify("1.001193", &token, &sig), Some(staged));
+        assert_eq!(verify("1.001194", &token, &sig), None);
         let mut bad = token.clone();
         bad.replace_range(0..2, "7b");
-        assert_eq!(verify("1.001193", "H55.X1.TT", &bad, &sig), None);
-        assert_eq!(verify("1.001193", "H55.X1.TT", &token, "00"), None);
+        assert_eq!(verify("1.001193", &bad, &sig), None);
+        assert_eq!(verify("1.001193", &token, "00"), None);
     }
 }

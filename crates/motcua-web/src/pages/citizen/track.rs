@@ -97,6 +97,9 @@ pub struct Found {
     pub rated: String,
     /// Rating choices.
     pub choices: Vec<RatingChoice>,
+    /// Opened with the phone's last four digits: the status only (no
+    /// files, no supplement, no rating; those need the QR secret).
+    pub phone_only: bool,
 }
 
 /// `templates/pages/citizen/track.html`.
@@ -183,11 +186,13 @@ fn enc(v: &str) -> String {
 }
 
 async fn found(state: &AppState, t: Messages, v: TrackingView, verifier: &str) -> Found {
-    let files = state
-        .attachments
-        .list(&v.code)
-        .await
-        .unwrap_or_default()
+    let phone_only = crate::rate_limit::is_phone_digits(verifier);
+    let files = if phone_only {
+        Vec::new()
+    } else {
+        state.attachments.list(&v.code).await.unwrap_or_default()
+    };
+    let files = files
         .into_iter()
         .map(|a| FileLine {
             component: v
@@ -209,8 +214,9 @@ async fn found(state: &AppState, t: Messages, v: TrackingView, verifier: &str) -
         code: v.code.clone(),
         procedure: v.procedure.clone(),
         status: status_words(t, &v.status),
-        can_supply: v.status == "awaiting_supplement",
-        can_rate: v.status == "returned" && v.rating.is_none(),
+        can_supply: !phone_only && v.status == "awaiting_supplement",
+        can_rate: !phone_only && v.status == "returned" && v.rating.is_none(),
+        phone_only,
         status_key: v.status,
         received_at: v.received_at.map(local_time).unwrap_or_default(),
         due_at: v
@@ -291,9 +297,10 @@ async fn lookup(
     } else if verifier.is_empty() {
         page.error = t.get("citizen-track-no-verifier");
         StatusCode::OK
-    } else if let Err(wait) = state
-        .tracking_limiter
-        .check(&crate::api::tracking::client_key(extensions))
+    } else if let Err(wait) =
+        state
+            .tracking_limiter
+            .admit(&crate::rate_limit::client_key(extensions), &code, &verifier)
     {
         page.error = t.with_count("citizen-track-limited", "s", wait.as_secs().max(1));
         StatusCode::TOO_MANY_REQUESTS
@@ -304,6 +311,7 @@ async fn lookup(
                 StatusCode::OK
             }
             Err(DossierError::NotFound(_)) => {
+                state.tracking_limiter.failed(&code);
                 page.error = t.get("citizen-track-not-found");
                 StatusCode::NOT_FOUND
             }
@@ -373,8 +381,31 @@ fn back(code: &str, verifier: &str, t: Messages, extra: &str) -> Response {
     .into_response()
 }
 
+fn limited_page(
+    t: Messages,
+    code: String,
+    verifier: String,
+    wait: std::time::Duration,
+) -> Response {
+    let page = TrackPage {
+        t,
+        code,
+        verifier,
+        error: t.with_count("citizen-track-limited", "s", wait.as_secs().max(1)),
+        notice: String::new(),
+        found: None,
+    };
+    let mut res = crate::pages::render(t, &page);
+    *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    crate::rate_limit::retry_after(&mut res, wait);
+    res
+}
+
 /// `POST /tra-cuu/{code}/bo-sung`: the applicant supplies a requested
-/// document (multipart `verifier`, `component`, `file`).
+/// document (multipart `verifier`, `component`, `file`; the QR secret,
+/// not the phone digits). The client's verifier budget is spent before the
+/// body is read (streamed to the staging area, never held in memory); the
+/// dossier's once the verifier is known.
 pub async fn supply(
     State(state): State<AppState>,
     t: Messages,
@@ -382,9 +413,15 @@ pub async fn supply(
     Path(code): Path<String>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
-    let max = state.attachments.limits().max_file_bytes;
+    let code = field_value(&code, 64);
+    if let Err(wait) = state
+        .tracking_limiter
+        .check(&crate::rate_limit::client_key(&extensions))
+    {
+        return limited_page(t, code, String::new(), wait);
+    }
     let form = match multipart {
-        Ok(m) => upload::read(m, max).await,
+        Ok(m) => upload::read(m, &state.attachments).await,
         Err(e) => Err(upload::ReadError::Malformed(e.body_text())),
     };
     let form = match form {
@@ -392,7 +429,7 @@ pub async fn supply(
         Err(upload::ReadError::TooLarge(_)) => {
             let page = TrackPage {
                 t,
-                code: field_value(&code, 64),
+                code,
                 verifier: String::new(),
                 error: t.get("citizen-error-file-size"),
                 notice: String::new(),
@@ -405,23 +442,13 @@ pub async fn supply(
         Err(upload::ReadError::Malformed(_)) => {
             return back(&code, "", t, "&loi=form");
         }
+        Err(upload::ReadError::Busy) => {
+            return back(&code, "", t, "&loi=busy");
+        }
     };
     let verifier = field_value(&form.text("verifier"), 64);
-    if let Err(wait) = state
-        .tracking_limiter
-        .check(&crate::api::tracking::client_key(&extensions))
-    {
-        let page = TrackPage {
-            t,
-            code,
-            verifier,
-            error: t.with_count("citizen-track-limited", "s", wait.as_secs().max(1)),
-            notice: String::new(),
-            found: None,
-        };
-        let mut res = crate::pages::render(t, &page);
-        *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-        return res;
+    if let Err(wait) = state.tracking_limiter.check_dossier(&code, &verifier) {
+        return limited_page(t, code, verifier, wait);
     }
     let dossier = match state
         .dossiers
@@ -429,7 +456,12 @@ pub async fn supply(
         .await
     {
         Ok(d) => d,
-        Err(_) => return back(&code, &verifier, t, ""),
+        Err(e) => {
+            if matches!(e, DossierError::NotFound(_)) {
+                state.tracking_limiter.failed(&code);
+            }
+            return back(&code, &verifier, t, "");
+        }
     };
     if dossier.status.status != motcua_domain::dossier::DossierStatus::AwaitingSupplement {
         return back(&code, &verifier, t, "");
@@ -437,11 +469,14 @@ pub async fn supply(
     let Some(file) = form.files.iter().find(|f| f.field == "file") else {
         return back(&code, &verifier, t, "&loi=empty");
     };
+    let Ok(bytes) = file.bytes().await else {
+        return back(&code, &verifier, t, "&loi=busy");
+    };
     let upload = Upload {
         component: form.text("component"),
         file_name: file.file_name.clone(),
         declared_type: file.content_type.clone(),
-        bytes: file.bytes.clone(),
+        bytes,
     };
     match state
         .attachments
@@ -454,7 +489,8 @@ pub async fn supply(
                 motcua_app::attachments::AttachmentError::TooLarge { .. }
                 | motcua_app::attachments::AttachmentError::DossierFull { .. } => "size",
                 motcua_app::attachments::AttachmentError::Empty => "empty",
-                motcua_app::attachments::AttachmentError::Unexpected(_) => "busy",
+                motcua_app::attachments::AttachmentError::Unexpected(_)
+                | motcua_app::attachments::AttachmentError::StagingFull => "busy",
                 _ => "type",
             };
             tracing::debug!(error = %file_error(t, &e), "supplement refused");
@@ -476,10 +512,13 @@ pub struct RateForm {
     pub key: String,
 }
 
-/// `POST /tra-cuu/{code}/danh-gia`: the applicant rates the service.
+/// `POST /tra-cuu/{code}/danh-gia`: the applicant rates the service (the
+/// QR secret, not the phone digits). Limited like every verifier check
+/// (review F3: this was an unthrottled oracle).
 pub async fn rate(
     State(state): State<AppState>,
     t: Messages,
+    extensions: Extensions,
     Path(code): Path<String>,
     form: Result<Form<RateForm>, FormRejection>,
 ) -> Response {
@@ -487,6 +526,13 @@ pub async fn rate(
         return back(&code, "", t, "&loi=rating");
     };
     let verifier = field_value(&form.verifier, 64);
+    if let Err(wait) = state.tracking_limiter.admit(
+        &crate::rate_limit::client_key(&extensions),
+        &code,
+        &verifier,
+    ) {
+        return limited_page(t, field_value(&code, 64), verifier, wait);
+    }
     let rating = form.rating.as_deref().and_then(|r| {
         Rating::ALL
             .iter()
@@ -512,7 +558,10 @@ pub async fn rate(
         .await
     {
         Ok(_) => back(&code, &verifier, t, "&rated=1"),
-        Err(DossierError::NotFound(_)) => back(&code, &verifier, t, ""),
+        Err(DossierError::NotFound(_)) => {
+            state.tracking_limiter.failed(&code);
+            back(&code, &verifier, t, "")
+        }
         Err(_) => back(&code, &verifier, t, "&loi=rating"),
     }
 }
