@@ -10,7 +10,7 @@ use motcua_domain::dossier::{Action, Dossier, Payment, ResumedDue};
 use super::error::DossierError;
 use super::input::{ActionInput, checked_checklist, checklist};
 use super::procedures::ProcedureFacts;
-use super::{DossierService, local_day};
+use super::{DossierService, clock_error, local_day};
 
 impl DossierService {
     /// The due instant fixed at reception.
@@ -59,7 +59,7 @@ impl DossierService {
             self.settings.province.as_deref(),
             now,
         )
-        .map_err(|e| DossierError::Unexpected(anyhow::anyhow!("{e}")))
+        .map_err(clock_error)
     }
 
     pub(super) fn due_or(
