@@ -650,29 +650,37 @@ async fn lookups_are_refused_with_reasons_and_audited() {
     no_grant.assert_problem(StatusCode::FORBIDDEN);
     assert_eq!(no_grant.body["code"], "no_grant");
 
-    // An expired grant, given by the unit administrator (the dev login has every role).
+    // An expired grant, given ten days ago by a unit administrator (grants
+    // cannot start in the past, so the grant service runs on that day).
     let unit = app.state.agencies.get(&p.center).await.unwrap().unit_code;
     let now = chrono::Utc::now();
-    let (expired, _) = call(
-        &app,
-        "POST",
-        "/api/v1/grants",
-        std::slice::from_ref(&me),
-        Some(json!({"officer_id": "nva", "unit_code": unit, "purpose": "tiếp nhận hồ sơ",
-            "valid_from": now - chrono::Duration::days(10), "valid_until": now - chrono::Duration::days(1)})),
+    let back_then = now - chrono::Duration::days(10);
+    let expired = motcua_app::grants::GrantService::new(
+        app.state.store.clone(),
+        std::sync::Arc::new(move || back_then),
     )
-    .await;
-    assert_eq!(expired.status, StatusCode::CREATED, "{}", expired.body);
+    .create(motcua_app::grants::NewGrant {
+        officer_id: "nva".into(),
+        unit_code: unit.clone(),
+        purpose: "tiếp nhận hồ sơ".into(),
+        valid_from: None,
+        valid_until: now - chrono::Duration::days(1),
+        granted_by: "qtv".into(),
+    })
+    .await
+    .unwrap();
     let mut body = lookup_body(Some(&code), None);
-    body["grant_id"] = expired.body["id"].clone();
+    body["grant_id"] = json!(expired.id);
     let refused = lookup(body).await;
     assert_eq!(refused.body["code"], "grant_expired", "{}", refused.body);
 
+    // Another administrator grants (nobody grants to themselves).
+    let admin = ("authorization", format!("Bearer dev:qtv:{}", p.center));
     let (live, _) = call(
         &app,
         "POST",
         "/api/v1/grants",
-        std::slice::from_ref(&me),
+        std::slice::from_ref(&admin),
         Some(json!({"officer_id": "nva", "unit_code": unit, "purpose": "tiếp nhận hồ sơ", "days": 30})),
     )
     .await;
