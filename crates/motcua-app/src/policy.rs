@@ -433,6 +433,14 @@ mod tests {
     }
 
     #[test]
+    fn the_webhook_service_scopes_with_the_tables_roles() {
+        assert_eq!(
+            roles_for(Capability::ManageWebhooks),
+            &crate::webhooks::ADMIN_ROLES
+        );
+    }
+
+    #[test]
     fn actions_follow_the_desk_and_processing_split() {
         let reception = [at(Role::Reception, "H55.X1")];
         let specialist = [at(Role::Specialist, "H55.X1")];

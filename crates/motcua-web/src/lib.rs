@@ -10,12 +10,14 @@
 pub mod api;
 pub mod auth;
 pub mod csrf;
+pub mod csv_export;
 pub mod extract;
 pub mod i18n;
 pub mod metrics;
 pub mod oidc;
 pub mod openapi;
 pub mod pages;
+pub mod policy;
 pub mod problem;
 pub mod qr;
 pub mod rate_limit;

@@ -156,7 +156,7 @@ pub async fn create(
     officer: Officer,
     body: Result<Json<AgencyDto>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<AgencyDto>), Problem> {
-    officer.require(Role::ProvinceAdmin)?;
+    crate::policy::require(&officer, motcua_app::policy::Capability::ManageAgencies)?;
     let Json(dto) = body.map_err(|e| Problem::bad_request(e.body_text()))?;
     let agency = Agency::try_from(dto)?;
     let in_scope = match &agency.parent_id {
@@ -210,7 +210,7 @@ pub async fn update(
     ApiPath(id): ApiPath<String>,
     body: Result<Json<AgencyDto>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<AgencyDto>, Problem> {
-    officer.require(Role::ProvinceAdmin)?;
+    crate::policy::require(&officer, motcua_app::policy::Capability::ManageAgencies)?;
     let Json(dto) = body.map_err(|e| Problem::bad_request(e.body_text()))?;
     if dto.id != id {
         return Err(Problem::bad_request(

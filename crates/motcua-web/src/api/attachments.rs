@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use motcua_app::attachments::{AttachmentError, Upload};
 use motcua_app::dossiers::Accessor;
+use motcua_app::policy::Capability;
 use motcua_app::ports::attachments::AttachmentRow;
 use motcua_domain::dossier::Dossier;
 use serde::{Deserialize, Serialize};
@@ -64,6 +65,9 @@ impl From<AttachmentRow> for AttachmentDto {
 pub struct HolderParams {
     /// The QR secret from the receipt, or the last 4 digits of the phone.
     pub verifier: Option<String>,
+    /// `true`: a download answers `Content-Disposition: inline`, so the
+    /// browser shows the PDF or image instead of saving it.
+    pub inline: Option<bool>,
 }
 
 impl From<AttachmentError> for Problem {
@@ -86,14 +90,14 @@ impl From<AttachmentError> for Problem {
             AttachmentError::NotFound => {
                 Problem::new(StatusCode::NOT_FOUND, "not-found", text).with_code("not_found")
             }
-            AttachmentError::Unexpected(e) => motcua_app::AppError::Unexpected(e).into(),
-        }
-    }
-}
             AttachmentError::StagingFull => {
                 Problem::new(StatusCode::TOO_MANY_REQUESTS, "rate-limited", text)
                     .with_code("rate_limited")
             }
+            AttachmentError::Unexpected(e) => motcua_app::AppError::Unexpected(e).into(),
+        }
+    }
+}
 
 /// A problem for a body that could not be read.
 pub fn read_problem(err: ReadError, limit: u64) -> Problem {
@@ -102,25 +106,33 @@ pub fn read_problem(err: ReadError, limit: u64) -> Problem {
         ReadError::Malformed(why) => Problem::bad_request(format!(
             "Nội dung multipart không hợp lệ / invalid multipart body: {why}"
         )),
-    }
-}
-
-/// Checks who asks and returns the dossier.
         ReadError::Busy => Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "unavailable",
             "Đang có quá nhiều tệp được gửi lên, vui lòng thử lại sau / too many uploads at once, retry later",
         )
         .with_code("unavailable"),
+    }
+}
+
+/// Checks who asks and returns the dossier. An officer needs a role of
+/// `capability` whose scope covers the dossier (the policy's 403, or the
+/// 404 of an unknown code when out of scope).
 async fn authorized(
     state: &AppState,
     officer: Option<crate::auth::Officer>,
+    capability: Capability,
     verifier: Option<String>,
     extensions: &Extensions,
     code: &str,
 ) -> Result<(Dossier, String), Problem> {
     let (who, actor) = match (officer, verifier.filter(|v| !v.trim().is_empty())) {
-        (Some(o), _) => (Accessor::Officer(o.agency), format!("officer:{}", o.id)),
+        (Some(o), _) => {
+            let (_, view) = crate::policy::policy(state)
+                .dossier(&state.dossiers, &o.roles, capability, code)
+                .await?;
+            return Ok((view.dossier, format!("officer:{}", o.id)));
+        }
         (None, Some(v)) => {
             if let Err(wait) = crate::rate_limit::guard_verifier(state, extensions, code, &v).await
             {
@@ -253,14 +265,22 @@ pub async fn list(
     ApiPath(code): ApiPath<String>,
     ApiQuery(q): ApiQuery<HolderParams>,
 ) -> Result<Response, Problem> {
-    let (dossier, _) = authorized(&state, officer, q.verifier, &extensions, &code).await?;
+    let (dossier, _) = authorized(
+        &state,
+        officer,
+        Capability::ViewAttachments,
+        q.verifier,
+        &extensions,
+        &code,
+    )
+    .await?;
     let rows = state.attachments.list(dossier.code.as_str()).await?;
     let items: Vec<AttachmentDto> = rows.into_iter().map(Into::into).collect();
     Ok(Json(items).into_response())
 }
 
-/// `filename*` per RFC 8187.
-fn disposition(name: &str) -> String {
+/// `filename*` per RFC 8187; `inline` to show it in the browser.
+fn disposition(name: &str, inline: bool) -> String {
     let encoded: String = name
         .bytes()
         .map(|b| {
@@ -271,7 +291,8 @@ fn disposition(name: &str) -> String {
             }
         })
         .collect();
-    format!("attachment; filename=\"tep-dinh-kem\"; filename*=UTF-8''{encoded}")
+    let kind = if inline { "inline" } else { "attachment" };
+    format!("{kind}; filename=\"tep-dinh-kem\"; filename*=UTF-8''{encoded}")
 }
 
 /// `GET /api/v1/dossiers/{code}/attachments/{id}`: the bytes.
@@ -288,14 +309,23 @@ pub async fn download(
     ApiPath((code, id)): ApiPath<(String, String)>,
     ApiQuery(q): ApiQuery<HolderParams>,
 ) -> Result<Response, Problem> {
-    let (dossier, _) = authorized(&state, officer, q.verifier, &extensions, &code).await?;
+    let (dossier, _) = authorized(
+        &state,
+        officer,
+        Capability::ViewAttachments,
+        q.verifier,
+        &extensions,
+        &code,
+    )
+    .await?;
     let (row, bytes) = state.attachments.open(dossier.code.as_str(), &id).await?;
     let mut res = bytes.into_response();
     let headers = res.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&row.content_type) {
         headers.insert(header::CONTENT_TYPE, v);
     }
-    if let Ok(v) = HeaderValue::from_str(&disposition(&row.display_name)) {
+    let inline = q.inline.unwrap_or(false);
+    if let Ok(v) = HeaderValue::from_str(&disposition(&row.display_name, inline)) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
     headers.insert(

@@ -12,19 +12,17 @@ use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use motcua_app::dossiers::{
-    ActionAnswer, ActionInput, DossierError, NewDossierInput, WorkListFilter,
-};
-use motcua_domain::audit::{AuditAction, AuditEntry, AuditOutcome};
-use motcua_domain::dossier::{Actor, AgencyId};
-use motcua_domain::identity::Role;
+use motcua_app::dossiers::{ActionAnswer, ActionInput, NewDossierInput, WorkListFilter};
+use motcua_app::policy::Capability;
+use motcua_domain::dossier::Actor;
 
 use super::dossier_dto::{
-    ActionAnswerDto, WorkListItemDto, WorkListPageDto, WorkListParams, idempotency_key, if_match,
+    ActionAnswerDto, WorkListPageDto, WorkListParams, idempotency_key, if_match,
 };
 use crate::AppState;
-use crate::auth::{MaybeOfficer, Officer, hidden_not_found};
+use crate::auth::{MaybeOfficer, Officer};
 use crate::extract::{ApiPath, ApiQuery};
+use crate::policy::{agency_roots, policy, require};
 use crate::problem::Problem;
 
 fn answered(status: StatusCode, answer: ActionAnswer, replayed: bool) -> Response {
@@ -36,48 +34,7 @@ fn answered(status: StatusCode, answer: ActionAnswer, replayed: bool) -> Respons
     res
 }
 
-/// Roles that work on dossiers: they see work lists and dossiers of their scope.
-pub const DOSSIER_ROLES: [Role; 3] = [Role::Reception, Role::Specialist, Role::Leader];
-
-/// The roles an action needs: the desk's actions need reception; the
-/// processing steps need a specialist or a leader.
-pub fn action_roles(action: &str) -> &'static [Role] {
-    match action {
-        "receive"
-        | "refuse"
-        | "supplement_received"
-        | "record_payment"
-        | "return"
-        | "withdraw"
-        | "rate" => &[Role::Reception],
-        _ => &[Role::Specialist, Role::Leader],
-    }
-}
-
-/// The first of the officer's scope roots (for `roles`) that covers the
-/// dossier; 404 when none does, so that a dossier out of scope looks like
-/// one that does not exist.
-async fn root_for(
-    extensions: axum::http::Extensions,
-    state: &AppState,
-    officer: &Officer,
-    roles: &[Role],
-    code: &str,
-) -> Result<(AgencyId, motcua_app::dossiers::DossierView), Problem> {
-    for root in officer.agency_roots(roles) {
-        match state.dossiers.get(&root, code).await {
-            Ok(view) => return Ok((root, view)),
-            Err(DossierError::Forbidden(_) | DossierError::NotFound(_)) => {}
-            Err(other) => return Err(other.into()),
-        }
-    }
-    Err(hidden_not_found())
-}
-    if officer.is_none()
-        && let Err(wait) = crate::rate_limit::guard_filing(&state, &extensions, &input.applicant.id)
-    {
-        return Ok(crate::rate_limit::too_many(wait)); // anonymous filing, per client and applicant (F18)
-    }
+pub use motcua_app::policy::{DOSSIER_ROLES, action_roles};
 
 fn bad_json(e: JsonRejection) -> Problem {
     Problem::bad_request(format!(
@@ -101,6 +58,7 @@ fn bad_json(e: JsonRejection) -> Problem {
 pub async fn create(
     State(state): State<AppState>,
     MaybeOfficer(officer): MaybeOfficer,
+    extensions: axum::http::Extensions,
     headers: HeaderMap,
     body: Result<Json<NewDossierInput>, JsonRejection>,
 ) -> Result<Response, Problem> {
@@ -115,11 +73,17 @@ pub async fn create(
         )
         .with_code("unauthorized"));
     }
+    if officer.is_none()
+        && let Err(wait) = crate::rate_limit::guard_filing(&state, &extensions, &input.applicant.id)
+    {
+        return Ok(crate::rate_limit::too_many(wait)); // anonymous filing, per client and applicant (F18)
+    }
     let acting = match &officer {
-        Some(o) if input.channel != motcua_domain::dossier::Channel::Online => {
-            o.require(Role::Reception)?;
-            Some(reception_root(&state, o, input.receiving_unit.as_deref()).await?)
-        }
+        Some(o) if input.channel != motcua_domain::dossier::Channel::Online => Some(
+            policy(&state)
+                .reception_root(&o.roles, &o.agency, input.receiving_unit.as_deref())
+                .await?,
+        ),
         Some(o) => Some(o.agency.clone()),
         None => None,
     };
@@ -132,39 +96,6 @@ pub async fn create(
         .create(actor, acting.as_ref(), &key, input)
         .await?;
     Ok(answered(StatusCode::CREATED, answer, replayed))
-}
-
-/// The reception root an officer receives at: the one covering the
-/// receiving unit named, else the officer's own agency when it is a root,
-/// else the first root (the service then refuses an agency out of scope).
-async fn reception_root(
-    state: &AppState,
-    officer: &Officer,
-    receiving: Option<&str>,
-) -> Result<AgencyId, Problem> {
-    let roots = officer.agency_roots(&[Role::Reception]);
-    if let Some(r) = receiving {
-        for root in &roots {
-            if state
-                .scopes
-                .covers_agency(
-                    &motcua_domain::identity::Scope::Agency(root.as_str().into()),
-                    r,
-                )
-                .await?
-            {
-                return Ok(root.clone());
-            }
-        }
-    }
-    if roots.contains(&officer.agency) {
-        return Ok(officer.agency.clone());
-    }
-    roots.into_iter().next().ok_or_else(|| {
-        crate::auth::forbidden(
-            "Vai trò tiếp nhận của bạn không gắn với cơ quan nào / your reception role has no agency scope",
-        )
-    })
 }
 
 /// `POST /api/v1/dossiers/{code}/actions/{action}`: `receive`, `refuse`,
@@ -193,7 +124,7 @@ pub async fn act(
 ) -> Result<Response, Problem> {
     let key = idempotency_key(&headers)?;
     let expected = if_match(&headers)?;
-    if !ActionInput::NAMES.contains(&action.as_str()) {
+    let Some(capability) = Capability::act(&action) else {
         return Err(Problem::new(
             StatusCode::NOT_FOUND,
             "not-found",
@@ -202,7 +133,7 @@ pub async fn act(
                 ActionInput::NAMES.join(", ")
             ),
         ));
-    }
+    };
     let mut body = match body {
         Ok(Json(v)) => v,
         Err(JsonRejection::MissingJsonContentType(_)) => serde_json::json!({}),
@@ -213,9 +144,9 @@ pub async fn act(
             "Nội dung phải là một đối tượng JSON / the body must be a JSON object",
         ));
     };
-    let roles = action_roles(&action);
-    officer.require_any(roles)?;
-    let (root, _) = root_for(&state, &officer, roles, &code).await?;
+    let (root, _) = policy(&state)
+        .dossier(&state.dossiers, &officer.roles, capability, &code)
+        .await?;
     fields.insert("action".into(), serde_json::Value::String(action));
     let input: ActionInput = serde_json::from_value(body)
         .map_err(|e| Problem::bad_request(format!("Nội dung không hợp lệ / invalid body: {e}")))?;
@@ -247,8 +178,14 @@ pub async fn get(
     officer: Officer,
     ApiPath(code): ApiPath<String>,
 ) -> Result<Response, Problem> {
-    officer.require_any(&DOSSIER_ROLES)?;
-    let (_, view) = root_for(&state, &officer, &DOSSIER_ROLES, &code).await?;
+    let (_, view) = policy(&state)
+        .dossier(
+            &state.dossiers,
+            &officer.roles,
+            Capability::ViewDossier,
+            &code,
+        )
+        .await?;
     let version = view.dossier.version;
     let mut res = Json(view).into_response();
     if let Ok(etag) = HeaderValue::from_str(&format!("\"{version}\"")) {
@@ -256,9 +193,6 @@ pub async fn get(
     }
     Ok(res)
 }
-
-/// Most rows a CSV export holds.
-const CSV_MAX_ROWS: usize = 50_000;
 
 /// `GET /api/v1/dossiers`: the work list of the officer's agency and the
 /// agencies below it, by due date; keyset pages; `format=csv` exports.
@@ -271,8 +205,6 @@ pub async fn list(
     officer: Officer,
     ApiQuery(q): ApiQuery<WorkListParams>,
 ) -> Result<Response, Problem> {
-    officer.require_any(&DOSSIER_ROLES)?;
-    let roots = officer.agency_roots(&DOSSIER_ROLES);
     let csv = match q.format.as_deref() {
         None | Some("json") => false,
         Some("csv") => true,
@@ -282,7 +214,14 @@ pub async fn list(
             )));
         }
     };
-    let mut filter = WorkListFilter {
+    let capability = if csv {
+        Capability::ExportDossiers
+    } else {
+        Capability::ViewWorkList
+    };
+    require(&officer, capability)?;
+    let roots = agency_roots(&officer.roles, capability);
+    let filter = WorkListFilter {
         agency: q.agency,
         status: q.status,
         assignee: q.assignee,
@@ -300,94 +239,5 @@ pub async fn list(
         })
         .into_response());
     }
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let row = |w: &mut csv::Writer<Vec<u8>>, fields: &[&str]| {
-        w.write_record(fields)
-            .map_err(|e| motcua_app::AppError::Unexpected(e.into()))
-    };
-    row(
-        &mut out,
-        &[
-            "code",
-            "procedure",
-            "status",
-            "sub_status",
-            "portal_status",
-            "receiving_unit",
-            "deciding_agency",
-            "current_agency",
-            "assignee",
-            "channel",
-            "applicant_id",
-            "applicant_name",
-            "received_at",
-            "due_at",
-            "counts_late",
-            "version",
-        ],
-    )?;
-    let mut written = 0;
-    loop {
-        let page = state.dossiers.work_list_in(&roots, filter.clone()).await?;
-        for r in page.items.into_iter().map(WorkListItemDto::from) {
-            let at = |t: Option<chrono::DateTime<chrono::Utc>>| {
-                t.map(|t| t.to_rfc3339()).unwrap_or_default()
-            };
-            row(
-                &mut out,
-                &[
-                    &r.code,
-                    &r.procedure,
-                    &r.status,
-                    &r.sub_status,
-                    &r.portal_status.to_string(),
-                    &r.receiving_unit,
-                    &r.deciding_agency,
-                    &r.current_agency,
-                    r.assignee.as_deref().unwrap_or(""),
-                    &r.channel.to_string(),
-                    &r.applicant_id,
-                    &r.applicant_name,
-                    &at(r.received_at),
-                    &at(r.due_at),
-                    &r.counts_late.to_string(),
-                    &r.version.to_string(),
-                ],
-            )?;
-            written += 1;
-        }
-        match page.next_cursor {
-            Some(next) if written < CSV_MAX_ROWS => filter.cursor = Some(next),
-            _ => break,
-        }
-    }
-    let mut entry = AuditEntry::new(
-        chrono::Utc::now(),
-        &officer.id,
-        AuditAction::Export,
-        AuditOutcome::Allowed,
-    );
-    entry.agency_id = Some(officer.agency.as_str().to_owned());
-    entry.purpose = Some(format!(
-        "xuất danh sách hồ sơ CSV / work-list CSV export: {written} dòng / rows"
-    ));
-    state.audit.record(&entry).await?;
-    let bytes = out
-        .into_inner()
-        .map_err(|e| motcua_app::AppError::Unexpected(anyhow_msg(e.to_string())))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"ho-so.csv\"",
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
-}
-
-fn anyhow_msg(msg: String) -> anyhow::Error {
-    anyhow::anyhow!(msg)
+    Ok(crate::csv_export::export(&state, &officer, &roots, filter, "api").await?)
 }

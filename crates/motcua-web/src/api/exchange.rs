@@ -1,22 +1,35 @@
 //! Exchange administration: outbox counts per sink, dead letters and their
-//! replay (per sink, ADR 0018). Administrators only: unit admin, province
-//! admin or a system account.
+//! replay (per sink, ADR 0018). Administrators only (unit admin, province
+//! admin or a system account; the policy's `ViewDeadLetters` and
+//! `ReplayDeadLetters`), each within the scope of their roles: a dead
+//! letter of a dossier out of scope is not listed, and replaying it
+//! answers the 404 of an unknown id.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use motcua_app::policy::{Capability, Denied};
 use motcua_domain::identity::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::auth::Officer;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::problem::Problem;
 
-/// The roles that may see and replay dead letters.
-pub const EXCHANGE_ADMIN_ROLES: [Role; 3] = [Role::UnitAdmin, Role::ProvinceAdmin, Role::System];
-use crate::extract::{ApiPath, ApiQuery};
+/// The roles that may see and replay dead letters (from the policy table).
+pub fn exchange_admin_roles() -> &'static [Role] {
+    crate::policy::roles_for(Capability::ViewDeadLetters)
+}
+
+fn refused(d: Denied) -> Problem {
+    match d {
+        Denied::Hidden => crate::auth::hidden_not_found(),
+        other => other.into(),
+    }
+}
 
 /// One dead letter (thư chết): an outbox row that kept failing.
 #[derive(Debug, Serialize, ToSchema)]
@@ -72,6 +85,7 @@ pub struct DeadLetterList {
 
 /// `?sink=` of a replay.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReplayParams {
     /// Replay for this sink only; without it, for every sink where the
     /// event is a dead letter.
@@ -80,12 +94,12 @@ pub struct ReplayParams {
 
 /// `?limit=`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// At most this many (1–500, default 100).
     pub limit: Option<u32>,
 }
 
-#[into_params(parameter_in = Query)]
 /// Lists the dead letters of the outbox.
 #[utoipa::path(get, path = "/api/v1/exchange/dead-letters", operation_id = "listDeadLetters", tag = "exchange",
     params(ListParams),
@@ -94,16 +108,16 @@ pub struct ListParams {
 pub async fn dead_letters(
     State(state): State<AppState>,
     officer: Officer,
-#[into_params(parameter_in = Query)]
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<DeadLetterList>, Problem> {
-    officer.require_any(&EXCHANGE_ADMIN_ROLES)?;
+    let dead = state
+        .exchange
+        .dead_letters_for(&officer.roles, p.limit.unwrap_or(100))
+        .await
+        .map_err(refused)?;
     let per_sink = state.exchange.counts().await?;
     let counts = motcua_app::ports::exchange::total(&per_sink);
-    let items = state
-        .exchange
-        .dead_letters(p.limit.unwrap_or(100))
-        .await?
+    let items = dead
         .into_iter()
         .map(|d| DeadLetterDto {
             id: d.record.id,
@@ -147,10 +161,14 @@ pub async fn replay(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(p): ApiQuery<ReplayParams>,
 ) -> Result<StatusCode, Problem> {
-    officer.require_any(&EXCHANGE_ADMIN_ROLES)?;
     state
         .exchange
-        .replay(id, p.sink.as_deref().filter(|s| !s.is_empty()))
-        .await?;
+        .replay_for(
+            &officer.roles,
+            id,
+            p.sink.as_deref().filter(|s| !s.is_empty()),
+        )
+        .await
+        .map_err(refused)?;
     Ok(StatusCode::ACCEPTED)
 }

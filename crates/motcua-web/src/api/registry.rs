@@ -15,18 +15,22 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use motcua_app::AppError;
 use motcua_app::grants::NewGrant;
 use motcua_app::lookup::{LookupAnswer, LookupError, LookupRequest};
+use motcua_app::policy::Capability;
 use motcua_domain::grant::{Grant, LookupRefusal};
 use motcua_domain::identity::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::auth::{Officer, covers_unit, forbidden, hidden_not_found};
+use crate::auth::{Officer, forbidden, hidden_not_found};
 use crate::extract::{ApiPath, ApiQuery};
+use crate::policy::{agency_roots, policy, require, roles_for};
 use crate::problem::Problem;
 
-/// Roles that may look citizens up at the desk.
-pub const LOOKUP_ROLES: [Role; 2] = [Role::Reception, Role::Specialist];
+/// Roles that may look citizens up at the desk (from the policy table).
+pub fn lookup_roles() -> &'static [Role] {
+    roles_for(Capability::LookUpRegistry)
+}
 
 /// A desk look-up.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -81,7 +85,7 @@ pub async fn lookup(
     officer: Officer,
     body: Result<Json<LookupBody>, JsonRejection>,
 ) -> Result<Json<LookupAnswer>, Problem> {
-    officer.require_any(&LOOKUP_ROLES)?;
+    require(&officer, Capability::LookUpRegistry)?;
     let Json(b) = body.map_err(|e| Problem::bad_request(e.body_text()))?;
     let grant_id = match b.grant_id {
         Some(g) => Some(g),
@@ -97,8 +101,7 @@ pub async fn lookup(
         full_name: b.full_name,
         birth_date: b.birth_date,
         dossier_scope: Some(
-            officer
-                .agency_roots(&LOOKUP_ROLES)
+            agency_roots(&officer.roles, Capability::LookUpRegistry)
                 .iter()
                 .map(|a| a.as_str().to_owned())
                 .collect(),
@@ -159,10 +162,10 @@ impl From<Grant> for GrantDto {
 /// `GET /api/v1/grants?officer=`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct GrantQuery {
     /// Whose grants (default: the caller's own).
     pub officer: Option<String>,
-#[into_params(parameter_in = Query)]
 }
 
 /// `GET /api/v1/grants`: an officer's own grants, or, for a unit
@@ -181,10 +184,15 @@ pub async fn list_grants(
     if whose == officer.id {
         return Ok(Json(grants.into_iter().map(Into::into).collect()));
     }
-    officer.require(Role::UnitAdmin)?;
+    require(&officer, Capability::ManageGrants)?;
+    let policy = policy(&state);
     let mut out = Vec::new();
     for g in grants {
-        if covers_unit(&state, &officer, &[Role::UnitAdmin], &g.unit_code).await? {
+        if policy
+            .in_unit(&officer.roles, Capability::ManageGrants, &g.unit_code)
+            .await
+            .is_ok()
+        {
             out.push(g.into());
         }
     }
@@ -220,12 +228,24 @@ pub async fn create_grant(
     officer: Officer,
     body: Result<Json<NewGrantBody>, JsonRejection>,
 ) -> Result<(StatusCode, Json<GrantDto>), Problem> {
-    officer.require(Role::UnitAdmin)?;
+    require(&officer, Capability::ManageGrants)?;
     let Json(b) = body.map_err(|e| Problem::bad_request(e.body_text()))?;
-    if !covers_unit(&state, &officer, &[Role::UnitAdmin], b.unit_code.trim()).await? {
+    if policy(&state)
+        .in_unit(&officer.roles, Capability::ManageGrants, b.unit_code.trim())
+        .await
+        .is_err()
+    {
         return Err(forbidden(
             "Đơn vị này ngoài phạm vi quản trị của bạn / this unit is outside your administration scope",
         ));
+    }
+    // Four eyes: nobody grants registry access to themselves (F13).
+    if b.officer_id.trim() == officer.id {
+        return Err(forbidden(
+            "Không được tự cấp quyền khai thác cho chính mình; cần một quản trị khác / \
+             you may not grant registry access to yourself; another administrator must",
+        )
+        .with_code("self_grant"));
     }
     let from = b.valid_from.unwrap_or_else(Utc::now);
     let until = match (b.valid_until, b.days) {
@@ -265,14 +285,18 @@ pub async fn revoke_grant(
     officer: Officer,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<GrantDto>, Problem> {
-    officer.require(Role::UnitAdmin)?;
+    require(&officer, Capability::ManageGrants)?;
     let grant = state
         .store
         .get_grant(&id)
         .await
         .map_err(AppError::from)?
         .ok_or_else(hidden_not_found)?;
-    if !covers_unit(&state, &officer, &[Role::UnitAdmin], &grant.unit_code).await? {
+    if policy(&state)
+        .in_unit(&officer.roles, Capability::ManageGrants, &grant.unit_code)
+        .await
+        .is_err()
+    {
         return Err(hidden_not_found());
     }
     Ok(Json(state.grants.revoke(&id, &officer.id).await?.into()))

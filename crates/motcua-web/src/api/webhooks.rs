@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use motcua_app::webhooks::{ADMIN_ROLES, WebhookDraft, WithSecret};
+use motcua_app::webhooks::{WebhookDraft, WithSecret};
 use motcua_domain::webhook::WebhookSubscription;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -156,7 +156,7 @@ pub async fn list(
     State(state): State<AppState>,
     officer: Officer,
 ) -> Result<Json<WebhookList>, Problem> {
-    officer.require_any(&ADMIN_ROLES)?;
+    crate::policy::require(&officer, motcua_app::policy::Capability::ManageWebhooks)?;
     let items = state.webhooks.list(&officer.roles).await?;
     Ok(Json(WebhookList {
         items: items.into_iter().map(Into::into).collect(),
@@ -174,7 +174,7 @@ pub async fn create(
     officer: Officer,
     body: Result<Json<WebhookInput>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<WebhookSecretDto>), Problem> {
-    officer.require_any(&ADMIN_ROLES)?;
+    crate::policy::require(&officer, motcua_app::policy::Capability::ManageWebhooks)?;
     let draft = input(body)?;
     match state.webhooks.create(&officer.roles, &draft).await? {
         Some(created) => {
@@ -197,7 +197,7 @@ pub async fn get(
     officer: Officer,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<WebhookDto>, Problem> {
-    officer.require_any(&ADMIN_ROLES)?;
+    crate::policy::require(&officer, motcua_app::policy::Capability::ManageWebhooks)?;
     Ok(Json(state.webhooks.get(&officer.roles, id).await?.into()))
 }
 
@@ -215,7 +215,7 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     body: Result<Json<WebhookInput>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<WebhookDto>, Problem> {
-    officer.require_any(&ADMIN_ROLES)?;
+    crate::policy::require(&officer, motcua_app::policy::Capability::ManageWebhooks)?;
     let draft = input(body)?;
     match state.webhooks.update(&officer.roles, id, &draft).await? {
         Some(s) => {
@@ -238,7 +238,7 @@ pub async fn delete(
     officer: Officer,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, Problem> {
-    officer.require_any(&ADMIN_ROLES)?;
+    crate::policy::require(&officer, motcua_app::policy::Capability::ManageWebhooks)?;
     state.webhooks.delete(&officer.roles, id).await?;
     tracing::info!(id, by = %officer.id, "webhook deleted");
     Ok(StatusCode::NO_CONTENT)
@@ -260,7 +260,7 @@ pub async fn rotate(
     ApiPath(id): ApiPath<i64>,
     body: Bytes,
 ) -> Result<Json<WebhookSecretDto>, Problem> {
-    officer.require_any(&ADMIN_ROLES)?;
+    crate::policy::require(&officer, motcua_app::policy::Capability::ManageWebhooks)?;
     let input: RotateInput = if body.iter().all(u8::is_ascii_whitespace) {
         RotateInput::default()
     } else {

@@ -1,6 +1,7 @@
 //! `/can-bo/trao-doi`: the exchange page for administrators (unit admin,
 //! province admin, system): delivery counts per sink, the dead letters of
-//! each sink and a button to replay each one for its sink.
+//! each sink (of dossiers within the scope of the officer's roles) and a
+//! button to replay each one for its sink. Other officers get a 403 page.
 
 use askama::Template;
 use axum::Form;
@@ -10,9 +11,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::api::exchange::EXCHANGE_ADMIN_ROLES;
 use crate::auth::MaybeOfficer;
 use crate::i18n::Messages;
+use motcua_app::policy::Capability;
 
 /// One dead letter as shown.
 pub struct DeadRow {
@@ -73,7 +74,10 @@ pub async fn page(
     notice: Result<Query<Notice>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let (signed_in, allowed) = match &officer {
-        Ok(MaybeOfficer(Some(o))) => (true, o.require_any(&EXCHANGE_ADMIN_ROLES).is_ok()),
+        Ok(MaybeOfficer(Some(o))) => (
+            true,
+            crate::policy::allows(&o.roles, Capability::ViewDeadLetters),
+        ),
         _ => (false, false),
     };
     let mut page = ExchangePage {
@@ -97,9 +101,13 @@ pub async fn page(
     if !allowed {
         return (StatusCode::FORBIDDEN, super::render(t, &page)).into_response();
     }
+    let roles = match &officer {
+        Ok(MaybeOfficer(Some(o))) => o.roles.clone(),
+        _ => Vec::new(),
+    };
     match (
         state.exchange.counts().await,
-        state.exchange.dead_letters(100).await,
+        state.exchange.dead_letters_for(&roles, 100).await,
     ) {
         (Ok(per_sink), Ok(dead)) => {
             page.counts = per_sink
@@ -144,24 +152,33 @@ pub struct ReplayForm {
 
 /// `POST /can-bo/trao-doi/phat-lai`: replays one dead letter for its sink,
 /// then back to the page with a message; officers without an administrator
-/// role change nothing.
+/// role change nothing and get the page's 403.
 pub async fn replay(
     State(state): State<AppState>,
+    t: Messages,
     officer: Result<MaybeOfficer, crate::problem::Problem>,
     form: Result<Form<ReplayForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let Ok(MaybeOfficer(Some(o))) = officer else {
         return Redirect::to("/can-bo/trao-doi").into_response();
     };
-    if o.require_any(&EXCHANGE_ADMIN_ROLES).is_err() {
+    if !crate::policy::allows(&o.roles, Capability::ReplayDeadLetters) {
         // The page explains the missing role.
-        return Redirect::to("/can-bo/trao-doi").into_response();
+        let page = ExchangePage {
+            t,
+            signed_in: true,
+            allowed: false,
+            counts: Vec::new(),
+            rows: Vec::new(),
+            notice: None,
+        };
+        return (StatusCode::FORBIDDEN, super::render(t, &page)).into_response();
     }
     let Ok(Form(form)) = form else {
         return Redirect::to("/can-bo/trao-doi").into_response();
     };
     let sink = form.sink.as_deref().filter(|s| !s.is_empty());
-    match state.exchange.replay(form.id, sink).await {
+    match state.exchange.replay_for(&o.roles, form.id, sink).await {
         Ok(_) => Redirect::to(&format!("/can-bo/trao-doi?replayed={}", form.id)).into_response(),
         Err(_) => Redirect::to(&format!("/can-bo/trao-doi?missing={}", form.id)).into_response(),
     }

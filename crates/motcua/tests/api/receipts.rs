@@ -132,8 +132,23 @@ async fn the_receipt_page_shows_form_01_to_the_officer_and_the_verifier_holder()
     let html = String::from_utf8(body).expect("utf-8");
     assert!(html.contains("Dossier receipt and result appointment"));
     assert!(html.contains("8,000 VND"));
-    let (status, _, _) = raw(&app, &format!("/ho-so/{code}/bien-nhan?verifier=5678"), &[]).await;
-    assert_eq!(status, StatusCode::OK);
+    // The phone's last digits never turn into the QR secret (F4): no
+    // secret in the page or the PDF, only the status-only tracking link.
+    for uri in [
+        format!("/ho-so/{code}/bien-nhan?verifier=5678"),
+        format!("/ho-so/{code}/bien-nhan.pdf?verifier=5678"),
+    ] {
+        let (status, _, body) = raw(&app, &uri, &[]).await;
+        if status == StatusCode::OK {
+            let text = String::from_utf8_lossy(&body);
+            assert!(!text.contains(&secret), "{uri} leaks the QR secret");
+            if !uri.contains(".pdf") {
+                assert!(text.contains(&format!("/tra-cuu/{code}")), "{uri}");
+            }
+        } else {
+            assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+        }
+    }
 
     // Wrong verifier, unknown code, no credentials: the same 404 problem.
     let unknown = format!("{}-9999", code.rsplit_once('-').expect("code").0);
@@ -150,15 +165,18 @@ async fn the_receipt_page_shows_form_01_to_the_officer_and_the_verifier_holder()
         let body: serde_json::Value = serde_json::from_slice(&body).expect("problem");
         assert_eq!(body["code"], "not_found", "{uri}");
     }
-    // An officer of another commune does not see it.
-    let (status, ct, _) = raw(
-        &app,
-        &format!("/ho-so/{code}/bien-nhan"),
-        &[officer(&p.other_center)],
-    )
-    .await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(ct, "application/problem+json");
+    // An officer of another commune does not see it: the same 404 page
+    // as an unknown code (F22).
+    for uri in [
+        format!("/ho-so/{code}/bien-nhan"),
+        format!("/ho-so/{unknown}/bien-nhan"),
+    ] {
+        let (status, ct, body) = raw(&app, &uri, &[officer(&p.other_center)]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(ct, "application/problem+json", "{uri}");
+        let body: serde_json::Value = serde_json::from_slice(&body).expect("problem");
+        assert_eq!(body["code"], "not_found", "{uri}");
+    }
 }
 
 #[tokio::test]

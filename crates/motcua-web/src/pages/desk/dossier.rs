@@ -10,6 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use motcua_app::dossiers::{DossierError, DossierView};
+use motcua_app::policy::Capability;
 use motcua_app::ports::AgencyFilter;
 use motcua_domain::audit::mask_identifier;
 use motcua_domain::dossier::{Actor, ApplicantId};
@@ -23,6 +24,7 @@ use crate::AppState;
 use crate::auth::Officer;
 use crate::extract::ApiPath;
 use crate::i18n::Messages;
+use crate::policy::{allows, page_refusal, policy};
 
 /// One action form.
 pub struct ActionView {
@@ -196,6 +198,7 @@ async fn render_dossier(
     ];
     let actions = allowed(d.status)
         .into_iter()
+        .filter(|name| Capability::act(name).is_some_and(|c| allows(&officer.roles, c)))
         .map(|name| {
             let mine = failure.as_ref().filter(|f| f.action == name);
             ActionView {
@@ -295,9 +298,17 @@ pub async fn page(
                 )],
             )
         });
-    match state.dossiers.get(&officer.agency, &code).await {
-        Ok(view) => render_dossier(&state, t, &officer, view, done, None).await,
-        Err(e) => error_page(t, &officer, &e),
+    match policy(&state)
+        .dossier(
+            &state.dossiers,
+            &officer.roles,
+            Capability::ViewDossier,
+            &code,
+        )
+        .await
+    {
+        Ok((_, view)) => render_dossier(&state, t, &officer, view, done, None).await,
+        Err(d) => page_refusal(t, &officer, d),
     }
 }
 
@@ -315,9 +326,20 @@ pub async fn act(
     let key = form.get("key");
     let key = if key.is_empty() { new_key() } else { key };
     let version = form.get("version").parse::<u64>().ok();
-    let view = match state.dossiers.get(&officer.agency, &code).await {
-        Ok(v) => v,
-        Err(e) => return error_page(t, &officer, &e),
+    // Per-action roles, as on the API: an unknown action is a 404.
+    let Some(capability) = Capability::act(&action) else {
+        return error_page(
+            t,
+            &officer,
+            &DossierError::NotFound(motcua_app::dossiers::error::not_found_text()),
+        );
+    };
+    let (root, view) = match policy(&state)
+        .dossier(&state.dossiers, &officer.roles, capability, &code)
+        .await
+    {
+        Ok(found) => found,
+        Err(d) => return page_refusal(t, &officer, d),
     };
     let fail = |message: String, conflict: bool| Failure {
         action: action.clone(),
@@ -337,7 +359,7 @@ pub async fn act(
         .dossiers
         .act(
             Actor::Officer(officer.id.clone()),
-            &officer.agency,
+            &root,
             &key,
             &code,
             version,
@@ -354,7 +376,7 @@ pub async fn act(
             let conflict = matches!(e, DossierError::Stale(_));
             let failure = fail(error_text(&t, &e), conflict);
             // Show the dossier as it is now, so the officer sees what changed.
-            match state.dossiers.get(&officer.agency, &code).await {
+            match state.dossiers.get(&root, &code).await {
                 Ok(fresh) => {
                     let mut failure = failure;
                     if conflict {

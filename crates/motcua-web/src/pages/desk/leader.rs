@@ -7,6 +7,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use motcua_app::dossiers::stats::on_time_percent;
+use motcua_app::policy::{Capability, home_root};
 use motcua_app::ports::dossiers::DailyCounts;
 use motcua_domain::catalog::ProcedureCode;
 
@@ -15,6 +16,7 @@ use super::chart::{Chart, HEIGHT, WIDTH, layout};
 use super::view::{DeskNav, error_text, procedure_name, today, when_opt};
 use crate::AppState;
 use crate::i18n::Messages;
+use crate::policy::page_refusal;
 
 /// A summary card.
 pub struct Totals {
@@ -102,6 +104,12 @@ pub async fn page(
     t: Messages,
     DeskOfficer(officer): DeskOfficer,
 ) -> Response {
+    // The leader's unit: the home agency when a leader role covers it,
+    // else the first agency a leader role is scoped to.
+    let root = match home_root(&officer.roles, Capability::ViewLeaderStats, &officer.agency) {
+        Ok(root) => root,
+        Err(d) => return page_refusal(t, &officer, d),
+    };
     let nav = DeskNav {
         current: "leader",
         officer: officer.id.clone(),
@@ -122,7 +130,7 @@ pub async fn page(
         chart_desc: String::new(),
         error: None,
     };
-    let stats = match state.dossiers.leader_stats(&officer.agency).await {
+    let stats = match state.dossiers.leader_stats(&root).await {
         Ok(s) => s,
         Err(e) => {
             page.error = Some(error_text(&t, &e));

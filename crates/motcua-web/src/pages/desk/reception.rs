@@ -13,6 +13,7 @@ use chrono::{NaiveDate, Utc};
 use motcua_app::catalog::ProcedureQuery;
 use motcua_app::dossiers::{ApplicantInput, ApplicantKind, NewDossierInput};
 use motcua_app::lookup::{LookupAnswer, LookupError, LookupRequest};
+use motcua_app::policy::Capability;
 use motcua_domain::dossier::{Actor, Channel};
 use motcua_domain::resident::MismatchField;
 use serde::Deserialize;
@@ -25,6 +26,7 @@ use super::{DeskOfficer, new_key};
 use crate::AppState;
 use crate::extract::ApiPath;
 use crate::i18n::Messages;
+use crate::policy::{agency_roots, page_refusal, page_require, policy};
 
 /// What a registry look-up showed.
 #[derive(Debug, Clone)]
@@ -153,6 +155,9 @@ pub async fn page(
     t: Messages,
     DeskOfficer(officer): DeskOfficer,
 ) -> Response {
+    if let Err(refused) = page_require(t, &officer, Capability::ReceiveAtDesk) {
+        return refused;
+    }
     let form = ReceptionForm {
         key: new_key(),
         purpose: t.get("desk-lookup-purpose-default"),
@@ -175,9 +180,12 @@ pub struct HitsQuery {
 pub async fn procedures(
     State(state): State<AppState>,
     t: Messages,
-    DeskOfficer(_officer): DeskOfficer,
+    DeskOfficer(officer): DeskOfficer,
     q: Result<Query<HitsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
+    if let Err(refused) = page_require(t, &officer, Capability::ReceiveAtDesk) {
+        return refused;
+    }
     let q = q.map(|Query(q)| q).unwrap_or_default();
     let text = q.procedure_q.unwrap_or_default();
     crate::pages::render(
@@ -197,6 +205,9 @@ async fn lookup(
     officer: &crate::auth::Officer,
     form: &mut ReceptionForm,
 ) -> Result<LookupView, String> {
+    if let Err(d) = motcua_app::policy::require(&officer.roles, Capability::LookUpRegistry) {
+        return Err(t.pick(&d.message()));
+    }
     let birth_date = NaiveDate::parse_from_str(&form.birth_date, "%Y-%m-%d")
         .map_err(|_| t.get("desk-error-birth-date"))?;
     // The officer's live grant, if any: without one the use case refuses
@@ -219,7 +230,12 @@ async fn lookup(
         personal_id: form.personal_id.clone(),
         full_name: form.full_name.clone(),
         birth_date,
-        dossier_scope: None,
+        dossier_scope: Some(
+            agency_roots(&officer.roles, Capability::LookUpRegistry)
+                .iter()
+                .map(|a| a.as_str().to_owned())
+                .collect(),
+        ),
     };
     form.found_id.clear();
     form.found_unit.clear();
@@ -296,6 +312,9 @@ pub async fn submit(
     DeskOfficer(officer): DeskOfficer,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
+    if let Err(refused) = page_require(t, &officer, Capability::ReceiveAtDesk) {
+        return refused;
+    }
     let mut form = ReceptionForm::from_pairs(pairs);
     if form.key.is_empty() {
         form.key = new_key();
@@ -333,6 +352,13 @@ async fn receive(
     if !errors.is_empty() {
         return render_page(state, t, officer, form, None, errors).await;
     }
+    let root = match policy(state)
+        .reception_root(&officer.roles, &officer.agency, None)
+        .await
+    {
+        Ok(root) => root,
+        Err(d) => return page_refusal(t, officer, d),
+    };
     let input = NewDossierInput {
         procedure: form.procedure.clone(),
         applicant: ApplicantInput {
@@ -351,7 +377,7 @@ async fn receive(
         .dossiers
         .create(
             Actor::Officer(officer.id.clone()),
-            Some(&officer.agency),
+            Some(&root),
             &form.key,
             input,
         )
@@ -403,9 +429,17 @@ pub async fn done(
     DeskOfficer(officer): DeskOfficer,
     ApiPath(code): ApiPath<String>,
 ) -> Response {
-    let view = match state.dossiers.get(&officer.agency, &code).await {
-        Ok(v) => v,
-        Err(e) => return super::dossier::error_page(t, &officer, &e),
+    let view = match policy(&state)
+        .dossier(
+            &state.dossiers,
+            &officer.roles,
+            Capability::ViewDossier,
+            &code,
+        )
+        .await
+    {
+        Ok((_, v)) => v,
+        Err(d) => return page_refusal(t, &officer, d),
     };
     let d = &view.dossier;
     let receiving_unit = state

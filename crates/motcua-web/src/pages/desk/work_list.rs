@@ -5,9 +5,9 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use motcua_app::dossiers::WorkListFilter;
+use motcua_app::policy::Capability;
 use motcua_domain::dossier::DossierStatus;
 use serde::Deserialize;
 
@@ -16,13 +16,14 @@ use super::{DeskOfficer, encode_component};
 use crate::AppState;
 use crate::auth::Officer;
 use crate::i18n::Messages;
+use crate::policy::{page_refusal, page_require, policy};
 
 /// Rows per page.
 pub const PAGE: u32 = 50;
 /// Working hours ahead that count as "due soon" (two working days).
 pub const DUE_SOON_HOURS: u32 = 16;
 /// Most rows in one CSV export.
-pub const CSV_MAX_ROWS: usize = 50_000;
+pub const CSV_MAX_ROWS: usize = crate::csv_export::MAX_ROWS;
 
 /// The tabs, in order.
 pub const TABS: [&str; 5] = ["unit", "mine", "soon", "overdue", "supplement"];
@@ -185,14 +186,27 @@ pub async fn page(
     q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let q = q.map(|Query(q)| q).unwrap_or_default();
+    if let Err(refused) = page_require(t, &officer, Capability::ViewWorkList) {
+        return refused;
+    }
+    let roots = match policy(&state)
+        .outer_roots(&officer.roles, Capability::ViewWorkList)
+        .await
+    {
+        Ok(roots) => roots,
+        Err(d) => return page_refusal(t, &officer, d),
+    };
     let tab = q.tab().to_owned();
     let mut tabs = Vec::new();
     for key in TABS {
-        let count = state
-            .dossiers
-            .count_work_list(&officer.agency, tab_filter(&officer, key))
-            .await
-            .unwrap_or(0);
+        let mut count = 0;
+        for root in &roots {
+            count += state
+                .dossiers
+                .count_work_list(root, tab_filter(&officer, key))
+                .await
+                .unwrap_or(0);
+        }
         tabs.push(TabView {
             key,
             label: t.get(&format!("desk-tab-{key}")),
@@ -206,7 +220,7 @@ pub async fn page(
     let now = chrono::Utc::now();
     match state
         .dossiers
-        .work_list(&officer.agency, filter(&officer, &q))
+        .work_list_in(&roots, filter(&officer, &q))
         .await
     {
         Ok(page) => {
@@ -280,7 +294,7 @@ pub async fn page(
 }
 
 /// `GET /can-bo/ho-so.csv`: the whole view (every page, up to 50,000 rows)
-/// as CSV; personal identifiers are masked.
+/// as the one CSV export of [`crate::csv_export`] (audited, masked IDs).
 pub async fn csv(
     State(state): State<AppState>,
     t: Messages,
@@ -288,76 +302,19 @@ pub async fn csv(
     q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let q = q.map(|Query(q)| q).unwrap_or_default();
-    let mut f = filter(&officer, &q);
-    f.cursor = None;
-    f.limit = 500;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let header_row = [
-        "code",
-        "procedure",
-        "status",
-        "applicant_name",
-        "applicant_id_masked",
-        "receiving_unit",
-        "deciding_agency",
-        "current_agency",
-        "assignee",
-        "received_at",
-        "due_at",
-        "counts_late",
-    ];
-    let mut ok = out.write_record(header_row).is_ok();
-    let mut written = 0;
-    while ok {
-        let page = match state.dossiers.work_list(&officer.agency, f.clone()).await {
-            Ok(p) => p,
-            Err(e) => {
-                return (axum::http::StatusCode::BAD_REQUEST, error_text(&t, &e)).into_response();
-            }
-        };
-        for r in page.items {
-            let at = |v: Option<chrono::DateTime<chrono::Utc>>| {
-                v.map(|v| v.to_rfc3339()).unwrap_or_default()
-            };
-            ok &= out
-                .write_record([
-                    r.code.as_str(),
-                    &r.procedure_code,
-                    &r.status,
-                    &r.applicant_name,
-                    &r.applicant_id_masked,
-                    &r.receiving_unit,
-                    &r.deciding_agency,
-                    &r.current_agency,
-                    r.assignee.as_deref().unwrap_or(""),
-                    &at(r.received_at),
-                    &at(r.due_at),
-                    if r.counts_late { "true" } else { "false" },
-                ])
-                .is_ok();
-            written += 1;
-        }
-        match page.next_cursor {
-            Some(c) if written < CSV_MAX_ROWS => f.cursor = Some(c),
-            _ => break,
-        }
+    if let Err(refused) = page_require(t, &officer, Capability::ExportDossiers) {
+        return refused;
     }
-    match out.into_inner() {
-        Ok(bytes) if ok => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"ho-so.csv\"",
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        _ => (
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            t.get("desk-error-unexpected"),
-        )
-            .into_response(),
+    let roots = match policy(&state)
+        .outer_roots(&officer.roles, Capability::ExportDossiers)
+        .await
+    {
+        Ok(roots) => roots,
+        Err(d) => return page_refusal(t, &officer, d),
+    };
+    match crate::csv_export::export(&state, &officer, &roots, filter(&officer, &q), "can-bo").await
+    {
+        Ok(res) => res,
+        Err(e) => super::dossier::error_page(t, &officer, &e),
     }
 }
