@@ -24,6 +24,7 @@ use crate::problem::Problem;
         api::procedures::qr_svg, api::procedures::qr_png,
         api::clock::year, api::clock::due_date,
         api::dossiers::create, api::dossiers::act, api::dossiers::get, api::dossiers::list,
+        api::filings::create,
         api::tracking::track,
         api::attachments::upload, api::attachments::list, api::attachments::download,
         api::registry::lookup, api::registry::list_grants, api::registry::create_grant,
@@ -62,8 +63,9 @@ pub async fn document() -> Json<Value> {
 
 /// Operations that also take an anonymous caller (a citizen filing online
 /// or holding the tracking secret), besides the officer schemes.
-const ANONYMOUS_TOO: [&str; 4] = [
+const ANONYMOUS_TOO: [&str; 5] = [
     "createDossier",
+    "createFiling",
     "uploadAttachment",
     "listAttachments",
     "downloadAttachment",
@@ -181,8 +183,16 @@ fn complete_operation(op: &mut Value) {
     }
     if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
         for param in params {
-            // Lists answer 1 to 1000 (dead letters 1 to 500) items a page.
-            if param["in"] == "query" && param["name"] == "limit" {
+            let schema = &mut param["schema"];
+            // An unsigned 32-bit number is not an OpenAPI int32: say its range.
+            if schema["format"] == "int32" && schema["minimum"] == 0 {
+                if let Some(s) = schema.as_object_mut() {
+                    s.remove("format");
+                }
+                schema["maximum"] = json!(u32::MAX);
+            }
+            // Lists refuse an empty page (the dead letters clamp to 1–500).
+            if param["in"] == "query" && param["name"] == "limit" && id != "listDeadLetters" {
                 param["schema"]["minimum"] = json!(1);
             }
         }
