@@ -211,7 +211,7 @@ impl LookupService {
                 && found
                 && c.dossier_code.as_deref() == Some(code);
             let grant_id = c.grant_id.filter(|g| !g.is_empty())?;
-            fits.then(|| motcua_domain::dossier::DataReuse {
+            fits.then_some(motcua_domain::dossier::DataReuse {
                 looked_up_at: c.occurred_at,
                 officer: c.officer_id,
                 grant_id,

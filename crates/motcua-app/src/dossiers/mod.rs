@@ -59,24 +59,6 @@ pub struct DossierSettings {
     pub province: Option<String>,
 }
 
-/// Where "now" comes from (a fixed instant in tests).
-pub type Now = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
-
-/// Where the use cases find the recorded look-up that supplied a
-/// dossier's data (the audit log, read by the look-up use case).
-#[async_trait::async_trait]
-pub trait ReuseRecords: Send + Sync {
-    /// The newest allowed look-up of `applicant`, made under a grant for
-    /// dossier `code`, that found the person; `None` when there is none.
-    async fn reuse_for(
-        &self,
-        code: &str,
-        applicant: &PersonalId,
-    ) -> Result<Option<DataReuse>, DossierError>;
-}
-
-/// The dossier use cases.
-#[derive(Clone)]
 /// The most working days an action may count (`step_working_days`,
 /// `working_days`, `extra_working_days`): ten years' worth, as
 /// `POST /api/v1/due-dates` allows.
@@ -106,6 +88,24 @@ fn clock_error(e: motcua_domain::clock::ClockError) -> DossierError {
     }
 }
 
+/// Where "now" comes from (a fixed instant in tests).
+pub type Now = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// Where the use cases find the recorded look-up that supplied a
+/// dossier's data (the audit log, read by the look-up use case).
+#[async_trait::async_trait]
+pub trait ReuseRecords: Send + Sync {
+    /// The newest allowed look-up of `applicant`, made under a grant for
+    /// dossier `code`, that found the person; `None` when there is none.
+    async fn reuse_for(
+        &self,
+        code: &str,
+        applicant: &PersonalId,
+    ) -> Result<Option<DataReuse>, DossierError>;
+}
+
+/// The dossier use cases.
+#[derive(Clone)]
 pub struct DossierService {
     store: Arc<dyn Store>,
     procedures: Arc<dyn ProcedureLookup>,

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod dossier_dto;
 pub mod dossiers;
 pub mod exchange;
+pub mod filings;
 pub mod health;
 pub mod national;
 pub mod procedures;
@@ -40,6 +41,10 @@ pub fn routes() -> Router<AppState> {
         .route("/calendar/{year}", get(clock::year))
         .route("/due-dates", post(clock::due_date))
         .route("/dossiers", get(dossiers::list).post(dossiers::create))
+        .route(
+            "/filings",
+            post(filings::create).layer(DefaultBodyLimit::max(filings::MAX_FILING_BYTES)),
+        )
         .route("/dossiers/{code}", get(dossiers::get))
         .route("/dossiers/{code}/actions/{action}", post(dossiers::act))
         .route(
