@@ -17,7 +17,9 @@ use motcua_domain::dossier::{Actor, ApplicantId};
 use serde::Deserialize;
 
 use super::dossier_actions::{ActionForm, allowed, to_input};
-use super::dossier_view::{ComponentView, Line, StepView, components, money_and_results, timeline};
+use super::dossier_view::{
+    ComponentView, DeskExtras, Line, StepView, components, desk_extras, money_and_results, timeline,
+};
 use super::view::{DeskNav, agency_name, error_text, procedure_name, status_name, when_opt};
 use super::{DeskOfficer, new_key};
 use crate::AppState;
@@ -100,6 +102,8 @@ pub struct DossierPage {
     pub done: Option<String>,
     /// A page-level error (conflict).
     pub error: Option<String>,
+    /// The dossier's files and, while it waits for reception, the checklist.
+    pub desk: DeskExtras,
 }
 
 /// `templates/pages/desk/error.html`: the dossier cannot be shown.
@@ -228,6 +232,14 @@ async fn render_dossier(
     } else {
         Vec::new()
     };
+    let typed = failure
+        .as_ref()
+        .filter(|f| f.action == "receive")
+        .map(|f| f.values.clone())
+        .unwrap_or_default();
+    let receive_allowed = allowed(d.status).contains(&"receive")
+        && Capability::act("receive").is_some_and(|c| allows(&officer.roles, c));
+    let desk = desk_extras(state, &t, &view, receive_allowed, &typed).await;
     let conflict = failure.as_ref().is_some_and(|f| f.conflict);
     let page = DossierPage {
         t,
@@ -238,8 +250,8 @@ async fn render_dossier(
         portal_status: view.portal_status,
         summary,
         counts_late: d.counts_late,
-        steps: timeline(&t, &view),
-        components: components(&t, &view),
+        steps: timeline(&t, &view, &desk.files),
+        components: components(&t, &view, &desk.files),
         choices: d
             .components
             .iter()
@@ -254,6 +266,7 @@ async fn render_dossier(
         agencies,
         done,
         error: conflict.then(|| t.get("desk-error-stale")),
+        desk,
     };
     let mut response = crate::pages::render(t, &page);
     if let Some(f) = failure {
@@ -271,6 +284,8 @@ async fn render_dossier(
 pub struct PageQuery {
     /// The action just done.
     pub xong: Option<String>,
+    /// What came of a registry look-up made from the page.
+    pub tra_cuu: Option<String>,
 }
 
 /// `GET /can-bo/ho-so/{code}`.
@@ -281,9 +296,13 @@ pub async fn page(
     ApiPath(code): ApiPath<String>,
     q: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let looked_up = q
+        .tra_cuu
+        .as_deref()
+        .and_then(|o| super::dossier_lookup::outcome_message(&t, o));
     let done = q
-        .ok()
-        .and_then(|Query(q)| q.xong)
+        .xong
         .filter(|a| {
             super::dossier_actions::ACTIONS
                 .iter()
@@ -297,7 +316,8 @@ pub async fn page(
                     &t.get(&format!("desk-action-{}", a.replace('_', "-"))),
                 )],
             )
-        });
+        })
+        .or(looked_up);
     match policy(&state)
         .dossier(
             &state.dossiers,

@@ -1,8 +1,10 @@
 //! The actions of the dossier page: which are allowed now (the domain's
 //! transition table), and how each form becomes an [`ActionInput`].
 
+use std::collections::BTreeMap;
+
 use chrono::{NaiveDate, TimeZone, Utc};
-use motcua_app::dossiers::{ActionInput, ComponentInput};
+use motcua_app::dossiers::{ActionInput, ComponentChoices, ComponentDecision, ComponentInput};
 use motcua_domain::dossier::{
     ActionKind, ComponentState, Dossier, FeeKind, FeeLine, LocalStatus, PaymentMethod,
     ResultDocument, ReturnMethod, is_allowed,
@@ -72,6 +74,20 @@ pub fn end_of_office_day(day: NaiveDate) -> chrono::DateTime<Utc> {
     Utc.from_utc_datetime(&local) - chrono::TimeDelta::hours(7)
 }
 
+/// The checklist of the receive form (`c_TP1=submitted`, `c_TP6=reused`...)
+/// as the use case's decisions; an unknown value is a form error.
+pub fn receive_choices(f: &ActionForm) -> Result<ComponentChoices, &'static str> {
+    let mut decisions = BTreeMap::new();
+    for (name, value) in &f.0 {
+        if let Some(code) = name.strip_prefix("c_") {
+            let decision =
+                ComponentDecision::parse(value).ok_or("desk-error-component-decision")?;
+            decisions.insert(code.to_owned(), decision);
+        }
+    }
+    Ok(ComponentChoices::Decisions(decisions))
+}
+
 /// Builds the use case's input from the form of `action`. Errors are
 /// message keys (bad numbers or dates); the rules themselves are the
 /// domain's to check.
@@ -83,7 +99,7 @@ pub fn to_input(action: &str, f: &ActionForm, d: &Dossier) -> Result<ActionInput
     };
     Ok(match action {
         "receive" => ActionInput::Receive {
-            components: Vec::new(),
+            components: receive_choices(f)?,
             due_at: None,
         },
         "refuse" => ActionInput::Refuse {

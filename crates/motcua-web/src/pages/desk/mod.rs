@@ -7,6 +7,7 @@ pub mod chart;
 pub mod dev_login;
 pub mod dossier;
 pub mod dossier_actions;
+pub mod dossier_lookup;
 pub mod dossier_view;
 pub mod leader;
 pub mod reception;
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/can-bo/ho-so.csv", get(work_list::csv))
         .route("/can-bo/ho-so/{code}", get(dossier::page))
         .route("/can-bo/ho-so/{code}/thao-tac/{action}", post(dossier::act))
+        .route("/can-bo/ho-so/{code}/tra-cuu", post(dossier_lookup::lookup))
         .route("/can-bo/lanh-dao", get(leader::page))
         .route(
             "/dang-nhap/phat-trien",

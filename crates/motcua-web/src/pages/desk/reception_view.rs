@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use motcua_app::dossiers::ComponentInput;
+use motcua_app::dossiers::{ComponentDecision, ComponentInput};
 use motcua_app::ports::AgencyFilter;
 use motcua_domain::agency::AgencyKind;
 use motcua_domain::catalog::{ProcedureCode, ProcedureVersion, WaiverSource};
-use motcua_domain::dossier::{ComponentState, DataSource};
+use motcua_domain::dossier::ComponentState;
 use motcua_domain::legal_time::{TimeLimit, TimeUnit};
 
 use crate::AppState;
@@ -197,29 +197,12 @@ pub fn source_label(t: &Messages, value: &str) -> String {
     ))
 }
 
-/// A component choice as a domain state.
+/// A component choice as a domain state (the use case's decisions; a
+/// look-up record is the use case's to add, so `reused` is not one here).
 pub fn component_state(value: &str) -> Option<ComponentState> {
-    Some(match value {
-        "submitted" => ComponentState::Submitted { digitised: false },
-        "presented" => ComponentState::Presented,
-        "missing" => ComponentState::Missing,
-        "waived:population_db" => ComponentState::Waived {
-            source: DataSource::PopulationDatabase,
-        },
-        "waived:civil_status_db" => ComponentState::Waived {
-            source: DataSource::CivilStatusDatabase,
-        },
-        "waived:earlier_result" => ComponentState::Waived {
-            source: DataSource::EarlierResult("kết quả đã số hóa".into()),
-        },
-        "waived:electronic_birth_certificate" => ComponentState::Waived {
-            source: DataSource::Other("Giấy chứng sinh điện tử".into()),
-        },
-        "waived:sector_db" => ComponentState::Waived {
-            source: DataSource::Other("CSDL chuyên ngành".into()),
-        },
-        _ => return None,
-    })
+    ComponentDecision::parse(value)
+        .filter(|d| *d != ComponentDecision::Reused)
+        .map(|d| d.state(None))
 }
 
 /// The chosen component states, for the use case.
@@ -235,47 +218,40 @@ pub fn component_inputs(form: &ReceptionForm) -> Vec<ComponentInput> {
         .collect()
 }
 
-/// The procedure in force today, as the desk shows it; `None` when unknown.
-pub async fn procedure_view(
-    state: &AppState,
+/// The checklist of a procedure: each component with every choice the desk
+/// has for it (submitted, presented, missing, the waivers the catalog
+/// gives it and, with `reuse`, "taken from the population database" for
+/// those the population database can replace), the one in `chosen` (by
+/// code) selected, else the one `default` gives (from the component and
+/// its code and whether it is required).
+pub fn component_rows(
     t: &Messages,
-    form: &ReceptionForm,
-) -> Option<ProcedureView> {
-    let code = ProcedureCode::parse(&form.procedure).ok()?;
-    let version: ProcedureVersion = state
-        .catalog
-        .in_force(&code, super::view::today())
-        .await
-        .ok()?;
-    let p = &version.procedure;
-    let confirmed = form.confirmed();
-    let components = p
-        .components
+    p: &motcua_domain::catalog::Procedure,
+    chosen: &BTreeMap<String, String>,
+    reuse: bool,
+    default: impl Fn(&str, &motcua_domain::catalog::Component, bool) -> String,
+) -> Vec<ComponentRow> {
+    p.components
         .iter()
         .enumerate()
         .map(|(i, c)| {
             let code = format!("TP{}", i + 1);
             let required = c.requirement == motcua_domain::catalog::Requirement::Required;
-            let default = if confirmed
-                && c.waivers
-                    .iter()
-                    .any(|w| w.source == WaiverSource::PopulationDb)
-            {
-                "waived:population_db"
-            } else if required {
-                "submitted"
-            } else {
-                "missing"
-            };
-            let chosen = form
-                .components
+            let chosen = chosen
                 .get(&code)
-                .map_or(default, String::as_str)
-                .to_owned();
+                .cloned()
+                .unwrap_or_else(|| default(&code, c, required));
             let mut values: Vec<(String, String)> = ["submitted", "presented", "missing"]
                 .iter()
                 .map(|v| ((*v).to_owned(), t.get(&format!("desk-component-{v}"))))
                 .collect();
+            if reuse
+                && c.waivers
+                    .iter()
+                    .any(|w| w.source == WaiverSource::PopulationDb)
+            {
+                values.push(("reused".to_owned(), t.get("desk-component-reused")));
+            }
             for w in &c.waivers {
                 let v = waiver_value(w.source);
                 values.push((
@@ -301,7 +277,36 @@ pub async fn procedure_view(
                 required,
             }
         })
-        .collect();
+        .collect()
+}
+
+/// The procedure in force today, as the desk shows it; `None` when unknown.
+pub async fn procedure_view(
+    state: &AppState,
+    t: &Messages,
+    form: &ReceptionForm,
+) -> Option<ProcedureView> {
+    let code = ProcedureCode::parse(&form.procedure).ok()?;
+    let version: ProcedureVersion = state
+        .catalog
+        .in_force(&code, super::view::today())
+        .await
+        .ok()?;
+    let p = &version.procedure;
+    let confirmed = form.confirmed();
+    let components = component_rows(t, p, &form.components, false, |_, c, required| {
+        if confirmed
+            && c.waivers
+                .iter()
+                .any(|w| w.source == WaiverSource::PopulationDb)
+        {
+            "waived:population_db".to_owned()
+        } else if required {
+            "submitted".to_owned()
+        } else {
+            "missing".to_owned()
+        }
+    });
     let mut fee_notes = p.fees.exemptions.clone();
     fee_notes.extend(p.fees.note.clone());
     Some(ProcedureView {
