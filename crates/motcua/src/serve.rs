@@ -310,7 +310,10 @@ pub async fn run_with(settings: Settings, role: Role, admin_hint: &str) -> Resul
         "motcua đang phục vụ tại / serving at http://{addr}/  (sẵn sàng sau / ready after {} ms)",
         started.elapsed().as_millis()
     );
-    print!("{}", first_start_notes(&state, addr, admin_hint).await);
+    // Not `print!`: a supervisor that stopped reading stdout after the
+    // serving line must not make the server panic on a broken pipe.
+    let notes = first_start_notes(&state, addr, admin_hint).await;
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), notes.as_bytes());
     let _sweeper = motcua_web::upload::spawn_sweeper(&state.attachments);
     let checkpoint_task =
         crate::commands::audit::spawn_checkpoints(&settings, state.store.clone())?;
