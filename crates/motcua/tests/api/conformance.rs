@@ -127,7 +127,7 @@ async fn exchange_rejections_are_problems() {
         &app,
         "GET",
         "/api/v1/exchange/dead-letters?limit=-1",
-        &[admin.clone()],
+        std::slice::from_ref(&admin),
         None,
     )
     .await;
