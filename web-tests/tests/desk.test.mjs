@@ -283,3 +283,61 @@ test('the leader sees today, this month, overdue groups and the chart drawn by t
   assert.doesNotMatch(await page.locator('main').innerText(), /Hôm nay|Tiếp nhận|Đúng hạn/);
   await page.close();
 });
+
+test('an online dossier is received from its page: files open inline, papers shown and taken from the population database', async () => {
+  // The citizen files online with the declaration (TP1) and the birth certificate (TP2) only.
+  writeFileSync(join(dir, 'to-khai.pdf'),
+    '%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n');
+  writeFileSync(join(dir, 'giay-chung-sinh.png'), Buffer.from(
+    '89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'));
+  const citizen = await browser.newPage();
+  await citizen.goto(server.url + '/thu-tuc/1.001193/nop-truc-tuyen?lang=vi');
+  // Papers the procedure says need not be shown online are not "Bắt buộc" (UX #4).
+  const identity = citizen.locator('.file-row', { has: citizen.locator('#file_TP6') });
+  assert.doesNotMatch(await identity.innerText(), /Bắt buộc/);
+  await citizen.getByLabel('Họ và tên').fill(CITIZEN.name);
+  await citizen.getByLabel(/Số định danh cá nhân/).fill(CITIZEN.id);
+  await citizen.getByLabel('Số điện thoại').fill('0912 345 678');
+  const address = citizen.getByLabel('Địa chỉ liên hệ');
+  if (await address.count()) await address.fill('Tổ 5, xã Tràng Xá');
+  await citizen.getByLabel(/Nộp tại xã, phường/).selectOption(CENTRE);
+  await citizen.locator('#file_TP1').setInputFiles(join(dir, 'to-khai.pdf'));
+  await citizen.locator('#file_TP2').setInputFiles(join(dir, 'giay-chung-sinh.png'));
+  await citizen.getByRole('button', { name: 'Xem lại trước khi nộp' }).click();
+  await citizen.getByRole('button', { name: 'Nộp hồ sơ' }).click();
+  await citizen.locator('h1', { hasText: 'Đã nộp hồ sơ' }).waitFor();
+  const code = await citizen.locator('#dossier-code').innerText();
+  await citizen.close();
+
+  const page = await officerPage();
+  await page.goto(`${server.url}/can-bo/ho-so/${code}?lang=vi`);
+  // The citizen's files are listed, each opening in the browser (UX #2).
+  const files = page.locator('#dossier-files');
+  assert.match(await files.innerText(), /to-khai\.pdf/);
+  assert.match(await files.innerText(), /giay-chung-sinh\.png/);
+  const href = await files.getByRole('link', { name: 'to-khai.pdf' }).getAttribute('href');
+  assert.match(href, /inline=true/);
+  const opened = await fetch(server.url + href, { headers: { cookie: `motcua_dev=${OFFICER}:${CENTRE}` } });
+  assert.equal(opened.status, 200);
+  assert.match(opened.headers.get('content-disposition'), /^inline;/);
+
+  // The checklist of the desk; a look-up under the officer's grant (UX #1).
+  const receive = page.locator('#act-receive');
+  await receive.locator('summary').click();
+  assert.match(await receive.locator('#receive-checklist').innerText(), /to-khai\.pdf/);
+  await receive.getByLabel('Ngày sinh').fill(CITIZEN.dob);
+  await receive.getByRole('button', { name: 'Tra cứu CSDL dân cư' }).click();
+  await page.waitForURL(/tra_cuu=found/);
+  await page.locator('#act-receive summary').click();
+  await page.locator('#reuse-recorded').waitFor();
+  assert.equal(await page.locator('#c_TP7').inputValue(), 'reused');
+  await page.locator('#c_TP6').selectOption('presented');
+  await check(page, 'desk-online-receive');
+  await page.locator('#act-receive').getByRole('button', { name: 'Tiếp nhận', exact: true }).click();
+  await page.waitForURL(/xong=receive/);
+  assert.equal(await page.locator('#dossier-status').innerText(), 'Được tiếp nhận');
+  const components = await page.locator('section[aria-labelledby=h-components]').innerText();
+  assert.match(components, /Đã xuất trình/);
+  assert.match(components, /Lấy từ CSDL quốc gia về dân cư/);
+  await page.close();
+});
