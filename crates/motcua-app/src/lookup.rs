@@ -219,6 +219,35 @@ impl LookupService {
         }))
     }
 
+    /// The newest allowed look-up of `applicant` under a grant that found
+    /// the person, made by `officer` at `since` or later.
+    pub async fn desk_reuse(
+        &self,
+        officer: &str,
+        applicant: &PersonalId,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<motcua_domain::dossier::DataReuse>, AppError> {
+        let entries = self
+            .store
+            .audit_for_subject(&self.subjects.key_of(applicant), 200)
+            .await?;
+        Ok(entries.into_iter().find_map(|e| {
+            let c = e.columns;
+            let found = c.fields.trim() != "[]" && !c.fields.trim().is_empty();
+            let fits = c.action == AuditAction::PersonalDataLookup.as_str()
+                && c.outcome == "allowed"
+                && found
+                && c.officer_id == officer
+                && c.occurred_at >= since;
+            let grant_id = c.grant_id.filter(|g| !g.is_empty())?;
+            fits.then_some(motcua_domain::dossier::DataReuse {
+                looked_up_at: c.occurred_at,
+                officer: c.officer_id,
+                grant_id,
+            })
+        }))
+    }
+
     /// Whether one of `roots` covers the dossier's receiving, current or deciding agency.
     async fn in_scope(
         &self,
@@ -303,6 +332,17 @@ impl crate::dossiers::ReuseRecords for LookupService {
         applicant: &PersonalId,
     ) -> Result<Option<motcua_domain::dossier::DataReuse>, crate::dossiers::DossierError> {
         self.recorded_reuse(code, applicant)
+            .await
+            .map_err(|e| crate::dossiers::DossierError::Unexpected(anyhow::anyhow!("{e}")))
+    }
+
+    async fn reuse_at_desk(
+        &self,
+        officer: &str,
+        applicant: &PersonalId,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<motcua_domain::dossier::DataReuse>, crate::dossiers::DossierError> {
+        self.desk_reuse(officer, applicant, since)
             .await
             .map_err(|e| crate::dossiers::DossierError::Unexpected(anyhow::anyhow!("{e}")))
     }

@@ -3,13 +3,13 @@
 use chrono::{DateTime, Utc};
 use motcua_domain::agency::{Agency, AgencyKind};
 use motcua_domain::dossier::{
-    Action, Actor, AgencyId, Channel, Command, Dossier, Intake, ProcedureRef, decide, evolve,
-    replay,
+    Action, Actor, AgencyId, ApplicantId, Channel, Command, Dossier, Intake, ProcedureRef, decide,
+    evolve, replay,
 };
 use serde::Serialize;
 
 use super::error::DossierError;
-use super::input::{ActionInput, NewDossierInput, checklist};
+use super::input::{ActionInput, NewDossierInput, checked_checklist};
 use super::write::{ActionAnswer, FiledAttachment, Request, actor_key, build_write, sha256_hex};
 use super::{DossierService, check_key, local_day, replayed};
 use crate::StoreError;
@@ -153,6 +153,20 @@ impl DossierService {
                 )
             })?;
         let applicant = input.applicant.validate()?;
+        // `reused` at the desk: the officer's own look-up of this applicant,
+        // under a grant, within the last hour.
+        let reuse = match (&actor, &applicant.id, input.components.wants_reuse()) {
+            (Actor::Officer(officer), ApplicantId::Citizen(id), true) => match &self.reuse {
+                Some(records) => {
+                    records
+                        .reuse_at_desk(officer, id, now - chrono::TimeDelta::hours(1))
+                        .await?
+                }
+                None => None,
+            },
+            _ => None,
+        };
+        let sent = input.components.inputs(&facts, &[], reuse.as_ref())?;
         if input.channel != Channel::Online && officer.is_none() {
             return Err(DossierError::Forbidden(
                 "Chỉ cán bộ mới tiếp nhận hồ sơ trực tiếp hoặc qua bưu chính / \
@@ -207,7 +221,7 @@ impl DossierService {
             receiving_unit: receiving.clone(),
             deciding_agency: deciding,
             channel: input.channel,
-            components: checklist(&facts, &input.components, None)?,
+            components: checked_checklist(&facts, &sent, None)?,
             fees: Vec::new(),
         };
         if let Some(bad) = attachments

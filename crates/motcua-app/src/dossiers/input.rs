@@ -406,9 +406,11 @@ pub struct NewDossierInput {
     /// receiving unit's commune.
     #[serde(default)]
     pub deciding_agency: Option<String>,
-    /// Component states.
+    /// Component states (`[{"code": "TP1", "state": {...}}]`) or decisions
+    /// by code (`{"TP6": "presented", "TP7": "reused"}`; `reused` only at
+    /// the desk, after the officer's look-up of the applicant).
     #[serde(default)]
-    pub components: Vec<ComponentInput>,
+    pub components: ComponentChoices,
     /// Ngày hẹn trả, only when the catalog gives no time limit.
     #[serde(default)]
     pub due_at: Option<DateTime<Utc>>,

@@ -102,6 +102,16 @@ pub trait ReuseRecords: Send + Sync {
         code: &str,
         applicant: &PersonalId,
     ) -> Result<Option<DataReuse>, DossierError>;
+
+    /// The newest allowed look-up of `applicant` under a grant that found
+    /// the person, made by `officer` at `since` or later (a reception at
+    /// the desk, before the dossier has a code).
+    async fn reuse_at_desk(
+        &self,
+        officer: &str,
+        applicant: &PersonalId,
+        since: DateTime<Utc>,
+    ) -> Result<Option<DataReuse>, DossierError>;
 }
 
 /// The dossier use cases.

@@ -105,10 +105,13 @@ pub struct NewDossierDoc {
     /// Cơ quan giải quyết (default: the commune committee of the receiving
     /// unit's commune; another commune = phi địa giới).
     pub deciding_agency: Option<String>,
-    /// `[{ "code": "TP1", "state": { "kind": "submitted", "digitised": true } }]`;
-    /// states: `submitted`, `presented`, `waived` (with `source`), `missing`.
-    #[schema(value_type = Vec<Object>)]
-    pub components: Vec<serde_json::Value>,
+    /// `[{ "code": "TP1", "state": { "kind": "submitted", "digitised": true } }]`
+    /// (states: `submitted`, `presented`, `waived` with `source`, `missing`),
+    /// or decisions by code as for `receive`: `{ "TP6": "presented", "TP7": "reused" }`
+    /// (`reused` at the desk only after the officer's own look-up of the
+    /// applicant under a grant within the hour).
+    #[schema(value_type = Object)]
+    pub components: serde_json::Value,
     /// Ngày hẹn trả, only for procedures whose time limit the catalog lacks.
     pub due_at: Option<DateTime<Utc>>,
 }

@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use motcua_app::attachments::{AttachmentError, Upload, check_type};
 use motcua_app::dossiers::{
-    ApplicantInput, ComponentInput, DossierError, NewDossierInput, local_day,
+    ApplicantInput, ComponentChoices, ComponentInput, DossierError, NewDossierInput, local_day,
 };
 use motcua_domain::dossier::{Actor, Channel, ComponentState};
 use serde::Deserialize;
@@ -171,15 +171,16 @@ pub async fn create(
         channel: Channel::Online,
         receiving_unit: Some(body.receiving_unit),
         deciding_agency: None,
-        components: body
-            .components
-            .iter()
-            .filter(|(_, files)| !files.is_empty())
-            .map(|(code, _)| ComponentInput {
-                code: code.clone(),
-                state: ComponentState::Submitted { digitised: true },
-            })
-            .collect(),
+        components: ComponentChoices::States(
+            body.components
+                .iter()
+                .filter(|(_, files)| !files.is_empty())
+                .map(|(code, _)| ComponentInput {
+                    code: code.clone(),
+                    state: ComponentState::Submitted { digitised: true },
+                })
+                .collect(),
+        ),
         due_at: None,
     };
     let (answer, replayed) = state

@@ -8,7 +8,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use motcua_app::attachments::Upload;
-use motcua_app::dossiers::{ComponentInput, NewDossierInput};
+use motcua_app::dossiers::{ComponentChoices, ComponentInput, NewDossierInput};
 use motcua_domain::dossier::{Actor, Channel, ComponentState};
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -52,13 +52,15 @@ async fn filed_with_files(app: &TestApp, center: &str, k: &str) -> (String, Stri
         channel: Channel::Online,
         receiving_unit: Some(center.into()),
         deciding_agency: None,
-        components: ["TP1", "TP2"]
-            .into_iter()
-            .map(|code| ComponentInput {
-                code: code.into(),
-                state: ComponentState::Submitted { digitised: true },
-            })
-            .collect(),
+        components: ComponentChoices::States(
+            ["TP1", "TP2"]
+                .into_iter()
+                .map(|code| ComponentInput {
+                    code: code.into(),
+                    state: ComponentState::Submitted { digitised: true },
+                })
+                .collect(),
+        ),
         due_at: None,
     };
     let (answer, _) = app
@@ -463,4 +465,63 @@ async fn another_portal_files_online_with_base64_files_once_per_key() {
         "{}",
         unknown.body
     );
+}
+
+#[tokio::test]
+async fn at_the_desk_reused_needs_the_officers_own_look_up() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    let c = p.center.as_str();
+    import_applicant(&app).await;
+    let desk = json!({
+        "procedure": "1.001193",
+        "applicant": {"kind": "citizen", "id": "019087123456", "name": "Nguyễn Thị Lan", "phone": "0912345678"},
+        "channel": "in_person",
+        "components": {"TP1": "submitted", "TP2": "submitted", "TP6": "presented", "TP7": "reused"},
+    });
+    let (early, _) = call(
+        &app,
+        "POST",
+        "/api/v1/dossiers",
+        &[officer(c), ("idempotency-key", "desk-1".into())],
+        Some(desk.clone()),
+    )
+    .await;
+    assert_eq!(early.status, StatusCode::BAD_REQUEST, "{}", early.body);
+    assert_eq!(early.body["code"], "component.reuse_without_lookup");
+    let grant = live_grant(&app, c).await;
+    let (found, _) = call(
+        &app,
+        "POST",
+        "/api/v1/registry/lookups",
+        &[officer(c)],
+        Some(lookup_body(
+            None,
+            Some("Tiếp nhận hồ sơ tại bộ phận một cửa"),
+        )),
+    )
+    .await;
+    assert_eq!(found.body["status"], "found", "{}", found.body);
+    let (received, _) = call(
+        &app,
+        "POST",
+        "/api/v1/dossiers",
+        &[officer(c), ("idempotency-key", "desk-2".into())],
+        Some(desk),
+    )
+    .await;
+    assert_eq!(received.status, StatusCode::CREATED, "{}", received.body);
+    assert_eq!(received.body["status"], "received");
+    let code = received.body["code"].as_str().unwrap();
+    let (view, _) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/dossiers/{code}"),
+        &[officer(c)],
+        None,
+    )
+    .await;
+    let tp7 = &component(&view.body, "TP7")["state"];
+    assert_eq!(tp7["reuse"]["grant_id"], grant.as_str(), "{tp7}");
+    assert_eq!(component(&view.body, "TP1")["state"]["digitised"], false);
 }

@@ -668,13 +668,14 @@ async fn submit(
         channel: Channel::Online,
         receiving_unit: Some(values.receiving.clone()),
         deciding_agency: None,
-        components: held
-            .iter()
-            .map(|s| ComponentInput {
-                code: s.component.clone(),
-                state: ComponentState::Submitted { digitised: true },
-            })
-            .collect(),
+        components: motcua_app::dossiers::ComponentChoices::States(
+            held.iter()
+                .map(|s| ComponentInput {
+                    code: s.component.clone(),
+                    state: ComponentState::Submitted { digitised: true },
+                })
+                .collect(),
+        ),
         due_at: None,
     };
     let files = held.len() as u64;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use motcua_app::dossiers::{ComponentDecision, ComponentInput};
+use motcua_app::dossiers::{ComponentChoices, ComponentDecision};
 use motcua_app::ports::AgencyFilter;
 use motcua_domain::agency::AgencyKind;
 use motcua_domain::catalog::{ProcedureCode, ProcedureVersion, WaiverSource};
@@ -205,17 +205,15 @@ pub fn component_state(value: &str) -> Option<ComponentState> {
         .map(|d| d.state(None))
 }
 
-/// The chosen component states, for the use case.
-pub fn component_inputs(form: &ReceptionForm) -> Vec<ComponentInput> {
-    form.components
-        .iter()
-        .filter_map(|(code, v)| {
-            component_state(v).map(|state| ComponentInput {
-                code: code.clone(),
-                state,
-            })
-        })
-        .collect()
+/// The chosen decisions, for the use case (`reused` is checked there
+/// against the officer's look-up).
+pub fn component_inputs(form: &ReceptionForm) -> ComponentChoices {
+    ComponentChoices::Decisions(
+        form.components
+            .iter()
+            .filter_map(|(code, v)| ComponentDecision::parse(v).map(|d| (code.clone(), d)))
+            .collect(),
+    )
 }
 
 /// The checklist of a procedure: each component with every choice the desk
@@ -268,9 +266,13 @@ pub fn component_rows(
                         label,
                     })
                     .collect(),
-                waived_by: chosen
-                    .starts_with("waived:")
-                    .then(|| source_label(t, &chosen)),
+                waived_by: if chosen == "reused" {
+                    Some(source_label(t, "waived:population_db"))
+                } else {
+                    chosen
+                        .starts_with("waived:")
+                        .then(|| source_label(t, &chosen))
+                },
                 waiver_texts: c.waivers.iter().map(|w| w.text.clone()).collect(),
                 code,
                 name: c.name.clone(),
@@ -294,13 +296,15 @@ pub async fn procedure_view(
         .ok()?;
     let p = &version.procedure;
     let confirmed = form.confirmed();
-    let components = component_rows(t, p, &form.components, false, |_, c, required| {
+    // Once the registry confirmed the applicant, what it replaces is
+    // taken from it ("reused", with the look-up recorded).
+    let components = component_rows(t, p, &form.components, confirmed, |_, c, required| {
         if confirmed
             && c.waivers
                 .iter()
                 .any(|w| w.source == WaiverSource::PopulationDb)
         {
-            "waived:population_db".to_owned()
+            "reused".to_owned()
         } else if required {
             "submitted".to_owned()
         } else {
@@ -393,6 +397,6 @@ mod tests {
             ("found_id".into(), "019087000001".into()),
         ]);
         assert!(f.confirmed());
-        assert_eq!(component_inputs(&f).len(), 1);
+        assert!(matches!(component_inputs(&f), ComponentChoices::Decisions(d) if d.len() == 1));
     }
 }
