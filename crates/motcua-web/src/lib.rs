@@ -21,9 +21,9 @@ pub mod policy;
 pub mod problem;
 pub mod qr;
 pub mod rate_limit;
+pub mod redact;
 pub mod session;
 pub mod upload;
-pub mod redact;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -204,12 +204,12 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             csrf::same_origin,
         ))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             rate_limit::client_address,
         ))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
         .layer(CatchPanicLayer::custom(problem::panic_to_problem))

@@ -215,6 +215,9 @@ impl DossierService {
         from: DateTime<Utc>,
         n: u32,
     ) -> Result<DateTime<Utc>, DossierError> {
+        if n > MAX_WORKING_DAYS {
+            return Err(out_of_range());
+        }
         self.clock(ClockRequest::new(from, TimeLimit::working_days(n)))
     }
 
@@ -260,9 +263,6 @@ impl DossierService {
         for target in [&d.current_agency, &d.receiving_unit, &d.deciding_agency] {
             if self.covers(officer, target).await? {
                 return Ok(());
-        if n > MAX_WORKING_DAYS {
-            return Err(out_of_range());
-        }
             }
         }
         Err(DossierError::Forbidden(format!(

@@ -358,6 +358,7 @@ impl DossierService {
         }
         let now = self.now();
         let due_at_or_before = match f.due_within_hours {
+            Some(hours) if hours > super::MAX_WORKING_HOURS => return Err(super::out_of_range()),
             Some(hours) => Some(
                 self.clock(ClockRequest::new(
                     now,
@@ -388,7 +389,6 @@ impl DossierService {
     /// The applicant's personal ID, for the holder of the dossier code and
     /// its QR secret only (not the phone digits, too weak for personal
     /// data). `None` for an organisation. A wrong secret and an unknown
-            Some(hours) if hours > super::MAX_WORKING_HOURS => return Err(super::out_of_range()),
     /// code give the same 404.
     pub async fn verified_applicant(
         &self,
