@@ -266,8 +266,9 @@ impl LookupService {
         Ok(false)
     }
 
-    /// The checks, in order: rate, purpose, grant. Fills the entry with what
-    /// was stated (trimmed) and the grant's unit.
+    /// The checks, in order: rate, purpose, open dossier, grant, the grant's
+    /// unit. Fills the entry with what was stated (trimmed) and the grant's
+    /// unit.
     async fn check(
         &self,
         req: &LookupRequest,
@@ -284,10 +285,13 @@ impl LookupService {
             Ok(s) => s,
             Err(r) => return Ok(Err(r)),
         };
-        if self.require_open_dossier
-            && let Some(code) = &dossier_code
-        {
-            let stored = self.store.load_dossier(code).await?;
+        // The dossier served, when it is kept here: its agencies bound the
+        // grant's unit below.
+        let stored = match &dossier_code {
+            Some(code) => self.store.load_dossier(code).await?,
+            None => None,
+        };
+        if self.require_open_dossier && dossier_code.is_some() {
             let mut open = stored.as_ref().is_some_and(|d| {
                 motcua_domain::dossier::DossierStatus::ALL
                     .iter()
@@ -320,7 +324,46 @@ impl LookupService {
             return Ok(Err(LookupRefusal::GrantNotFound));
         };
         entry.unit_code = Some(grant.unit_code.clone());
-        Ok(grant.check(req.officer_id.trim(), now))
+        if let Err(refusal) = grant.check(req.officer_id.trim(), now) {
+            return Ok(Err(refusal));
+        }
+        if !self
+            .grant_covers(&grant, stored.as_ref(), req.agency_id.as_deref())
+            .await?
+        {
+            return Ok(Err(LookupRefusal::GrantOutsideUnit));
+        }
+        Ok(Ok(()))
+    }
+
+    /// Whether the grant's administrative unit covers what the look-up is
+    /// for: the dossier's receiving or current agency when the dossier is
+    /// kept here, otherwise the agency the officer works at. A grant for
+    /// commune A therefore never reads for a dossier of commune B. Only
+    /// when neither is known here (the command line serving a dossier kept
+    /// elsewhere, an agency absent from the store) is the unit not checked.
+    async fn grant_covers(
+        &self,
+        grant: &motcua_domain::grant::Grant,
+        dossier: Option<&crate::ports::dossier_rows::StoredDossier>,
+        officer_agency: Option<&str>,
+    ) -> Result<bool, AppError> {
+        let scopes = crate::authz::ScopeResolver::new(self.store.clone());
+        let scope = motcua_domain::identity::Scope::Unit(grant.unit_code.clone());
+        if let Some(d) = dossier {
+            for agency in [&d.projection.receiving_unit, &d.projection.current_agency] {
+                if scopes.covers_agency(&scope, agency).await? {
+                    return Ok(true);
+                }
+            }
+            return Ok(false);
+        }
+        match officer_agency.map(str::trim).filter(|a| !a.is_empty()) {
+            Some(agency) if self.store.get_agency(agency).await?.is_some() => {
+                scopes.covers_agency(&scope, agency).await
+            }
+            _ => Ok(true),
+        }
     }
 }
 

@@ -57,6 +57,10 @@ pub enum LookupRefusal {
     RateLimited,
     /// The dossier named is unknown or already closed.
     DossierNotOpen,
+    /// The grant's administrative unit does not cover the dossier the
+    /// look-up serves (its receiving or current agency), or, without a
+    /// dossier, the agency the officer works at.
+    GrantOutsideUnit,
 }
 
 impl LookupRefusal {
@@ -72,6 +76,7 @@ impl LookupRefusal {
             Self::NoPurpose => "no_purpose",
             Self::RateLimited => "rate_limited",
             Self::DossierNotOpen => "dossier_not_open",
+            Self::GrantOutsideUnit => "grant_outside_unit",
         }
     }
 
@@ -97,6 +102,9 @@ impl LookupRefusal {
             }
             Self::DossierNotOpen => {
                 "Hồ sơ không tồn tại hoặc đã kết thúc / the dossier is unknown or closed"
+            }
+            Self::GrantOutsideUnit => {
+                "Phân quyền khai thác không thuộc đơn vị hành chính quản lý hồ sơ này / the grant's unit does not cover this dossier"
             }
             Self::RateLimited => {
                 "Tra cứu quá nhiều trong thời gian ngắn, vui lòng thử lại sau / too many look-ups, try again later"
@@ -274,6 +282,8 @@ mod tests {
             LookupRefusal::GrantRevoked,
             LookupRefusal::NoPurpose,
             LookupRefusal::RateLimited,
+            LookupRefusal::DossierNotOpen,
+            LookupRefusal::GrantOutsideUnit,
         ];
         let codes: std::collections::HashSet<_> = all.iter().map(|r| r.code()).collect();
         assert_eq!(codes.len(), all.len());

@@ -772,3 +772,125 @@ async fn lookups_are_refused_with_reasons_and_audited() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(wrong.contains("Mã hồ sơ hoặc mã bí mật không đúng."));
 }
+
+#[tokio::test]
+async fn a_grant_for_one_commune_cannot_read_for_another_communes_dossier() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    import_applicant(&app).await;
+    // A dossier received at commune B's centre.
+    let (filed, _) = call(
+        &app,
+        "POST",
+        "/api/v1/dossiers",
+        &[key("b1")],
+        Some(online_filing(&p.other_center)),
+    )
+    .await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+    let code = filed.body["code"].as_str().unwrap().to_owned();
+    let unit_of = |center: String| {
+        let app = &app;
+        async move { app.state.agencies.get(&center).await.unwrap().unit_code }
+    };
+    let (unit_a, unit_b) = (
+        unit_of(p.center.clone()).await,
+        unit_of(p.other_center.clone()).await,
+    );
+    assert_ne!(unit_a, unit_b);
+    let grant = |center: String, unit: String| {
+        let app = &app;
+        async move {
+            let (g, _) = call(
+                app,
+                "POST",
+                "/api/v1/grants",
+                &[("authorization", format!("Bearer dev:qtv:{center}"))],
+                Some(json!({"officer_id": "nva", "unit_code": unit, "purpose": "tiếp nhận hồ sơ", "days": 30})),
+            )
+            .await;
+            assert_eq!(g.status, StatusCode::CREATED, "{}", g.body);
+            g.body["id"].as_str().unwrap().to_owned()
+        }
+    };
+    // The officer at B's centre holds only a grant for commune A.
+    let for_a = grant(p.center.clone(), unit_a.clone()).await;
+    let me = officer(&p.other_center);
+    let lookup = |body: Value| {
+        let me = me.clone();
+        let app = &app;
+        async move {
+            call(app, "POST", "/api/v1/registry/lookups", &[me], Some(body))
+                .await
+                .0
+        }
+    };
+    let mut body = lookup_body(Some(&code), None);
+    body["grant_id"] = json!(for_a);
+    let refused = lookup(body.clone()).await;
+    refused.assert_problem(StatusCode::FORBIDDEN);
+    assert_eq!(
+        refused.body["code"], "grant_outside_unit",
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.get("resident").is_none());
+    // Without a dossier, the grant must cover the agency the officer works at.
+    let mut by_purpose = lookup_body(None, Some("Tiếp nhận hồ sơ tại quầy"));
+    by_purpose["grant_id"] = json!(for_a);
+    let refused = lookup(by_purpose).await;
+    assert_eq!(
+        refused.body["code"], "grant_outside_unit",
+        "{}",
+        refused.body
+    );
+    // The desk page of the dossier goes through the same check.
+    let (status, headers, _) = raw(
+        &app,
+        "POST",
+        &format!("/can-bo/ho-so/{code}/tra-cuu"),
+        &[
+            (header::CONTENT_TYPE.as_str(), FORM.into()),
+            ("cookie", format!("motcua_dev=nva:{}", p.other_center)),
+            ("origin", "http://127.0.0.1:8080".to_owned()),
+        ],
+        Some("birth_date=1987-03-04".into()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let to = headers[header::LOCATION].to_str().unwrap();
+    assert!(to.contains("tra_cuu=refused"), "{to}");
+
+    // A grant for commune B reads for B's dossier.
+    let for_b = grant(p.other_center.clone(), unit_b.clone()).await;
+    body["grant_id"] = json!(for_b);
+    let found = lookup(body).await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.body);
+    assert_eq!(found.body["status"], "found");
+
+    let log: Vec<(String, Option<String>, Option<String>)> = app
+        .state
+        .store
+        .audit_page(0, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.columns.action == "personal_data_lookup")
+        .map(|e| (e.columns.outcome, e.columns.reason, e.columns.unit_code))
+        .collect();
+    assert_eq!(
+        log.first(),
+        Some(&(
+            "refused".into(),
+            Some("grant_outside_unit".into()),
+            Some(unit_a.clone())
+        ))
+    );
+    assert_eq!(log.last(), Some(&("allowed".into(), None, Some(unit_b))));
+    assert!(
+        log.iter()
+            .filter(|(o, _, _)| o == "refused")
+            .all(|(_, r, _)| r.as_deref() == Some("grant_outside_unit")),
+        "{log:?}"
+    );
+}
