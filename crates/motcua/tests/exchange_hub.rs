@@ -140,6 +140,11 @@ async fn a_relay_killed_mid_batch_loses_nothing_and_counts_nothing_twice() {
     let hub_cfg = hub_config(dir.path());
     let hub = serve(&hub_cfg, &hub_data, "127.0.0.1:0", true);
     let prov_cfg = province_config(dir.path(), &hub.url, "");
+    // Two rows a round: 200 rounds, so the kill lands mid-way however fast
+    // one round is (with 50 a round the 400 events could all be delivered
+    // between two polls of the hub's counts).
+    let text = std::fs::read_to_string(&prov_cfg).unwrap();
+    std::fs::write(&prov_cfg, text.replace("batch = 50", "batch = 2")).unwrap();
     let province = serve(&prov_cfg, &prov_data, "127.0.0.1:0", false);
     let client = reqwest::Client::new();
     let center = center(&client, &province.url).await;
