@@ -212,6 +212,7 @@ desk-leader-see-overdue = See the overdue dossiers
 desk-leader-by-field = Overdue by field
 desk-leader-by-officer = Overdue by officer
 desk-leader-field = Field
+desk-leader-field-unknown = Field not determined
 desk-leader-officer = Officer
 desk-leader-count = Dossiers
 desk-leader-unassigned = Not handed over yet

@@ -212,6 +212,7 @@ desk-leader-see-overdue = Xem danh sách hồ sơ quá hạn
 desk-leader-by-field = Quá hạn theo lĩnh vực
 desk-leader-by-officer = Quá hạn theo cán bộ xử lý
 desk-leader-field = Lĩnh vực
+desk-leader-field-unknown = Chưa xác định lĩnh vực
 desk-leader-officer = Cán bộ
 desk-leader-count = Số hồ sơ
 desk-leader-unassigned = Chưa giao cán bộ

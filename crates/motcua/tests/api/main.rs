@@ -16,6 +16,7 @@ mod national_ids;
 mod oidc;
 mod online_reception;
 mod procedures;
+mod public_pages;
 mod receipts;
 mod sector;
 mod sector_support;

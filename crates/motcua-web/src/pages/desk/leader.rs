@@ -16,6 +16,7 @@ use super::chart::{Chart, HEIGHT, WIDTH, layout};
 use super::view::{DeskNav, error_text, procedure_name, today, when_opt};
 use crate::AppState;
 use crate::i18n::Messages;
+use crate::pages::citizen::procedure::has_marker;
 use crate::policy::page_refusal;
 
 /// A summary card.
@@ -158,7 +159,7 @@ pub async fn page(
                 .catalog
                 .in_force(&pc, today())
                 .await
-                .map_or_else(|_| code.clone(), |v| v.procedure.field.name),
+                .map_or_else(|_| code.clone(), |v| field_words(t, v.procedure.field.name)),
             Err(_) => code.clone(),
         };
         match fields.iter_mut().find(|f| f.name == field) {
@@ -221,4 +222,33 @@ pub async fn page(
     );
     page.chart = layout(&stats.days);
     crate::pages::render(t, &page)
+}
+
+/// A field name as the leader reads it: the catalog's research mark
+/// "Chưa xác định (NOT FOUND)" becomes "Chưa xác định lĩnh vực".
+fn field_words(t: Messages, name: String) -> String {
+    if has_marker(&name) {
+        t.get("desk-leader-field-unknown")
+    } else {
+        name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Locale;
+
+    #[test]
+    fn a_not_found_field_reads_as_undetermined() {
+        let t = Messages {
+            locale: Locale::Vi,
+            demo: false,
+        };
+        assert_eq!(
+            field_words(t, "Chưa xác định (NOT FOUND)".into()),
+            "Chưa xác định lĩnh vực"
+        );
+        assert_eq!(field_words(t, "Hộ tịch".into()), "Hộ tịch");
+    }
 }
