@@ -114,10 +114,13 @@ test('(1) a citizen finds "Đăng ký khai sinh" by typing "khai sinh" and files
   const secret = await page.locator('#tracking-secret').innerText();
   assert.match(code, new RegExp(`^${firstCenter.replaceAll('.', '\\.')}-\\d{6}-\\d{4}$`));
   assert.match(secret, /^[0-9a-f]{32}$/);
-  const receipt = page.getByRole('link', { name: 'Xem giấy tiếp nhận' });
-  assert.equal(await receipt.getAttribute('href'), `/ho-so/${code}/bien-nhan?verifier=${secret}`);
-  assert.equal(await page.getByRole('link', { name: /PDF/ }).getAttribute('href'),
-    `/ho-so/${code}/bien-nhan.pdf?verifier=${secret}`);
+  // No receipt exists before an officer receives the dossier: a sentence
+  // says so and the tracking link is the way on (UX review #3).
+  assert.equal(await page.locator('a[href*="bien-nhan"]').count(), 0);
+  assert.match(await page.locator('#receipt-later').innerText(),
+    /Giấy tiếp nhận và hẹn trả kết quả sẽ có khi cán bộ tiếp nhận hồ sơ/);
+  assert.equal(await page.getByRole('link', { name: 'Theo dõi hồ sơ này' }).getAttribute('href'),
+    `/tra-cuu/${code}?verifier=${secret}`);
   assert.match(await page.locator('main').innerText(), /Số tệp đã gửi: 2/);
   assert.deepEqual(await seriousViolations(page), []);
   await screenshots(page, 'citizen-file-done');
@@ -161,6 +164,9 @@ test('(3) a supplement is requested, seen and supplied on the tracking page, the
   const page = await browser.newPage();
   await page.goto(`${server.url}/tra-cuu/${code}?verifier=${secret}&lang=vi`);
   assert.equal(await page.locator('#dossier-status').innerText(), 'Chờ bổ sung giấy tờ');
+  // Received: the receipt is linked from the tracking page now.
+  assert.equal(await page.locator('#receipt-link').getAttribute('href'),
+    `/ho-so/${code}/bien-nhan?verifier=${secret}`);
   const supplement = page.locator('#supplement');
   assert.match(await supplement.innerText(), /Giấy chứng sinh bị mờ/);
   assert.match(await supplement.innerText(), /Giấy chứng sinh \(bản rõ nét\)/);

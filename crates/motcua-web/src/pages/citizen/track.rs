@@ -73,6 +73,9 @@ pub struct Found {
     pub status: String,
     /// Received at.
     pub received_at: String,
+    /// Received by an officer: the receipt (giấy tiếp nhận) exists and is
+    /// linked, with the verifier as typed.
+    pub has_receipt: bool,
     /// Due at.
     pub due_at: String,
     /// Counts late.
@@ -218,6 +221,7 @@ async fn found(state: &AppState, t: Messages, v: TrackingView, verifier: &str) -
         can_rate: !phone_only && v.status == "returned" && v.rating.is_none(),
         phone_only,
         status_key: v.status,
+        has_receipt: v.received_at.is_some(),
         received_at: v.received_at.map(local_time).unwrap_or_default(),
         due_at: v
             .due_at
