@@ -2,8 +2,9 @@
 //! khóa API). Every log-in attempt, permission change and API-key change is
 //! audited in the same transaction as the change.
 
-use std::sync::Arc;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -129,6 +130,12 @@ pub struct IdentityService {
     sessions: SessionPolicy,
     per_account: Arc<RateLimiter>,
     per_client: Arc<RateLimiter>,
+    /// Recent failures per (account name, client): 5 in 15 minutes lock
+    /// that pair only, so nobody locks an officer out from elsewhere.
+    pair_failures: Arc<FailureWindow>,
+    /// Recent failures per client, whatever the account: 30 in 15 minutes
+    /// throttle the client.
+    client_failures: Arc<FailureWindow>,
     /// One audited failure per account and window.
     failure_audits: Arc<RateLimiter>,
     /// Refused log-ins that wrote no audit row (throttled, unknown
@@ -208,18 +215,110 @@ fn entry(now: DateTime<Utc>, who: &str, action: AuditAction, outcome: AuditOutco
     AuditEntry::new(now, who, action, outcome)
 }
 
+/// Failures from one client that lock one account for that client only.
+pub const CLIENT_LOCK_FAILURES: usize = 5;
+/// Failures from one client, over any accounts, that throttle the client.
+pub const CLIENT_THROTTLE_FAILURES: usize = 30;
+/// Failures in a row, from any clients, that lock the account itself.
+pub const ACCOUNT_LOCK_FAILURES: u32 = 50;
+
+/// Recent failed log-ins per key, in process memory (a sliding window).
+#[derive(Debug)]
+struct FailureWindow {
+    max: usize,
+    window: Duration,
+    recent: Mutex<HashMap<String, VecDeque<DateTime<Utc>>>>,
+}
+
+impl FailureWindow {
+    fn new(max: usize, window: Duration) -> Self {
+        Self {
+            max,
+            window,
+            recent: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn guard(&self) -> std::sync::MutexGuard<'_, HashMap<String, VecDeque<DateTime<Utc>>>> {
+        // A poisoned lock only means another thread panicked mid-update.
+        self.recent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Until when `key` is blocked (`max` failures within the window).
+    fn blocked_until(&self, key: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let mut recent = self.guard();
+        let times = recent.get_mut(key)?;
+        while times.front().is_some_and(|t| *t <= now - self.window) {
+            times.pop_front();
+        }
+        if times.is_empty() {
+            recent.remove(key);
+            return None;
+        }
+        (times.len() >= self.max).then(|| times[times.len() - self.max] + self.window)
+    }
+
+    /// Counts a failure; true when it is the one that blocks `key`.
+    fn record(&self, key: &str, now: DateTime<Utc>) -> bool {
+        let mut recent = self.guard();
+        if recent.len() > 100_000 {
+            // Bounded memory: forget keys with no failure in the window.
+            let edge = now - self.window;
+            recent.retain(|_, t| t.back().is_some_and(|last| *last > edge));
+        }
+        let times = recent.entry(key.to_owned()).or_default();
+        while times.front().is_some_and(|t| *t <= now - self.window) {
+            times.pop_front();
+        }
+        times.push_back(now);
+        times.len() == self.max
+    }
+
+    /// Forgets the failures of `key`.
+    fn clear(&self, key: &str) {
+        self.guard().remove(key);
+    }
+
+    /// Forgets the failures of every key starting with `prefix`.
+    fn clear_prefix(&self, prefix: &str) {
+        self.guard().retain(|k, _| !k.starts_with(prefix));
+    }
+}
+
+/// The key of one account name tried from one client.
+fn pair_key(account: &str, client: &str) -> String {
+    format!("{account}\u{0}{client}")
+}
+
 impl IdentityService {
-    /// Over `store`; 5 failures lock an account for 15 minutes; at most 10
-    /// attempts a minute per account and 30 per client address; at most one
-    /// audited failure a minute per account.
+    /// Over `store`; 5 failures from one client lock that account for that
+    /// client only, for 15 minutes; 30 failures from one client (any
+    /// accounts) throttle the client for 15 minutes; only 50 failures in a
+    /// row, from whatever clients, lock the account itself for 15 minutes
+    /// (review F24: one attacker cannot lock an officer out). At most 10
+    /// attempts a minute per account and 30 per client address; at most
+    /// one audited failure a minute per account.
     pub fn new(store: Arc<dyn Store>, clock: Clock) -> Self {
         Self {
             store,
             clock,
-            lockout: LockoutPolicy::default(),
+            lockout: LockoutPolicy {
+                max_failures: ACCOUNT_LOCK_FAILURES,
+                lock_for: Duration::minutes(15),
+            },
             sessions: SessionPolicy::default(),
             per_account: Arc::new(RateLimiter::new(10, Duration::minutes(1))),
             per_client: Arc::new(RateLimiter::new(30, Duration::minutes(1))),
+            pair_failures: Arc::new(FailureWindow::new(
+                CLIENT_LOCK_FAILURES,
+                Duration::minutes(15),
+            )),
+            client_failures: Arc::new(FailureWindow::new(
+                CLIENT_THROTTLE_FAILURES,
+                Duration::minutes(15),
+            )),
             failure_audits: Arc::new(RateLimiter::new(1, Duration::minutes(1))),
             unaudited: Arc::new(AtomicU64::new(0)),
         }
@@ -308,6 +407,9 @@ impl IdentityService {
                 }
                 other => other.into(),
             })?;
+        // A new password also ends this process's per-client locks.
+        let id_key: String = id.trim().chars().take(64).collect();
+        self.pair_failures.clear_prefix(&pair_key(&id_key, ""));
         Ok(())
     }
 
@@ -544,7 +646,17 @@ impl IdentityService {
         let now = now_micros(&self.clock);
         let id = id.trim();
         let id_key: String = id.chars().take(64).collect();
-        if !self.per_client.try_acquire(client, now) || !self.per_account.try_acquire(&id_key, now)
+        let pair = pair_key(&id_key, client);
+        // This client failed too often on this name: refused before any
+        // other count, the same for every name (known or not), and only
+        // for this client; the officer elsewhere still logs in (F24).
+        if let Some(until) = self.pair_failures.blocked_until(&pair, now) {
+            self.count_unaudited();
+            return Ok(Err(LoginRefusal::Locked(until)));
+        }
+        if self.client_failures.blocked_until(client, now).is_some()
+            || !self.per_client.try_acquire(client, now)
+            || !self.per_account.try_acquire(&id_key, now)
         {
             self.count_unaudited();
             return Ok(Err(LoginRefusal::Throttled));
@@ -557,6 +669,12 @@ impl IdentityService {
         let stored = account.as_ref().and_then(|a| a.password_hash.as_deref());
         let verified = verify_password_blocking(password, stored.unwrap_or(DUMMY_HASH)).await
             && stored.is_some();
+        let pair_blocked = if verified {
+            false
+        } else {
+            self.client_failures.record(client, now);
+            self.pair_failures.record(&pair, now)
+        };
         let Some(account) = account else {
             self.count_unaudited();
             return Ok(Err(LoginRefusal::BadCredentials));
@@ -599,11 +717,16 @@ impl IdentityService {
                 failed_attempts: failed,
                 locked_until: locked,
             };
-            // A failure that locks the account changes its state: always audited.
-            let audit = locked.is_some() || self.failure_audits.try_acquire(&account.id, now);
+            // A failure that locks the account, or this client out of it,
+            // is always audited.
+            let audit = locked.is_some()
+                || pair_blocked
+                || self.failure_audits.try_acquire(&account.id, now);
             if audit {
                 let reason = if locked.is_some() {
                     "bad_credentials_locked"
+                } else if pair_blocked {
+                    "bad_credentials_client_locked"
                 } else {
                     LoginRefusal::BadCredentials.code()
                 };
@@ -631,6 +754,7 @@ impl IdentityService {
         self.store
             .record_login(Some(&account.id), &counters, &e)
             .await?;
+        self.pair_failures.clear(&pair);
         self.open_session(&account, now).await.map(Ok)
     }
 

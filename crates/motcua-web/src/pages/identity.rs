@@ -1,11 +1,9 @@
 //! Log-in (đăng nhập), log-out, and the citizen's "who looked at my data"
 //! page (dữ liệu của tôi).
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use axum::Form;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use motcua_app::audit::CitizenAccess;
@@ -74,10 +72,11 @@ pub async fn login_page(
     )
 }
 
+/// The client address decided by the `client_address` middleware (the
+/// peer, or behind a trusted proxy the forwarded client): log-in failures
+/// are counted per client and per (account, client) (review F24).
 fn client_of(extensions: &Extensions) -> String {
-    extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
+    crate::rate_limit::client_key(extensions)
 }
 
 /// A Vietnam-time `HH:MM dd/mm/yyyy`.

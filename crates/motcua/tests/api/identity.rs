@@ -239,15 +239,16 @@ async fn wrong_passwords_lock_the_account_without_telling_who_exists() {
     for _ in 0..3 {
         login(&app, "ttb", "sai-mat-khau", "/").await;
     }
-    // The fifth failure locks the account; the page still says only that the
-    // name or the password is wrong (review F24).
+    // The fifth failure locks the account for this client; the page still
+    // says only that the name or the password is wrong (review F24).
     let (_, _, fifth) = login(&app, "ttb", "sai-mat-khau", "/").await;
     assert!(fifth.contains(SAME), "{fifth}");
     assert!(!fifth.contains("tạm khóa đến"), "{fifth}");
-    // Even the right password is refused while locked, with the same words.
+    // Even the right password is refused from this client, with the same words.
     let (status, _, locked) = login(&app, "ttb", "mat-khau-rat-dai", "/").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(locked.contains(SAME), "{locked}");
+    // The account itself is not locked (that takes 50 failures).
     assert!(
         app.state
             .store
@@ -256,7 +257,7 @@ async fn wrong_passwords_lock_the_account_without_telling_who_exists() {
             .unwrap()
             .unwrap()
             .locked_until
-            .is_some()
+            .is_none()
     );
     // Audited: the first failure of the minute and the one that locked;
     // the unknown account and the repeats within the minute only count.
@@ -270,7 +271,7 @@ async fn wrong_passwords_lock_the_account_without_telling_who_exists() {
         reasons,
         vec![
             Some("bad_credentials".into()),
-            Some("bad_credentials_locked".into()),
+            Some("bad_credentials_client_locked".into()),
         ]
     );
     assert_eq!(app.state.identity.unaudited_refusals(), 5);
@@ -892,5 +893,70 @@ async fn a_grant_for_one_commune_cannot_read_for_another_communes_dossier() {
             .filter(|(o, _, _)| o == "refused")
             .all(|(_, r, _)| r.as_deref() == Some("grant_outside_unit")),
         "{log:?}"
+    );
+}
+
+/// A log-in posted from the client address `ip`.
+async fn login_from(
+    app: &TestApp,
+    ip: [u8; 4],
+    account: &str,
+    password: &str,
+) -> (StatusCode, String) {
+    let mut req = Request::builder()
+        .method("POST")
+        .uri("/dang-nhap")
+        .header(header::CONTENT_TYPE, FORM)
+        .body(Body::from(form(account, password, "/")))
+        .expect("request");
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            ip, 40000,
+        ))));
+    let res = app.router.clone().oneshot(req).await.expect("response");
+    let status = res.status();
+    let bytes = axum::body::to_bytes(res.into_body(), 1024 * 1024)
+        .await
+        .expect("body");
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Review F24: an attacker who knows the log-in name locks only their own
+/// address out; the officer at their own PC still logs in.
+#[tokio::test]
+async fn wrong_passwords_from_one_client_do_not_stop_the_officer_at_another() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    account(&app, "ttb", &p.center, &[Role::Specialist]).await;
+    let attacker = [203, 0, 113, 9];
+    let officer_pc = [10, 1, 2, 3];
+    for _ in 0..6 {
+        let (status, page) = login_from(&app, attacker, "ttb", "sai-mat-khau").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(page.contains(SAME), "{page}");
+    }
+    // The attacker's address is locked out, even with the right password.
+    let (status, page) = login_from(&app, attacker, "ttb", "mat-khau-rat-dai").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(page.contains(SAME), "{page}");
+    // The officer, elsewhere, is not.
+    let (status, page) = login_from(&app, officer_pc, "ttb", "mat-khau-rat-dai").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    // An unknown name answers exactly the same once locked for the attacker.
+    for _ in 0..5 {
+        login_from(&app, attacker, "khong-co", "sai-mat-khau").await;
+    }
+    let (status, page) = login_from(&app, attacker, "khong-co", "sai-mat-khau").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(page.contains(SAME), "{page}");
+    assert!(
+        app.state
+            .store
+            .get_account("ttb")
+            .await
+            .unwrap()
+            .unwrap()
+            .locked_until
+            .is_none()
     );
 }
