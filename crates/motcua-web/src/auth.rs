@@ -9,9 +9,8 @@
 //! 4. the development cookie `motcua_dev=<officer-id>:<agency-id>` (pages,
 //!    development only).
 //!
-//! Handlers then ask for a role: [`Officer::require`] (403 when the
-//! officer has no such role at all), and the scope helpers
-//! [`Officer::agency_roots`] / [`covers_agency`] / [`covers_unit`].
+//! Who may do what is not decided here: handlers name a capability and the
+//! one policy table of `motcua_app::policy` decides (see [`crate::policy`]).
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -171,73 +170,6 @@ impl FromRequestParts<AppState> for MaybeOfficer {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
         officer_of(parts, state).await.map(MaybeOfficer)
     }
-}
-
-impl Officer {
-    /// Whether the officer holds `role` in any scope.
-    pub fn has(&self, role: Role) -> bool {
-        self.roles.iter().any(|r| r.role == role)
-    }
-
-    /// 403 unless the officer holds `role` somewhere.
-    pub fn require(&self, role: Role) -> Result<(), Problem> {
-        self.require_any(&[role])
-    }
-
-    /// 403 unless the officer holds one of `roles` somewhere.
-    pub fn require_any(&self, roles: &[Role]) -> Result<(), Problem> {
-        if roles.iter().any(|r| self.has(*r)) {
-            return Ok(());
-        }
-        let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-        Err(forbidden(format!(
-            "Cần vai trò {0} / the role {0} is required",
-            names.join(" | ")
-        )))
-    }
-
-    /// The agency roots of the officer's `roles` that are scoped to an
-    /// agency, deduplicated, in a stable order.
-    pub fn agency_roots(&self, roles: &[Role]) -> Vec<AgencyId> {
-        let mut out: Vec<AgencyId> = self
-            .roles
-            .iter()
-            .filter(|r| roles.contains(&r.role))
-            .filter_map(|r| match &r.scope {
-                Scope::Agency(a) => AgencyId::parse(a).ok(),
-                Scope::Unit(_) => None,
-            })
-            .collect();
-        out.sort_by(|a, b| a.as_str().cmp(b.as_str()));
-        out.dedup();
-        out
-    }
-}
-
-/// Whether one of the officer's `roles` covers the agency.
-pub async fn covers_agency(
-    state: &AppState,
-    officer: &Officer,
-    roles: &[Role],
-    agency: &str,
-) -> Result<bool, Problem> {
-    Ok(state
-        .scopes
-        .any_covers_agency(&officer.roles, roles, agency)
-        .await?)
-}
-
-/// Whether one of the officer's `roles` covers the administrative unit.
-pub async fn covers_unit(
-    state: &AppState,
-    officer: &Officer,
-    roles: &[Role],
-    unit: &str,
-) -> Result<bool, Problem> {
-    Ok(state
-        .scopes
-        .any_covers_unit(&officer.roles, roles, unit)
-        .await?)
 }
 
 #[cfg(test)]

@@ -10,10 +10,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::auth::{Officer, covers_agency, covers_unit, forbidden};
+use crate::auth::{Officer, forbidden};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::problem::Problem;
-use motcua_domain::identity::Role;
+use motcua_app::policy::{Capability, Denied};
 
 /// Query parameters of the agency list.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -156,14 +156,30 @@ pub async fn create(
     officer: Officer,
     body: Result<Json<AgencyDto>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<AgencyDto>), Problem> {
-    crate::policy::require(&officer, motcua_app::policy::Capability::ManageAgencies)?;
+    crate::policy::require(&officer, Capability::ManageAgencies)?;
     let Json(dto) = body.map_err(|e| Problem::bad_request(e.body_text()))?;
     let agency = Agency::try_from(dto)?;
-    let in_scope = match &agency.parent_id {
-        Some(parent) => covers_agency(&state, &officer, &[Role::ProvinceAdmin], parent).await?,
-        None => covers_unit(&state, &officer, &[Role::ProvinceAdmin], &agency.unit_code).await?,
+    let policy = crate::policy::policy(&state);
+    let decided = match &agency.parent_id {
+        Some(parent) => {
+            policy
+                .in_agency(&officer.roles, Capability::ManageAgencies, parent)
+                .await
+        }
+        None => {
+            policy
+                .in_unit(
+                    &officer.roles,
+                    Capability::ManageAgencies,
+                    &agency.unit_code,
+                )
+                .await
+        }
     };
-    if !in_scope {
+    if let Err(denied) = decided {
+        if !matches!(denied, Denied::OutOfScope) {
+            return Err(denied.into());
+        }
         // A parent or unit that does not exist is a bad request, not a
         // question of scope.
         let parent_known = match &agency.parent_id {
@@ -210,7 +226,7 @@ pub async fn update(
     ApiPath(id): ApiPath<String>,
     body: Result<Json<AgencyDto>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<AgencyDto>, Problem> {
-    crate::policy::require(&officer, motcua_app::policy::Capability::ManageAgencies)?;
+    crate::policy::require(&officer, Capability::ManageAgencies)?;
     let Json(dto) = body.map_err(|e| Problem::bad_request(e.body_text()))?;
     if dto.id != id {
         return Err(Problem::bad_request(
@@ -218,8 +234,13 @@ pub async fn update(
         ));
     }
     state.agencies.get(&id).await?;
-    if !covers_agency(&state, &officer, &[Role::ProvinceAdmin], &id).await? {
-        return Err(out_of_scope());
+    match crate::policy::policy(&state)
+        .in_agency(&officer.roles, Capability::ManageAgencies, &id)
+        .await
+    {
+        Ok(()) => {}
+        Err(Denied::OutOfScope) => return Err(out_of_scope()),
+        Err(denied) => return Err(denied.into()),
     }
     let agency = Agency::try_from(dto)?;
     state.agencies.save(&agency).await?;
