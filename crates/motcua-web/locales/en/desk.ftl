@@ -4,6 +4,7 @@ desk-nav-reception = Receive a dossier
 desk-nav-work = Work list
 desk-nav-leader = Leader
 desk-nav-officer = Officer
+desk-nav-logout = Log out
 desk-login-title = Officer sign-in
 desk-login-dev-explain = Officer accounts do not exist yet: this server runs the development login (motcua serve --demo). Enter an officer id and an agency identifier to try it; it trusts whatever you claim and must never be on for a server others can reach.
 desk-login-officer = Officer id

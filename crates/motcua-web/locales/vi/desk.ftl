@@ -4,6 +4,7 @@ desk-nav-reception = Tiếp nhận hồ sơ
 desk-nav-work = Danh sách hồ sơ
 desk-nav-leader = Lãnh đạo
 desk-nav-officer = Cán bộ
+desk-nav-logout = Đăng xuất
 desk-login-title = Đăng nhập cán bộ
 desk-login-dev-explain = Chưa có tài khoản cán bộ: máy chủ này đang bật chế độ đăng nhập phát triển (motcua serve --demo). Nhập mã cán bộ và mã định danh cơ quan để thử; chế độ này tin mọi thông tin bạn khai, không bao giờ được bật trên máy chủ người khác truy cập được.
 desk-login-officer = Mã cán bộ

@@ -53,6 +53,18 @@ pub struct LoginForm {
     pub next: Option<String>,
 }
 
+/// Where an officer lands after logging in without a `next`: the work list.
+pub const OFFICER_HOME: &str = "/can-bo/ho-so";
+
+/// Where to go after logging in: a local `next`, otherwise (none, empty or
+/// not local) the officer's work list, not the citizen home page.
+pub fn landing(next: Option<&str>) -> String {
+    match next.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) if safe_next(Some(n)) == n => n.to_owned(),
+        _ => OFFICER_HOME.to_owned(),
+    }
+}
+
 /// `GET /dang-nhap`.
 pub async fn login_page(
     State(state): State<AppState>,
@@ -63,7 +75,7 @@ pub async fn login_page(
         t,
         &LoginPage {
             t,
-            next: safe_next(q.next.as_deref()),
+            next: landing(q.next.as_deref()),
             account: String::new(),
             error: None,
             sso: state.oidc.is_some(),
@@ -106,7 +118,7 @@ pub async fn login_submit(
     extensions: Extensions,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let next = safe_next(form.next.as_deref());
+    let next = landing(form.next.as_deref());
     let answer = state
         .identity
         .login(&form.account, &form.password, &client_of(&extensions))

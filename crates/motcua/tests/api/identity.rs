@@ -214,7 +214,8 @@ async fn officers_log_in_and_out_with_a_secure_session() {
     ] {
         let (status, headers, _) = login(&app, "nva", "mat-khau-rat-dai", bad).await;
         assert_eq!(status, StatusCode::SEE_OTHER);
-        assert_eq!(headers[header::LOCATION], "/", "{bad}");
+        // Not followed: the officer lands on the work list (UX review #7).
+        assert_eq!(headers[header::LOCATION], "/can-bo/ho-so", "{bad}");
     }
     let logins = audit_actions(&app)
         .await
@@ -865,9 +866,16 @@ async fn a_grant_for_one_commune_cannot_read_for_another_communes_dossier() {
     // A grant for commune B reads for B's dossier.
     let for_b = grant(p.other_center.clone(), unit_b.clone()).await;
     body["grant_id"] = json!(for_b);
-    let found = lookup(body).await;
+    let found = lookup(body.clone()).await;
     assert_eq!(found.status, StatusCode::OK, "{}", found.body);
     assert_eq!(found.body["status"], "found");
+    // Named no grant, the look-up takes the live grant that covers the
+    // dossier, even when a newer one (for A) is live too.
+    grant(p.center.clone(), unit_a.clone()).await;
+    body.as_object_mut().unwrap().remove("grant_id");
+    let chosen = lookup(body).await;
+    assert_eq!(chosen.status, StatusCode::OK, "{}", chosen.body);
+    assert_eq!(chosen.body["status"], "found");
 
     let log: Vec<(String, Option<String>, Option<String>)> = app
         .state

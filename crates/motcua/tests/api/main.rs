@@ -5,6 +5,7 @@ mod attachments;
 mod catalog_dossiers;
 mod clock;
 mod conformance;
+mod desk_header;
 mod dossier_support;
 mod dossiers_edges;
 mod dossiers_journey;
