@@ -16,7 +16,9 @@ use motcua_domain::unit::{Era, UnitCode};
 
 use crate::AppError;
 use crate::audit::{Clock, now_micros};
+use crate::authz::ScopeResolver;
 use crate::ports::Store;
+use motcua_domain::identity::Scope;
 
 /// How far in the past `valid_from` may lie (clock skew between the
 /// caller and the server), no more.
@@ -146,5 +148,33 @@ impl GrantService {
     /// An officer's grants, newest first.
     pub async fn of_officer(&self, officer_id: &str) -> Result<Vec<Grant>, AppError> {
         Ok(self.store.grants_of_officer(officer_id).await?)
+    }
+
+    /// The grant an officer's look-up should use when none is named: among
+    /// the grants live now, the newest whose unit covers one of `agencies`
+    /// (the dossier's or the desk's), else the newest live one (the look-up
+    /// then refuses it for its unit, and audits the refusal).
+    pub async fn live_grant_for(
+        &self,
+        officer_id: &str,
+        agencies: &[&str],
+    ) -> Result<Option<String>, AppError> {
+        let now = (self.clock)();
+        let live: Vec<Grant> = self
+            .of_officer(officer_id)
+            .await?
+            .into_iter()
+            .filter(|g| g.check(officer_id, now).is_ok())
+            .collect();
+        let scopes = ScopeResolver::new(self.store.clone());
+        for g in &live {
+            let scope = Scope::Unit(g.unit_code.clone());
+            for agency in agencies {
+                if scopes.covers_agency(&scope, agency).await? {
+                    return Ok(Some(g.id.clone()));
+                }
+            }
+        }
+        Ok(live.into_iter().next().map(|g| g.id))
     }
 }

@@ -59,18 +59,6 @@ fn refusal_problem(r: LookupRefusal) -> Problem {
     Problem::new(status, "lookup-refused", r.message()).with_code(r.code())
 }
 
-/// The officer's newest grant that is live now, if any.
-async fn live_grant(state: &AppState, officer: &str) -> Result<Option<String>, Problem> {
-    let now = Utc::now();
-    Ok(state
-        .grants
-        .of_officer(officer)
-        .await?
-        .into_iter()
-        .find(|g| g.check(officer, now).is_ok())
-        .map(|g| g.id))
-}
-
 /// `POST /api/v1/registry/lookups`: look a citizen up at the desk.
 #[utoipa::path(post, path = "/api/v1/registry/lookups", operation_id = "lookUpResident", tag = "registry", request_body = LookupBody,
     responses((status = 200, description = "found (with data and waiver sources), not_found or mismatch", body = Object),
@@ -89,7 +77,12 @@ pub async fn lookup(
     let Json(b) = body.map_err(|e| Problem::bad_request(e.body_text()))?;
     let grant_id = match b.grant_id {
         Some(g) => Some(g),
-        None => live_grant(&state, &officer.id).await?,
+        None => {
+            state
+                .grants
+                .live_grant_for(&officer.id, &[officer.agency.as_str()])
+                .await?
+        }
     };
     let req = LookupRequest {
         officer_id: officer.id.clone(),

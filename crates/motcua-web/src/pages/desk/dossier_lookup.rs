@@ -7,7 +7,7 @@
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use motcua_app::lookup::{LookupAnswer, LookupError, LookupRequest};
 use motcua_app::policy::Capability;
 use motcua_domain::dossier::ApplicantId;
@@ -79,15 +79,14 @@ pub async fn lookup(
         (ApplicantId::Citizen(id), Ok(birth_date)) => {
             // The officer's live grant, if any: without one the use case
             // refuses (and audits the refusal).
-            let now = Utc::now();
             let grant_id = state
                 .grants
-                .of_officer(&officer.id)
+                .live_grant_for(
+                    &officer.id,
+                    &[d.receiving_unit.as_str(), d.current_agency.as_str()],
+                )
                 .await
-                .unwrap_or_default()
-                .into_iter()
-                .find(|g| g.check(&officer.id, now).is_ok())
-                .map(|g| g.id);
+                .unwrap_or_default();
             let request = LookupRequest {
                 officer_id: officer.id.clone(),
                 agency_id: Some(officer.agency.as_str().to_owned()),

@@ -9,7 +9,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use motcua_app::catalog::ProcedureQuery;
 use motcua_app::dossiers::{ApplicantInput, ApplicantKind, NewDossierInput};
 use motcua_app::lookup::{LookupAnswer, LookupError, LookupRequest};
@@ -212,15 +212,11 @@ async fn lookup(
         .map_err(|_| t.get("desk-error-birth-date"))?;
     // The officer's live grant, if any: without one the use case refuses
     // (and audits the refusal).
-    let now = Utc::now();
     let grant = state
         .grants
-        .of_officer(&officer.id)
+        .live_grant_for(&officer.id, &[officer.agency.as_str()])
         .await
-        .unwrap_or_default()
-        .into_iter()
-        .find(|g| g.check(&officer.id, now).is_ok())
-        .map(|g| g.id);
+        .unwrap_or_default();
     let request = LookupRequest {
         officer_id: officer.id.clone(),
         agency_id: Some(officer.agency.as_str().to_owned()),
