@@ -148,7 +148,9 @@ test('the online form refuses a file that lies about its type, inline and withou
   await page.locator('#file_TP1').setInputFiles(join(files, 'gia-mao.pdf'));
   await page.getByRole('button', { name: 'Xem lại trước khi nộp' }).click();
   await page.locator('#err_TP1', { hasText: /không phải PDF/ }).waitFor();
-  assert.match(await page.locator('.error-box').innerText(), /chọn lại các tệp/);
+  assert.match(await page.locator('#error-summary').innerText(), /Có lỗi cần sửa/);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'error-summary');
+  assert.match(await page.title(), /^Lỗi: /);
   assert.equal(await page.getByLabel('Họ và tên').inputValue(), 'Lê Văn Cường');
   await page.close();
 });

@@ -10,6 +10,7 @@ mod dossier_support;
 mod dossiers_edges;
 mod dossiers_journey;
 mod errors;
+mod filing_form;
 mod identity;
 mod limits;
 mod matrix;

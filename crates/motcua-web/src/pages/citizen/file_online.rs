@@ -27,6 +27,7 @@ use motcua_app::dossiers::{
 use motcua_app::ports::AgencyFilter;
 use motcua_domain::agency::AgencyKind;
 use motcua_domain::catalog::ProcedureVersion;
+use motcua_domain::dossier::ids::PersonalId;
 use motcua_domain::dossier::{Actor, Channel, ComponentState};
 use sha2::Sha256;
 
@@ -52,6 +53,38 @@ pub struct FileComponent {
     pub error: String,
     /// The file checked at review (display name), if any.
     pub file: String,
+}
+
+/// One problem on the form: the id of the field it belongs to (empty for
+/// the form as a whole) and its message, shown inline and in the summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field's id (`name`, `personal_id`, `phone`, `receiving`), or empty.
+    pub field: String,
+    /// The message.
+    pub message: String,
+}
+
+impl FieldError {
+    fn on(field: &str, message: String) -> Self {
+        Self {
+            field: field.to_owned(),
+            message,
+        }
+    }
+
+    fn general(message: String) -> Self {
+        Self::on("", message)
+    }
+}
+
+/// One line of the error summary: the fragment it links to (empty for no
+/// link) and its message.
+pub struct SummaryItem {
+    /// Field id to link to, or empty.
+    pub href: String,
+    /// The message.
+    pub message: String,
 }
 
 /// A commune service center to file at.
@@ -93,8 +126,9 @@ pub struct FilePage {
     pub communes: Vec<Commune>,
     /// What was typed.
     pub values: Applicant,
-    /// Inline errors of the form.
-    pub errors: Vec<String>,
+    /// Errors of the applicant's fields and of the form as a whole (the
+    /// files' own errors are on their components).
+    pub errors: Vec<FieldError>,
     /// Per-file limit in bytes.
     pub max_file: u64,
     /// Limit line.
@@ -103,6 +137,53 @@ pub struct FilePage {
     pub token: String,
     /// Its signature.
     pub sig: String,
+}
+
+impl FilePage {
+    /// Whether anything on the form is wrong.
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty() || self.components.iter().any(|c| !c.error.is_empty())
+    }
+
+    /// The inline message of one field (empty when it is fine).
+    pub fn error_for(&self, field: &str) -> String {
+        self.errors
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Every error at once, in the order of the form, each linking to its
+    /// field: the applicant's fields, then the files, then the form's own.
+    pub fn summary(&self) -> Vec<SummaryItem> {
+        let mut out = Vec::new();
+        for field in ["name", "personal_id", "phone", "address", "receiving"] {
+            for e in self.errors.iter().filter(|e| e.field == field) {
+                out.push(SummaryItem {
+                    href: field.to_owned(),
+                    message: e.message.clone(),
+                });
+            }
+        }
+        for c in self.components.iter().filter(|c| !c.error.is_empty()) {
+            out.push(SummaryItem {
+                href: format!("file_{}", c.code),
+                message: format!("{}: {}", c.name, c.error),
+            });
+        }
+        for e in &self.errors {
+            let known = ["name", "personal_id", "phone", "address", "receiving"];
+            if !known.contains(&e.field.as_str()) {
+                out.push(SummaryItem {
+                    href: String::new(),
+                    message: e.message.clone(),
+                });
+            }
+        }
+        out
+    }
 }
 
 /// `templates/pages/citizen/file_review.html`.
@@ -225,7 +306,7 @@ fn form_page(
     components: Vec<FileComponent>,
     communes: Vec<Commune>,
     values: Applicant,
-    errors: Vec<String>,
+    errors: Vec<FieldError>,
 ) -> FilePage {
     FilePage {
         t,
@@ -252,7 +333,7 @@ fn form_again(
     mut components: Vec<FileComponent>,
     communes: Vec<Commune>,
     values: Applicant,
-    errors: Vec<String>,
+    errors: Vec<FieldError>,
     held: &[StagedAttachment],
     status: StatusCode,
 ) -> Response {
@@ -360,22 +441,58 @@ fn invalid_text(t: Messages, e: &DossierError) -> String {
     }
 }
 
-/// Checks the applicant; inline messages for what is wrong.
-fn check_applicant(t: Messages, a: &Applicant, communes: &[Commune]) -> Vec<String> {
+/// Whether a phone number has the shape the dossier accepts: 8 to 15
+/// digits, written with digits, spaces and `+ . - ( )` only (the same rule
+/// as [`ApplicantInput::validate`]).
+fn phone_ok(phone: &str) -> bool {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +.-()".contains(c))
+        && (8..=15).contains(&digits)
+}
+
+/// Checks every field of the applicant, all at once (never a first error
+/// only): an inline message for each field that is wrong.
+fn check_applicant(t: Messages, a: &Applicant, communes: &[Commune]) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if a.name.is_empty() {
-        errors.push(t.get("citizen-error-name"));
+        errors.push(FieldError::on("name", t.get("citizen-error-name")));
+    }
+    if a.personal_id.is_empty() {
+        errors.push(FieldError::on(
+            "personal_id",
+            t.get("citizen-error-personal-id"),
+        ));
+    } else if let Err(e) = PersonalId::parse(&a.personal_id) {
+        let text = match t.locale {
+            Locale::Vi => e.vi,
+            Locale::En => e.en,
+        };
+        errors.push(FieldError::on("personal_id", format!("{text}.")));
     }
     if a.phone.is_empty() {
-        errors.push(t.get("citizen-error-phone"));
+        errors.push(FieldError::on("phone", t.get("citizen-error-phone")));
+    } else if !phone_ok(&a.phone) {
+        errors.push(FieldError::on(
+            "phone",
+            t.with_text("citizen-error-phone-format", "phone", &a.phone),
+        ));
     }
     if !communes.iter().any(|c| c.id == a.receiving) {
-        errors.push(t.get("citizen-error-commune"));
+        errors.push(FieldError::on("receiving", t.get("citizen-error-commune")));
     }
+    // The dossier's own rule, in case it is stricter than the checks above.
     if errors.is_empty()
         && let Err(e) = applicant_input(a).validate()
     {
-        errors.push(invalid_text(t, &e));
+        let field = match &e {
+            DossierError::Invalid { code, .. } if code.starts_with("personal_id") => "personal_id",
+            DossierError::Invalid { code, .. } if code == "applicant.phone" => "phone",
+            DossierError::Invalid { code, .. } if code == "applicant.name" => "name",
+            _ => "",
+        };
+        errors.push(FieldError::on(field, invalid_text(t, &e)));
     }
     errors
 }
@@ -412,7 +529,9 @@ fn with_status(mut res: Response, status: StatusCode) -> Response {
 
 /// `POST /thu-tuc/{code}/nop-truc-tuyen`: `step=review` checks the files
 /// and holds them in the staging area, then shows the review (or the form
-/// again, keeping what was held); `step=submit` creates the dossier.
+/// again, keeping what was held); `step=submit` creates the dossier;
+/// `step=edit` ("Sửa lại" on the review) shows the form filled again with
+/// the answers and the held files.
 pub async fn post(
     State(state): State<AppState>,
     t: Messages,
@@ -440,7 +559,7 @@ pub async fn post(
             comps,
             communes,
             Applicant::default(),
-            vec![message],
+            vec![FieldError::general(message)],
         );
         let mut res = with_status(
             crate::pages::render(t, &page),
@@ -476,7 +595,7 @@ pub async fn post(
                 comps,
                 communes,
                 Applicant::default(),
-                vec![message],
+                vec![FieldError::general(message)],
             );
             return with_status(crate::pages::render(t, &page), status);
         }
@@ -495,8 +614,24 @@ pub async fn post(
         }
         kept
     };
-    if form.text("step") == "submit" {
-        return submit(&state, t, &v, comps, communes, values, &form, held).await;
+    match form.text("step").as_str() {
+        "submit" => return submit(&state, t, &v, comps, communes, values, &form, held).await,
+        // "Sửa lại" on the review: the same form, filled, with the files
+        // still held (issue 14, UX review #5).
+        "edit" => {
+            return form_again(
+                t,
+                &state,
+                &v,
+                comps,
+                communes,
+                values,
+                Vec::new(),
+                &held,
+                StatusCode::OK,
+            );
+        }
+        _ => {}
     }
     // Review: check the applicant and every new file; a new file replaces
     // the one held for its component.
@@ -539,7 +674,7 @@ pub async fn post(
     }
     let total: u64 = held.iter().map(|h| h.size_bytes).sum();
     if total > state.attachments.limits().max_dossier_bytes {
-        errors.push(t.get("citizen-error-file-size"));
+        errors.push(FieldError::general(t.get("citizen-error-file-size")));
     }
     let file_errors = comps.iter().any(|c| !c.error.is_empty());
     if !errors.is_empty() || file_errors {
@@ -608,7 +743,7 @@ async fn submit(
     if !errors.is_empty() || !token_ok {
         let mut errors = errors;
         if !token_ok {
-            errors.push(t.get("citizen-error-expired"));
+            errors.push(FieldError::general(t.get("citizen-error-expired")));
         }
         return form_again(
             t,
@@ -632,7 +767,7 @@ async fn submit(
             comps,
             communes,
             values,
-            vec![message],
+            vec![FieldError::general(message)],
             &held,
             StatusCode::TOO_MANY_REQUESTS,
         );
@@ -657,7 +792,7 @@ async fn submit(
             comps,
             communes,
             values,
-            vec![message],
+            vec![FieldError::general(message)],
             &still,
             StatusCode::UNPROCESSABLE_ENTITY,
         );
@@ -710,7 +845,7 @@ async fn submit(
             comps,
             communes,
             values,
-            vec![invalid_text(t, &e)],
+            vec![FieldError::general(invalid_text(t, &e))],
             &held,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),

@@ -1,0 +1,235 @@
+//! The online filing form reports every error at once in a GOV.UK-style
+//! summary (heading, links to the fields, fields marked invalid, "Lỗi: " in
+//! the title), and "Sửa lại" on the review brings back the filled form with
+//! the files still held (issue 14 item 4, UX review #5).
+
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode};
+use tower::ServiceExt;
+
+use crate::dossier_support::place;
+use crate::support::TestApp;
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+const URI: &str = "/thu-tuc/1.001193/nop-truc-tuyen?lang=vi";
+
+/// A multipart form post from a citizen's browser; the status and the page.
+async fn post(
+    app: &TestApp,
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, &[u8])],
+) -> (StatusCode, String) {
+    let b = "filing-form-boundary-5d1e";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{b}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    for (field, file_name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{b}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/pdf\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{b}--\r\n").as_bytes());
+    let mut req = Request::builder()
+        .method("POST")
+        .uri(URI)
+        .header("content-type", format!("multipart/form-data; boundary={b}"))
+        .body(Body::from(body))
+        .expect("request");
+    let addr: SocketAddr = "198.51.100.93:40000".parse().expect("addr");
+    req.extensions_mut().insert(ConnectInfo(addr));
+    let res = app.router.clone().oneshot(req).await.expect("response");
+    let status = res.status();
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+        .await
+        .expect("body");
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The value of the hidden input `name`.
+fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name}: {page}"))
+        + marker.len();
+    page[start..][..page[start..].find('"').expect("quote")].to_owned()
+}
+
+/// The opening tag of the element with `id`.
+fn tag(page: &str, id: &str) -> String {
+    let marker = format!("id=\"{id}\"");
+    let at = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no #{id}: {page}"));
+    let start = page[..at].rfind('<').expect("<");
+    page[start..][..page[start..].find('>').expect(">") + 1].to_owned()
+}
+
+#[tokio::test]
+async fn four_bad_fields_and_a_bad_file_are_all_reported_at_once_with_links_to_each() {
+    let app = TestApp::new().await;
+    let _ = place(&app).await;
+    let fields = [
+        ("step", "review"),
+        ("name", ""),
+        ("personal_id", "12345"),
+        ("phone", "12345"),
+        ("receiving", ""),
+    ];
+    let fake = b"this is only text, named .pdf".as_slice();
+    let (status, page) = post(&app, &fields, &[("file_TP1", "gia-mao.pdf", fake)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains("<title>Lỗi: "), "{page}");
+    let summary = tag(&page, "error-summary");
+    assert!(summary.contains("role=\"alert\""), "{summary}");
+    assert!(summary.contains("tabindex=\"-1\""), "{summary}");
+    assert!(page.contains("Có lỗi cần sửa"), "{page}");
+    assert!(
+        page.contains("document.getElementById('error-summary').focus()"),
+        "focus moves to the summary"
+    );
+    let messages = [
+        ("name", "Họ và tên không được để trống."),
+        (
+            "personal_id",
+            "Số định danh cá nhân phải gồm đúng 12 chữ số.",
+        ),
+        (
+            "phone",
+            "Số điện thoại “12345” không hợp lệ: cần 8 đến 15 chữ số, ví dụ 0912 345 678.",
+        ),
+        ("receiving", "Vui lòng chọn nơi nộp hồ sơ."),
+    ];
+    for (field, message) in messages {
+        // In the summary, linking to the field...
+        assert!(
+            page.contains(&format!("<a href=\"#{field}\">{message}</a>")),
+            "summary link for {field}: {page}"
+        );
+        // ...inline, next to it...
+        assert!(
+            page.contains(&format!(
+                "<p class=\"error\" id=\"{field}-error\">{message}</p>"
+            )),
+            "inline message for {field}: {page}"
+        );
+        // ...and the field is marked invalid and described by it.
+        let input = tag(&page, field);
+        assert!(input.contains("aria-invalid=\"true\""), "{input}");
+        assert!(input.contains(&format!("{field}-error")), "{input}");
+    }
+    // The bad file too, in the same answer.
+    assert!(page.contains("<a href=\"#file_TP1\">"), "{page}");
+    assert!(tag(&page, "file_TP1").contains("aria-invalid=\"true\""));
+    // In the order of the form.
+    let order: Vec<usize> = [
+        "#name\"",
+        "#personal_id\"",
+        "#phone\"",
+        "#receiving\"",
+        "#file_TP1\"",
+    ]
+    .iter()
+    .map(|h| page.find(&format!("href=\"{h}")).expect("link"))
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    // The phone field tells the browser its shape as well.
+    let phone = tag(&page, "phone");
+    assert!(phone.contains("pattern=\""), "{phone}");
+    assert!(phone.contains("inputmode=\"tel\""), "{phone}");
+    // No field error on a form that is fine.
+    let (_, blank) = app_get(&app, URI).await;
+    assert!(!blank.contains("error-summary"), "{blank}");
+    assert!(!blank.contains("aria-invalid=\"true\""), "{blank}");
+    assert!(!blank.contains("<title>Lỗi"), "{blank}");
+}
+
+async fn app_get(app: &TestApp, uri: &str) -> (StatusCode, String) {
+    let answer = app.get(uri).await;
+    (
+        answer.status,
+        answer.body.as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn sua_lai_on_the_review_brings_back_the_filled_form_with_its_files() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    let fields = [
+        ("step", "review"),
+        ("name", "Trần Thị Bình"),
+        ("personal_id", "019041666439"),
+        ("phone", "0987 654 321"),
+        ("address", "Thôn Nà Rì"),
+        ("receiving", p.center.as_str()),
+    ];
+    let (status, review) = post(&app, &fields, &[("file_TP1", "to-khai.pdf", PDF)]).await;
+    assert_eq!(status, StatusCode::OK, "{review}");
+    assert!(review.contains("name=\"step\" value=\"edit\""), "{review}");
+    assert!(review.contains("Sửa lại"), "{review}");
+    assert!(
+        !review.contains("<a href=\"/thu-tuc/1.001193/nop-truc-tuyen\">"),
+        "no link to an empty form: {review}"
+    );
+    let token = hidden(&review, "token");
+    let sig = hidden(&review, "sig");
+    // What the review form sends when "Sửa lại" is pressed.
+    let edit = [
+        ("name", "Trần Thị Bình"),
+        ("personal_id", "019041666439"),
+        ("phone", "0987 654 321"),
+        ("address", "Thôn Nà Rì"),
+        ("receiving", p.center.as_str()),
+        ("token", token.as_str()),
+        ("sig", sig.as_str()),
+        ("key", "k"),
+        ("step", "edit"),
+    ];
+    let (status, form) = post(&app, &edit, &[]).await;
+    assert_eq!(status, StatusCode::OK, "{form}");
+    assert!(
+        tag(&form, "name").contains("value=\"Trần Thị Bình\""),
+        "{form}"
+    );
+    assert!(tag(&form, "personal_id").contains("value=\"019041666439\""));
+    assert!(tag(&form, "phone").contains("value=\"0987 654 321\""));
+    assert!(tag(&form, "address").contains("value=\"Thôn Nà Rì\""));
+    assert!(
+        form.contains(&format!("<option value=\"{}\" selected>", p.center)),
+        "the centre stays chosen: {form}"
+    );
+    assert!(
+        form.contains("id=\"kept_TP1\""),
+        "the file is still held: {form}"
+    );
+    assert!(form.contains("to-khai.pdf"), "{form}");
+    assert!(!form.contains("error-summary"), "{form}");
+    assert!(!form.contains("<title>Lỗi"), "{form}");
+    // And from there, review again without choosing the file again.
+    let (token, sig) = (hidden(&form, "token"), hidden(&form, "sig"));
+    let again = [
+        ("step", "review"),
+        ("name", "Trần Thị Bình"),
+        ("personal_id", "019041666439"),
+        ("phone", "0987 654 321"),
+        ("receiving", p.center.as_str()),
+        ("token", token.as_str()),
+        ("sig", sig.as_str()),
+    ];
+    let (status, review) = post(&app, &again, &[]).await;
+    assert_eq!(status, StatusCode::OK, "{review}");
+    assert!(review.contains("to-khai.pdf"), "{review}");
+}
