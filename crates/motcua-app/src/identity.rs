@@ -50,6 +50,8 @@ pub struct NewAccount {
     pub id: String,
     /// Họ tên.
     pub display_name: String,
+    /// Chức vụ (position), if any.
+    pub position: Option<String>,
     /// Agency the officer works at.
     pub agency_id: String,
     /// E-mail. It links a single sign-on identity only when the provider
@@ -60,12 +62,21 @@ pub struct NewAccount {
     pub password: Option<String>,
 }
 
+/// A position as stored: trimmed, `None` when empty.
+fn clean_position(raw: Option<&str>) -> Option<String> {
+    raw.map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+}
+
 /// Who is acting, with their roles: what the web layer builds from a
 /// session, an API key or the development login.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Principal {
     /// Account id.
     pub id: String,
+    /// Họ tên (the id itself for the development login).
+    pub display_name: String,
     /// Agency the account works at.
     pub agency_id: String,
     /// Roles and their scopes.
@@ -362,6 +373,7 @@ impl IdentityService {
         let account = Account {
             id: id.to_owned(),
             display_name: new.display_name.trim().to_owned(),
+            position: clean_position(new.position.as_deref()),
             agency_id: new.agency_id.trim().to_owned(),
             status: AccountStatus::Active,
             password_hash,
@@ -384,6 +396,42 @@ impl IdentityService {
         e.purpose = Some(format!("tạo tài khoản / account created: {}", account.id));
         self.store.create_account(&account, &e).await?;
         Ok(account)
+    }
+
+    /// Changes an account's name and position (chức vụ), audited; an
+    /// empty position removes it.
+    pub async fn set_profile(
+        &self,
+        id: &str,
+        display_name: &str,
+        position: Option<&str>,
+        by: &str,
+    ) -> Result<(), AppError> {
+        let name = display_name.trim();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(AppError::Invalid(
+                "Họ tên phải có từ 1 đến 200 ký tự / the name must be 1 to 200 characters".into(),
+            ));
+        }
+        let position = clean_position(position);
+        if position.as_ref().is_some_and(|p| p.chars().count() > 200) {
+            return Err(AppError::Invalid(
+                "Chức vụ tối đa 200 ký tự / the position is at most 200 characters".into(),
+            ));
+        }
+        let now = now_micros(&self.clock);
+        let mut e = entry(
+            now,
+            by,
+            AuditAction::PermissionChange,
+            AuditOutcome::Allowed,
+        );
+        e.purpose = Some(format!("đổi họ tên, chức vụ / name and position set: {id}"));
+        self.store
+            .set_account_profile(id, name, position.as_deref(), &e)
+            .await
+            .map_err(|err| not_found_account(err, id))?;
+        Ok(())
     }
 
     /// Sets a new password (audited), clearing failures and any lock, and
@@ -623,6 +671,7 @@ impl IdentityService {
         }
         let roles = self.store.roles_of(&a.id).await?;
         Ok(Some(Principal {
+            display_name: a.display_name,
             id: a.id,
             agency_id: a.agency_id,
             roles,
@@ -831,6 +880,7 @@ impl IdentityService {
         Ok(LoggedIn {
             principal: Principal {
                 id: account.id.clone(),
+                display_name: account.display_name.clone(),
                 agency_id: account.agency_id.clone(),
                 roles,
             },

@@ -17,6 +17,7 @@ pub mod exchange;
 pub mod grants;
 pub mod identity;
 pub mod lookup;
+pub mod people;
 pub mod policy;
 pub mod ports;
 pub mod rate_limit;

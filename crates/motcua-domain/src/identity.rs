@@ -177,6 +177,8 @@ pub struct Account {
     pub id: String,
     /// Họ tên hiển thị.
     pub display_name: String,
+    /// Chức vụ (position), e.g. "Công chức Tư pháp - Hộ tịch", when known.
+    pub position: Option<String>,
     /// The agency the officer works at.
     pub agency_id: String,
     /// Active or disabled.

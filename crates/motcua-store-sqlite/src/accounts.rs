@@ -17,7 +17,7 @@ use crate::audit::append_in;
 use crate::{SqliteStore as Db, other};
 
 const ACCOUNT_COLUMNS: &str = "id, display_name, agency_id, status, password_hash, \
-     failed_attempts, locked_until, oidc_subject, email, created_at";
+     failed_attempts, locked_until, oidc_subject, email, created_at, position";
 const KEY_COLUMNS: &str = "id, account_id, prefix, secret_hash, scopes, created_at, revoked_at";
 
 fn account_row(row: &DbRow) -> Result<Account, StoreError> {
@@ -30,6 +30,7 @@ fn account_row(row: &DbRow) -> Result<Account, StoreError> {
     Ok(Account {
         id: s("id")?,
         display_name: s("display_name")?,
+        position: o("position")?,
         agency_id: s("agency_id")?,
         status: AccountStatus::parse(&status)
             .ok_or_else(|| other(anyhow::anyhow!("status {status}"), "status"))?,
@@ -87,7 +88,7 @@ impl AccountStore for Db {
     ) -> Result<ChainHead, StoreError> {
         let mut tx = self.begin_write().await?;
         let inserted = sqlx::query(&format!(
-            "INSERT INTO accounts ({ACCOUNT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+            "INSERT INTO accounts ({ACCOUNT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (id) DO NOTHING"
         ))
         .bind(&a.id)
@@ -100,6 +101,7 @@ impl AccountStore for Db {
         .bind(&a.oidc_subject)
         .bind(&a.email)
         .bind(a.created_at)
+        .bind(&a.position)
         .execute(&mut *tx)
         .await
         .map_err(|e| other(e, "inserting an account"))?
@@ -238,6 +240,69 @@ impl AccountStore for Db {
         .fetch_all(&self.pool)
         .await
         .map_err(|e| other(e, "listing accounts"))?;
+        rows.iter().map(account_row).collect()
+    }
+
+    async fn set_account_profile(
+        &self,
+        account_id: &str,
+        display_name: &str,
+        position: Option<&str>,
+        audit: &AuditEntry,
+    ) -> Result<ChainHead, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let n = sqlx::query("UPDATE accounts SET display_name = ?, position = ? WHERE id = ?")
+            .bind(display_name)
+            .bind(position)
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| other(e, "setting an account's name"))?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let head = append_in(&mut tx, audit).await?;
+        tx.commit().await.map_err(|e| other(e, "commit profile"))?;
+        Ok(head)
+    }
+
+    async fn accounts_by_ids(&self, ids: &[String]) -> Result<Vec<Account>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = sqlx::QueryBuilder::new(format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id IN ("
+        ));
+        let mut list = q.separated(", ");
+        for id in ids.iter().take(1000) {
+            list.push_bind(id);
+        }
+        q.push(") ORDER BY id");
+        let rows = q
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| other(e, "reading accounts by id"))?;
+        rows.iter().map(account_row).collect()
+    }
+
+    async fn officers_in_agency_subtree(&self, root: &str) -> Result<Vec<Account>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "WITH RECURSIVE sub (id, depth) AS ( \
+                 SELECT id, 0 FROM agencies WHERE id = ? \
+                 UNION SELECT a.id, sub.depth + 1 FROM agencies a \
+                 JOIN sub ON a.parent_id = sub.id WHERE sub.depth < 12) \
+             SELECT {ACCOUNT_COLUMNS} FROM accounts \
+             WHERE status = 'active' AND agency_id IN (SELECT id FROM sub) \
+             AND EXISTS (SELECT 1 FROM role_assignments r WHERE r.account_id = accounts.id \
+                 AND r.role IN ('reception', 'specialist', 'leader')) \
+             ORDER BY id"
+        ))
+        .bind(root)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| other(e, "listing the officers of an agency subtree"))?;
         rows.iter().map(account_row).collect()
     }
 

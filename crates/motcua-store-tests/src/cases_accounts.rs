@@ -26,6 +26,7 @@ pub fn sample_account(id: &str) -> Account {
     Account {
         id: id.into(),
         display_name: "Nguyễn Văn An".into(),
+        position: Some("Công chức Tư pháp - Hộ tịch".into()),
         agency_id: "H55.X05977.TT".into(),
         status: AccountStatus::Active,
         password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
@@ -416,4 +417,131 @@ pub async fn sso_links_and_session_revocation(store: Arc<dyn Store>) {
     );
     // account + 3 links + password + 2 status changes; counters are not audited.
     assert_eq!(store.audit_head().await.unwrap().map(|h| h.seq), Some(7));
+}
+
+/// Names and positions: a profile change is audited with its row, names are
+/// read for many ids in one query, and the officers of an agency subtree are
+/// the active accounts with a dossier role in that agency or below it.
+pub async fn account_profiles_names_and_officers_of_a_subtree(store: Arc<dyn Store>) {
+    use motcua_domain::agency::{Agency, AgencyKind};
+    let agency = |id: &str, parent: Option<&str>, kind| Agency {
+        id: id.into(),
+        name: format!("Cơ quan {id}"),
+        kind,
+        unit_code: "05977".into(),
+        parent_id: parent.map(str::to_owned),
+        active: true,
+    };
+    for a in [
+        agency("H55", None, AgencyKind::ProvincialCommittee),
+        agency("H55.X05977", Some("H55"), AgencyKind::CommuneCommittee),
+        agency(
+            "H55.X05977.TT",
+            Some("H55.X05977"),
+            AgencyKind::CommuneServiceCenter,
+        ),
+        agency("H55.X05978", Some("H55"), AgencyKind::CommuneCommittee),
+    ] {
+        store.upsert_agency(&a).await.unwrap();
+    }
+    let admin = entry(AuditAction::PermissionChange, "admin");
+    let officer = |id: &str, agency: &str| Account {
+        agency_id: agency.into(),
+        position: None,
+        ..sample_account(id)
+    };
+    for a in [
+        officer("cv.xa", "H55.X05977"),
+        officer("cb.tt", "H55.X05977.TT"),
+        officer("cb.khac", "H55.X05978"),
+        officer("nghi.viec", "H55.X05977"),
+        officer("kiem.tra", "H55.X05977"),
+    ] {
+        store.create_account(&a, &admin).await.unwrap();
+    }
+    let scope = Scope::Agency("H55.X05977".into());
+    for (id, r) in [
+        ("cv.xa", Role::Specialist),
+        ("cb.tt", Role::Reception),
+        ("cb.khac", Role::Leader),
+        ("nghi.viec", Role::Specialist),
+        ("kiem.tra", Role::Auditor),
+    ] {
+        store
+            .grant_role(id, &role(r, scope.clone()), &admin)
+            .await
+            .unwrap();
+    }
+    store
+        .set_account_status("nghi.viec", AccountStatus::Disabled, &admin)
+        .await
+        .unwrap();
+
+    // A profile change, audited; an unknown account is NotFound.
+    let before = store.get_account("cv.xa").await.unwrap().unwrap();
+    assert_eq!(before.position, None);
+    store
+        .set_account_profile("cv.xa", "Trần Thị Bình", Some("Chuyên viên"), &admin)
+        .await
+        .unwrap();
+    let after = store.get_account("cv.xa").await.unwrap().unwrap();
+    assert_eq!(after.display_name, "Trần Thị Bình");
+    assert_eq!(after.position.as_deref(), Some("Chuyên viên"));
+    assert_eq!(
+        Account {
+            display_name: before.display_name.clone(),
+            position: None,
+            ..after.clone()
+        },
+        before
+    );
+    let missing = store.set_account_profile("nobody", "X", None, &admin).await;
+    assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
+
+    // Names for many ids at once; unknown ids are left out.
+    let ids: Vec<String> = ["cb.tt", "nobody", "cv.xa"].map(String::from).to_vec();
+    let found: Vec<(String, String)> = store
+        .accounts_by_ids(&ids)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.id, a.display_name))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("cb.tt".into(), "Nguyễn Văn An".into()),
+            ("cv.xa".into(), "Trần Thị Bình".into()),
+        ]
+    );
+    assert!(store.accounts_by_ids(&[]).await.unwrap().is_empty());
+
+    // The subtree: the commune and its centre; not the other commune, not
+    // a disabled account, not an auditor.
+    let ids = |v: Vec<Account>| v.into_iter().map(|a| a.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(store
+            .officers_in_agency_subtree("H55.X05977")
+            .await
+            .unwrap()),
+        vec!["cb.tt", "cv.xa"]
+    );
+    assert_eq!(
+        ids(store
+            .officers_in_agency_subtree("H55.X05977.TT")
+            .await
+            .unwrap()),
+        vec!["cb.tt"]
+    );
+    assert_eq!(
+        ids(store.officers_in_agency_subtree("H55").await.unwrap()),
+        vec!["cb.khac", "cb.tt", "cv.xa"]
+    );
+    assert!(
+        store
+            .officers_in_agency_subtree("H99")
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -197,6 +197,7 @@ macro_rules! conformance_suite {
             cases_accounts::accounts_roles_and_logins_round_trip,
             cases_accounts::sessions_and_api_keys_round_trip,
             cases_accounts::sso_links_and_session_revocation,
+            cases_accounts::account_profiles_names_and_officers_of_a_subtree,
             cases_lookup::lookups_refused_without_grant_purpose_or_in_time_are_audited,
             cases_lookup::an_allowed_lookup_returns_fields_and_waiver_sources,
             cases_lookup::the_citizen_sees_who_looked_at_their_data,

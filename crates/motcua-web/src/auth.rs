@@ -27,6 +27,8 @@ use crate::problem::Problem;
 pub struct Officer {
     /// Account id.
     pub id: String,
+    /// Họ tên, shown in the desk header (the id for the development login).
+    pub name: String,
     /// The officer's agency: what they may see and act on is this agency
     /// and the agencies below it, within their roles.
     pub agency: AgencyId,
@@ -85,6 +87,7 @@ pub fn parse_dev_token(value: &str) -> Option<Officer> {
     let agency = AgencyId::parse(agency).ok()?;
     Some(Officer {
         id: id.to_owned(),
+        name: id.to_owned(),
         roles: all_roles_in(&agency),
         agency,
     })
@@ -116,6 +119,11 @@ pub fn cookie_value<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Optio
 fn from_principal(p: Principal) -> Option<Officer> {
     Some(Officer {
         agency: AgencyId::parse(&p.agency_id).ok()?,
+        name: if p.display_name.trim().is_empty() {
+            p.id.clone()
+        } else {
+            p.display_name
+        },
         id: p.id,
         roles: p.roles,
     })

@@ -85,6 +85,23 @@ impl DossierService {
         })
     }
 
+    /// The id of the officer or unit `raw` names (an id, or a label of the
+    /// list), when it is an active officer or a unit of the dossier's
+    /// current agency or below; anything else is refused, so that no dossier
+    /// is handed over to nobody (UX review #10).
+    async fn hand_over_target(&self, d: &Dossier, raw: &str) -> Result<String, DossierError> {
+        let targets =
+            crate::people::hand_over_targets(&*self.store, d.current_agency.as_str()).await?;
+        match crate::people::resolve_target(&targets, raw) {
+            Some(t) => Ok(t.id.clone()),
+            None => {
+                let shown: String = raw.trim().chars().take(80).collect();
+                let (vi, en) = crate::people::unknown_target_message(&shown);
+                Err(DossierError::invalid("to.unknown", vi, en))
+            }
+        }
+    }
+
     /// The recorded look-up that found the dossier's applicant (a citizen)
     /// for this dossier, if any.
     async fn reuse_of(
@@ -139,7 +156,7 @@ impl DossierService {
                 step_deadline,
                 step_working_days,
             } => Action::HandOver {
-                to,
+                to: self.hand_over_target(d, &to).await?,
                 step_deadline: self.due_or(
                     step_deadline,
                     step_working_days,

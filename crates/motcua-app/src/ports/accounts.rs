@@ -69,6 +69,21 @@ pub trait AccountStore: Send + Sync {
     ) -> Result<(), StoreError>;
     /// Every account, by id.
     async fn list_accounts(&self) -> Result<Vec<Account>, StoreError>;
+    /// Replaces an account's name and position (chức vụ) with its audit
+    /// entry; [`StoreError::NotFound`] for an unknown account.
+    async fn set_account_profile(
+        &self,
+        account_id: &str,
+        display_name: &str,
+        position: Option<&str>,
+        audit: &AuditEntry,
+    ) -> Result<ChainHead, StoreError>;
+    /// The accounts among `ids` (unknown ids are left out), by id: one
+    /// query for every name on a page. At most 1,000 ids are read.
+    async fn accounts_by_ids(&self, ids: &[String]) -> Result<Vec<Account>, StoreError>;
+    /// The active officers (accounts with a reception, specialist or leader
+    /// role) whose agency is `root` or an agency below it, by id.
+    async fn officers_in_agency_subtree(&self, root: &str) -> Result<Vec<Account>, StoreError>;
     /// Replaces the password hash (clearing failures and lock) with its audit
     /// entry, and deletes the account's sessions.
     async fn set_password_hash(

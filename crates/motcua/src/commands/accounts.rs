@@ -28,6 +28,9 @@ pub enum AccountsCommand {
         /// The agency the officer works at.
         #[arg(long)]
         agency: String,
+        /// Chức vụ (position), shown with the name on pages and forms.
+        #[arg(long)]
+        position: Option<String>,
         /// E-mail (shown; links single sign-on only with `--sso-email`).
         #[arg(long)]
         email: Option<String>,
@@ -44,6 +47,21 @@ pub enum AccountsCommand {
         /// Read the password from the first line of standard input.
         #[arg(long)]
         password_stdin: bool,
+        /// The administrator doing it.
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
+    /// Change an account's name and/or position (chức vụ); an empty
+    /// `--position ""` removes the position.
+    Set {
+        /// Login name.
+        id: String,
+        /// New full name.
+        #[arg(long)]
+        name: Option<String>,
+        /// New position, e.g. "Công chức Tư pháp - Hộ tịch".
+        #[arg(long)]
+        position: Option<String>,
         /// The administrator doing it.
         #[arg(long, default_value = "cli")]
         by: String,
@@ -212,6 +230,7 @@ pub async fn run_accounts(settings: &Settings, command: AccountsCommand) -> Resu
             id,
             name,
             agency,
+            position,
             email,
             sso_email,
             role,
@@ -233,6 +252,7 @@ pub async fn run_accounts(settings: &Settings, command: AccountsCommand) -> Resu
                     NewAccount {
                         id,
                         display_name: name,
+                        position,
                         agency_id: agency,
                         email,
                         password,
@@ -254,6 +274,28 @@ pub async fn run_accounts(settings: &Settings, command: AccountsCommand) -> Resu
                     a.id
                 );
             }
+        }
+        AccountsCommand::Set {
+            id,
+            name,
+            position,
+            by,
+        } => {
+            let Some((current, _)) = ids
+                .list()
+                .await
+                .map_err(err)?
+                .into_iter()
+                .find(|(a, _)| a.id == id)
+            else {
+                bail!("Không có tài khoản {id} / no account {id}");
+            };
+            let name = name.unwrap_or(current.display_name);
+            let position = position.or(current.position);
+            ids.set_profile(&id, &name, position.as_deref(), &by)
+                .await
+                .map_err(err)?;
+            println!("Đã đổi họ tên, chức vụ / name and position set: {id}");
         }
         AccountsCommand::SetPassword { id, by } => {
             let p = read_password()?;

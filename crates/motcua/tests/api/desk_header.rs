@@ -78,7 +78,7 @@ async fn every_officer_page_has_a_log_out_button_and_names_the_officer() {
         );
         assert!(page.contains(">Đăng xuất</button>"), "{uri}");
         assert!(
-            page.contains("<span id=\"desk-officer\">cb.header</span>"),
+            page.contains("<span id=\"desk-officer\">Cán bộ cb.header</span>"),
             "{uri}: the officer is not named"
         );
     }

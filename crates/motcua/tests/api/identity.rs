@@ -52,6 +52,7 @@ pub async fn account(app: &TestApp, id: &str, agency: &str, roles: &[Role]) {
             NewAccount {
                 id: id.into(),
                 display_name: format!("Cán bộ {id}"),
+                position: None,
                 agency_id: agency.into(),
                 email: Some(format!("{id}@example.gov.vn")),
                 password: Some("mat-khau-rat-dai".into()),
@@ -300,6 +301,7 @@ async fn unknown_accounts_add_no_audit_rows_and_all_refusals_look_alike() {
             NewAccount {
                 id: "sys-thue".into(),
                 display_name: "Hệ thống thuế".into(),
+                position: None,
                 agency_id: p.center.clone(),
                 email: None,
                 password: None,

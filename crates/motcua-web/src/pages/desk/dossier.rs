@@ -121,7 +121,7 @@ pub struct ErrorPage {
 fn nav(officer: &Officer) -> DeskNav {
     DeskNav {
         current: "work",
-        officer: officer.id.clone(),
+        officer: officer.name.clone(),
         agency: officer.agency.as_str().to_owned(),
     }
 }

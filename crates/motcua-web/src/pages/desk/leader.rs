@@ -113,7 +113,7 @@ pub async fn page(
     };
     let nav = DeskNav {
         current: "leader",
-        officer: officer.id.clone(),
+        officer: officer.name.clone(),
         agency: officer.agency.as_str().to_owned(),
     };
     let mut page = LeaderPage {

@@ -78,7 +78,7 @@ pub struct ProcedureHits {
 fn nav(officer: &crate::auth::Officer) -> DeskNav {
     DeskNav {
         current: "reception",
-        officer: officer.id.clone(),
+        officer: officer.name.clone(),
         agency: officer.agency.as_str().to_owned(),
     }
 }

@@ -107,7 +107,7 @@ pub async fn agency_name(state: &AppState, id: &str) -> String {
 pub struct DeskNav {
     /// Which page is current: `reception`, `work`, `leader`.
     pub current: &'static str,
-    /// The officer's id.
+    /// The officer's name (the id for the development login).
     pub officer: String,
     /// The officer's agency id.
     pub agency: String,

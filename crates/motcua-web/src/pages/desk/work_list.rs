@@ -259,7 +259,7 @@ pub async fn page(
         t,
         nav: DeskNav {
             current: "work",
-            officer: officer.id.clone(),
+            officer: officer.name.clone(),
             agency: officer.agency.as_str().to_owned(),
         },
         tabs,
