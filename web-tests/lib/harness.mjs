@@ -2,7 +2,7 @@
 // fresh data directory, launch Debian's chromium through playwright-core,
 // take screenshots, and run axe-core.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,9 +66,17 @@ export async function launchBrowser() {
   });
 }
 
-/** Screenshots a page at desktop (1366x768) and phone (390x844) widths. */
+/** Where the HTML of every checked page goes, for the Nu checker (scripts/html-check). */
+export const HTML_PAGES = join(SCREENSHOTS, '..', 'html');
+
+/**
+ * Screenshots a page at desktop (1366x768) and phone (390x844) widths, and
+ * saves its HTML to HTML_PAGES/<name>.html for the Nu HTML checker.
+ */
 export async function screenshots(page, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  mkdirSync(HTML_PAGES, { recursive: true });
+  writeFileSync(join(HTML_PAGES, `${name}.html`), await page.content());
   await page.setViewportSize({ width: 1366, height: 768 });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}-desktop.png`), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
@@ -79,8 +87,10 @@ export async function screenshots(page, name) {
 /** Runs axe-core on the page; returns the serious and critical violations. */
 export async function seriousViolations(page) {
   const source = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-  await page.addScriptTag({ content: source });
+  const tag = await page.addScriptTag({ content: source });
   const result = await page.evaluate(async () => window.axe.run(document));
+  // The page's own HTML again, for the Nu checker (see screenshots()).
+  await tag.evaluate((el) => el.remove());
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes)`);
