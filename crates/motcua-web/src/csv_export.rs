@@ -114,16 +114,13 @@ async fn record(t: &Messages, names: &mut Names<'_>, r: WorkListRow) -> [String;
 }
 
 /// The work list of `roots` under `filter` (every page, up to
-/// [`MAX_ROWS`]) as a CSV download, audited as an export by `officer`.
-/// The caller has checked the `ExportDossiers` capability and chosen the
-/// roots with the policy.
-pub async fn export(
+/// [`MAX_ROWS`]) as rows of [`HEADERS`] cells, in Vietnamese (shared by the
+/// CSV and the spreadsheet exports).
+pub async fn rows(
     state: &AppState,
-    officer: &Officer,
     roots: &[AgencyId],
     mut filter: WorkListFilter,
-    route: &str,
-) -> Result<Response, DossierError> {
+) -> Result<Vec<[String; 15]>, DossierError> {
     let t = Messages {
         locale: Locale::Vi,
         demo: false,
@@ -133,25 +130,29 @@ pub async fn export(
         procedures: HashMap::new(),
         agencies: HashMap::new(),
     };
-    let unexpected = |e: csv::Error| DossierError::Unexpected(e.into());
-    let mut out = csv::Writer::from_writer(BOM.as_bytes().to_vec());
-    out.write_record(HEADERS).map_err(unexpected)?;
     filter.cursor = None;
     filter.limit = PAGE_ROWS;
-    let mut written = 0usize;
+    let mut out = Vec::new();
     loop {
         let page = state.dossiers.work_list_in(roots, filter.clone()).await?;
         for row in page.items {
-            let cells = record(&t, &mut names, row).await;
-            out.write_record(cells.iter().map(|c| safe_cell(c)))
-                .map_err(unexpected)?;
-            written += 1;
+            out.push(record(&t, &mut names, row).await);
         }
         match page.next_cursor {
-            Some(next) if written < MAX_ROWS => filter.cursor = Some(next),
+            Some(next) if out.len() < MAX_ROWS => filter.cursor = Some(next),
             _ => break,
         }
     }
+    Ok(out)
+}
+
+/// Writes an export of `written` rows by `officer` to the audit log.
+pub async fn audit(
+    state: &AppState,
+    officer: &Officer,
+    what: &str,
+    written: usize,
+) -> Result<(), DossierError> {
     let mut entry = AuditEntry::new(
         Utc::now(),
         &officer.id,
@@ -159,10 +160,37 @@ pub async fn export(
         AuditOutcome::Allowed,
     );
     entry.agency_id = Some(officer.agency.as_str().to_owned());
-    entry.purpose = Some(format!(
-        "xuất danh sách hồ sơ CSV ({route}) / work-list CSV export: {written} dòng / rows"
-    ));
+    entry.purpose = Some(format!("{what}: {written} dòng / rows"));
     state.audit.record(&entry).await?;
+    Ok(())
+}
+
+/// The work list of `roots` under `filter` (every page, up to
+/// [`MAX_ROWS`]) as a CSV download, audited as an export by `officer`.
+/// The caller has checked the `ExportDossiers` capability and chosen the
+/// roots with the policy.
+pub async fn export(
+    state: &AppState,
+    officer: &Officer,
+    roots: &[AgencyId],
+    filter: WorkListFilter,
+    route: &str,
+) -> Result<Response, DossierError> {
+    let unexpected = |e: csv::Error| DossierError::Unexpected(e.into());
+    let mut out = csv::Writer::from_writer(BOM.as_bytes().to_vec());
+    out.write_record(HEADERS).map_err(unexpected)?;
+    let rows = rows(state, roots, filter).await?;
+    for cells in &rows {
+        out.write_record(cells.iter().map(|c| safe_cell(c)))
+            .map_err(unexpected)?;
+    }
+    audit(
+        state,
+        officer,
+        &format!("xuất danh sách hồ sơ CSV ({route}) / work-list CSV export"),
+        rows.len(),
+    )
+    .await?;
     let bytes = out
         .into_inner()
         .map_err(|e| DossierError::Unexpected(anyhow::anyhow!(e.to_string())))?;

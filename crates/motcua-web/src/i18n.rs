@@ -23,6 +23,7 @@ macro_rules! locale_files {
             include_str!(concat!("../locales/", $lang, "/identity.ftl")),
             include_str!(concat!("../locales/", $lang, "/exchange.ftl")),
             include_str!(concat!("../locales/", $lang, "/receipt.ftl")),
+            include_str!(concat!("../locales/", $lang, "/forms.ftl")),
             include_str!(concat!("../locales/", $lang, "/errors.ftl")),
         ]
     };

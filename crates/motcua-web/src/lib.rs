@@ -11,6 +11,7 @@ pub mod api;
 pub mod auth;
 pub mod csrf;
 pub mod csv_export;
+pub mod xlsx_export;
 pub mod extract;
 pub mod i18n;
 pub mod metrics;

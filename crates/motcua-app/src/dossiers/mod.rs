@@ -13,6 +13,7 @@ pub mod agency_cache;
 pub mod catalog_procedures;
 mod commands;
 pub mod error;
+pub mod forms;
 pub mod input;
 pub mod procedures;
 mod queries;
@@ -182,6 +183,12 @@ impl DossierService {
     /// The procedure lookup in use.
     pub fn procedures(&self) -> &Arc<dyn ProcedureLookup> {
         &self.procedures
+    }
+
+    /// The service's clock, for pages that need "today" (the register's
+    /// default period).
+    pub fn current_time(&self) -> DateTime<Utc> {
+        self.now()
     }
 
     /// Now, to the millisecond (both engines store that exactly).

@@ -7,7 +7,9 @@
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use motcua_domain::catalog::{ProcedureVersion, Requirement, WaiverSource, seed_catalog};
+use motcua_domain::catalog::{
+    Fee, FormSet, ProcedureVersion, Requirement, WaiverSource, seed_catalog,
+};
 use motcua_domain::clock::ReceptionRules;
 use motcua_domain::legal_time::TimeLimit;
 
@@ -42,6 +44,10 @@ pub struct ProcedureFacts {
     pub boundary_free: bool,
     /// Thành phần hồ sơ.
     pub components: Vec<ComponentSpec>,
+    /// The form set its slips and notices use (e.g. the police preset).
+    pub forms: FormSet,
+    /// The catalog's fee lines (empty: free or unknown).
+    pub fees: Vec<Fee>,
 }
 
 /// Finds the version of a procedure in force on a day.
@@ -100,6 +106,8 @@ pub fn facts(v: &ProcedureVersion) -> ProcedureFacts {
                 waivers: c.waivers.iter().map(|w| w.source).collect(),
             })
             .collect(),
+        forms: p.forms.clone(),
+        fees: p.fees.lines.clone(),
     }
 }
 

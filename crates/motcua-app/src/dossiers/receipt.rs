@@ -2,8 +2,12 @@
 //! appointment slip): everything printed on it, gathered for an officer of
 //! the dossier's agencies or for whoever holds the code and a verifier.
 
-use chrono::{DateTime, Utc};
-use motcua_domain::dossier::{AgencyId, ApplicantId, ComponentState, DataSource, Dossier};
+use chrono::{DateTime, Datelike, Utc};
+use motcua_domain::catalog::FormRole;
+use motcua_domain::dossier::{
+    AgencyId, ApplicantId, ComponentState, DataSource, Dossier, DossierCode,
+};
+use motcua_domain::legal_time::TimeLimit;
 
 use super::DossierService;
 use super::error::{DossierError, not_found_text};
@@ -109,6 +113,43 @@ pub struct ReceiptView {
     /// The QR secret when still known (only its hash is kept with the
     /// dossier; the creation answer keeps it), for the tracking link.
     pub tracking_secret: Option<String>,
+    /// The applicant's phone, masked like the identifier.
+    pub applicant_phone_masked: Option<String>,
+    /// Số lượng hồ sơ (bộ): 1, nothing else is recorded.
+    pub sets: u32,
+    /// Thời hạn giải quyết theo quy định, from the catalog.
+    pub time_limit: Option<TimeLimit>,
+    /// The procedure's own code for this slip when the catalog names one
+    /// other than the one-stop "01" (e.g. the police preset's `CT04`).
+    pub form_code: Option<String>,
+    /// The catalog's fee lines for the dossier's channel (what is due),
+    /// shown when no fee has been recorded on the dossier yet.
+    pub catalog_fees: Vec<ReceiptFee>,
+    /// Vào sổ theo dõi hồ sơ (form 07): book and sequence number.
+    pub register: RegisterEntry,
+}
+
+/// A dossier's entry in the register (sổ theo dõi hồ sơ, form 07): one
+/// book per receiving unit and year; the number is derived from the
+/// dossier code (day of the year and the unit's daily sequence), so it is
+/// stable, unique within the unit's book and needs no register table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisterEntry {
+    /// Quyển số: the year.
+    pub book: String,
+    /// Số thứ tự: `DDD.NNNN`, day of the year and daily sequence.
+    pub number: String,
+}
+
+impl RegisterEntry {
+    /// The entry of the dossier `code`.
+    pub fn of(code: &DossierCode) -> Self {
+        let date = code.date();
+        Self {
+            book: date.year().to_string(),
+            number: format!("{:03}.{:04}", date.ordinal(), code.sequence()),
+        }
+    }
 }
 
 fn source(s: &DataSource) -> ReceiptSource {
@@ -179,11 +220,32 @@ impl DossierService {
         let receiving = self.agency_name(&d.receiving_unit).await?;
         let deciding = self.agency_name(&d.deciding_agency).await?;
         let day = super::local_day(received_at);
-        let procedure_name = self
-            .procedures
-            .procedure(&d.procedure.code, day)
-            .await
-            .map_or_else(|| d.procedure.code.clone(), |p| p.name);
+        let facts = self.procedures.procedure(&d.procedure.code, day).await;
+        let procedure_name = facts
+            .as_ref()
+            .map_or_else(|| d.procedure.code.clone(), |p| p.name.clone());
+        let online = d.channel.code() == 2;
+        let catalog_fees = facts
+            .as_ref()
+            .map(|p| {
+                p.fees
+                    .iter()
+                    .map(|f| ReceiptFee {
+                        name: f.name.clone(),
+                        amount_vnd: if online {
+                            f.online_amount()
+                        } else {
+                            f.in_person_vnd
+                        },
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let form_code = facts
+            .as_ref()
+            .and_then(|p| p.forms.form_for(FormRole::Receipt))
+            .filter(|c| *c != "01")
+            .map(str::to_owned);
         let (received_by, tracking_secret) = self.reception_facts(&stored, &d).await?;
         let id = match &d.applicant.id {
             ApplicantId::Citizen(p) => p.as_str().to_owned(),
@@ -213,6 +275,12 @@ impl DossierService {
             due_at: d.original_due_at.or(d.due_at),
             received_by,
             tracking_secret,
+            applicant_phone_masked: d.applicant.phone.as_deref().map(mask_identifier),
+            sets: 1,
+            time_limit: facts.as_ref().and_then(|p| p.limit),
+            form_code,
+            catalog_fees,
+            register: RegisterEntry::of(&d.code),
         })
     }
 

@@ -6,10 +6,12 @@ pub mod assets;
 pub mod citizen;
 pub mod desk;
 pub mod exchange;
+pub mod forms;
 pub mod identity;
 pub mod national;
 pub mod receipt;
 pub mod receipt_pdf;
+pub mod register;
 pub mod units;
 
 use askama::Template;
@@ -62,6 +64,10 @@ pub fn routes() -> Router<AppState> {
         .route("/quoc-gia", get(national::page))
         .route("/ho-so/{code}/bien-nhan", get(receipt::page))
         .route("/ho-so/{code}/bien-nhan.pdf", get(receipt::pdf))
+        .route("/ho-so/{code}/bieu-mau/{form}", get(forms::form))
+        .route("/can-bo/so-theo-doi", get(register::page))
+        .route("/can-bo/so-theo-doi.pdf", get(register::pdf))
+        .route("/can-bo/so-theo-doi.xlsx", get(register::xlsx))
         .route("/static/style.css", get(assets::style))
         .route("/static/htmx.min.js", get(assets::htmx))
         .merge(desk::routes())

@@ -194,16 +194,58 @@ impl ReceiptDocument {
             0,
             field(t.get("receipt-desk"), v.receiving_unit_name.clone()),
         );
+        // Mẫu 01's contact lines: the phone as recorded (masked); address
+        // and e-mail are not recorded by the intake, so left to fill in.
+        let blank = || t.get("receipt-not-recorded");
+        fields.insert(3, field(t.get("receipt-address"), blank()));
+        fields.insert(
+            4,
+            field(
+                t.get("receipt-phone"),
+                v.applicant_phone_masked.clone().unwrap_or_else(blank),
+            ),
+        );
+        fields.insert(5, field(t.get("receipt-email"), blank()));
+        fields.push(field(
+            t.get("receipt-sets"),
+            t.with_args("receipt-sets-value", &[("n", &v.sets.to_string())]),
+        ));
+        fields.push(field(
+            t.get("receipt-limit"),
+            super::desk::reception_view::limit_text(t, v.time_limit),
+        ));
+        fields.push(field(
+            t.get("receipt-register"),
+            t.with_args(
+                "receipt-register-value",
+                &[("book", &v.register.book), ("number", &v.register.number)],
+            ),
+        ));
         let mut fees: Vec<Field> = v
             .fees
             .iter()
             .filter(|f| f.amount_vnd > 0)
             .map(|f| field(f.name.clone(), money(f.amount_vnd)))
             .collect();
-        if fees.is_empty() {
-            fees.push(field(t.get("receipt-fees-none"), String::new()));
-        } else {
+        // No fee recorded yet (they are requested later): never "no fees"
+        // when the catalog lists one; print the catalog's lines instead.
+        let catalog: Vec<Field> = v
+            .catalog_fees
+            .iter()
+            .filter(|f| f.amount_vnd > 0)
+            .map(|f| {
+                field(
+                    f.name.clone(),
+                    format!("{} {}", money(f.amount_vnd), t.get("receipt-fees-catalog")),
+                )
+            })
+            .collect();
+        if !fees.is_empty() {
             fees.push(field(t.get("receipt-fees-total"), money(v.fees_total_vnd)));
+        } else if !catalog.is_empty() {
+            fees = catalog;
+        } else {
+            fees.push(field(t.get("receipt-fees-none"), String::new()));
         }
         let due = v
             .due_at
@@ -232,8 +274,15 @@ impl ReceiptDocument {
             nation: t.get("receipt-nation"),
             motto: t.get("receipt-motto"),
             agency: v.receiving_unit_name.clone(),
-            form: t.get("receipt-form"),
-            title: t.get("receipt-title"),
+            form: v.form_code.as_ref().map_or_else(
+                || t.get("receipt-form"),
+                |c| t.with_args("receipt-form-code", &[("code", c)]),
+            ),
+            title: if v.form_code.as_deref() == Some("CT04") {
+                t.get("receipt-title-police")
+            } else {
+                t.get("receipt-title")
+            },
             code_line: format!("{}: {}", t.get("receipt-code"), v.code),
             code: v.code.clone(),
             fields,

@@ -1,4 +1,4 @@
-//! The receipt (form 01) as an A4 PDF, drawn with `krilla`: DejaVu Sans is
+//! The one-stop forms (01–07) as A4 PDFs, drawn with `krilla`: DejaVu Sans is
 //! embedded in the binary and subset into each PDF (with a ToUnicode map,
 //! so the Vietnamese text can be searched and copied), and the QR code is
 //! drawn as vector squares. See `docs/decisions/0010-receipt-pdf.md`.
@@ -16,7 +16,7 @@ use krilla::text::{Font, TextDirection};
 use skrifa::instance::{LocationRef, Size};
 use skrifa::{FontRef, MetadataProvider};
 
-use super::receipt::ReceiptDocument;
+use super::receipt::{Field, ReceiptDocument};
 
 /// DejaVu Sans (see `assets/fonts/SOURCE.md`).
 static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
@@ -201,7 +201,171 @@ impl Layout {
     }
 }
 
-fn layout(doc: &ReceiptDocument) -> Result<Vec<Vec<Op>>> {
+/// A printable one-stop document (forms 01–07) as the PDF lays it out:
+/// the usual header (agency, national motto, form number), a title, then
+/// blocks, then the signatures. The receipt converts into one
+/// ([`Sheet::from`]); forms 02–07 are built as one directly.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    /// The issuing unit's name (top left).
+    pub agency: String,
+    /// "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".
+    pub nation: String,
+    /// "Độc lập - Tự do - Hạnh phúc".
+    pub motto: String,
+    /// "Mẫu số 0x" (top right).
+    pub form: String,
+    /// The title (printed in capitals).
+    pub title: String,
+    /// Lines under the title, e.g. "Mã hồ sơ: ...".
+    pub subtitles: Vec<String>,
+    /// The body.
+    pub blocks: Vec<Block>,
+    /// Signatures, side by side (at most two per row).
+    pub signers: Vec<Signer>,
+    /// Title of the page and of the PDF.
+    pub page_title: String,
+    /// The language tag.
+    pub lang: &'static str,
+}
+
+/// One signature: who signs, the note under it, and the name if known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signer {
+    /// "Người tiếp nhận hồ sơ".
+    pub title: String,
+    /// "(Ký và ghi rõ họ tên)".
+    pub note: String,
+    /// The name or account printed under the space for the signature.
+    pub name: String,
+}
+
+/// A part of a sheet's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// "Label: value" lines.
+    Fields(Vec<Field>),
+    /// A bold line.
+    Heading(String),
+    /// Indented plain lines.
+    Lines(Vec<String>),
+    /// A table: headers, relative column widths, rows of cells.
+    Table {
+        /// Column headers.
+        columns: Vec<String>,
+        /// Relative widths, one per column.
+        widths: Vec<f32>,
+        /// The rows.
+        rows: Vec<Vec<String>>,
+    },
+    /// A QR code with a sentence beside it.
+    Qr {
+        /// What the QR encodes.
+        url: String,
+        /// The sentence.
+        text: String,
+    },
+}
+
+impl From<&ReceiptDocument> for Sheet {
+    fn from(doc: &ReceiptDocument) -> Self {
+        let fees = doc
+            .fees
+            .iter()
+            .map(|f| {
+                if f.value.is_empty() {
+                    f.label.clone()
+                } else {
+                    format!("{}: {}", f.label, f.value)
+                }
+            })
+            .collect();
+        Self {
+            agency: doc.agency.clone(),
+            nation: doc.nation.clone(),
+            motto: doc.motto.clone(),
+            form: doc.form.clone(),
+            title: doc.title.clone(),
+            subtitles: vec![doc.code_line.clone()],
+            blocks: vec![
+                Block::Fields(doc.fields.clone()),
+                Block::Heading(doc.components_title.clone()),
+                Block::Table {
+                    columns: doc.columns.to_vec(),
+                    widths: vec![30.0, 240.0, RIGHT - LEFT - 270.0],
+                    rows: doc
+                        .components
+                        .iter()
+                        .enumerate()
+                        .map(|(i, r)| vec![(i + 1).to_string(), r.name.clone(), r.how.clone()])
+                        .collect(),
+                },
+                Block::Heading(doc.fees_title.clone()),
+                Block::Lines(fees),
+                Block::Fields(doc.times.clone()),
+                Block::Qr {
+                    url: doc.tracking_url.clone(),
+                    text: doc.tracking_line.clone(),
+                },
+            ],
+            signers: vec![
+                Signer {
+                    title: doc.signers[0].clone(),
+                    note: doc.sign_note.clone(),
+                    name: String::new(),
+                },
+                Signer {
+                    title: doc.signers[1].clone(),
+                    note: doc.sign_note.clone(),
+                    name: doc.officer.clone(),
+                },
+            ],
+            page_title: doc.page_title.clone(),
+            lang: doc.lang,
+        }
+    }
+}
+
+/// Table text size.
+const CELL: f32 = 9.5;
+
+fn table(l: &mut Layout, columns: &[String], widths: &[f32], rows: &[Vec<String>]) {
+    let total: f32 = widths.iter().sum::<f32>().max(1.0);
+    let mut xs = Vec::with_capacity(widths.len());
+    let mut x = LEFT;
+    for w in widths {
+        xs.push((x, w / total * (RIGHT - LEFT)));
+        x += w / total * (RIGHT - LEFT);
+    }
+    // Many columns: a smaller size so that words fit.
+    let size = if columns.len() > 6 { 7.5 } else { CELL };
+    let row = |l: &mut Layout, cells: &[String], face: Face| {
+        let wrapped: Vec<Vec<String>> = xs
+            .iter()
+            .zip(cells)
+            .map(|((_, w), c)| wrap(face, size, c, (w - 4.0).max(10.0)))
+            .collect();
+        let n = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+        l.room(n as f32 * size * LEADING + 5.0);
+        let top = l.y;
+        for ((x, _), lines) in xs.iter().zip(&wrapped) {
+            for (k, line) in lines.iter().enumerate() {
+                l.y = top + (k + 1) as f32 * size * LEADING;
+                l.text(*x, size, face, line);
+            }
+        }
+        l.y = top + n as f32 * size * LEADING + 5.0;
+        l.rule(LEFT, RIGHT);
+    };
+    l.y += 4.0;
+    l.rule(LEFT, RIGHT);
+    row(l, columns, Face::Bold);
+    for cells in rows {
+        row(l, cells, Face::Regular);
+    }
+}
+
+fn layout(doc: &Sheet) -> Result<Vec<Vec<Op>>> {
     let mut l = Layout::new();
     let mid = (LEFT + RIGHT) / 2.0;
     let col = (RIGHT - LEFT) / 2.0 - 8.0;
@@ -233,99 +397,79 @@ fn layout(doc: &ReceiptDocument) -> Result<Vec<Vec<Op>>> {
         Face::Bold,
         &doc.title.to_uppercase(),
     );
-    l.centred(mid, RIGHT - LEFT, 11.0, Face::Bold, &doc.code_line);
+    for line in &doc.subtitles {
+        l.centred(mid, RIGHT - LEFT, 11.0, Face::Bold, line);
+    }
     l.y += 8.0;
-    for f in &doc.fields {
-        l.field(&f.label, &f.value);
-    }
-    // Components table.
-    l.y += 6.0;
-    l.paragraph(LEFT, RIGHT - LEFT, BODY, Face::Bold, &doc.components_title);
-    let (c_no, c_name, c_how) = (LEFT, LEFT + 30.0, LEFT + 270.0);
-    l.y += 4.0;
-    l.rule(LEFT, RIGHT);
-    l.y += BODY * LEADING;
-    l.text(c_no, 9.5, Face::Bold, &doc.columns[0]);
-    l.text(c_name, 9.5, Face::Bold, &doc.columns[1]);
-    l.text(c_how, 9.5, Face::Bold, &doc.columns[2]);
-    l.y += 5.0;
-    l.rule(LEFT, RIGHT);
-    for (i, row) in doc.components.iter().enumerate() {
-        let names = wrap(Face::Regular, 9.5, &row.name, c_how - c_name - 8.0);
-        let hows = wrap(Face::Regular, 9.5, &row.how, RIGHT - c_how);
-        let n = names.len().max(hows.len());
-        l.room(n as f32 * 9.5 * LEADING + 5.0);
-        let top = l.y;
-        l.y += 9.5 * LEADING;
-        l.text(c_no, 9.5, Face::Regular, &(i + 1).to_string());
-        for (k, line) in names.iter().enumerate() {
-            l.y = top + (k + 1) as f32 * 9.5 * LEADING;
-            l.text(c_name, 9.5, Face::Regular, line);
+    for block in &doc.blocks {
+        match block {
+            Block::Fields(fields) => {
+                for f in fields {
+                    l.field(&f.label, &f.value);
+                }
+                l.y += 6.0;
+            }
+            Block::Heading(text) => {
+                l.paragraph(LEFT, RIGHT - LEFT, BODY, Face::Bold, text);
+            }
+            Block::Lines(lines) => {
+                for line in lines {
+                    l.paragraph(LEFT + 12.0, RIGHT - LEFT - 12.0, BODY, Face::Regular, line);
+                }
+                l.y += 6.0;
+            }
+            Block::Table {
+                columns,
+                widths,
+                rows,
+            } => {
+                table(&mut l, columns, widths, rows);
+                l.y += 6.0;
+            }
+            Block::Qr { url, text } => {
+                l.y += 4.0;
+                l.room(QR_SIDE + 10.0);
+                let (side, dark) = crate::qr::modules(url).context("QR of the sheet")?;
+                l.push(Op::Qr {
+                    x: LEFT,
+                    y: l.y,
+                    side,
+                    dark,
+                });
+                let qr_top = l.y;
+                l.y += 6.0;
+                l.paragraph(
+                    LEFT + QR_SIDE + 14.0,
+                    RIGHT - LEFT - QR_SIDE - 14.0,
+                    9.5,
+                    Face::Regular,
+                    text,
+                );
+                l.y = qr_top + QR_SIDE + 14.0;
+            }
         }
-        for (k, line) in hows.iter().enumerate() {
-            l.y = top + (k + 1) as f32 * 9.5 * LEADING;
-            l.text(c_how, 9.5, Face::Regular, line);
-        }
-        l.y = top + n as f32 * 9.5 * LEADING + 5.0;
-        l.rule(LEFT, RIGHT);
     }
-    // Fees.
-    l.y += 6.0;
-    l.paragraph(LEFT, RIGHT - LEFT, BODY, Face::Bold, &doc.fees_title);
-    for f in &doc.fees {
-        if f.value.is_empty() {
-            l.paragraph(
-                LEFT + 12.0,
-                RIGHT - LEFT - 12.0,
-                BODY,
-                Face::Regular,
-                &f.label,
-            );
+    // Signatures, two per row (a single one on the right).
+    for pair in doc.signers.chunks(2) {
+        l.room(100.0);
+        let sign_top = l.y;
+        let places: Vec<f32> = if pair.len() == 1 {
+            vec![right_cx]
         } else {
-            l.paragraph(
-                LEFT + 12.0,
-                RIGHT - LEFT - 12.0,
-                BODY,
-                Face::Regular,
-                &format!("{}: {}", f.label, f.value),
-            );
+            vec![left_cx, right_cx]
+        };
+        let mut bottom = sign_top;
+        for (cx, s) in places.into_iter().zip(pair) {
+            l.y = sign_top;
+            l.centred(cx, col, BODY, Face::Bold, &s.title);
+            l.centred(cx, col, 8.5, Face::Regular, &s.note);
+            l.y += 52.0;
+            if !s.name.is_empty() {
+                l.centred(cx, col, BODY, Face::Regular, &s.name);
+            }
+            bottom = bottom.max(l.y);
         }
-    }
-    l.y += 6.0;
-    for f in &doc.times {
-        l.field(&f.label, &f.value);
-    }
-    // Tracking: the QR and its sentence.
-    l.y += 10.0;
-    l.room(QR_SIDE + 10.0);
-    let (side, dark) = crate::qr::modules(&doc.tracking_url).context("QR of the receipt")?;
-    l.push(Op::Qr {
-        x: LEFT,
-        y: l.y,
-        side,
-        dark,
-    });
-    let qr_top = l.y;
-    l.y += 6.0;
-    l.paragraph(
-        LEFT + QR_SIDE + 14.0,
-        RIGHT - LEFT - QR_SIDE - 14.0,
-        9.5,
-        Face::Regular,
-        &doc.tracking_line,
-    );
-    l.y = qr_top + QR_SIDE + 14.0;
-    // Signatures.
-    l.room(100.0);
-    let sign_top = l.y;
-    for (cx, signer) in [(left_cx, &doc.signers[0]), (right_cx, &doc.signers[1])] {
-        l.y = sign_top;
-        l.centred(cx, col, BODY, Face::Bold, signer);
-        l.centred(cx, col, 8.5, Face::Regular, &doc.sign_note);
-    }
-    if !doc.officer.is_empty() {
-        l.y += 52.0;
-        l.centred(right_cx, col, BODY, Face::Regular, &doc.officer);
+        l.y = bottom + 12.0;
     }
     Ok(l.pages)
 }
@@ -354,6 +498,11 @@ fn draw_qr(surface: &mut krilla::surface::Surface<'_>, x: f32, y: f32, side: usi
 
 /// The receipt as PDF bytes.
 pub fn render(doc: &ReceiptDocument) -> Result<Vec<u8>> {
+    render_sheet(&Sheet::from(doc))
+}
+
+/// Any sheet (forms 01–07) as A4 PDF bytes.
+pub fn render_sheet(doc: &Sheet) -> Result<Vec<u8>> {
     let pages = layout(doc)?;
     let regular = Font::new(REGULAR.into(), 0).ok_or_else(|| anyhow!("bad regular font"))?;
     let bold = Font::new(BOLD.into(), 0).ok_or_else(|| anyhow!("bad bold font"))?;

@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/can-bo/ho-so", get(work_list::page))
         .route("/can-bo/ho-so.csv", get(work_list::csv))
         .route("/can-bo/ho-so/{code}", get(dossier::page))
+        .route("/can-bo/ho-so.xlsx", get(work_list::xlsx))
         .route("/can-bo/ho-so/{code}/thao-tac/{action}", post(dossier::act))
         .route("/can-bo/ho-so/{code}/tra-cuu", post(dossier_lookup::lookup))
         .route("/can-bo/lanh-dao", get(leader::page))

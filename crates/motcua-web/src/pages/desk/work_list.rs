@@ -318,3 +318,28 @@ pub async fn csv(
         Err(e) => super::dossier::error_page(t, &officer, &e),
     }
 }
+
+/// `GET /can-bo/ho-so.xlsx`: the same view and columns as the CSV, as a
+/// spreadsheet ([`crate::xlsx_export`], audited, masked IDs).
+pub async fn xlsx(
+    State(state): State<AppState>,
+    t: Messages,
+    DeskOfficer(officer): DeskOfficer,
+    q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    if let Err(refused) = page_require(t, &officer, Capability::ExportDossiers) {
+        return refused;
+    }
+    let roots = match policy(&state)
+        .outer_roots(&officer.roles, Capability::ExportDossiers)
+        .await
+    {
+        Ok(roots) => roots,
+        Err(d) => return page_refusal(t, &officer, d),
+    };
+    match crate::xlsx_export::work_list(&state, &officer, &roots, filter(&officer, &q)).await {
+        Ok(res) => res,
+        Err(e) => super::dossier::error_page(t, &officer, &e),
+    }
+}
