@@ -56,7 +56,7 @@ before(async () => {
   writeFileSync(join(work, 'province.toml'),
     `[exchange]\nenabled = true\nbatch = 50\nlease_secs = 2\npoll_ms = 100\nmax_attempts = 1\n` +
     `backoff_base_ms = 50\nbackoff_max_secs = 1\nhub_url = "${hubUrl}"\nhub_key = "${KEY}"\n`);
-  province = await serve(['--config', join(work, 'province.toml'), 'serve', '--listen', '127.0.0.1:0', '--data-dir', join(work, 'prov')]);
+  province = await serve(['--config', join(work, 'province.toml'), 'serve', '--demo', '--listen', '127.0.0.1:0', '--data-dir', join(work, 'prov')]);
   const agencies = await (await fetch(`${province}/api/v1/agencies?kind=commune_service_center&limit=1`)).json();
   center = agencies.items[0].id;
 });
