@@ -566,7 +566,8 @@ impl World {
                 (
                     "POST",
                     format!("/api/v1/dossiers/{code}/actions/hand_over"),
-                    Some(json!({"to": "chuyen-vien-1", "step_working_days": 1})),
+                    // The dossier's own unit: a real target (made-up ids are refused).
+                    Some(json!({"to": center, "step_working_days": 1})),
                 )
             }
             "GET /api/v1/tracking/{code}" => {
@@ -868,7 +869,7 @@ impl World {
                         &headers,
                         &[
                             ("key", &format!("m-{n}")),
-                            ("to", "chuyen-vien-1"),
+                            ("to", center.as_str()),
                             ("step_working_days", "1"),
                         ],
                     )
@@ -955,7 +956,16 @@ fn encode(raw: &str) -> String {
 
 #[tokio::test]
 async fn every_role_on_every_endpoint_in_and_out_of_scope() {
-    let mut app = TestApp::new().await;
+    the_matrix_on(TestApp::new().await).await;
+}
+
+#[tokio::test]
+async fn every_role_on_every_endpoint_in_and_out_of_scope_on_postgres() {
+    the_matrix_on(TestApp::on_postgres().await).await;
+}
+
+/// Every cell of the matrix on one application (one engine).
+async fn the_matrix_on(mut app: TestApp) {
     // Tracking is limited per client address, and every call here comes
     // from the same one: lift the limit for this test only.
     app.state.tracking_limiter = std::sync::Arc::new(motcua_web::rate_limit::VerifierLimiter::new(

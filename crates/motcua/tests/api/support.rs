@@ -38,6 +38,43 @@ impl TestApp {
         }
     }
 
+    /// The application over a new PostgreSQL database `motcua_api_<uuid>`,
+    /// created through the admin URL in `MOTCUA_TEST_POSTGRES_URL` (set by
+    /// `scripts/test`; unset, this panics rather than pass by skipping).
+    /// The database is left for the throwaway cluster to take away.
+    pub async fn on_postgres() -> Self {
+        use sqlx::{ConnectOptions, Connection, Executor};
+        use std::str::FromStr;
+        let admin_url = std::env::var("MOTCUA_TEST_POSTGRES_URL")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .expect(
+                "MOTCUA_TEST_POSTGRES_URL must name a PostgreSQL server (scripts/test sets it)",
+            );
+        let admin =
+            sqlx::postgres::PgConnectOptions::from_str(&admin_url).expect("a PostgreSQL URL");
+        let name = format!("motcua_api_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = admin
+            .connect()
+            .await
+            .expect("connecting to the test server");
+        conn.execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .expect("CREATE DATABASE");
+        conn.close().await.ok();
+        let mut url = url_of(&admin_url);
+        url.push_str(&name);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut settings = Settings::default();
+        settings.storage.data_dir = dir.path().to_path_buf();
+        settings.database.url = Some(url);
+        settings.auth.dev_login = true;
+        let state = motcua::serve::prepare(&settings)
+            .await
+            .expect("prepared app on PostgreSQL");
+        Self::from_parts(state, dir)
+    }
+
     /// The application over prepared services and their data directory.
     pub fn from_parts(state: motcua_web::AppState, dir: TempDir) -> Self {
         Self {
@@ -125,4 +162,11 @@ impl Answer {
                 .is_some_and(|t| t.starts_with("/problems/"))
         );
     }
+}
+
+/// `postgres://user@host:port/` of an admin URL, ready for a database name.
+fn url_of(admin_url: &str) -> String {
+    let (scheme, rest) = admin_url.split_once("://").expect("a URL with a scheme");
+    let authority = rest.split(['/', '?']).next().unwrap_or(rest);
+    format!("{scheme}://{authority}/")
 }
