@@ -33,6 +33,9 @@ before(async () => {
       ['registry', 'import', people],
       ['grants', 'create', '--officer', OFFICER, '--unit', '05740', '--purpose',
         'Tiếp nhận hồ sơ tại bộ phận một cửa', '--days', '30', '--by', 'quan-tri'],
+      // A real specialist to hand over to (a made-up id is refused).
+      ['accounts', 'create', 'chuyen-vien-2', '--name', 'Lê Thị Cúc', '--position', 'Công chức Tư pháp - Hộ tịch',
+        '--agency', CENTRE, '--role', 'specialist', '--scope', `agency:${CENTRE}`],
     ],
   });
   browser = await launchBrowser();
@@ -214,7 +217,7 @@ test('a form shown before another officer acted is a conflict, explained', async
   assert.equal(await page.locator('#dossier-status').innerText(), 'Đang xử lý');
   // The timeline says who got it and whether the hand-over was in time (form 06).
   const timeline = await page.locator('.desk-timeline').innerText();
-  assert.match(timeline, /Chuyển bước xử lý → chuyen-vien-2/);
+  assert.match(timeline, /Chuyển bước xử lý → Lê Thị Cúc \(Công chức Tư pháp - Hộ tịch\)/);
   assert.match(timeline, /trước hạn|đúng hạn/);
   await page.close();
 });

@@ -149,8 +149,10 @@ pub async fn hand_over_targets(
 }
 
 /// Finds what the officer typed or picked among `targets`: the exact id,
-/// else the exact label (what a `<datalist>` shows), else the label with
-/// its id in parentheses; `None` when nothing matches.
+/// else the exact label (what a `<datalist>` shows, diacritics optional),
+/// else a label with its id in parentheses, else the only target whose
+/// label contains what was typed (folded, 3 letters at least); `None` when
+/// nothing or more than one matches.
 pub fn resolve_target<'a>(targets: &'a [HandOverTarget], raw: &str) -> Option<&'a HandOverTarget> {
     let raw = raw.trim();
     if raw.is_empty() {
@@ -170,6 +172,19 @@ pub fn resolve_target<'a>(targets: &'a [HandOverTarget], raw: &str) -> Option<&'
         .or_else(|| {
             let id = raw.rsplit_once('(')?.1.strip_suffix(')')?.trim();
             targets.iter().find(|t| t.id == id)
+        })
+        .or_else(|| {
+            // Typed without diacritics, e.g. "hoa": the one target whose
+            // folded label contains it (never a guess among several).
+            let folded = fold(raw);
+            if folded.chars().count() < 3 {
+                return None;
+            }
+            let mut hits = targets.iter().filter(|t| t.folded.contains(&folded));
+            match (hits.next(), hits.next()) {
+                (Some(one), None) => Some(one),
+                _ => None,
+            }
         })
 }
 
@@ -212,7 +227,9 @@ mod tests {
             "cv.a"
         );
         assert_eq!(resolve_target(&list, "Bất kỳ (H55.X)").unwrap().id, "H55.X");
+        assert_eq!(resolve_target(&list, "con minh").unwrap().id, "H55.X");
         assert!(resolve_target(&list, "Chị Lan phòng tư pháp").is_none());
+        assert!(resolve_target(&list, "nh").is_none());
         assert!(resolve_target(&list, "  ").is_none());
     }
 

@@ -174,7 +174,9 @@ desk-action-stop = Stop processing
 desk-action-refuse = Refuse reception
 desk-action-withdraw = Record a withdrawal
 desk-action-done = Done: { $action }.
-desk-form-to = Hand over to (officer id or unit)
+desk-form-to = Hand over to (officer or unit)
+desk-form-to-pick = — Pick an officer or unit —
+desk-form-to-hint = Type a name (with or without diacritics), a position or an officer id, then pick from the list.
 desk-form-step-days = Time for this step (working days; empty = the due date)
 desk-form-reason = Reason
 desk-form-late-reason = Reason for the delay

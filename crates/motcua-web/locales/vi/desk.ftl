@@ -174,7 +174,9 @@ desk-action-stop = Dừng giải quyết
 desk-action-refuse = Từ chối tiếp nhận
 desk-action-withdraw = Ghi nhận công dân rút hồ sơ
 desk-action-done = Đã thực hiện: { $action }.
-desk-form-to = Chuyển cho (mã cán bộ hoặc phòng)
+desk-form-to = Chuyển cho (cán bộ hoặc đơn vị)
+desk-form-to-pick = — Chọn cán bộ hoặc đơn vị —
+desk-form-to-hint = Gõ họ tên (có hoặc không dấu), chức vụ hoặc mã cán bộ rồi chọn trong danh sách.
 desk-form-step-days = Thời hạn bước này (ngày làm việc, để trống = ngày hẹn trả)
 desk-form-reason = Lý do
 desk-form-late-reason = Lý do chậm trễ

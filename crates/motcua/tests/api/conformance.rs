@@ -53,6 +53,8 @@ async fn out_of_range_periods_are_client_errors_not_retry() {
     .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let code = created.body["code"].as_str().expect("code").to_owned();
+    // A real officer to hand over to: only the step length is wrong below.
+    crate::identity::account(&app, "cv", c, &[motcua_domain::identity::Role::Specialist]).await;
     let cases = [
         (
             "hand_over",

@@ -83,6 +83,13 @@ async fn a_replayed_key_returns_the_first_answer_and_writes_nothing() {
     .await;
     reused.assert_problem(StatusCode::UNPROCESSABLE_ENTITY);
     let code = first.body["code"].as_str().unwrap();
+    crate::identity::account(
+        &app,
+        "cv-1",
+        c,
+        &[motcua_domain::identity::Role::Specialist],
+    )
+    .await;
     let body = json!({"to": "cv-1", "step_working_days": 1});
     let a = act(&app, c, code, "hand_over", "h", body.clone()).await;
     let b = act(&app, c, code, "hand_over", "h", body).await;
@@ -119,6 +126,9 @@ async fn concurrent_actions_one_wins_the_other_conflicts() {
     .await;
     let code = created.body["code"].as_str().unwrap().to_owned();
     let uri = format!("/api/v1/dossiers/{code}/actions/hand_over");
+    for id in ["cv-1", "cv-2"] {
+        crate::identity::account(&app, id, c, &[motcua_domain::identity::Role::Specialist]).await;
+    }
     let send = |k: &'static str, to: &'static str| {
         let (app, uri) = (&app, uri.clone());
         async move {

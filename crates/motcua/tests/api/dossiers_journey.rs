@@ -28,6 +28,13 @@ async fn a_dossier_goes_through_every_action() {
     let secret = filed.body["tracking_secret"].as_str().unwrap().to_owned();
 
     let c = p.center.as_str();
+    crate::identity::account(
+        &app,
+        "chuyen-vien-1",
+        c,
+        &[motcua_domain::identity::Role::Specialist],
+    )
+    .await;
     let steps = [
         ("receive", json!({}), "received", 2),
         (

@@ -17,6 +17,7 @@ mod matrix;
 mod national_ids;
 mod oidc;
 mod online_reception;
+mod people;
 mod procedures;
 mod public_pages;
 mod receipts;

@@ -283,10 +283,12 @@ async fn communes(state: &AppState) -> Vec<Commune> {
         .filter(|a| a.active)
         .map(|a| Commune {
             id: a.id,
-            name: a.name,
+            // "Xã Côn Minh — Trung tâm Phục vụ hành chính công": the commune
+            // first, so type-ahead jumps to it and phones show it (UX #6).
+            name: crate::pages::desk::people::place_first(&a.name),
         })
         .collect();
-    list.sort_by(|a, b| a.name.cmp(&b.name));
+    motcua_domain::text::VietnameseCollator::shared().sort_by_key(&mut list, |c| &c.name);
     list
 }
 

@@ -98,6 +98,9 @@ pub struct DossierPage {
     pub actions: Vec<ActionView>,
     /// Agencies a transfer may go to (id, name).
     pub agencies: Vec<(String, String)>,
+    /// Officers and units the dossier may be handed over to: id and label,
+    /// in Vietnamese order (a `<select>` when short, else a `<datalist>`).
+    pub targets: Vec<(String, String)>,
     /// A message after an action succeeded.
     pub done: Option<String>,
     /// A page-level error (conflict).
@@ -227,7 +230,18 @@ async fn render_dossier(
             .unwrap_or_default()
             .into_iter()
             .filter(|a| a.id != d.current_agency.as_str())
-            .map(|a| (a.id, a.name))
+            .map(|a| (a.id, super::people::place_first(&a.name)))
+            .collect::<Vec<_>>()
+    } else {
+        Vec::new()
+    };
+    let mut agencies = agencies;
+    super::people::sort_by_label(&mut agencies);
+    let targets = if allowed(d.status).contains(&"hand_over") {
+        super::people::hand_over_targets(state, d.current_agency.as_str())
+            .await
+            .into_iter()
+            .map(|t| (t.id, t.label))
             .collect()
     } else {
         Vec::new()
@@ -240,6 +254,16 @@ async fn render_dossier(
     let receive_allowed = allowed(d.status).contains(&"receive")
         && Capability::act("receive").is_some_and(|c| allows(&officer.roles, c));
     let desk = desk_extras(state, &t, &view, receive_allowed, &typed).await;
+    let names = super::people::officer_names(
+        state,
+        view.events
+            .iter()
+            .filter_map(|e| e.actor.strip_prefix("officer:"))
+            .chain(d.control_records.iter().map(|r| r.received_by.as_str())),
+    )
+    .await;
+    let mut steps = timeline(&t, &view, &desk.files);
+    super::people::name_steps(&names, &mut steps);
     let conflict = failure.as_ref().is_some_and(|f| f.conflict);
     let page = DossierPage {
         t,
@@ -250,7 +274,7 @@ async fn render_dossier(
         portal_status: view.portal_status,
         summary,
         counts_late: d.counts_late,
-        steps: timeline(&t, &view, &desk.files),
+        steps,
         components: components(&t, &view, &desk.files),
         choices: d
             .components
@@ -264,6 +288,7 @@ async fn render_dossier(
         lines: money_and_results(&t, &view),
         actions,
         agencies,
+        targets,
         done,
         error: conflict.then(|| t.get("desk-error-stale")),
         desk,

@@ -172,14 +172,22 @@ pub async fn page(
     }
     fields.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
     page.by_field = fields;
+    let people = super::people::officer_names(
+        &state,
+        stats
+            .overdue_by_assignee
+            .iter()
+            .filter_map(|g| g.key.as_deref()),
+    )
+    .await;
     page.by_officer = stats
         .overdue_by_assignee
         .iter()
         .map(|g| GroupLine {
-            name: g
-                .key
-                .clone()
-                .unwrap_or_else(|| t.get("desk-leader-unassigned")),
+            name: g.key.as_deref().map_or_else(
+                || t.get("desk-leader-unassigned"),
+                |id| people.name_and_position(id),
+            ),
             count: g.count,
         })
         .collect();

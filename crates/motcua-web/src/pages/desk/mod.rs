@@ -10,6 +10,7 @@ pub mod dossier_actions;
 pub mod dossier_lookup;
 pub mod dossier_view;
 pub mod leader;
+pub mod people;
 pub mod reception;
 pub mod reception_view;
 pub mod view;
@@ -36,8 +37,8 @@ pub fn routes() -> Router<AppState> {
         .route("/can-bo/tiep-nhan/da-nhan/{code}", get(reception::done))
         .route("/can-bo/ho-so", get(work_list::page))
         .route("/can-bo/ho-so.csv", get(work_list::csv))
-        .route("/can-bo/ho-so/{code}", get(dossier::page))
         .route("/can-bo/ho-so.xlsx", get(work_list::xlsx))
+        .route("/can-bo/ho-so/{code}", get(dossier::page))
         .route("/can-bo/ho-so/{code}/thao-tac/{action}", post(dossier::act))
         .route("/can-bo/ho-so/{code}/tra-cuu", post(dossier_lookup::lookup))
         .route("/can-bo/lanh-dao", get(leader::page))

@@ -370,14 +370,17 @@ pub async fn deciding_options(
             .find(|a| &a.unit_code == unit)
             .map(|a| a.id.clone())
     };
-    committees
+    let mut options: Vec<AgencyOption> = committees
         .into_iter()
         .map(|a| AgencyOption {
             selected: wanted.as_deref() == Some(a.id.as_str()),
+            name: super::people::place_first(&a.name),
             id: a.id,
-            name: a.name,
         })
-        .collect()
+        .collect();
+    // Vietnamese order by the commune's name (UX review #6).
+    motcua_domain::text::VietnameseCollator::shared().sort_by_key(&mut options, |o| &o.name);
+    options
 }
 
 #[cfg(test)]

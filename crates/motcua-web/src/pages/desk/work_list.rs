@@ -224,6 +224,11 @@ pub async fn page(
         .await
     {
         Ok(page) => {
+            let people = super::people::officer_names(
+                &state,
+                page.items.iter().filter_map(|r| r.assignee.as_deref()),
+            )
+            .await;
             for r in page.items {
                 let running = matches!(
                     r.status.as_str(),
@@ -239,7 +244,11 @@ pub async fn page(
                     received: when_opt(r.received_at),
                     due: when_opt(r.due_at),
                     overdue: running && r.due_at.is_some_and(|d| d < now),
-                    assignee: r.assignee.unwrap_or_default(),
+                    assignee: r
+                        .assignee
+                        .as_deref()
+                        .map(|id| people.name(id).to_owned())
+                        .unwrap_or_default(),
                     code: r.code,
                 });
             }
