@@ -275,7 +275,10 @@ impl DossierService {
             due_at: d.original_due_at.or(d.due_at),
             received_by,
             tracking_secret,
-            applicant_phone_masked: d.applicant.phone.as_deref().map(mask_identifier),
+            applicant_phone_masked: d.applicant.phone.as_deref().map(|p| {
+                let digits: String = p.chars().filter(char::is_ascii_digit).collect();
+                mask_identifier(&digits)
+            }),
             sets: 1,
             time_limit: facts.as_ref().and_then(|p| p.limit),
             form_code,

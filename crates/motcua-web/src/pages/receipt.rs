@@ -198,14 +198,19 @@ impl ReceiptDocument {
         // and e-mail are not recorded by the intake, so left to fill in.
         let blank = || t.get("receipt-not-recorded");
         fields.insert(3, field(t.get("receipt-address"), blank()));
+        // Phone and e-mail share a line, as on the printed form.
         fields.insert(
             4,
             field(
                 t.get("receipt-phone"),
-                v.applicant_phone_masked.clone().unwrap_or_else(blank),
+                format!(
+                    "{}; {}: {}",
+                    v.applicant_phone_masked.clone().unwrap_or_else(blank),
+                    t.get("receipt-email"),
+                    blank()
+                ),
             ),
         );
-        fields.insert(5, field(t.get("receipt-email"), blank()));
         fields.push(field(
             t.get("receipt-sets"),
             t.with_args("receipt-sets-value", &[("n", &v.sets.to_string())]),

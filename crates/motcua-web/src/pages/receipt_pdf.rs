@@ -29,10 +29,10 @@ const PAGE_H: f32 = 841.89;
 const LEFT: f32 = 56.0;
 const RIGHT: f32 = PAGE_W - 48.0;
 const TOP: f32 = 48.0;
-const BOTTOM: f32 = PAGE_H - 56.0;
+const BOTTOM: f32 = PAGE_H - 40.0;
 const BODY: f32 = 10.5;
 const LEADING: f32 = 1.45;
-const QR_SIDE: f32 = 92.0;
+const QR_SIDE: f32 = 84.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Face {
@@ -171,7 +171,7 @@ impl Layout {
             format!("{label}: ")
         };
         let label_w = width(Face::Bold, BODY, &label);
-        let indent = if label_w < (RIGHT - LEFT) * 0.45 {
+        let indent = if label_w < (RIGHT - LEFT) * 0.55 {
             label_w
         } else {
             0.0
@@ -451,7 +451,7 @@ fn layout(doc: &Sheet) -> Result<Vec<Vec<Op>>> {
     }
     // Signatures, two per row (a single one on the right).
     for pair in doc.signers.chunks(2) {
-        l.room(100.0);
+        l.room(88.0);
         let sign_top = l.y;
         let places: Vec<f32> = if pair.len() == 1 {
             vec![right_cx]
@@ -463,7 +463,7 @@ fn layout(doc: &Sheet) -> Result<Vec<Vec<Op>>> {
             l.y = sign_top;
             l.centred(cx, col, BODY, Face::Bold, &s.title);
             l.centred(cx, col, 8.5, Face::Regular, &s.note);
-            l.y += 52.0;
+            l.y += 44.0;
             if !s.name.is_empty() {
                 l.centred(cx, col, BODY, Face::Regular, &s.name);
             }

@@ -11,6 +11,7 @@ mod dossiers_edges;
 mod dossiers_journey;
 mod errors;
 mod filing_form;
+mod forms;
 mod identity;
 mod limits;
 mod matrix;

@@ -1,0 +1,428 @@
+//! Forms 01–07 (issue 14, review D4–D8): each form's template fields in
+//! the page and in the PDF read back, a form that does not apply yet (404
+//! page), the register of a period (page, PDF, XLSX) and the work list as
+//! XLSX.
+
+use std::io::Read;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use chrono::{Duration, FixedOffset, Utc};
+use motcua_domain::identity::Role;
+use serde_json::json;
+use tower::ServiceExt;
+
+use crate::dossier_support::{act, call, desk_filing, key, officer, online_filing, place};
+use crate::support::TestApp;
+
+/// A raw GET: status, content type, location and body bytes.
+async fn raw(
+    app: &TestApp,
+    uri: &str,
+    headers: &[(&str, String)],
+) -> (StatusCode, String, String, Vec<u8>) {
+    let mut req = Request::builder().uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, v);
+    }
+    let res = app
+        .router
+        .clone()
+        .oneshot(req.body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    let status = res.status();
+    let header = |name: &str| {
+        res.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (ct, location) = (header("content-type"), header("location"));
+    let bytes = axum::body::to_bytes(res.into_body(), 16 * 1024 * 1024)
+        .await
+        .expect("body");
+    (status, ct, location, bytes.to_vec())
+}
+
+/// The text of a PDF, whitespace collapsed.
+fn pdf_text(pdf: &[u8]) -> String {
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+    let doc = lopdf::Document::load_mem(pdf).expect("the PDF parses");
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    let text = doc.extract_text(&pages).expect("text");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The page (200, HTML) and the PDF (200, text read back) of one form,
+/// each holding every expected string (the PDF title in capitals).
+async fn both(app: &TestApp, uri: &str, headers: &[(&str, String)], title: &str, fields: &[&str]) {
+    let (status, ct, _, body) = raw(app, uri, headers).await;
+    assert_eq!(status, StatusCode::OK, "{uri}");
+    assert!(ct.starts_with("text/html"), "{uri}: {ct}");
+    let html = String::from_utf8(body).expect("utf-8");
+    assert!(html.contains(title), "{uri}: missing {title:?}");
+    for f in fields {
+        assert!(html.contains(f), "{uri}: missing {f:?}");
+    }
+    let pdf_uri = match uri.split_once('?') {
+        Some((path, q)) => format!("{path}.pdf?{q}"),
+        None => format!("{uri}.pdf"),
+    };
+    let (status, ct, _, pdf) = raw(app, &pdf_uri, headers).await;
+    assert_eq!(status, StatusCode::OK, "{pdf_uri}");
+    assert_eq!(ct, "application/pdf", "{pdf_uri}");
+    let text = pdf_text(&pdf);
+    assert!(
+        text.contains(&title.to_uppercase()),
+        "{pdf_uri}: missing {title:?} in {text}"
+    );
+    for f in fields {
+        assert!(text.contains(f), "{pdf_uri}: missing {f:?} in {text}");
+    }
+}
+
+#[tokio::test]
+async fn forms_02_to_06_show_their_template_fields_in_the_page_and_the_pdf() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    let c = p.center.as_str();
+    let (filed, _) = call(
+        &app,
+        "POST",
+        "/api/v1/dossiers",
+        &[key("f-1")],
+        Some(online_filing(c)),
+    )
+    .await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+    let code = filed.body["code"].as_str().expect("code").to_owned();
+    let secret = filed.body["tracking_secret"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    let me = [officer(c)];
+    crate::identity::account(&app, "cv-1", c, &[Role::Specialist]).await;
+    crate::identity::account(&app, "ld-1", c, &[Role::Leader]).await;
+    let form = |n: &str| format!("/ho-so/{code}/bieu-mau/{n}");
+
+    // Nothing has happened yet: 02–06 do not apply, with a page that says so.
+    for n in ["02", "03", "04", "05", "06"] {
+        let (status, ct, _, body) = raw(&app, &form(n), &me).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{n}");
+        assert!(ct.starts_with("text/html"), "{n}: {ct}");
+        let html = String::from_utf8(body).expect("utf-8");
+        assert!(html.contains("không áp dụng cho hồ sơ này"), "{n}: {html}");
+    }
+    let (status, _, _, _) = raw(&app, &form("09"), &me).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    for (action, body) in [
+        ("receive", json!({})),
+        ("hand_over", json!({"to": "cv-1", "step_working_days": 1})),
+        (
+            "request_supplement",
+            json!({"reason": "Thiếu giấy tờ chứng minh", "missing": ["Bản sao CCCD"]}),
+        ),
+        ("supplement_received", json!({})),
+        (
+            "apologise_and_extend",
+            json!({"reason": "Cần xác minh thêm", "extra_working_days": 2}),
+        ),
+        ("stop", json!({"reason": "Người nộp không bổ sung"})),
+    ] {
+        let a = act(&app, c, &code, action, action, body).await;
+        assert_eq!(a.status, StatusCode::OK, "{action}: {}", a.body);
+    }
+
+    both(
+        &app,
+        &form("02"),
+        &me,
+        "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+        &[
+            "Mẫu số 02",
+            code.as_str(),
+            "Nguyễn Thị Lan",
+            "Thiếu giấy tờ chứng minh",
+            "Bản sao CCCD",
+            "Người hướng dẫn",
+            "nva",
+        ],
+    )
+    .await;
+    both(
+        &app,
+        &form("04"),
+        &me,
+        "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
+        &[
+            "Mẫu số 04",
+            "Cần xác minh thêm",
+            "Ngày hẹn trả trước đây",
+            "Ngày hẹn trả mới",
+            "Thủ trưởng cơ quan",
+            "Cán bộ ld-1",
+        ],
+    )
+    .await;
+    both(
+        &app,
+        &form("05"),
+        &me,
+        "Thông báo dừng giải quyết hồ sơ",
+        &["Mẫu số 05", "Người nộp không bổ sung", code.as_str()],
+    )
+    .await;
+    both(
+        &app,
+        &form("06"),
+        &me,
+        "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+        &[
+            "Mẫu số 06",
+            "Bên giao",
+            "Bên nhận",
+            "Hạn của bước",
+            "Cán bộ cv-1",
+        ],
+    )
+    .await;
+    // The applicant with the QR secret sees the stop notice too; without
+    // credentials or with a wrong verifier, the tracking 404.
+    both(
+        &app,
+        &format!("{}?verifier={secret}", form("05")),
+        &[],
+        "Thông báo dừng giải quyết hồ sơ",
+        &["Người nộp không bổ sung"],
+    )
+    .await;
+    for (uri, headers) in [
+        (form("05"), vec![]),
+        (format!("{}?verifier=not-the-secret", form("05")), vec![]),
+        (form("05"), vec![officer(&p.other_center)]),
+    ] {
+        let (status, _, _, _) = raw(&app, &uri, &headers).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri} {headers:?}");
+    }
+    // 03 still does not apply to a dossier never refused.
+    let (status, _, _, _) = raw(&app, &form("03"), &me).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Form 01 is the receipt.
+    let (status, _, location, _) = raw(&app, &form("01"), &me).await;
+    assert!(status.is_redirection(), "{status}");
+    assert!(
+        location.starts_with(&format!("/ho-so/{code}/bien-nhan?")),
+        "{location}"
+    );
+
+    // A refused filing has form 03 with its reason.
+    let (filed, _) = call(
+        &app,
+        "POST",
+        "/api/v1/dossiers",
+        &[key("f-2")],
+        Some(online_filing(c)),
+    )
+    .await;
+    let refused = filed.body["code"].as_str().expect("code").to_owned();
+    let a = act(
+        &app,
+        c,
+        &refused,
+        "refuse",
+        "r",
+        json!({"reason": "Không thuộc thẩm quyền"}),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    both(
+        &app,
+        &format!("/ho-so/{refused}/bieu-mau/03"),
+        &me,
+        "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+        &["Mẫu số 03", "Không thuộc thẩm quyền", refused.as_str()],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn form_01_carries_phone_sets_time_limit_register_entry_and_catalog_fee() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    let c = p.center.as_str();
+    let (filed, _) = call(
+        &app,
+        "POST",
+        "/api/v1/dossiers",
+        &[officer(c), key("d-1")],
+        Some(desk_filing()),
+    )
+    .await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+    let code = filed.body["code"].as_str().expect("code").to_owned();
+    let (status, _, _, body) = raw(&app, &format!("/ho-so/{code}/bien-nhan"), &[officer(c)]).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body).expect("utf-8");
+    let (_, _, _, pdf) = raw(&app, &format!("/ho-so/{code}/bien-nhan.pdf"), &[officer(c)]).await;
+    let text = pdf_text(&pdf);
+    let seq = code.rsplit_once('-').expect("code").1;
+
+    for expected in [
+        "Địa chỉ",
+        "Số điện thoại",
+        "024******67",
+        "Thư điện tử",
+        "Số lượng hồ sơ",
+        "1 bộ",
+        "Thời gian giải quyết hồ sơ theo quy định",
+        "Vào sổ theo dõi hồ sơ",
+        "Quyển số",
+        seq,
+    ] {
+        assert!(html.contains(expected), "page: missing {expected:?}");
+        assert!(
+            text.contains(expected),
+            "PDF: missing {expected:?} in {text}"
+        );
+    }
+    assert!(!html.contains("0243 123 4567"), "the phone is masked");
+
+    // A police procedure (tạm trú): its own form CT04, and the catalog's
+    // fee instead of "no fees" before any fee is requested.
+    let (filed, _) = call(
+        &app,
+        "POST",
+        "/api/v1/dossiers",
+        &[officer(c), key("d-2")],
+        Some(json!({
+            "procedure": "1.004194",
+            "applicant": {"kind": "citizen", "id": "019087123456", "name": "Lê Văn Tạm", "phone": "0912345678"},
+            "channel": "in_person",
+            "components": [
+                {"code": "TP1", "state": {"kind": "submitted", "digitised": true}},
+                {"code": "TP2", "state": {"kind": "submitted", "digitised": true}}
+            ]
+        })),
+    )
+    .await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+    let police = filed.body["code"].as_str().expect("code").to_owned();
+    let (status, _, _, body) =
+        raw(&app, &format!("/ho-so/{police}/bien-nhan"), &[officer(c)]).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body).expect("utf-8");
+    assert!(html.contains("Mẫu CT04"), "the police form code");
+    assert!(!html.contains("Mẫu số 01"), "not the one-stop form");
+    assert!(html.contains("15.000 đồng"), "the catalog fee");
+    assert!(
+        !html.contains("Không thu phí"),
+        "never 'no fees' when the catalog lists one"
+    );
+}
+
+/// The shared strings and the first sheet of an .xlsx file.
+fn xlsx_text(bytes: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("the XLSX is a zip");
+    let mut out = String::new();
+    for name in ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"] {
+        zip.by_name(name)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .read_to_string(&mut out)
+            .expect("utf-8");
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_register_lists_the_dossiers_received_in_the_period_as_page_pdf_and_xlsx() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    let c = p.center.as_str();
+    let mut codes = Vec::new();
+    for k in ["d-1", "d-2"] {
+        let (filed, _) = call(
+            &app,
+            "POST",
+            "/api/v1/dossiers",
+            &[officer(c), key(k)],
+            Some(desk_filing()),
+        )
+        .await;
+        assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+        codes.push(filed.body["code"].as_str().expect("code").to_owned());
+    }
+    let vn = FixedOffset::east_opt(7 * 3600).expect("offset");
+    let today = Utc::now().with_timezone(&vn).date_naive();
+    let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let period = format!("from={}&to={}", day(today - Duration::days(1)), day(today));
+    let me = [officer(c)];
+
+    let (status, ct, _, body) = raw(&app, &format!("/can-bo/so-theo-doi?{period}"), &me).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ct.starts_with("text/html"), "{ct}");
+    let html = String::from_utf8(body).expect("utf-8");
+    for expected in ["Sổ theo dõi hồ sơ", "Mẫu số 07", "Số thứ tự", "Công ty A"] {
+        assert!(html.contains(expected), "missing {expected:?}");
+    }
+    for code in &codes {
+        assert!(html.contains(code.as_str()), "missing {code}");
+    }
+    let (status, ct, _, pdf) = raw(&app, &format!("/can-bo/so-theo-doi.pdf?{period}"), &me).await;
+    assert_eq!((status, ct.as_str()), (StatusCode::OK, "application/pdf"));
+    let text = pdf_text(&pdf);
+    assert!(text.contains("SỔ THEO DÕI HỒ SƠ"), "{text}");
+    for code in &codes {
+        assert!(
+            text.contains(code.as_str()),
+            "PDF: missing {code} in {text}"
+        );
+    }
+    let (status, ct, _, xlsx) = raw(&app, &format!("/can-bo/so-theo-doi.xlsx?{period}"), &me).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ct.contains("spreadsheetml"), "{ct}");
+    let sheet = xlsx_text(&xlsx);
+    for expected in ["Số thứ tự", "Mã hồ sơ", "Người nộp", codes[0].as_str()] {
+        assert!(sheet.contains(expected), "XLSX: missing {expected:?}");
+    }
+
+    // Another period lists nothing.
+    let (status, _, _, body) = raw(
+        &app,
+        "/can-bo/so-theo-doi?from=2001-01-01&to=2001-01-31",
+        &me,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body).expect("utf-8");
+    assert!(!html.contains(codes[0].as_str()));
+    assert!(html.contains("Không có hồ sơ nào được tiếp nhận trong kỳ"));
+    // A period backwards or too long is refused.
+    let (status, _, _, _) = raw(
+        &app,
+        "/can-bo/so-theo-doi?from=2026-02-01&to=2026-01-01",
+        &me,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The work list as a spreadsheet: the CSV's header row, masked IDs.
+    let (status, ct, _, xlsx) = raw(&app, "/can-bo/ho-so.xlsx?tab=unit", &me).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ct.contains("spreadsheetml"), "{ct}");
+    let sheet = xlsx_text(&xlsx);
+    for expected in [
+        "Mã hồ sơ",
+        "Số định danh (đã che)",
+        "Trễ hạn",
+        codes[1].as_str(),
+    ] {
+        assert!(
+            sheet.contains(expected),
+            "work-list XLSX: missing {expected:?}"
+        );
+    }
+    assert!(!sheet.contains("0100109106"), "the tax code is masked");
+}
