@@ -58,3 +58,6 @@ register-col-late = Late
 register-empty = No dossier was received in this period.
 register-bad-period = Invalid period: use from=YYYY-MM-DD&to=YYYY-MM-DD, at most 366 days.
 register-sign = Register keeper
+track-end-03 = Why the dossier was not received
+track-end-05 = Why processing was stopped
+track-end-form = View or print the notice (form { $code })

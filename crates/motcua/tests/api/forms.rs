@@ -207,6 +207,13 @@ async fn forms_02_to_06_show_their_template_fields_in_the_page_and_the_pdf() {
         let (status, _, _, _) = raw(&app, &uri, &headers).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{uri} {headers:?}");
     }
+    // The tracking page names the stop's reason and links form 05.
+    let (status, _, _, body) = raw(&app, &format!("/tra-cuu/{code}?verifier={secret}"), &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body).expect("utf-8");
+    assert!(html.contains("Lý do dừng giải quyết hồ sơ"), "{html}");
+    assert!(html.contains("Người nộp không bổ sung"));
+    assert!(html.contains(&format!("/ho-so/{code}/bieu-mau/05?verifier=")));
     // 03 still does not apply to a dossier never refused.
     let (status, _, _, _) = raw(&app, &form("03"), &me).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -228,6 +235,10 @@ async fn forms_02_to_06_show_their_template_fields_in_the_page_and_the_pdf() {
     )
     .await;
     let refused = filed.body["code"].as_str().expect("code").to_owned();
+    let refused_secret = filed.body["tracking_secret"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
     let a = act(
         &app,
         c,
@@ -246,6 +257,17 @@ async fn forms_02_to_06_show_their_template_fields_in_the_page_and_the_pdf() {
         &["Mẫu số 03", "Không thuộc thẩm quyền", refused.as_str()],
     )
     .await;
+    let (status, _, _, body) = raw(
+        &app,
+        &format!("/tra-cuu/{refused}?verifier={refused_secret}"),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body).expect("utf-8");
+    assert!(html.contains("Lý do không tiếp nhận hồ sơ"), "{html}");
+    assert!(html.contains("Không thuộc thẩm quyền"));
+    assert!(html.contains(&format!("/ho-so/{refused}/bieu-mau/03?verifier=")));
 }
 
 #[tokio::test]

@@ -61,6 +61,54 @@ pub struct RatingChoice {
     pub words: String,
 }
 
+/// Why a dossier was refused or stopped, with its form (03 or 05).
+pub struct EndNotice {
+    /// `03` or `05`.
+    pub form: &'static str,
+    /// The heading.
+    pub title: String,
+    /// The reason as the officer wrote it.
+    pub reason: String,
+    /// The words of the link to the form.
+    pub link: String,
+}
+
+/// The refusal or stop reason of a dossier that ended so, read from its
+/// events; only with the QR secret (the phone's digits show the status).
+async fn end_notice(
+    state: &AppState,
+    t: Messages,
+    status: &str,
+    code: &str,
+    verifier: &str,
+) -> Option<EndNotice> {
+    use motcua_domain::dossier::EventPayload;
+    let form = match status {
+        "refused_at_reception" => "03",
+        "stopped" => "05",
+        _ => return None,
+    };
+    let source = state
+        .dossiers
+        .forms_source(
+            &motcua_app::dossiers::Accessor::Holder(verifier.to_owned()),
+            code,
+        )
+        .await
+        .ok()?;
+    let reason = source.events.iter().rev().find_map(|e| match &e.payload {
+        EventPayload::ReceptionRefused { reason } if form == "03" => Some(reason.clone()),
+        EventPayload::ProcessingStopped { reason } if form == "05" => Some(reason.clone()),
+        _ => None,
+    })?;
+    Some(EndNotice {
+        form,
+        title: t.get(&format!("track-end-{form}")),
+        reason,
+        link: t.with_args("track-end-form", &[("code", form)]),
+    })
+}
+
 /// What the holder sees of the dossier.
 pub struct Found {
     /// Code.
@@ -94,6 +142,9 @@ pub struct Found {
     pub files: Vec<FileLine>,
     /// The apology letter, if any.
     pub apology: Option<Apology>,
+    /// A refusal (form 03) or a stop (form 05): its reason and form,
+    /// for the holder of the QR secret.
+    pub end_notice: Option<EndNotice>,
     /// Returned and not rated yet.
     pub can_rate: bool,
     /// The rating given, in words.
@@ -190,6 +241,11 @@ fn enc(v: &str) -> String {
 
 async fn found(state: &AppState, t: Messages, v: TrackingView, verifier: &str) -> Found {
     let phone_only = crate::rate_limit::is_phone_digits(verifier);
+    let end_notice = if phone_only {
+        None
+    } else {
+        end_notice(state, t, &v.status, &v.code, verifier).await
+    };
     let files = if phone_only {
         Vec::new()
     } else {
@@ -239,6 +295,7 @@ async fn found(state: &AppState, t: Messages, v: TrackingView, verifier: &str) -
         supplement_reason: v.supplement_reason.unwrap_or_default(),
         components: v.components.into_iter().map(|c| (c.code, c.name)).collect(),
         files,
+        end_notice,
         apology: v.apology.map(|a| Apology {
             reason: a.reason,
             old_date: a.previous_due_at.map(local_time).unwrap_or_default(),
