@@ -110,9 +110,15 @@ const ENDPOINTS: &[&str] = &[
     "POST /can-bo/trao-doi/phat-lai",
     "GET /ho-so/{code}/bien-nhan",
     "GET /ho-so/{code}/bien-nhan.pdf",
+    "GET /ho-so/{code}/bieu-mau/06",
+    "GET /ho-so/{code}/bieu-mau/06.pdf",
     "GET /can-bo",
     "GET /can-bo/ho-so",
     "GET /can-bo/ho-so.csv",
+    "GET /can-bo/ho-so.xlsx",
+    "GET /can-bo/so-theo-doi",
+    "GET /can-bo/so-theo-doi.pdf",
+    "GET /can-bo/so-theo-doi.xlsx",
     "GET /can-bo/ho-so/{code}",
     "POST /can-bo/ho-so/{code}/thao-tac/receive",
     "POST /can-bo/ho-so/{code}/thao-tac/hand_over",
@@ -235,12 +241,21 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         },
         // Receipts opened by an officer: a dossier role, in scope; without
         // a login and a verifier, the tracking 404.
-        "GET /ho-so/{code}/bien-nhan" | "GET /ho-so/{code}/bien-nhan.pdf" => match who {
+        "GET /ho-so/{code}/bien-nhan"
+        | "GET /ho-so/{code}/bien-nhan.pdf"
+        | "GET /ho-so/{code}/bieu-mau/06"
+        | "GET /ho-so/{code}/bieu-mau/06.pdf" => match who {
             Who::Anonymous => S::NOT_FOUND,
             _ => protected(&dossier_roles, S::OK, S::NOT_FOUND),
         },
         "GET /can-bo" => S::SEE_OTHER,
         "GET /can-bo/ho-so" | "GET /can-bo/ho-so.csv" => desk(&dossier_roles, S::OK, S::OK),
+        // The work list as a spreadsheet and the register (form 07): the
+        // officer's own roots, so nothing is out of scope.
+        "GET /can-bo/ho-so.xlsx"
+        | "GET /can-bo/so-theo-doi"
+        | "GET /can-bo/so-theo-doi.pdf"
+        | "GET /can-bo/so-theo-doi.xlsx" => desk(&dossier_roles, S::OK, S::OK),
         "GET /can-bo/ho-so/{code}" | "GET /can-bo/tiep-nhan/da-nhan/{code}" => {
             desk(&dossier_roles, S::OK, S::NOT_FOUND)
         }
@@ -841,6 +856,19 @@ impl World {
                 ("GET", format!("/ho-so/{code}/bien-nhan{pdf}"), None)
             }
             "GET /can-bo/ho-so.csv" => ("GET", "/can-bo/ho-so.csv?tab=unit".into(), None),
+            "GET /can-bo/ho-so.xlsx" => ("GET", "/can-bo/ho-so.xlsx?tab=unit".into(), None),
+            "GET /can-bo/so-theo-doi"
+            | "GET /can-bo/so-theo-doi.pdf"
+            | "GET /can-bo/so-theo-doi.xlsx" => ("GET", endpoint[4..].to_owned(), None),
+            "GET /ho-so/{code}/bieu-mau/06" | "GET /ho-so/{code}/bieu-mau/06.pdf" => {
+                let (code, _) = self.dossier(&center, true).await;
+                let pdf = if endpoint.ends_with(".pdf") {
+                    ".pdf"
+                } else {
+                    ""
+                };
+                ("GET", format!("/ho-so/{code}/bieu-mau/06{pdf}"), None)
+            }
             "GET /can-bo/ho-so/{code}" => {
                 let (code, _) = self.dossier(&center, true).await;
                 ("GET", format!("/can-bo/ho-so/{code}"), None)
