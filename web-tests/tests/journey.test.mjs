@@ -118,15 +118,20 @@ function pdfText(bytes) {
 }
 
 /**
- * Opens form `number` of the dossier as a page (for an officer, or a citizen
- * with the verifier), checks it, and downloads its PDF through the page's
- * link; returns the PDF's text.
+ * Opens form `number` of the dossier as a page by its address (for an
+ * officer, or a citizen with the verifier: neither the desk's dossier page
+ * nor, for form 02, the tracking page links it), then reads its PDF.
  */
 async function formPdf(page, code, number, verifier, shot) {
   const query = verifier ? `?lang=vi&verifier=${verifier}` : '?lang=vi';
   const res = await page.goto(`${server.url}/ho-so/${code}/bieu-mau/${number}${query}`);
   assert.equal(res.status(), 200, `form ${number}`);
   if (shot) await check(page, shot);
+  return shownPdf(page, number, verifier);
+}
+
+/** On a form's page: follows its PDF link; returns the PDF's text (pdftotext). */
+async function shownPdf(page, number, verifier) {
   const link = page.getByRole('link', { name: /PDF/ }).first();
   const href = await link.getAttribute('href');
   assert.match(href, new RegExp(`/bieu-mau/${number}\\.pdf`));
@@ -302,11 +307,15 @@ test('the refusal path: refused on the desk page, form 03 read back as PDF by of
   assert.match(officerText, new RegExp(reason));
   await desk.close();
 
+  // The citizen reads why on the tracking page and follows its link to form 03.
   const citizen = await browser.newPage();
   await citizen.goto(`${server.url}/tra-cuu/${code}?verifier=${secret}&lang=vi`);
   assert.equal(await citizen.locator('#dossier-status').innerText(), 'Không được tiếp nhận');
+  assert.equal(await citizen.locator('#end-reason').innerText(), reason);
   await check(citizen, 'journey-track-refused');
-  const citizenText = await formPdf(citizen, code, '03', secret, null);
+  await citizen.locator('#end-notice-card a').click();
+  await citizen.waitForURL(/\/bieu-mau\/03\?/);
+  const citizenText = await shownPdf(citizen, '03', secret);
   assert.match(citizenText, new RegExp(reason));
   await citizen.close();
 });
