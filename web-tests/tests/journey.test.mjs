@@ -108,6 +108,21 @@ async function act(page, name, fill = async () => {}) {
   await page.waitForURL(new RegExp(`xong=${name}`));
 }
 
+/**
+ * Picks `who` in the hand-over form's list of officers, which shows names
+ * and positions (a short list is a select), and sets the step's days.
+ */
+async function handOverTo(form, who, days) {
+  const to = form.locator('#hand_over-to');
+  assert.equal(await to.evaluate((el) => el.tagName), 'SELECT');
+  const option = to.locator('option', { hasText: who.name });
+  assert.equal(await option.count(), 1, `${who.name} is offered`);
+  if (who.position) assert.match(await option.innerText(), new RegExp(who.position));
+  assert.equal(await option.getAttribute('value'), who.id);
+  await to.selectOption({ label: await option.innerText() });
+  await form.locator('#hand_over-days').fill(days);
+}
+
 /** Runs pdftotext on a PDF; returns its text. */
 function pdfText(bytes) {
   const file = join(dir, `form-${Date.now()}.pdf`);
@@ -185,18 +200,8 @@ test('a dossier from online filing to the rated result, through the pages only',
   assert.match(components, /Đã xuất trình/);
   assert.match(components, /Lấy từ CSDL quốc gia về dân cư/);
 
-  // Hand-over to the specialist, picked by the name shown in the form's list
-  // (a text field with the login id if the list is long or absent).
-  await act(desk, 'hand_over', async (form) => {
-    const to = form.locator('#hand_over-to');
-    if (await to.evaluate((el) => el.tagName) === 'SELECT') {
-      const label = await to.locator('option', { hasText: SPECIALIST.name }).innerText();
-      await to.selectOption({ label });
-    } else {
-      await to.fill(SPECIALIST.id);
-    }
-    await form.locator('#hand_over-days').fill('2');
-  });
+  // Hand-over to the specialist, picked by name and position from the list.
+  await act(desk, 'hand_over', (form) => handOverTo(form, SPECIALIST, '2'));
   assert.equal(await desk.locator('#dossier-status').innerText(), 'Đang xử lý');
   assert.match(await desk.locator('.desk-timeline').innerText(),
     new RegExp(`Chuyển bước xử lý → ${SPECIALIST.name}`));
@@ -205,16 +210,7 @@ test('a dossier from online filing to the rated result, through the pages only',
   // The specialist finds it in the work list and hands it to the leader by name.
   const specialist = await officerPage(SPECIALIST);
   await openFromWorkList(specialist, code);
-  await act(specialist, 'hand_over', async (form) => {
-    const to = form.locator('#hand_over-to');
-    if (await to.evaluate((el) => el.tagName) === 'SELECT') {
-      const label = await to.locator('option', { hasText: LEADER.name }).innerText();
-      await to.selectOption({ label });
-    } else {
-      await to.fill(LEADER.id);
-    }
-    await form.locator('#hand_over-days').fill('1');
-  });
+  await act(specialist, 'hand_over', (form) => handOverTo(form, LEADER, '1'));
   assert.match(await specialist.locator('.desk-timeline').innerText(),
     new RegExp(`Chuyển bước xử lý → ${LEADER.name}`));
   await specialist.close();
