@@ -84,13 +84,35 @@ fn width(face: Face, size: f32, text: &str) -> f32 {
         .sum()
 }
 
+/// A word wider than `max` cut into pieces that fit (codes in narrow
+/// table columns).
+fn split_long(face: Face, size: f32, word: &str, max: f32) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut piece = String::new();
+    for c in word.chars() {
+        piece.push(c);
+        if width(face, size, &piece) > max && piece.chars().count() > 1 {
+            piece.pop();
+            pieces.push(std::mem::take(&mut piece));
+            piece.push(c);
+        }
+    }
+    if !piece.is_empty() {
+        pieces.push(piece);
+    }
+    pieces
+}
+
 /// Greedy word wrap to `max` points.
 fn wrap(face: Face, size: f32, text: &str, max: f32) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
-    for word in text.split_whitespace() {
+    let words = text
+        .split_whitespace()
+        .flat_map(|w| split_long(face, size, w, max));
+    for word in words {
         let candidate = if line.is_empty() {
-            word.to_owned()
+            word.clone()
         } else {
             format!("{line} {word}")
         };
@@ -98,7 +120,7 @@ fn wrap(face: Face, size: f32, text: &str, max: f32) -> Vec<String> {
             line = candidate;
         } else {
             lines.push(std::mem::take(&mut line));
-            line = word.to_owned();
+            line = word;
         }
     }
     if !line.is_empty() || lines.is_empty() {
@@ -338,7 +360,7 @@ fn table(l: &mut Layout, columns: &[String], widths: &[f32], rows: &[Vec<String>
         x += w / total * (RIGHT - LEFT);
     }
     // Many columns: a smaller size so that words fit.
-    let size = if columns.len() > 6 { 7.5 } else { CELL };
+    let size = if columns.len() > 6 { 7.0 } else { CELL };
     let row = |l: &mut Layout, cells: &[String], face: Face| {
         let wrapped: Vec<Vec<String>> = xs
             .iter()
@@ -580,5 +602,16 @@ mod tests {
         }
         assert_eq!(lines.join(" "), text);
         assert!(width(Face::Bold, 10.0, "Đ") > width(Face::Regular, 10.0, "i"));
+    }
+
+    #[test]
+    fn a_code_wider_than_its_column_is_cut_to_fit() {
+        let code = "H55.X01840.TT-261205-0001";
+        let lines = wrap(Face::Regular, 7.5, code, 50.0);
+        assert!(lines.len() > 1, "{lines:?}");
+        for line in &lines {
+            assert!(width(Face::Regular, 7.5, line) <= 50.0, "{line}");
+        }
+        assert_eq!(lines.concat(), code);
     }
 }

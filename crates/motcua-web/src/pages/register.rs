@@ -170,7 +170,7 @@ async fn sheet(
     } else {
         blocks.push(Block::Table {
             columns: columns(t),
-            widths: vec![2.2, 3.6, 2.6, 3.6, 2.2, 2.2, 2.0, 1.2],
+            widths: vec![64.0, 120.0, 60.0, 78.0, 46.0, 46.0, 45.0, 32.0],
             rows,
         });
     }

@@ -46,9 +46,14 @@ async fn raw(
     (status, ct, location, bytes.to_vec())
 }
 
-/// The text of a PDF, whitespace collapsed.
+/// The text of a PDF, whitespace collapsed. With `MOTCUA_FORMS_OUT` set
+/// to a directory, each PDF is also written there for a look.
 fn pdf_text(pdf: &[u8]) -> String {
     assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+    if let Ok(dir) = std::env::var("MOTCUA_FORMS_OUT") {
+        let name = format!("{dir}/form-{:x}.pdf", pdf.len());
+        std::fs::write(name, pdf).expect("writing the PDF for a look");
+    }
     let doc = lopdf::Document::load_mem(pdf).expect("the PDF parses");
     let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
     let text = doc.extract_text(&pages).expect("text");
