@@ -452,4 +452,10 @@ async fn the_register_lists_the_dossiers_received_in_the_period_as_page_pdf_and_
         );
     }
     assert!(!sheet.contains("0100109106"), "the tax code is masked");
+    // The work list links both, and the desk menu the register.
+    let (status, _, _, body) = raw(&app, "/can-bo/ho-so?tab=unit", &me).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body).expect("utf-8");
+    assert!(html.contains("href=\"/can-bo/ho-so.xlsx?"), "the XLSX link");
+    assert!(html.contains("href=\"/can-bo/so-theo-doi\""), "the register link");
 }
