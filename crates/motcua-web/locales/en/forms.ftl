@@ -61,3 +61,4 @@ register-sign = Register keeper
 track-end-03 = Why the dossier was not received
 track-end-05 = Why processing was stopped
 track-end-form = View or print the notice (form { $code })
+desk-forms = Printable forms

@@ -61,3 +61,4 @@ register-sign = Người lập sổ
 track-end-03 = Lý do không tiếp nhận hồ sơ
 track-end-05 = Lý do dừng giải quyết hồ sơ
 track-end-form = Xem, in phiếu (mẫu { $code })
+desk-forms = Biểu mẫu in được

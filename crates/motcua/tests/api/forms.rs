@@ -212,6 +212,13 @@ async fn forms_02_to_06_show_their_template_fields_in_the_page_and_the_pdf() {
         let (status, _, _, _) = raw(&app, &uri, &headers).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{uri} {headers:?}");
     }
+    // The desk's dossier page links the forms that apply.
+    let (status, _, _, body) = raw(&app, &format!("/can-bo/ho-so/{code}"), &me).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body).expect("utf-8");
+    for n in ["05", "06"] {
+        assert!(html.contains(&format!("/ho-so/{code}/bieu-mau/{n}")), "{n}");
+    }
     // The tracking page names the stop's reason and links form 05.
     let (status, _, _, body) = raw(&app, &format!("/tra-cuu/{code}?verifier={secret}"), &[]).await;
     assert_eq!(status, StatusCode::OK);
@@ -457,5 +464,8 @@ async fn the_register_lists_the_dossiers_received_in_the_period_as_page_pdf_and_
     assert_eq!(status, StatusCode::OK);
     let html = String::from_utf8(body).expect("utf-8");
     assert!(html.contains("href=\"/can-bo/ho-so.xlsx?"), "the XLSX link");
-    assert!(html.contains("href=\"/can-bo/so-theo-doi\""), "the register link");
+    assert!(
+        html.contains("href=\"/can-bo/so-theo-doi\""),
+        "the register link"
+    );
 }
