@@ -365,6 +365,22 @@ async fn load(
     code: &str,
     q: &ReceiptQuery,
 ) -> Result<ReceiptView, Response> {
+    let mut view = load_view(state, officer, extensions, code, q).await?;
+    // The slip is signed with the officer's name, not the login id.
+    if let Some(id) = view.received_by.take() {
+        view.received_by = Some(crate::pages::desk::people::officer_name(state, &id).await);
+    }
+    Ok(view)
+}
+
+/// The receipt as the caller may see it (see [`load`]).
+async fn load_view(
+    state: &AppState,
+    officer: MaybeOfficer,
+    extensions: &Extensions,
+    code: &str,
+    q: &ReceiptQuery,
+) -> Result<ReceiptView, Response> {
     let verifier = q
         .verifier
         .as_deref()

@@ -308,3 +308,23 @@ async fn long_lists_put_the_commune_first_in_vietnamese_order() {
     assert!(agencies.len() > 10, "{agencies:?}");
     assert_vietnamese_order(&agencies);
 }
+
+#[tokio::test]
+async fn the_receipt_is_signed_with_the_officers_name() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    let c = p.center.as_str();
+    // The development login acts as `nva`; give that account a name.
+    named(&app, "nva", c, "Nguyễn Văn An", "Công chức một cửa").await;
+    let code = dossier(&app, c, "sig-1").await;
+    let (status, _, body) = raw(
+        &app,
+        "GET",
+        &format!("/ho-so/{code}/bien-nhan"),
+        &page_headers(c),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Nguyễn Văn An"), "{body}");
+}
