@@ -1,13 +1,15 @@
 //! Cross-site request forgery protection for the pages (ADR 0014).
 //!
-//! A form post (`POST`, `PUT`, `PATCH`, `DELETE` outside `/api/`) that
-//! carries a login cookie must come from this server's own pages: its
+//! A form post (`POST`, `PUT`, `PATCH`, `DELETE`) that carries a login
+//! cookie must come from this server's own pages: its
 //! `Origin` header (or, without one, its `Referer`) must name this server's
 //! origin, that of `[server] public_url` or of the request's `Host`. So no
 //! form needs a token. Together with `SameSite=Lax` session cookies (not
-//! sent on cross-site posts at all) this is defence in depth. A request with
-//! neither header is let through: every current browser sends `Origin` on a
-//! cross-origin post, and non-browser clients are not the threat.
+//! sent on cross-site posts at all) this is defence in depth. A page post
+//! with neither header is let through: every current browser sends `Origin`
+//! on a cross-origin post, and non-browser clients are not the threat. On
+//! `/api/` a write authenticated by a cookie (no `Authorization` header)
+//! must carry a same-origin `Origin` or `Referer` (security review F10).
 
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
@@ -66,7 +68,14 @@ pub async fn same_origin(State(state): State<AppState>, req: Request, next: Next
         *req.method(),
         Method::POST | Method::PUT | Method::PATCH | Method::DELETE
     );
-    if !unsafe_method || req.uri().path().starts_with("/api/") || !carries_login(&req) {
+    if !unsafe_method || !carries_login(&req) {
+        return next.run(req).await;
+    }
+    // On the JSON API a bearer credential wins over cookies (the cookie is
+    // not used), so only cookie-authenticated writes are checked there, and
+    // they must name their origin: a browser always sends `Origin` on a POST.
+    let api = req.uri().path().starts_with("/api/");
+    if api && req.headers().contains_key(header::AUTHORIZATION) {
         return next.run(req).await;
     }
     let claimed = req
@@ -85,6 +94,14 @@ pub async fn same_origin(State(state): State<AppState>, req: Request, next: Next
             .with_code("cross_origin")
             .into_response()
         }
+        None if api => Problem::new(
+            StatusCode::FORBIDDEN,
+            "cross-origin",
+            "Yêu cầu ghi qua API bằng cookie đăng nhập phải có tiêu đề Origin của trang này / \
+             a cookie-authenticated API write must carry this site's Origin",
+        )
+        .with_code("cross_origin")
+        .into_response(),
         _ => next.run(req).await,
     }
 }

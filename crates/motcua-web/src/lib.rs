@@ -11,7 +11,6 @@ pub mod api;
 pub mod auth;
 pub mod csrf;
 pub mod csv_export;
-pub mod xlsx_export;
 pub mod extract;
 pub mod i18n;
 pub mod metrics;
@@ -25,6 +24,7 @@ pub mod rate_limit;
 pub mod redact;
 pub mod session;
 pub mod upload;
+pub mod xlsx_export;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -970,3 +970,45 @@ async fn wrong_passwords_from_one_client_do_not_stop_the_officer_at_another() {
             .is_none()
     );
 }
+
+/// Security review F10: a write to the JSON API authenticated by a login
+/// cookie must come from this site; a bearer credential is not a cookie.
+#[tokio::test]
+async fn cookie_authenticated_api_writes_need_this_sites_origin() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    let body = crate::dossier_support::desk_filing().to_string();
+    let post = |k: &'static str, extra: Vec<(&'static str, String)>| {
+        let app = &app;
+        let body = body.clone();
+        let center = p.center.clone();
+        async move {
+            let mut headers = vec![
+                (header::CONTENT_TYPE.as_str(), "application/json".to_owned()),
+                ("idempotency-key", k.to_owned()),
+            ];
+            headers.extend(extra);
+            if !headers.iter().any(|(h, _)| *h == "authorization") {
+                headers.push(("cookie", format!("motcua_dev=nva:{center}")));
+            }
+            raw(app, "POST", "/api/v1/dossiers", &headers, Some(body)).await
+        }
+    };
+    let (status, _, text) = post("f10-a", vec![("origin", "https://evil.example".into())]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{text}");
+    assert!(text.contains("cross_origin"), "{text}");
+    let (status, _, text) = post("f10-b", Vec::new()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no Origin at all: {text}");
+    let (status, _, text) = post("f10-c", vec![("origin", "http://127.0.0.1:8080".into())]).await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    // A bearer credential from another origin is not a forged cookie write.
+    let (status, _, text) = post(
+        "f10-d",
+        vec![
+            ("origin", "https://other.example".into()),
+            ("authorization", format!("Bearer dev:nva:{}", p.center)),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+}
