@@ -33,9 +33,11 @@ before(async () => {
       ['registry', 'import', people],
       ['grants', 'create', '--officer', OFFICER, '--unit', '05740', '--purpose',
         'Tiếp nhận hồ sơ tại bộ phận một cửa', '--days', '30', '--by', 'quan-tri'],
-      // A real specialist to hand over to (a made-up id is refused).
+      // A real specialist to hand over to (a made-up id is refused), at the
+      // committee that decides these dossiers: a hand-over stays inside the
+      // agency that holds the dossier.
       ['accounts', 'create', 'chuyen-vien-2', '--name', 'Lê Thị Cúc', '--position', 'Công chức Tư pháp - Hộ tịch',
-        '--agency', CENTRE, '--role', 'specialist', '--scope', `agency:${CENTRE}`],
+        '--agency', OTHER_COMMUNE, '--role', 'specialist', '--scope', `agency:${OTHER_COMMUNE}`],
     ],
   });
   browser = await launchBrowser();
