@@ -121,6 +121,7 @@ citizen-supplement-title = Documents to supply
 citizen-supplement-reason = Reason
 citizen-supplement-missing = Documents to supply
 citizen-supplement-upload = Send the documents
+citizen-supplement-form = See the supplement request (form 02)
 citizen-supplement-component = Document
 citizen-supplement-file = File (PDF, JPG, PNG)
 citizen-supplement-button = Send

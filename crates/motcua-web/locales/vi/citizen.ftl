@@ -121,6 +121,7 @@ citizen-supplement-title = Cần bổ sung giấy tờ
 citizen-supplement-reason = Lý do
 citizen-supplement-missing = Giấy tờ cần bổ sung
 citizen-supplement-upload = Gửi giấy tờ bổ sung
+citizen-supplement-form = Xem phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu số 02)
 citizen-supplement-component = Giấy tờ
 citizen-supplement-file = Tệp (PDF, JPG, PNG)
 citizen-supplement-button = Gửi bổ sung

@@ -139,6 +139,17 @@ async fn forms_02_to_06_show_their_template_fields_in_the_page_and_the_pdf() {
     ] {
         let a = act(&app, c, &code, action, action, body).await;
         assert_eq!(a.status, StatusCode::OK, "{action}: {}", a.body);
+        if action == "request_supplement" {
+            // While a supplement is awaited, the tracking page links form 02.
+            let (status, _, _, page) =
+                raw(&app, &format!("/tra-cuu/{code}?verifier={secret}"), &[]).await;
+            assert_eq!(status, StatusCode::OK);
+            let page = String::from_utf8(page).expect("utf-8");
+            assert!(
+                page.contains(&format!("/ho-so/{code}/bieu-mau/02?verifier=")),
+                "{page}"
+            );
+        }
     }
 
     both(
