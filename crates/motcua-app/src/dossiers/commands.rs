@@ -45,26 +45,39 @@ impl DossierService {
         Ok((parsed, agency))
     }
 
-    /// The commune committee of the receiving unit's commune, else the unit itself.
-    async fn default_deciding(&self, receiving: &Agency) -> Result<String, DossierError> {
-        if let Some(hit) = self.agencies.deciding(&receiving.unit_code) {
+    /// The default deciding agency: the commune committee of the receiving
+    /// unit, or its police when the police alone decide the procedure; else
+    /// the receiving agency itself.
+    async fn default_deciding(
+        &self,
+        receiving: &Agency,
+        by_police: bool,
+    ) -> Result<String, DossierError> {
+        let (kind, cache_key) = if by_police {
+            (
+                AgencyKind::CommunePolice,
+                format!("{}#police", receiving.unit_code),
+            )
+        } else {
+            (AgencyKind::CommuneCommittee, receiving.unit_code.clone())
+        };
+        if let Some(hit) = self.agencies.deciding(&cache_key) {
             return Ok(hit);
         }
-        let (committees, _) = self
+        let (found, _) = self
             .store
             .list_agencies(&AgencyFilter {
                 unit_code: Some(receiving.unit_code.clone()),
-                kind: Some(AgencyKind::CommuneCommittee),
+                kind: Some(kind),
                 limit: 1,
                 ..AgencyFilter::default()
             })
             .await?;
-        let deciding = committees
+        let deciding = found
             .into_iter()
             .next()
             .map_or_else(|| receiving.id.clone(), |a| a.id);
-        self.agencies
-            .put_deciding(&receiving.unit_code, deciding.clone());
+        self.agencies.put_deciding(&cache_key, deciding.clone());
         Ok(deciding)
     }
 
@@ -195,7 +208,10 @@ impl DossierService {
         }
         let deciding_text = match &input.deciding_agency {
             Some(d) => d.clone(),
-            None => self.default_deciding(&receiving_agency).await?,
+            None => {
+                self.default_deciding(&receiving_agency, facts.decided_by_police)
+                    .await?
+            }
         };
         let (deciding, deciding_agency) = self.agency(&deciding_text).await?;
         if deciding_agency.unit_code != receiving_agency.unit_code && !facts.boundary_free {

@@ -48,6 +48,10 @@ pub struct ProcedureFacts {
     pub forms: FormSet,
     /// The catalog's fee lines (empty: free or unknown).
     pub fees: Vec<Fee>,
+    /// Whether the commune police (Công an xã) alone decide it (e.g. cư
+    /// trú): the default deciding agency is then the unit's police, not its
+    /// People's Committee (legal review D5).
+    pub decided_by_police: bool,
 }
 
 /// Finds the version of a procedure in force on a day.
@@ -108,6 +112,7 @@ pub fn facts(v: &ProcedureVersion) -> ProcedureFacts {
             .collect(),
         forms: p.forms.clone(),
         fees: p.fees.lines.clone(),
+        decided_by_police: p.agencies == [motcua_domain::catalog::AgencyType::CongAnXa],
     }
 }
 

@@ -2,7 +2,7 @@
 //! input, work lists and the tracking rate limit.
 
 use axum::http::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::dossier_support::{act, call, desk_filing, key, officer, online_filing, place};
 use crate::support::TestApp;
@@ -485,4 +485,54 @@ async fn tracking_is_rate_limited() {
     app.get("/api/v1/tracking/H55.X1-250715-0001?verifier=1234")
         .await
         .assert_problem(StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// Legal review D5: a procedure that the commune police alone decide (tạm
+/// trú, 1.004194) is decided by the police of the receiving unit by default,
+/// not by its People's Committee; others stay with the committee.
+#[tokio::test]
+async fn a_police_procedure_is_decided_by_the_commune_police_by_default() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    let submitted = json!({"kind": "submitted", "digitised": false});
+    let body = json!({
+        "procedure": "1.004194",
+        "applicant": {"kind": "citizen", "id": "001090012345", "name": "Trần Văn Cư", "phone": "0912345678"},
+        "channel": "in_person",
+        "components": [
+            {"code": "TP1", "state": submitted},
+            {"code": "TP2", "state": submitted},
+        ],
+    });
+    let deciding_of = |body: Value, k: &'static str| {
+        let app = &app;
+        let center = p.center.clone();
+        async move {
+            let (created, _) = call(
+                app,
+                "POST",
+                "/api/v1/dossiers",
+                &[officer(&center), key(k)],
+                Some(body),
+            )
+            .await;
+            assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+            let code = created.body["code"].as_str().expect("code").to_owned();
+            let (view, _) = call(
+                app,
+                "GET",
+                &format!("/api/v1/dossiers/{code}"),
+                &[officer(&center)],
+                None,
+            )
+            .await;
+            view.body["dossier"]["deciding_agency"]
+                .as_str()
+                .expect("deciding agency")
+                .to_owned()
+        }
+    };
+    let committee = p.center.trim_end_matches(".TT").to_owned();
+    assert_eq!(deciding_of(body, "d5-1").await, format!("{committee}.CA"));
+    assert_eq!(deciding_of(desk_filing(), "d5-2").await, committee);
 }
