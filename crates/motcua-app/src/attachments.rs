@@ -493,6 +493,33 @@ impl AttachmentService {
         uploaded_by: &str,
     ) -> Result<AttachmentRow, AttachmentError> {
         Self::check_component(dossier, &upload.component)?;
+        self.store_checked(dossier, upload, uploaded_by).await
+    }
+
+    /// Attaches the result document (giấy tờ kết quả) of a dossier: a file
+    /// of component [`crate::dossiers::sector::RESULT_COMPONENT`], which no
+    /// procedure lists among its components (the caller has checked that
+    /// an officer may, and when).
+    pub async fn add_result(
+        &self,
+        dossier: &Dossier,
+        upload: &Upload,
+        uploaded_by: &str,
+    ) -> Result<AttachmentRow, AttachmentError> {
+        let upload = Upload {
+            component: crate::dossiers::sector::RESULT_COMPONENT.to_owned(),
+            ..upload.clone()
+        };
+        self.store_checked(dossier, &upload, uploaded_by).await
+    }
+
+    /// Stores a file whose component was checked, within the dossier's quota.
+    async fn store_checked(
+        &self,
+        dossier: &Dossier,
+        upload: &Upload,
+        uploaded_by: &str,
+    ) -> Result<AttachmentRow, AttachmentError> {
         // The dossier's quota before any byte is stored (review F6); the
         // insert checks it again atomically.
         let used: u64 = self

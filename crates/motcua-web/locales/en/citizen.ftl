@@ -171,3 +171,4 @@ citizen-event-result_returned = The result was handed to you
 citizen-event-withdrawn = You withdrew the dossier
 citizen-event-rated = You rated the service
 citizen-data-vi-note = (in Vietnamese, as published in the procedure catalog)
+citizen-track-result-document = Result document

@@ -171,3 +171,4 @@ citizen-event-result_returned = Đã trả kết quả cho bạn
 citizen-event-withdrawn = Bạn đã rút hồ sơ
 citizen-event-rated = Bạn đã đánh giá
 citizen-data-vi-note = (nội dung bằng tiếng Việt theo danh mục thủ tục)
+citizen-track-result-document = Kết quả giải quyết

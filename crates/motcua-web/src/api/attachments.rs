@@ -231,25 +231,85 @@ pub async fn upload(
         }
     };
     let component = form.text("component");
+    let row = store_file(
+        &state,
+        &dossier,
+        &form,
+        StoreAs::Component(component),
+        &actor,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(AttachmentDto::from(row))).into_response())
+}
+
+/// What a stored file is to the dossier.
+#[derive(Debug, Clone)]
+pub enum StoreAs {
+    /// One of the procedure's components (`TP1`...), checked.
+    Component(String),
+    /// The result document (giấy tờ kết quả, component `KQ`), shown under
+    /// `name` when one is given (the file's extension is kept).
+    Result {
+        /// The document's name as the officer typed it, or empty.
+        name: String,
+    },
+}
+
+/// Stores the `file` field of a read form for `dossier` (the caller has
+/// checked who asks): the one path of the JSON API and the desk page.
+pub async fn store_file(
+    state: &AppState,
+    dossier: &Dossier,
+    form: &upload::FormParts,
+    store_as: StoreAs,
+    actor: &str,
+) -> Result<AttachmentRow, Problem> {
+    let limit = state.attachments.limits().max_file_bytes;
     let Some(file) = form.files.iter().find(|f| f.field == "file") else {
         return Err(Problem::bad_request(
             "Thiếu tệp (trường file) / the file field is missing",
         ));
     };
-    let row = state
-        .attachments
-        .add(
-            &dossier,
-            &Upload {
+    let bytes = file.bytes().await.map_err(|e| read_problem(e, limit))?;
+    let row = match store_as {
+        StoreAs::Component(component) => {
+            let upload = Upload {
                 component,
                 file_name: file.file_name.clone(),
                 declared_type: file.content_type.clone(),
-                bytes: file.bytes().await.map_err(|e| read_problem(e, limit))?,
-            },
-            &actor,
-        )
-        .await?;
-    Ok((StatusCode::CREATED, Json(AttachmentDto::from(row))).into_response())
+                bytes,
+            };
+            state.attachments.add(dossier, &upload, actor).await?
+        }
+        StoreAs::Result { name } => {
+            let name = name.trim();
+            let file_name = if name.is_empty() {
+                file.file_name.clone()
+            } else {
+                match file.file_name.rsplit_once('.') {
+                    Some((_, ext))
+                        if !name
+                            .to_lowercase()
+                            .ends_with(&format!(".{}", ext.to_lowercase())) =>
+                    {
+                        format!("{name}.{ext}")
+                    }
+                    _ => name.to_owned(),
+                }
+            };
+            let upload = Upload {
+                component: String::new(),
+                file_name,
+                declared_type: file.content_type.clone(),
+                bytes,
+            };
+            state
+                .attachments
+                .add_result(dossier, &upload, actor)
+                .await?
+        }
+    };
+    Ok(row)
 }
 
 /// `GET /api/v1/dossiers/{code}/attachments`: the dossier's files.

@@ -22,6 +22,7 @@ mod people;
 mod procedures;
 mod public_pages;
 mod receipts;
+mod result_document;
 mod sector;
 mod sector_support;
 mod support;

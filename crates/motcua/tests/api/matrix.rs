@@ -124,6 +124,7 @@ const ENDPOINTS: &[&str] = &[
     "POST /can-bo/ho-so/{code}/thao-tac/hand_over",
     "POST /can-bo/ho-so/{code}/thao-tac/stop",
     "POST /can-bo/ho-so/{code}/tra-cuu",
+    "POST /can-bo/ho-so/{code}/ket-qua",
     "GET /can-bo/tiep-nhan",
     "POST /can-bo/tiep-nhan (lookup)",
     "POST /can-bo/tiep-nhan (receive)",
@@ -274,6 +275,9 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
             S::SEE_OTHER,
             S::NOT_FOUND,
         ),
+        // The result document uploaded on the dossier page (a dossier
+        // being processed): back to the page.
+        "POST /can-bo/ho-so/{code}/ket-qua" => desk(&dossier_roles, S::SEE_OTHER, S::NOT_FOUND),
         "GET /can-bo/tiep-nhan"
         | "GET /can-bo/tiep-nhan/thu-tuc"
         | "POST /can-bo/tiep-nhan (lookup)" => desk(&[Role::Reception], S::OK, S::OK),
@@ -472,6 +476,25 @@ impl World {
         let (a, _) = send(&self.app, &uri, &[officer(center)], &ct, body).await;
         assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
         a.body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// A dossier received at `center` and handed over inside it (processing).
+    async fn processing(&self, center: &str) -> String {
+        let (code, _) = self.dossier(center, true).await;
+        let n = self.next();
+        // The deciding committee holds a received dossier: a hand-over stays inside it.
+        let committee = center.trim_end_matches(".TT");
+        let (a, _) = call(
+            &self.app,
+            "POST",
+            &format!("/api/v1/dossiers/{code}/actions/hand_over"),
+            &[officer(center), key(&format!("fx-h{n}"))],
+            Some(json!({"to": committee, "step_working_days": 1})),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        assert_eq!(a.body["status"], "processing", "{}", a.body);
+        code
     }
 
     /// Posts a page form (`application/x-www-form-urlencoded`).
@@ -916,6 +939,16 @@ impl World {
                         ],
                     )
                     .await;
+            }
+            "POST /can-bo/ho-so/{code}/ket-qua" => {
+                let code = self.processing(&center).await;
+                let uri = format!("/can-bo/ho-so/{code}/ket-qua");
+                let (ct, body) = multipart(
+                    &[("name", "Giấy chứng nhận")],
+                    Some(("kq.pdf", "application/pdf", PDF)),
+                );
+                let (a, _) = send(&self.app, &uri, &headers, &ct, body).await;
+                return (a.status, a.body);
             }
             "POST /can-bo/ho-so/{code}/tra-cuu" => {
                 let (code, _) = self.dossier(&center, false).await;

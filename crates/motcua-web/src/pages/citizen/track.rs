@@ -254,11 +254,14 @@ async fn found(state: &AppState, t: Messages, v: TrackingView, verifier: &str) -
     let files = files
         .into_iter()
         .map(|a| FileLine {
-            component: v
-                .components
-                .iter()
-                .find(|c| c.code == a.component)
-                .map_or_else(|| a.component.clone(), |c| c.name.clone()),
+            component: if a.component == motcua_app::dossiers::sector::RESULT_COMPONENT {
+                t.get("citizen-track-result-document")
+            } else {
+                v.components
+                    .iter()
+                    .find(|c| c.code == a.component)
+                    .map_or_else(|| a.component.clone(), |c| c.name.clone())
+            },
             name: a.display_name,
             at: local_time(a.uploaded_at),
             href: format!(

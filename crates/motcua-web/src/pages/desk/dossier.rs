@@ -107,6 +107,8 @@ pub struct DossierPage {
     pub error: Option<String>,
     /// The dossier's files and, while it waits for reception, the checklist.
     pub desk: DeskExtras,
+    /// The result document's upload form, when the officer may use it now.
+    pub result_upload: Option<ResultUploadView>,
 }
 
 /// `templates/pages/desk/error.html`: the dossier cannot be shown.
@@ -150,15 +152,22 @@ pub fn error_page(t: Messages, officer: &Officer, err: &DossierError) -> Respons
 }
 
 /// What went wrong with one action, to show inline.
-struct Failure {
-    action: String,
-    key: String,
-    message: String,
-    conflict: bool,
-    values: Vec<(String, String)>,
+pub(super) struct Failure {
+    pub(super) action: String,
+    pub(super) key: String,
+    pub(super) message: String,
+    pub(super) conflict: bool,
+    pub(super) values: Vec<(String, String)>,
 }
 
-async fn render_dossier(
+/// The upload form of the result document (giấy tờ kết quả).
+pub struct ResultUploadView {
+    /// The refusal of the last upload, inline.
+    pub error: Option<String>,
+}
+
+/// Renders the dossier page, with `failure` beside its form.
+pub(super) async fn render_dossier(
     state: &AppState,
     t: Messages,
     officer: &Officer,
@@ -265,6 +274,15 @@ async fn render_dossier(
     let mut steps = timeline(&t, &view, &desk.files);
     super::people::name_steps(&names, &mut steps);
     let conflict = failure.as_ref().is_some_and(|f| f.conflict);
+    let result_error = failure
+        .as_ref()
+        .filter(|f| f.action == super::result_upload::FORM)
+        .map(|f| f.message.clone());
+    let result_upload = (super::result_upload::allowed(&officer.roles, d.status)
+        || result_error.is_some())
+    .then_some(ResultUploadView {
+        error: result_error,
+    });
     let page = DossierPage {
         t,
         nav: nav(officer),
@@ -292,6 +310,7 @@ async fn render_dossier(
         done,
         error: conflict.then(|| t.get("desk-error-stale")),
         desk,
+        result_upload,
     };
     let mut response = crate::pages::render(t, &page);
     if let Some(f) = failure {
@@ -328,6 +347,7 @@ pub async fn page(
         .and_then(|o| super::dossier_lookup::outcome_message(&t, o));
     let done = q
         .xong
+        .clone()
         .filter(|a| {
             super::dossier_actions::ACTIONS
                 .iter()
@@ -341,6 +361,12 @@ pub async fn page(
                     &t.get(&format!("desk-action-{}", a.replace('_', "-"))),
                 )],
             )
+        })
+        .or_else(|| {
+            q.xong
+                .as_deref()
+                .filter(|a| *a == super::result_upload::FORM)
+                .map(|_| t.get("desk-result-uploaded"))
         })
         .or(looked_up);
     match policy(&state)

@@ -13,6 +13,7 @@ pub mod leader;
 pub mod people;
 pub mod reception;
 pub mod reception_view;
+pub mod result_upload;
 pub mod view;
 pub mod work_list;
 
@@ -41,6 +42,12 @@ pub fn routes() -> Router<AppState> {
         .route("/can-bo/ho-so/{code}", get(dossier::page))
         .route("/can-bo/ho-so/{code}/thao-tac/{action}", post(dossier::act))
         .route("/can-bo/ho-so/{code}/tra-cuu", post(dossier_lookup::lookup))
+        .route(
+            "/can-bo/ho-so/{code}/ket-qua",
+            post(result_upload::upload).layer(axum::extract::DefaultBodyLimit::max(
+                crate::upload::MAX_FORM_BYTES,
+            )),
+        )
         .route("/can-bo/lanh-dao", get(leader::page))
         .route(
             "/dang-nhap/phat-trien",
