@@ -2,9 +2,10 @@
 // citizen files online with files; the reception officer opens it from the
 // work list, sees the files, marks papers shown or taken from the population
 // database and receives it; hands it to a specialist picked by name; the
-// specialist hands it to the leader, who records the signed result; the
-// reception officer returns it; the citizen tracks it with the QR secret and
-// rates. Then the supplement path and the refusal path, each with its form
+// specialist hands it to the leader, who attaches and records the signed result; the
+// reception officer returns it; the citizen tracks it with the QR secret,
+// downloads the result document and rates. Then the supplement path and the
+// refusal path, each with its form
 // (02, 03) downloaded as PDF by the officer and by the citizen and read back
 // with pdftotext. Officers log in with the development cookie as accounts
 // created by the CLI, so their names are shown. Every checked page gets axe,
@@ -26,6 +27,8 @@ const CITIZEN = { id: '019087123456', name: 'Nguyễn Văn An', dob: '1987-03-04
 
 let server; let browser;
 const dir = mkdtempSync(join(tmpdir(), 'motcua-journey-'));
+/** The signed result document the leader attaches (a small PDF). */
+const RESULT_PDF = Buffer.from('%PDF-1.4\n% Giay khai sinh 125/2026\n%%EOF\n');
 writeFileSync(join(dir, 'people.csv'), [
   'personal_id,full_name,birth_date,sex,permanent_unit,temporary_unit,household_code,household_relation',
   `${CITIZEN.id},${CITIZEN.name},${CITIZEN.dob},male,05746,,HK-05746-001,Chủ hộ`,
@@ -215,11 +218,18 @@ test('a dossier from online filing to the rated result, through the pages only',
     new RegExp(`Chuyển bước xử lý → ${LEADER.name}`));
   await specialist.close();
 
-  // The leader approves: records the signed result (name and number; the
-  // dossier page has no file field for the result).
+  // The leader approves: attaches the signed result document, then records
+  // the result (name and number).
   const leader = await officerPage(LEADER);
   await openFromWorkList(leader, code);
   await check(leader, 'journey-leader-dossier');
+  await leader.locator('#result-upload summary').click();
+  await leader.locator('#result-upload-name').fill('Giấy khai sinh');
+  await leader.locator('#result-upload-file').setInputFiles({
+    name: 'giay-khai-sinh.pdf', mimeType: 'application/pdf', buffer: RESULT_PDF,
+  });
+  await leader.locator('#result-upload-form button[type=submit]').click();
+  await leader.waitForURL(/xong=ket-qua/);
   await act(leader, 'result_ready', async (form) => {
     await form.locator('#result_ready-doc').fill('Giấy khai sinh');
     await form.locator('#result_ready-no').fill('125/2026');
@@ -247,10 +257,13 @@ test('a dossier from online filing to the rated result, through the pages only',
   assert.equal(await citizen.locator('#dossier-status').innerText(), 'Đã trả kết quả');
   const text = await citizen.locator('main').innerText();
   assert.match(text, /Đã trả kết quả cho bạn/);
-  // The tracking page says the result is returned; it names no result
-  // document and offers none to download (result_ready records a name and
-  // number only).
   assert.equal(await citizen.locator('#receipt-link').getAttribute('href'), `/ho-so/${code}/bien-nhan?verifier=${secret}`);
+  // The result document is listed for the QR holder and downloads whole.
+  assert.match(text, /Kết quả giải quyết/);
+  const result = citizen.locator('a[href*="/attachments/"]', { hasText: 'Giấy khai sinh' });
+  const download = await citizen.context().request.get(server.url + await result.getAttribute('href'));
+  assert.equal(download.status(), 200);
+  assert.deepEqual(Buffer.from(await download.body()), RESULT_PDF);
   await citizen.getByLabel('Rất hài lòng').check();
   await citizen.getByLabel('Góp ý').fill('Cán bộ hướng dẫn tận tình');
   await citizen.getByRole('button', { name: 'Gửi đánh giá' }).click();
