@@ -84,9 +84,11 @@ fn cluster(dir: &Path) -> (Vec<Node>, Vec<String>, Vec<u16>) {
     (nodes, urls, http)
 }
 
-/// Waits until the JetStream meta group has a leader.
+/// Waits until the JetStream meta group has a leader and both other peers
+/// are current: with a leader alone, a stream of 3 replicas can still be
+/// refused ("no suitable peers for placement") on a loaded machine.
 async fn wait_for_leader(http: &[u16]) {
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(60);
     let client = reqwest::Client::new();
     while Instant::now() < deadline {
         for port in http {
@@ -98,6 +100,11 @@ async fn wait_for_leader(http: &[u16]) {
                 && v["meta_cluster"]["leader"]
                     .as_str()
                     .is_some_and(|l| !l.is_empty())
+                && v["meta_cluster"]["replicas"]
+                    .as_array()
+                    .is_some_and(|peers| {
+                        peers.len() + 1 >= http.len() && peers.iter().all(|p| p["current"] == true)
+                    })
             {
                 return;
             }
