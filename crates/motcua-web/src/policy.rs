@@ -51,3 +51,18 @@ pub fn page_require(
 ) -> Result<(), Response> {
     motcua_app::policy::require(&officer.roles, capability).map_err(|d| page_refusal(t, officer, d))
 }
+
+/// The outer agency roots where the officer may exercise `capability` on a
+/// page, or the page refusal (403 without such a role).
+pub async fn page_roots(
+    state: &AppState,
+    t: Messages,
+    officer: &Officer,
+    capability: Capability,
+) -> Result<Vec<motcua_domain::dossier::AgencyId>, Response> {
+    page_require(t, officer, capability)?;
+    policy(state)
+        .outer_roots(&officer.roles, capability)
+        .await
+        .map_err(|d| page_refusal(t, officer, d))
+}

@@ -16,7 +16,7 @@ use super::{DeskOfficer, encode_component};
 use crate::AppState;
 use crate::auth::Officer;
 use crate::i18n::Messages;
-use crate::policy::{page_refusal, page_require, policy};
+use crate::policy::page_roots;
 
 /// Rows per page.
 pub const PAGE: u32 = 50;
@@ -186,15 +186,9 @@ pub async fn page(
     q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let q = q.map(|Query(q)| q).unwrap_or_default();
-    if let Err(refused) = page_require(t, &officer, Capability::ViewWorkList) {
-        return refused;
-    }
-    let roots = match policy(&state)
-        .outer_roots(&officer.roles, Capability::ViewWorkList)
-        .await
-    {
+    let roots = match page_roots(&state, t, &officer, Capability::ViewWorkList).await {
         Ok(roots) => roots,
-        Err(d) => return page_refusal(t, &officer, d),
+        Err(refused) => return refused,
     };
     let tab = q.tab().to_owned();
     let mut tabs = Vec::new();
@@ -311,15 +305,9 @@ pub async fn csv(
     q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let q = q.map(|Query(q)| q).unwrap_or_default();
-    if let Err(refused) = page_require(t, &officer, Capability::ExportDossiers) {
-        return refused;
-    }
-    let roots = match policy(&state)
-        .outer_roots(&officer.roles, Capability::ExportDossiers)
-        .await
-    {
+    let roots = match page_roots(&state, t, &officer, Capability::ExportDossiers).await {
         Ok(roots) => roots,
-        Err(d) => return page_refusal(t, &officer, d),
+        Err(refused) => return refused,
     };
     match crate::csv_export::export(&state, &officer, &roots, filter(&officer, &q), "can-bo").await
     {
@@ -337,15 +325,9 @@ pub async fn xlsx(
     q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let q = q.map(|Query(q)| q).unwrap_or_default();
-    if let Err(refused) = page_require(t, &officer, Capability::ExportDossiers) {
-        return refused;
-    }
-    let roots = match policy(&state)
-        .outer_roots(&officer.roles, Capability::ExportDossiers)
-        .await
-    {
+    let roots = match page_roots(&state, t, &officer, Capability::ExportDossiers).await {
         Ok(roots) => roots,
-        Err(d) => return page_refusal(t, &officer, d),
+        Err(refused) => return refused,
     };
     match crate::xlsx_export::work_list(&state, &officer, &roots, filter(&officer, &q)).await {
         Ok(res) => res,
