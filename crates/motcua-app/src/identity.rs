@@ -304,6 +304,18 @@ fn pair_key(account: &str, client: &str) -> String {
 }
 
 impl IdentityService {
+    /// The audit entry of an allowed administrator change by `by`, now.
+    fn permission_change(&self, by: &str, purpose: String) -> AuditEntry {
+        let mut e = entry(
+            now_micros(&self.clock),
+            by,
+            AuditAction::PermissionChange,
+            AuditOutcome::Allowed,
+        );
+        e.purpose = Some(purpose);
+        e
+    }
+
     /// Over `store`; 5 failures from one client lock that account for that
     /// client only, for 15 minutes; 30 failures from one client (any
     /// accounts) throttle the client for 15 minutes; only 50 failures in a
@@ -419,14 +431,10 @@ impl IdentityService {
                 "Chức vụ tối đa 200 ký tự / the position is at most 200 characters".into(),
             ));
         }
-        let now = now_micros(&self.clock);
-        let mut e = entry(
-            now,
+        let e = self.permission_change(
             by,
-            AuditAction::PermissionChange,
-            AuditOutcome::Allowed,
+            format!("đổi họ tên, chức vụ / name and position set: {id}"),
         );
-        e.purpose = Some(format!("đổi họ tên, chức vụ / name and position set: {id}"));
         self.store
             .set_account_profile(id, name, position.as_deref(), &e)
             .await
@@ -438,14 +446,7 @@ impl IdentityService {
     /// ends every session of the account (review F23).
     pub async fn set_password(&self, id: &str, password: &str, by: &str) -> Result<(), AppError> {
         let hash = hash_password_blocking(password).await?;
-        let now = now_micros(&self.clock);
-        let mut e = entry(
-            now,
-            by,
-            AuditAction::PermissionChange,
-            AuditOutcome::Allowed,
-        );
-        e.purpose = Some(format!("đặt mật khẩu / password set: {id}"));
+        let e = self.permission_change(by, format!("đặt mật khẩu / password set: {id}"));
         self.store
             .set_password_hash(id, &hash, &e)
             .await
@@ -502,16 +503,10 @@ impl IdentityService {
             ));
         }
         let linked = sso_subject(issuer, subject);
-        let now = now_micros(&self.clock);
-        let mut e = entry(
-            now,
+        let e = self.permission_change(
             by,
-            AuditAction::PermissionChange,
-            AuditOutcome::Allowed,
+            format!("gắn đăng nhập một lần / single sign-on linked: {id} ← {linked}"),
         );
-        e.purpose = Some(format!(
-            "gắn đăng nhập một lần / single sign-on linked: {id} ← {linked}"
-        ));
         self.store
             .set_sso_link(id, Some(&linked), false, &e)
             .await
@@ -540,16 +535,10 @@ impl IdentityService {
                  account {id} is already linked; unlink it first (unlink-sso)"
             )));
         }
-        let now = now_micros(&self.clock);
-        let mut e = entry(
-            now,
+        let e = self.permission_change(
             by,
-            AuditAction::PermissionChange,
-            AuditOutcome::Allowed,
+            format!("cho phép gắn theo e-mail đã xác minh / verified e-mail link approved: {id}"),
         );
-        e.purpose = Some(format!(
-            "cho phép gắn theo e-mail đã xác minh / verified e-mail link approved: {id}"
-        ));
         self.store
             .set_sso_link(id, None, true, &e)
             .await
@@ -559,16 +548,10 @@ impl IdentityService {
 
     /// Removes an account's single sign-on link and any e-mail approval (audited).
     pub async fn unlink_sso(&self, id: &str, by: &str) -> Result<(), AppError> {
-        let now = now_micros(&self.clock);
-        let mut e = entry(
-            now,
+        let e = self.permission_change(
             by,
-            AuditAction::PermissionChange,
-            AuditOutcome::Allowed,
+            format!("gỡ đăng nhập một lần / single sign-on unlinked: {id}"),
         );
-        e.purpose = Some(format!(
-            "gỡ đăng nhập một lần / single sign-on unlinked: {id}"
-        ));
         self.store
             .set_sso_link(id, None, false, &e)
             .await
