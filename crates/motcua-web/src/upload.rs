@@ -161,6 +161,15 @@ pub async fn read(
     .await
 }
 
+/// A turn among the [`MAX_CONCURRENT_UPLOADS`] bodies read at once;
+/// [`ReadError::Busy`] after waiting too long. Hold it while reading.
+pub async fn turn() -> Result<SemaphorePermit<'static>, ReadError> {
+    tokio::time::timeout(WAIT_FOR_TURN, UPLOADS.acquire())
+        .await
+        .map_err(|_| ReadError::Busy)?
+        .map_err(|_| ReadError::Busy)
+}
+
 /// Reads every part; files are streamed to `staging`, and one over
 /// `max_file_bytes` stops the reading.
 pub async fn read_into(
@@ -168,10 +177,7 @@ pub async fn read_into(
     staging: &Path,
     max_file_bytes: u64,
 ) -> Result<FormParts, ReadError> {
-    let turn = tokio::time::timeout(WAIT_FOR_TURN, UPLOADS.acquire())
-        .await
-        .map_err(|_| ReadError::Busy)?
-        .map_err(|_| ReadError::Busy)?;
+    let turn = turn().await?;
     let mut out = FormParts {
         _turn: Some(turn),
         ..FormParts::default()

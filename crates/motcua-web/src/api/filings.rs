@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use axum::Json;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use motcua_app::attachments::{AttachmentError, Upload, check_type};
@@ -129,13 +129,33 @@ fn uploads(
         (status = 429, description = "too many filings from this client or for this applicant", body = Problem, content_type = "application/problem+json")))]
 pub async fn create(
     State(state): State<AppState>,
-    extensions: Extensions,
-    headers: HeaderMap,
-    body: Result<Json<FilingBody>, JsonRejection>,
+    request: axum::extract::Request,
 ) -> Result<Response, Problem> {
-    let key = idempotency_key(&headers)?;
+    let key = idempotency_key(request.headers())?;
+    let extensions = request.extensions().clone();
+    // Before the body (up to MAX_FILING_BYTES of JSON) is read into memory:
+    // the client's filing budget, then one of the few upload turns, held
+    // until the answer (security review F7 for this anonymous route).
+    if let Err(wait) = state
+        .filing_limiter
+        .check_client(&crate::rate_limit::client_key(&extensions))
+    {
+        return Ok(crate::rate_limit::too_many(wait));
+    }
+    let Ok(_turn) = crate::upload::turn().await else {
+        return Err(Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "Máy chủ đang nhận nhiều tệp, vui lòng thử lại sau ít phút / \
+             too many uploads at once, please retry in a few minutes",
+        ));
+    };
+    let body =
+        <Json<FilingBody> as axum::extract::FromRequest<AppState>>::from_request(request, &state)
+            .await;
     let Json(body) = body.map_err(bad_json)?;
-    if let Err(wait) = crate::rate_limit::guard_filing(&state, &extensions, &body.applicant.id) {
+    // The applicant's budget is known only once the body is read.
+    if let Err(wait) = state.filing_limiter.check_applicant(&body.applicant.id) {
         return Ok(crate::rate_limit::too_many(wait));
     }
     let uploads = uploads(&state, &body.components)?;
