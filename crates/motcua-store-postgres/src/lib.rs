@@ -128,11 +128,25 @@ impl PgStore {
         Ok(())
     }
 
+    /// A write transaction: a plain `BEGIN` (PostgreSQL's row locks and
+    /// constraints serialise what SQLite's `BEGIN IMMEDIATE` does); the
+    /// name the shared SQL of `motcua-store-sql` calls on both engines.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
+        self.pool.begin().await.map_err(|e| other(e, "begin"))
+    }
+
     /// The pool, for benchmarks that measure a bare baseline beside the store.
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }
 }
+
+/// The store type the shared SQL of `motcua-store-sql` is stamped for.
+pub(crate) type Engine = PgStore;
+/// Its row type, for the shared row readers.
+pub(crate) type EngineRow = sqlx::postgres::PgRow;
 
 pub(crate) fn other(err: impl Into<anyhow::Error>, what: &'static str) -> StoreError {
     StoreError::Other(err.into().context(what))

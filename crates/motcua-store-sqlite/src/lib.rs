@@ -127,6 +127,11 @@ impl SqliteStore {
     }
 }
 
+/// The store type the shared SQL of `motcua-store-sql` is stamped for.
+pub(crate) type Engine = SqliteStore;
+/// Its row type, for the shared row readers.
+pub(crate) type EngineRow = sqlx::sqlite::SqliteRow;
+
 pub(crate) fn other(err: impl Into<anyhow::Error>, what: &'static str) -> StoreError {
     StoreError::Other(err.into().context(what))
 }

@@ -1,0 +1,51 @@
+//! The SQL both motcua store engines share, written once.
+//!
+//! `motcua-store-sqlite` and `motcua-store-postgres` implement the same port
+//! traits (`motcua_app::ports`) over the same tables. Where the two dialects
+//! agree, the query text and the method body live here, once, as a
+//! `macro_rules!` macro that each engine invokes in its own module; what
+//! really differs (SQLite's group-commit writer, `INDEXED BY` hints,
+//! PostgreSQL's `FOR UPDATE SKIP LOCKED`, JSON functions, bulk loads, the
+//! migrations) stays hand-written in the engine crate. ADR 0025 records why
+//! a macro and not a generic over `sqlx::Database`.
+//!
+//! # The one SQL text
+//!
+//! Placeholders are `$1 … $n` on both engines: sqlx's SQLite driver binds a
+//! `$NNN` parameter to the NNN-th bound value, exactly like PostgreSQL.
+//! Booleans are tested bare (`WHERE active`) or against `TRUE`/`FALSE`, which
+//! SQLite reads as 1/0. Types the engines store differently (a `date` is
+//! `TEXT` on SQLite) go through the engine's [`dialect`](#the-engine-contract)
+//! helpers.
+//!
+//! # The engine contract
+//!
+//! A macro expands inside the engine crate, so the names it uses are that
+//! crate's. Each engine crate provides at its root:
+//!
+//! - `type Engine` — the store type the traits are implemented for;
+//! - `type EngineRow` — its `sqlx` row type;
+//! - `fn other(err, what) -> StoreError` — wraps a driver error with context;
+//! - `Engine::begin_write(&self)` — a write transaction (`BEGIN IMMEDIATE`
+//!   on SQLite, a plain `BEGIN` on PostgreSQL) and a `pool` field;
+//! - a `dialect` module for the few type differences (see each macro);
+//!
+//! and depends on `sqlx`, `async-trait`, `chrono`, `serde_json`,
+//! `motcua-app` and `motcua-domain` under those names. This crate itself has
+//! no dependencies.
+//!
+//! A macro is invoked once, alone, in the engine's module of the same name:
+//!
+//! ```text
+//! //! Webhook subscriptions on SQLite: the shared SQL.
+//! motcua_store_sql::webhook_store!();
+//! ```
+
+#![forbid(unsafe_code)]
+#![allow(
+    clippy::crate_in_macro_def,
+    reason = "each macro implements a port for the engine crate that invokes it: \
+              `crate::Engine` is that engine by design, not this crate"
+)]
+
+mod webhooks;
