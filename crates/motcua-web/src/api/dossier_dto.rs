@@ -89,7 +89,7 @@ pub struct ActionAnswerDto {
     pub tracking_secret: Option<String>,
 }
 
-/// A new dossier (see the README for the component states).
+/// A new dossier (see `docs/api.md` for the component states).
 #[derive(Debug, Deserialize, ToSchema)]
 #[allow(dead_code)]
 pub struct NewDossierDoc {
