@@ -82,6 +82,8 @@ pub fn intake(receiving: &str, deciding: &str) -> Intake {
             id: ApplicantId::Citizen(PersonalId::parse("022087123456").expect("id")),
             name: "Nguyễn Văn An".into(),
             phone: Some("0912345678".into()),
+            address: None,
+            email: None,
         },
         receiving_unit: agency(receiving),
         deciding_agency: agency(deciding),

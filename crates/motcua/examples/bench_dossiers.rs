@@ -65,6 +65,8 @@ fn rows(n: u32) -> Result<DossierWrite> {
             id: ApplicantId::Citizen(PersonalId::parse("019087123456")?),
             name: "Lê Văn Bình".into(),
             phone: Some("0987654321".into()),
+            address: None,
+            email: None,
         },
         receiving_unit: agency.clone(),
         deciding_agency: agency,

@@ -38,10 +38,32 @@ pub struct ApplicantInput {
     /// Contact phone.
     #[serde(default)]
     pub phone: Option<String>,
+    /// Địa chỉ: residence or contact address (up to 300 characters).
+    #[serde(default)]
+    pub address: Option<String>,
+    /// Thư điện tử (one `@`, a dot in the domain, up to 254 characters).
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// Whether an e-mail address has a plausible shape: one `@` with text
+/// before it, a domain holding a dot (not first or last), no spaces and
+/// at most 254 characters. Deliverability is not checked.
+pub fn email_ok(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    email.chars().count() <= 254
+        && !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 impl ApplicantInput {
-    /// Validates the identifier, name and phone.
+    /// Validates the identifier, name, phone, address and e-mail.
     pub fn validate(&self) -> Result<Applicant, DossierError> {
         let id = match self.kind {
             ApplicantKind::Citizen => ApplicantId::Citizen(PersonalId::parse(&self.id)?),
@@ -72,10 +94,34 @@ impl ApplicantInput {
                 Some(p.to_owned())
             }
         };
+        let address = match self.address.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(a) if a.chars().count() > 300 || a.chars().any(char::is_control) => {
+                return Err(DossierError::invalid(
+                    "applicant.address",
+                    "Địa chỉ phải có tối đa 300 ký tự, trên một dòng",
+                    "The address must be at most 300 characters, on one line",
+                ));
+            }
+            Some(a) => Some(a.to_owned()),
+        };
+        let email = match self.email.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(e) if !email_ok(e) => {
+                return Err(DossierError::invalid(
+                    "applicant.email",
+                    "Thư điện tử không hợp lệ: cần dạng ten@mien.vn, tối đa 254 ký tự",
+                    "The e-mail address is not valid: expected name@domain.vn, at most 254 characters",
+                ));
+            }
+            Some(e) => Some(e.to_owned()),
+        };
         Ok(Applicant {
             id,
             name: name.to_owned(),
             phone,
+            address,
+            email,
         })
     }
 }
@@ -581,5 +627,83 @@ mod tests {
         assert!(matches!(list, ComponentChoices::States(ref l) if l.len() == 1));
         let bad = serde_json::from_value::<ComponentChoices>(serde_json::json!({"TP6": "shown"}));
         assert!(bad.unwrap_err().to_string().contains("shown"));
+    }
+
+    fn applicant(address: Option<&str>, email: Option<&str>) -> ApplicantInput {
+        ApplicantInput {
+            kind: ApplicantKind::Citizen,
+            id: "022087123456".into(),
+            name: "Nguyễn Văn An".into(),
+            phone: Some("0912345678".into()),
+            address: address.map(str::to_owned),
+            email: email.map(str::to_owned),
+        }
+    }
+
+    fn code_of(input: &ApplicantInput) -> String {
+        match input.validate() {
+            Err(DossierError::Invalid { code, vi, en, .. }) => {
+                assert!(!vi.is_empty() && !en.is_empty(), "both languages");
+                code
+            }
+            other => panic!("expected invalid, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn address_and_email_are_kept_trimmed_or_left_out_when_blank() {
+        let a = applicant(
+            Some("  Thôn 3, xã Côn Minh, Thái Nguyên "),
+            Some(" an.nv@example.vn "),
+        )
+        .validate()
+        .unwrap();
+        assert_eq!(
+            a.address.as_deref(),
+            Some("Thôn 3, xã Côn Minh, Thái Nguyên")
+        );
+        assert_eq!(a.email.as_deref(), Some("an.nv@example.vn"));
+        let a = applicant(Some("   "), Some("")).validate().unwrap();
+        assert_eq!((a.address, a.email), (None, None));
+        let a = applicant(None, None).validate().unwrap();
+        assert_eq!((a.address, a.email), (None, None));
+        // A request written before the fields existed still reads.
+        let old: ApplicantInput = serde_json::from_value(serde_json::json!({
+            "kind": "citizen", "id": "022087123456", "name": "An", "phone": "0912345678"
+        }))
+        .unwrap();
+        assert_eq!((old.address, old.email), (None, None));
+    }
+
+    #[test]
+    fn a_long_address_and_malformed_emails_are_refused_with_their_field() {
+        let long = "x".repeat(301);
+        assert_eq!(code_of(&applicant(Some(&long), None)), "applicant.address");
+        assert!(applicant(Some(&"đ".repeat(300)), None).validate().is_ok());
+        assert_eq!(
+            code_of(&applicant(Some("dòng 1\ndòng 2"), None)),
+            "applicant.address"
+        );
+        for bad in [
+            "an.example.vn",
+            "an@@example.vn",
+            "a@b@example.vn",
+            "@example.vn",
+            "an@examplevn",
+            "an@.vn",
+            "an@example.",
+            "an nv@example.vn",
+        ] {
+            assert_eq!(
+                code_of(&applicant(None, Some(bad))),
+                "applicant.email",
+                "{bad}"
+            );
+        }
+        let long = format!("{}@example.vn", "a".repeat(243));
+        assert_eq!(long.len(), 254);
+        assert!(applicant(None, Some(&long)).validate().is_ok());
+        let longer = format!("a{long}");
+        assert_eq!(code_of(&applicant(None, Some(&longer))), "applicant.email");
     }
 }

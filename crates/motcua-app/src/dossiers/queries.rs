@@ -234,12 +234,6 @@ pub(super) fn proof_of(stored: Option<&StoredDossier>, verifier: &str) -> Option
     }
 }
 
-/// Whether `verifier` (the QR secret or the phone's last four digits)
-/// opens the stored dossier; compared in constant time.
-pub(super) fn verifier_matches(stored: &StoredDossier, verifier: &str) -> bool {
-    proof_of(Some(stored), verifier).is_some()
-}
-
 impl DossierService {
     /// Loads a dossier's state (404 when unknown).
     pub(super) async fn load(&self, code: &str) -> Result<Dossier, DossierError> {

@@ -11,7 +11,7 @@ use motcua_domain::legal_time::TimeLimit;
 
 use super::DossierService;
 use super::error::{DossierError, not_found_text};
-use super::queries::verifier_matches;
+use super::queries::{VerifierProof, proof_of};
 use super::write::{ActionAnswer, mask_identifier, sha256_hex};
 use crate::ports::dossiers::StoredDossier;
 
@@ -115,6 +115,12 @@ pub struct ReceiptView {
     pub tracking_secret: Option<String>,
     /// The applicant's phone, masked like the identifier.
     pub applicant_phone_masked: Option<String>,
+    /// The applicant's address as recorded: in full for an officer in
+    /// scope and the QR-secret holder, masked for the holder of the
+    /// phone's last digits only.
+    pub applicant_address: Option<String>,
+    /// The applicant's e-mail, shown like the address.
+    pub applicant_email: Option<String>,
     /// Số lượng hồ sơ (bộ): 1, nothing else is recorded.
     pub sets: u32,
     /// Thời hạn giải quyết theo quy định, from the catalog.
@@ -149,6 +155,15 @@ impl RegisterEntry {
             book: date.year().to_string(),
             number: format!("{:03}.{:04}", date.ordinal(), code.sequence()),
         }
+    }
+}
+
+/// An e-mail with the name before its `@` masked like an identifier
+/// (`an.nguyen@example.vn` → `an.****en@example.vn`).
+pub fn mask_email(email: &str) -> String {
+    match email.rsplit_once('@') {
+        Some((local, domain)) => format!("{}@{domain}", mask_identifier(local)),
+        None => mask_identifier(email),
     }
 }
 
@@ -205,11 +220,18 @@ impl DossierService {
             .ok_or_else(not_found)?;
         let d: Dossier = serde_json::from_str(&stored.projection.state_json)
             .map_err(|e| DossierError::Unexpected(e.into()))?;
-        match access {
-            ReceiptAccess::Verifier(v) if !verifier_matches(&stored, v) => return Err(not_found()),
-            ReceiptAccess::Verifier(_) => {}
-            ReceiptAccess::Officer(agency) => self.check_scope(agency, &d).await?,
-        }
+        // Contact details in full for the officer in scope and the QR
+        // holder; the phone's four digits are too weak a proof for them.
+        let full_contact = match access {
+            ReceiptAccess::Verifier(v) => match proof_of(Some(&stored), v) {
+                None => return Err(not_found()),
+                Some(proof) => proof == VerifierProof::Secret,
+            },
+            ReceiptAccess::Officer(agency) => {
+                self.check_scope(agency, &d).await?;
+                true
+            }
+        };
         let Some(received_at) = d.received_at else {
             return Err(DossierError::NotFound(
                 "Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận / \
@@ -278,6 +300,20 @@ impl DossierService {
             applicant_phone_masked: d.applicant.phone.as_deref().map(|p| {
                 let digits: String = p.chars().filter(char::is_ascii_digit).collect();
                 mask_identifier(&digits)
+            }),
+            applicant_address: d.applicant.address.as_deref().map(|a| {
+                if full_contact {
+                    a.to_owned()
+                } else {
+                    mask_identifier(a)
+                }
+            }),
+            applicant_email: d.applicant.email.as_deref().map(|e| {
+                if full_contact {
+                    e.to_owned()
+                } else {
+                    mask_email(e)
+                }
             }),
             sets: 1,
             time_limit: facts.as_ref().and_then(|p| p.limit),

@@ -60,6 +60,14 @@ pub struct Applicant {
     pub name: String,
     /// Contact phone, if given.
     pub phone: Option<String>,
+    /// Địa chỉ: residence or contact address, if given (absent from
+    /// dossiers recorded before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Thư điện tử, if given (absent from dossiers recorded before it was
+    /// kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 impl Applicant {
@@ -69,5 +77,27 @@ impl Applicant {
             ApplicantId::Citizen(_) => 1,
             ApplicantId::Organisation(_) => 2,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_applicant_stored_before_address_and_email_were_kept_still_loads() {
+        let old = r#"{"id":{"kind":"citizen","id":"022087123456"},"name":"Nguyễn Văn An","phone":"0912345678"}"#;
+        let a: Applicant = serde_json::from_str(old).expect("old applicant");
+        assert_eq!((a.address.as_deref(), a.email.as_deref()), (None, None));
+        // Written without them when absent, so older readers see no change.
+        assert_eq!(serde_json::to_string(&a).expect("json"), old);
+        let new = Applicant {
+            address: Some("Thôn 3".into()),
+            email: Some("an@example.vn".into()),
+            ..a
+        };
+        let back: Applicant =
+            serde_json::from_str(&serde_json::to_string(&new).expect("json")).expect("new");
+        assert_eq!(back, new);
     }
 }

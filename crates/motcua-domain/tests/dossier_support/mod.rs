@@ -49,6 +49,8 @@ pub fn intake(channel: Channel) -> Intake {
             id: ApplicantId::Citizen(PersonalId::parse("022087123456").expect("id")),
             name: "Nguyễn Văn An".into(),
             phone: Some("0912345678".into()),
+            address: None,
+            email: None,
         },
         receiving_unit: agency("000.00.01.H22"),
         deciding_agency: agency("000.00.01.H22"),

@@ -95,7 +95,11 @@ pub struct ActionAnswerDto {
 pub struct NewDossierDoc {
     /// Mã TTHC, e.g. `1.001193`.
     pub procedure: String,
-    /// `{ "kind": "citizen" | "organisation", "id": "022087123456", "name": "...", "phone": "0912345678" }`.
+    /// `{ "kind": "citizen" | "organisation", "id": "022087123456", "name": "...",
+    /// "phone": "0912345678", "address": "Thôn 3, xã Côn Minh", "email": "an@example.vn" }`:
+    /// address (≤ 300 characters) and e-mail (one `@`, a dot in the domain,
+    /// ≤ 254) are optional and printed on form 01 (400 `applicant.address`,
+    /// `applicant.email` when malformed).
     #[schema(value_type = Object)]
     pub applicant: serde_json::Value,
     /// `in_person`, `online` (status 1, no login needed) or `post`.

@@ -50,7 +50,9 @@ pub struct FilingFile {
 pub struct FilingBody {
     /// Mã TTHC, e.g. `1.001193`.
     pub procedure: String,
-    /// `{ "kind": "citizen" | "organisation", "id": "...", "name": "...", "phone": "..." }`.
+    /// `{ "kind": "citizen" | "organisation", "id": "...", "name": "...", "phone": "...",
+    /// "address": "...", "email": "..." }` (address ≤ 300 characters and e-mail
+    /// optional; both printed on form 01).
     #[schema(value_type = Object)]
     pub applicant: ApplicantInput,
     /// Nơi tiếp nhận: the commune service centre (`H55.X05740.TT`).

@@ -194,10 +194,16 @@ impl ReceiptDocument {
             0,
             field(t.get("receipt-desk"), v.receiving_unit_name.clone()),
         );
-        // Mẫu 01's contact lines: the phone as recorded (masked); address
-        // and e-mail are not recorded by the intake, so left to fill in.
+        // Mẫu 01's contact lines as recorded at intake (the phone masked);
+        // a line the applicant left empty is left to fill in by hand.
         let blank = || t.get("receipt-not-recorded");
-        fields.insert(3, field(t.get("receipt-address"), blank()));
+        fields.insert(
+            3,
+            field(
+                t.get("receipt-address"),
+                v.applicant_address.clone().unwrap_or_else(blank),
+            ),
+        );
         // Phone and e-mail share a line, as on the printed form.
         fields.insert(
             4,
@@ -207,7 +213,7 @@ impl ReceiptDocument {
                     "{}; {}: {}",
                     v.applicant_phone_masked.clone().unwrap_or_else(blank),
                     t.get("receipt-email"),
-                    blank()
+                    v.applicant_email.clone().unwrap_or_else(blank)
                 ),
             ),
         );

@@ -83,6 +83,8 @@ fn applicant(rng: &mut Rng) -> Applicant {
                 id: ApplicantId::Citizen(id),
                 name,
                 phone,
+                address: None,
+                email: None,
             };
         }
     }
@@ -99,6 +101,8 @@ fn applicant(rng: &mut Rng) -> Applicant {
                 id: ApplicantId::Organisation(code),
                 name: format!("Công ty TNHH {} {}", rng.pick(&GIVEN), rng.pick(&FAMILY)),
                 phone,
+                address: None,
+                email: None,
             };
         }
     }

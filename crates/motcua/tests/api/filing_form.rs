@@ -233,3 +233,75 @@ async fn sua_lai_on_the_review_brings_back_the_filled_form_with_its_files() {
     assert_eq!(status, StatusCode::OK, "{review}");
     assert!(review.contains("to-khai.pdf"), "{review}");
 }
+
+#[tokio::test]
+async fn the_email_and_address_are_checked_kept_on_error_and_filed_with_the_dossier() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    let mut fields = vec![
+        ("step", "review"),
+        ("name", "Trần Thị Bình"),
+        ("personal_id", "019041666439"),
+        ("phone", "0987 654 321"),
+        ("email", "binh.tran@example"),
+        ("address", "Thôn Nà Rì, xã Côn Minh"),
+        ("receiving", p.center.as_str()),
+    ];
+    let (status, page) = post(&app, &fields, &[]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    let message = "Thư điện tử “binh.tran@example” không hợp lệ: cần dạng ten@mien.vn, \
+                   ví dụ an.nguyen@gmail.com.";
+    assert!(
+        page.contains(&format!("<a href=\"#email\">{message}</a>")),
+        "summary link: {page}"
+    );
+    assert!(
+        page.contains(&format!(
+            "<p class=\"error\" id=\"email-error\">{message}</p>"
+        )),
+        "inline: {page}"
+    );
+    let email = tag(&page, "email");
+    assert!(email.contains("aria-invalid=\"true\""), "{email}");
+    assert!(
+        email.contains("value=\"binh.tran@example\""),
+        "kept: {email}"
+    );
+    assert!(tag(&page, "address").contains("value=\"Thôn Nà Rì, xã Côn Minh\""));
+    assert!(page.contains("(không bắt buộc)"), "optional fields say so");
+
+    // Corrected: the review carries both, and the dossier keeps them.
+    fields[4] = ("email", "binh.tran@example.vn");
+    let (status, review) = post(&app, &fields, &[("file_TP1", "to-khai.pdf", PDF)]).await;
+    assert_eq!(status, StatusCode::OK, "{review}");
+    assert_eq!(hidden(&review, "email"), "binh.tran@example.vn");
+    let (token, sig, key) = (
+        hidden(&review, "token"),
+        hidden(&review, "sig"),
+        hidden(&review, "key"),
+    );
+    let mut submit: Vec<(&str, &str)> = fields[1..].to_vec();
+    submit.extend([
+        ("step", "submit"),
+        ("token", token.as_str()),
+        ("sig", sig.as_str()),
+        ("key", key.as_str()),
+    ]);
+    let (status, done) = post(&app, &submit, &[]).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    let marker = "id=\"dossier-code\" class=\"code\">";
+    let start = done.find(marker).expect("code shown") + marker.len();
+    let code = &done[start..][..done[start..].find('<').expect("<")];
+    let (got, _) = crate::dossier_support::call(
+        &app,
+        "GET",
+        &format!("/api/v1/dossiers/{code}"),
+        &[crate::dossier_support::officer(&p.center)],
+        None,
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.body);
+    let applicant = &got.body["dossier"]["applicant"];
+    assert_eq!(applicant["email"], "binh.tran@example.vn");
+    assert_eq!(applicant["address"], "Thôn Nà Rì, xã Côn Minh");
+}

@@ -368,6 +368,133 @@ async fn form_01_carries_phone_sets_time_limit_register_entry_and_catalog_fee() 
     );
 }
 
+#[tokio::test]
+async fn form_01_prints_the_address_and_email_recorded_at_intake() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    let c = p.center.as_str();
+    const ADDRESS: &str = "Thôn Nà Khoang, xã Côn Minh, tỉnh Thái Nguyên";
+    const EMAIL: &str = "lan.nguyen@example.vn";
+
+    // Another portal files with them; the officer reads them back.
+    let mut filing = online_filing(c);
+    filing.as_object_mut().expect("object").remove("channel");
+    filing["applicant"]["address"] = json!(ADDRESS);
+    filing["applicant"]["email"] = json!(EMAIL);
+    let (filed, _) = call(&app, "POST", "/api/v1/filings", &[key("p-1")], Some(filing)).await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+    let code = filed.body["code"].as_str().expect("code").to_owned();
+    let secret = filed.body["tracking_secret"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    let (got, _) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/dossiers/{code}"),
+        &[officer(c)],
+        None,
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.body);
+    let applicant = &got.body["dossier"]["applicant"];
+    assert_eq!(applicant["address"], ADDRESS, "{}", got.body);
+    assert_eq!(applicant["email"], EMAIL);
+    let received = act(&app, c, &code, "receive", "p-2", json!({})).await;
+    assert_eq!(received.status, StatusCode::OK, "{}", received.body);
+
+    // On the receipt, page and PDF, for the officer and the QR holder.
+    for uri in [
+        format!("/ho-so/{code}/bien-nhan"),
+        format!("/ho-so/{code}/bien-nhan?verifier={secret}"),
+    ] {
+        let headers = if uri.contains("verifier") {
+            vec![]
+        } else {
+            vec![officer(c)]
+        };
+        let (status, _, _, body) = raw(&app, &uri, &headers).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        let html = String::from_utf8(body).expect("utf-8");
+        assert!(html.contains(ADDRESS), "{uri}: the address");
+        assert!(html.contains(EMAIL), "{uri}: the e-mail");
+        assert!(!html.contains("chưa ghi nhận"), "{uri}: nothing left blank");
+        let pdf_uri = uri.replacen("/bien-nhan", "/bien-nhan.pdf", 1);
+        let (status, _, _, pdf) = raw(&app, &pdf_uri, &headers).await;
+        assert_eq!(status, StatusCode::OK, "{pdf_uri}");
+        let text = pdf_text(&pdf);
+        assert!(
+            text.contains(&format!("Địa chỉ: {ADDRESS}")),
+            "{pdf_uri}: the address line in {text}"
+        );
+        assert!(
+            text.contains(&format!("Thư điện tử: {EMAIL}")),
+            "{pdf_uri}: {text}"
+        );
+    }
+    // The phone's last digits are too weak a proof: masked there, and the
+    // tracking page never shows them.
+    let (status, _, _, body) =
+        raw(&app, &format!("/ho-so/{code}/bien-nhan?verifier=5678"), &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body).expect("utf-8");
+    assert!(
+        !html.contains(ADDRESS) && !html.contains(EMAIL),
+        "masked for phone digits"
+    );
+    assert!(html.contains("lan*****en@example.vn"), "the e-mail masked");
+    for verifier in ["5678", secret.as_str()] {
+        let (status, _, _, body) =
+            raw(&app, &format!("/tra-cuu/{code}?verifier={verifier}"), &[]).await;
+        assert_eq!(status, StatusCode::OK);
+        let html = String::from_utf8(body).expect("utf-8");
+        assert!(
+            !html.contains(ADDRESS) && !html.contains(EMAIL),
+            "tracking shows neither"
+        );
+    }
+
+    // At the desk: an address but no e-mail keeps "chưa ghi nhận" for it.
+    let mut desk = desk_filing();
+    desk["applicant"]["address"] = json!("Số 5 đường Trần Phú");
+    let (filed, _) = call(
+        &app,
+        "POST",
+        "/api/v1/dossiers",
+        &[officer(c), key("d-1")],
+        Some(desk),
+    )
+    .await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+    let code = filed.body["code"].as_str().expect("code").to_owned();
+    let (_, _, _, pdf) = raw(&app, &format!("/ho-so/{code}/bien-nhan.pdf"), &[officer(c)]).await;
+    let text = pdf_text(&pdf);
+    assert!(text.contains("Địa chỉ: Số 5 đường Trần Phú"), "{text}");
+    assert!(
+        text.contains("Thư điện tử: ……………… (chưa ghi nhận)"),
+        "{text}"
+    );
+
+    // Malformed: 400 naming the field, in both languages.
+    for (field, value, code) in [
+        ("email", json!("lan.nguyen@example"), "applicant.email"),
+        ("address", json!("x".repeat(301)), "applicant.address"),
+    ] {
+        let mut desk = desk_filing();
+        desk["applicant"][field] = value;
+        let (bad, _) = call(
+            &app,
+            "POST",
+            "/api/v1/dossiers",
+            &[officer(c), key(code)],
+            Some(desk),
+        )
+        .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
+        assert_eq!(bad.body["code"], code, "{}", bad.body);
+    }
+}
+
 /// The shared strings and the first sheet of an .xlsx file.
 fn xlsx_text(bytes: &[u8]) -> String {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("the XLSX is a zip");

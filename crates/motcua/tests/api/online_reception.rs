@@ -48,6 +48,8 @@ async fn filed_with_files(app: &TestApp, center: &str, k: &str) -> (String, Stri
             id: "019087123456".into(),
             name: "Nguyễn Thị Lan".into(),
             phone: Some("0912345678".into()),
+            address: None,
+            email: None,
         },
         channel: Channel::Online,
         receiving_unit: Some(center.into()),

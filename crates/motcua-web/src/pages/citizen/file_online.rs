@@ -59,7 +59,8 @@ pub struct FileComponent {
 /// the form as a whole) and its message, shown inline and in the summary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
-    /// The field's id (`name`, `personal_id`, `phone`, `receiving`), or empty.
+    /// The field's id (`name`, `personal_id`, `phone`, `email`, `address`,
+    /// `receiving`), or empty.
     pub field: String,
     /// The message.
     pub message: String,
@@ -104,7 +105,9 @@ pub struct Applicant {
     pub personal_id: String,
     /// Phone.
     pub phone: String,
-    /// Contact address (shown on the review; the dossier does not keep it).
+    /// Thư điện tử (optional; kept with the dossier, printed on form 01).
+    pub email: String,
+    /// Contact address (optional; kept with the dossier, printed on form 01).
     pub address: String,
     /// Receiving agency id.
     pub receiving: String,
@@ -159,7 +162,7 @@ impl FilePage {
     /// field: the applicant's fields, then the files, then the form's own.
     pub fn summary(&self) -> Vec<SummaryItem> {
         let mut out = Vec::new();
-        for field in ["name", "personal_id", "phone", "address", "receiving"] {
+        for field in FIELDS {
             for e in self.errors.iter().filter(|e| e.field == field) {
                 out.push(SummaryItem {
                     href: field.to_owned(),
@@ -174,8 +177,7 @@ impl FilePage {
             });
         }
         for e in &self.errors {
-            let known = ["name", "personal_id", "phone", "address", "receiving"];
-            if !known.contains(&e.field.as_str()) {
+            if !FIELDS.contains(&e.field.as_str()) {
                 out.push(SummaryItem {
                     href: String::new(),
                     message: e.message.clone(),
@@ -185,6 +187,16 @@ impl FilePage {
         out
     }
 }
+
+/// The applicant's fields in the order of the form (the summary's order).
+const FIELDS: [&str; 6] = [
+    "name",
+    "personal_id",
+    "phone",
+    "email",
+    "address",
+    "receiving",
+];
 
 /// `templates/pages/citizen/file_review.html`.
 #[derive(Template)]
@@ -427,7 +439,9 @@ fn applicant_of(form: &FormParts) -> Applicant {
         name: field_value(&form.text("name"), 200),
         personal_id: field_value(&form.text("personal_id"), 20),
         phone: field_value(&form.text("phone"), 20),
-        address: field_value(&form.text("address"), 300),
+        // Longer than allowed is kept so that the check can say so.
+        email: field_value(&form.text("email"), 300),
+        address: field_value(&form.text("address"), 400),
         receiving: field_value(&form.text("receiving"), 64),
     }
 }
@@ -481,6 +495,15 @@ fn check_applicant(t: Messages, a: &Applicant, communes: &[Commune]) -> Vec<Fiel
             t.with_text("citizen-error-phone-format", "phone", &a.phone),
         ));
     }
+    if !a.email.is_empty() && !motcua_app::dossiers::email_ok(&a.email) {
+        errors.push(FieldError::on(
+            "email",
+            t.with_text("citizen-error-email", "email", &a.email),
+        ));
+    }
+    if a.address.chars().count() > 300 {
+        errors.push(FieldError::on("address", t.get("citizen-error-address")));
+    }
     if !communes.iter().any(|c| c.id == a.receiving) {
         errors.push(FieldError::on("receiving", t.get("citizen-error-commune")));
     }
@@ -492,6 +515,8 @@ fn check_applicant(t: Messages, a: &Applicant, communes: &[Commune]) -> Vec<Fiel
             DossierError::Invalid { code, .. } if code.starts_with("personal_id") => "personal_id",
             DossierError::Invalid { code, .. } if code == "applicant.phone" => "phone",
             DossierError::Invalid { code, .. } if code == "applicant.name" => "name",
+            DossierError::Invalid { code, .. } if code == "applicant.email" => "email",
+            DossierError::Invalid { code, .. } if code == "applicant.address" => "address",
             _ => "",
         };
         errors.push(FieldError::on(field, invalid_text(t, &e)));
@@ -505,6 +530,8 @@ fn applicant_input(a: &Applicant) -> ApplicantInput {
         id: a.personal_id.clone(),
         name: a.name.clone(),
         phone: Some(a.phone.clone()),
+        address: Some(a.address.clone()).filter(|v| !v.is_empty()),
+        email: Some(a.email.clone()).filter(|v| !v.is_empty()),
     }
 }
 

@@ -362,6 +362,8 @@ async fn receive(
             id: form.personal_id.clone(),
             name: form.full_name.trim().to_owned(),
             phone: Some(form.phone.trim().to_owned()).filter(|p| !p.is_empty()),
+            address: Some(form.address.trim().to_owned()).filter(|a| !a.is_empty()),
+            email: Some(form.email.clone()).filter(|e| !e.is_empty()),
         },
         channel: Channel::InPerson,
         receiving_unit: None,

@@ -28,6 +28,10 @@ pub struct ReceptionForm {
     pub birth_date: String,
     /// Điện thoại.
     pub phone: String,
+    /// Địa chỉ (residence or contact).
+    pub address: String,
+    /// Thư điện tử.
+    pub email: String,
     /// Purpose of the registry look-up.
     pub purpose: String,
     /// Search text for the procedure.
@@ -57,6 +61,8 @@ impl ReceptionForm {
                 "full_name" => f.full_name = v,
                 "birth_date" => f.birth_date = v.trim().to_owned(),
                 "phone" => f.phone = v,
+                "address" => f.address = v,
+                "email" => f.email = v.trim().to_owned(),
                 "purpose" => f.purpose = v,
                 "procedure_q" => f.procedure_q = v,
                 "procedure" => f.procedure = v.trim().to_owned(),
