@@ -13,6 +13,7 @@ mod agencies;
 mod attachments;
 mod audit;
 mod catalog;
+mod dialect;
 mod dossier_rows;
 mod dossier_stats;
 mod dossiers;
@@ -147,6 +148,8 @@ impl PgStore {
 pub(crate) type Engine = PgStore;
 /// Its row type, for the shared row readers.
 pub(crate) type EngineRow = sqlx::postgres::PgRow;
+/// Its connection type, for the shared helpers that run inside a transaction.
+pub(crate) type EngineConnection = sqlx::PgConnection;
 
 pub(crate) fn other(err: impl Into<anyhow::Error>, what: &'static str) -> StoreError {
     StoreError::Other(err.into().context(what))

@@ -48,4 +48,9 @@
               `crate::Engine` is that engine by design, not this crate"
 )]
 
+mod attachments;
+mod audit;
+mod grants;
+mod national;
+mod residents;
 mod webhooks;

@@ -9,7 +9,9 @@ macro_rules! webhook_store {
         use chrono::{DateTime, Utc};
         use motcua_app::StoreError;
         use motcua_app::ports::webhooks::{SigningWebhook, WebhookStore};
-        use motcua_domain::webhook::{WebhookFilter, WebhookSecret, WebhookSpec, WebhookSubscription};
+        use motcua_domain::webhook::{
+            WebhookFilter, WebhookSecret, WebhookSpec, WebhookSubscription,
+        };
         use sqlx::Row;
 
         use crate::{Engine, EngineRow, other};
@@ -18,8 +20,8 @@ macro_rules! webhook_store {
 
         fn subscription(r: &EngineRow) -> Result<WebhookSubscription, StoreError> {
             let filter_json: String = r.try_get("filter_json").map_err(|e| other(e, "filter"))?;
-            let filter: WebhookFilter =
-                serde_json::from_str(&filter_json).map_err(|e| other(e, "reading a webhook filter"))?;
+            let filter: WebhookFilter = serde_json::from_str(&filter_json)
+                .map_err(|e| other(e, "reading a webhook filter"))?;
             Ok(WebhookSubscription {
                 id: r.try_get("id").map_err(|e| other(e, "id"))?,
                 spec: WebhookSpec {
@@ -89,7 +91,10 @@ macro_rules! webhook_store {
                 .collect()
             }
 
-            async fn get_webhook(&self, id: i64) -> Result<Option<WebhookSubscription>, StoreError> {
+            async fn get_webhook(
+                &self,
+                id: i64,
+            ) -> Result<Option<WebhookSubscription>, StoreError> {
                 sqlx::query(&format!(
                     "SELECT {COLUMNS} FROM webhook_subscriptions WHERE id = $1"
                 ))
@@ -157,12 +162,13 @@ macro_rules! webhook_store {
                     .map(subscription)
                     .transpose()?
                     .ok_or(StoreError::NotFound)?;
-                let old =
-                    sqlx::query("SELECT id, expires_at FROM webhook_secrets WHERE subscription_id = $1")
-                        .bind(id)
-                        .fetch_all(&mut *tx)
-                        .await
-                        .map_err(|e| other(e, "reading webhook secrets"))?;
+                let old = sqlx::query(
+                    "SELECT id, expires_at FROM webhook_secrets WHERE subscription_id = $1",
+                )
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(|e| other(e, "reading webhook secrets"))?;
                 for r in &old {
                     let secret_id: i64 = r.try_get("id").map_err(|e| other(e, "id"))?;
                     let expires: Option<DateTime<Utc>> = r

@@ -11,6 +11,7 @@ mod agencies;
 mod attachments;
 mod audit;
 mod catalog;
+mod dialect;
 mod dossier_rows;
 mod dossier_stats;
 mod dossier_writer;
@@ -131,6 +132,8 @@ impl SqliteStore {
 pub(crate) type Engine = SqliteStore;
 /// Its row type, for the shared row readers.
 pub(crate) type EngineRow = sqlx::sqlite::SqliteRow;
+/// Its connection type, for the shared helpers that run inside a transaction.
+pub(crate) type EngineConnection = sqlx::SqliteConnection;
 
 pub(crate) fn other(err: impl Into<anyhow::Error>, what: &'static str) -> StoreError {
     StoreError::Other(err.into().context(what))
