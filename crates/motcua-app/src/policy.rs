@@ -62,6 +62,8 @@ pub const DOSSIER_ROLES: [Role; 3] = [Role::Reception, Role::Specialist, Role::L
 const ADMINS: [Role; 3] = [Role::UnitAdmin, Role::ProvinceAdmin, Role::System];
 
 /// The roles an action needs: the desk's actions need reception; the
+/// result is approved and signed by a leader (Chủ tịch, Phó Chủ tịch), to
+/// whom the specialist submits the dossier by handing it over; the other
 /// processing steps need a specialist or a leader.
 pub fn action_roles(action: &str) -> &'static [Role] {
     match action {
@@ -72,6 +74,7 @@ pub fn action_roles(action: &str) -> &'static [Role] {
         | "return"
         | "withdraw"
         | "rate" => &[Role::Reception],
+        "result_ready" => &[Role::Leader],
         _ => &[Role::Specialist, Role::Leader],
     }
 }
@@ -448,6 +451,13 @@ mod tests {
         assert!(!allows(&reception, Capability::act("stop").unwrap()));
         assert!(allows(&specialist, Capability::act("stop").unwrap()));
         assert!(!allows(&specialist, Capability::act("refuse").unwrap()));
+        // The leader approves and signs the result; the specialist submits.
+        let leader = [at(Role::Leader, "H55.X1")];
+        let result = Capability::act("result_ready").unwrap();
+        assert!(allows(&leader, result));
+        assert!(!allows(&specialist, result));
+        assert!(!allows(&reception, result));
+        assert!(allows(&specialist, Capability::act("hand_over").unwrap()));
         assert_eq!(Capability::act("explode"), None);
         assert!(matches!(
             require(&specialist, Capability::ReceiveAtDesk),

@@ -55,6 +55,7 @@ const ENDPOINTS: &[&str] = &[
     "GET /api/v1/dossiers/{code}",
     "POST /api/v1/dossiers/{code}/actions/receive",
     "POST /api/v1/dossiers/{code}/actions/hand_over",
+    "POST /api/v1/dossiers/{code}/actions/result_ready",
     "GET /api/v1/tracking/{code}",
     "POST /api/v1/registry/lookups",
     "GET /api/v1/grants?officer=",
@@ -123,6 +124,7 @@ const ENDPOINTS: &[&str] = &[
     "POST /can-bo/ho-so/{code}/thao-tac/receive",
     "POST /can-bo/ho-so/{code}/thao-tac/hand_over",
     "POST /can-bo/ho-so/{code}/thao-tac/stop",
+    "POST /can-bo/ho-so/{code}/thao-tac/result_ready",
     "POST /can-bo/ho-so/{code}/tra-cuu",
     "POST /can-bo/ho-so/{code}/ket-qua",
     "GET /can-bo/tiep-nhan",
@@ -176,6 +178,13 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         }
         "POST /api/v1/dossiers/{code}/actions/hand_over" => {
             protected(&[Role::Specialist, Role::Leader], S::OK, S::NOT_FOUND)
+        }
+        // The leader approves and signs the result (the specialist submits).
+        "POST /api/v1/dossiers/{code}/actions/result_ready" => {
+            protected(&[Role::Leader], S::OK, S::NOT_FOUND)
+        }
+        "POST /can-bo/ho-so/{code}/thao-tac/result_ready" => {
+            desk(&[Role::Leader], S::SEE_OTHER, S::NOT_FOUND)
         }
         "POST /api/v1/registry/lookups" => {
             protected(&[Role::Reception, Role::Specialist], S::OK, S::FORBIDDEN)
@@ -608,6 +617,15 @@ impl World {
                     Some(json!({"to": center, "step_working_days": 1})),
                 )
             }
+            "POST /api/v1/dossiers/{code}/actions/result_ready" => {
+                let (code, _) = self.dossier(&center, true).await;
+                headers.push(key(&format!("m-{n}")));
+                (
+                    "POST",
+                    format!("/api/v1/dossiers/{code}/actions/result_ready"),
+                    Some(json!({"documents": [{"name": "Giấy xác nhận", "number": "01"}]})),
+                )
+            }
             "GET /api/v1/tracking/{code}" => {
                 let (code, secret) = self.dossier(&center, false).await;
                 (
@@ -922,6 +940,21 @@ impl World {
                             ("key", &format!("m-{n}")),
                             ("to", center.as_str()),
                             ("step_working_days", "1"),
+                        ],
+                    )
+                    .await;
+            }
+            "POST /can-bo/ho-so/{code}/thao-tac/result_ready" => {
+                let (code, _) = self.dossier(&center, true).await;
+                let uri = format!("/can-bo/ho-so/{code}/thao-tac/result_ready");
+                return self
+                    .form(
+                        &uri,
+                        &headers,
+                        &[
+                            ("key", &format!("m-{n}")),
+                            ("document", "Giấy xác nhận"),
+                            ("number", "01"),
                         ],
                     )
                     .await;

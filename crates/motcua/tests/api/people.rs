@@ -328,3 +328,49 @@ async fn the_receipt_is_signed_with_the_officers_name() {
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Nguyễn Văn An"), "{body}");
 }
+
+/// The session cookie of `id` after logging in on the page.
+async fn session(app: &TestApp, id: &str) -> (&'static str, String) {
+    let (status, headers, body) =
+        crate::identity::login(app, id, "mat-khau-rat-dai", "/can-bo").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let cookie = headers
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .expect("a session cookie");
+    (
+        "cookie",
+        cookie.split(';').next().expect("cookie").to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn the_specialist_submits_to_the_leader_who_alone_approves_the_result() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    let c = p.center.as_str();
+    account(&app, "cv.lan", c, &[Role::Specialist]).await;
+    account(&app, "ld.minh", c, &[Role::Leader]).await;
+    let code = dossier(&app, c, "l-1").await;
+    let uri = format!("/can-bo/ho-so/{code}");
+
+    let specialist = session(&app, "cv.lan").await;
+    let (status, _, page) = raw(&app, "GET", &uri, &[specialist], None).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("Chuyển xử lý, trình lãnh đạo phê duyệt"),
+        "the specialist submits by handing over: {page}"
+    );
+    assert!(page.contains("id=\"hand_over-hint\""), "{page}");
+    assert!(
+        !page.contains("id=\"act-result_ready\""),
+        "no approval for the specialist"
+    );
+
+    let leader = session(&app, "ld.minh").await;
+    let (status, _, page) = raw(&app, "GET", &uri, &[leader], None).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("id=\"act-result_ready\""), "{page}");
+    assert!(page.contains("Phê duyệt, ký kết quả"), "{page}");
+    assert!(!page.contains("trình lãnh đạo phê duyệt"), "{page}");
+}

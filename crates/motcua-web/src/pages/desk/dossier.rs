@@ -43,6 +43,8 @@ pub struct ActionView {
     pub error: Option<String>,
     /// What the officer typed, kept after a refusal.
     pub values: Vec<(String, String)>,
+    /// A line of guidance under the form's fields ("" for none).
+    pub hint: String,
 }
 
 impl ActionView {
@@ -217,9 +219,24 @@ pub(super) async fn render_dossier(
         .filter(|name| Capability::act(name).is_some_and(|c| allows(&officer.roles, c)))
         .map(|name| {
             let mine = failure.as_ref().filter(|f| f.action == name);
+            // A specialist cannot approve the result: handing over is how
+            // they submit the dossier to the leader (Trình lãnh đạo phê duyệt).
+            let submits = name == "hand_over"
+                && allowed(d.status).contains(&"result_ready")
+                && !Capability::act("result_ready").is_some_and(|c| allows(&officer.roles, c));
+            let label_key = if submits {
+                "desk-action-submit-to-leader".to_owned()
+            } else {
+                format!("desk-action-{}", name.replace('_', "-"))
+            };
             ActionView {
                 name,
-                label: t.get(&format!("desk-action-{}", name.replace('_', "-"))),
+                label: t.get(&label_key),
+                hint: if submits {
+                    t.get("desk-submit-to-leader-hint")
+                } else {
+                    String::new()
+                },
                 key: mine.map_or_else(new_key, |f| f.key.clone()),
                 open: mine.is_some(),
                 error: mine.map(|f| f.message.clone()),
