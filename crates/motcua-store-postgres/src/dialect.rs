@@ -7,20 +7,23 @@ use sqlx::PgConnection;
 
 use crate::other;
 
-/// The advisory lock key that serialises audit appends ("AUDT").
-const AUDIT_LOCK: i64 = 0x4155_4454;
-
 /// What follows a `SELECT` that locks the rows it reads until the
 /// transaction ends.
 pub(crate) const FOR_UPDATE: &str = " FOR UPDATE";
 
-/// Serialises audit appends with a transaction-scoped advisory lock, so two
-/// appends never read the same head.
-pub(crate) async fn lock_audit_chain(conn: &mut PgConnection) -> Result<(), StoreError> {
+/// How a `jsonb` column is read back as text.
+pub(crate) const JSON_OUT: &str = "::text";
+
+/// How a text parameter is stored in a `jsonb` column.
+pub(crate) const JSON_IN: &str = "::jsonb";
+
+/// Serialises a read-then-write sequence (the audit chain, a catalog
+/// import) with a transaction-scoped advisory lock on `key`.
+pub(crate) async fn serialise(conn: &mut PgConnection, key: i64) -> Result<(), StoreError> {
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(AUDIT_LOCK)
+        .bind(key)
         .execute(&mut *conn)
         .await
-        .map_err(|e| other(e, "locking the audit log"))?;
+        .map_err(|e| other(e, "taking an advisory lock"))?;
     Ok(())
 }

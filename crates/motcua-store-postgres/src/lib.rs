@@ -146,6 +146,8 @@ impl PgStore {
 
 /// The store type the shared SQL of `motcua-store-sql` is stamped for.
 pub(crate) type Engine = PgStore;
+/// Its `sqlx` database, for the shared query builders.
+pub(crate) type Db = sqlx::Postgres;
 /// Its row type, for the shared row readers.
 pub(crate) type EngineRow = sqlx::postgres::PgRow;
 /// Its connection type, for the shared helpers that run inside a transaction.

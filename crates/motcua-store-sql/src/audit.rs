@@ -1,6 +1,6 @@
-//! The audit log: a hash chain whose appends are serialised (see each engine's `dialect::lock_audit_chain`).
+//! The audit log: a hash chain whose appends are serialised (see each engine's `dialect::serialise`).
 
-/// Stamps `impl AuditStore for crate::Engine`: the audit log: a hash chain whose appends are serialised (see each engine's `dialect::lock_audit_chain`).
+/// Stamps `impl AuditStore for crate::Engine`: the audit log: a hash chain whose appends are serialised (see each engine's `dialect::serialise`).
 #[macro_export]
 macro_rules! audit_store {
     () => {
@@ -61,7 +61,7 @@ macro_rules! audit_store {
             conn: &mut EngineConnection,
             entry: &AuditEntry,
         ) -> Result<ChainHead, StoreError> {
-            crate::dialect::lock_audit_chain(&mut *conn).await?;
+            crate::dialect::serialise(&mut *conn, $crate::AUDIT_LOCK).await?;
             let head = head_in(conn).await?;
             let c = entry.columns();
             let (seq, prev, hash) = next_link(head.as_ref(), &c);

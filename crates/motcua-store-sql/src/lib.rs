@@ -48,9 +48,20 @@
               `crate::Engine` is that engine by design, not this crate"
 )]
 
+mod accounts;
+mod agencies;
 mod attachments;
 mod audit;
+mod catalog;
+mod dossier_rows;
 mod grants;
 mod national;
 mod residents;
 mod webhooks;
+
+/// The key that serialises audit appends ("AUDT"): a PostgreSQL advisory
+/// lock; SQLite's `BEGIN IMMEDIATE` needs none (see each `dialect::serialise`).
+pub const AUDIT_LOCK: i64 = 0x4155_4454;
+
+/// The key that serialises catalog imports ("catalog" in ASCII).
+pub const CATALOG_LOCK: i64 = 0x0063_6174_616c_6f67;

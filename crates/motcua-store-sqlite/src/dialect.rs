@@ -10,9 +10,16 @@ use sqlx::SqliteConnection;
 /// single write lock.
 pub(crate) const FOR_UPDATE: &str = "";
 
-/// Serialises audit appends: nothing to do on SQLite, where the caller's
-/// transaction was opened with `BEGIN IMMEDIATE` and holds the write lock, so
-/// two appends never read the same head.
-pub(crate) async fn lock_audit_chain(_conn: &mut SqliteConnection) -> Result<(), StoreError> {
+/// How a JSON value is read back as text: SQLite keeps JSON as `TEXT`.
+pub(crate) const JSON_OUT: &str = "";
+
+/// How a text parameter is stored as a JSON value: as it is, in a `TEXT`
+/// column.
+pub(crate) const JSON_IN: &str = "";
+
+/// Serialises a read-then-write sequence (the audit chain, a catalog
+/// import): nothing to do on SQLite, where the caller's transaction was
+/// opened with `BEGIN IMMEDIATE` and holds the database's write lock.
+pub(crate) async fn serialise(_conn: &mut SqliteConnection, _key: i64) -> Result<(), StoreError> {
     Ok(())
 }

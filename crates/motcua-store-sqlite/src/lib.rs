@@ -130,6 +130,8 @@ impl SqliteStore {
 
 /// The store type the shared SQL of `motcua-store-sql` is stamped for.
 pub(crate) type Engine = SqliteStore;
+/// Its `sqlx` database, for the shared query builders.
+pub(crate) type Db = sqlx::Sqlite;
 /// Its row type, for the shared row readers.
 pub(crate) type EngineRow = sqlx::sqlite::SqliteRow;
 /// Its connection type, for the shared helpers that run inside a transaction.
