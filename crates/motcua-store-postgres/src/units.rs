@@ -1,395 +1,84 @@
-//! The unit registry on PostgreSQL.
+//! The unit registry on PostgreSQL: the shared SQL of `motcua-store-sql`, and
+//! this engine's own bulk inserts for a reference load (one `INSERT … SELECT FROM UNNEST` per table).
 
-use async_trait::async_trait;
-use chrono::{NaiveDate, Utc};
-use motcua_app::StoreError;
-use motcua_app::ports::rows::{ChangeRow, LineageRow, UnitRow, word_prefix_pattern};
-use motcua_app::ports::{
-    AppliedChange, ApplyReport, LoadReport, ReferenceUnits, UnitFilter, UnitPage, UnitStore,
-};
-use motcua_domain::text::fold;
-use motcua_domain::unit::{AdministrativeUnit, Era, LineageLink, UnitChange, UnitCode};
-use sqlx::postgres::PgRow;
-use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
+motcua_store_sql::unit_store!();
 
-use crate::{PgStore, other};
+/// The bulk inserts of a reference load, this engine's own way.
+mod bulk {
+    use motcua_app::StoreError;
+    use motcua_domain::text::fold;
+    use motcua_domain::unit::{AdministrativeUnit, LineageLink};
+    use sqlx::PgConnection;
 
-const UNIT_COLUMNS: &str = "era, code, name, short_name, unit_type, level, parent_code, province_code, valid_from, valid_to";
-const LINEAGE_COLUMNS: &str = "old_code, old_level, old_name, old_district_code, old_province_code, \
-     new_code, new_name, new_province_code, partial, targets, default_target";
-const CHANGE_COLUMNS: &str = "code, level, name_before, type_before, name_after, type_after, \
-     legal_basis, effective_on, applied_at";
+    use crate::other;
 
-/// Serialises reference loads and change sets, so that a change applied
-/// while the reference is being reloaded lands on the new rows.
-const UNITS_LOCK: i64 = 0x6d6f_7463_7561_0001;
+    const LINEAGE_COLUMNS: &str = "old_code, old_level, old_name, old_district_code, old_province_code, \
+         new_code, new_name, new_province_code, partial, targets, default_target";
 
-fn unit_row(row: &PgRow) -> Result<AdministrativeUnit, StoreError> {
-    let get = |c: &'static str| row.try_get::<String, _>(c).map_err(|e| other(e, c));
-    let date = |c: &'static str| {
-        row.try_get::<Option<NaiveDate>, _>(c)
-            .map(|d| d.map(|d| d.to_string()))
-            .map_err(|e| other(e, c))
-    };
-    let r = UnitRow {
-        era: get("era")?,
-        code: get("code")?,
-        name: get("name")?,
-        short_name: get("short_name")?,
-        unit_type: get("unit_type")?,
-        level: get("level")?,
-        parent_code: row
-            .try_get("parent_code")
-            .map_err(|e| other(e, "units.parent_code"))?,
-        province_code: get("province_code")?,
-        valid_from: date("valid_from")?,
-        valid_to: date("valid_to")?,
-    };
-    r.into_domain().map_err(StoreError::Other)
-}
-
-fn lineage_row(row: &PgRow) -> Result<LineageLink, StoreError> {
-    let get = |c: &'static str| row.try_get::<String, _>(c).map_err(|e| other(e, c));
-    let r = LineageRow {
-        old_code: get("old_code")?,
-        old_level: get("old_level")?,
-        old_name: get("old_name")?,
-        old_district_code: get("old_district_code")?,
-        old_province_code: get("old_province_code")?,
-        new_code: get("new_code")?,
-        new_name: get("new_name")?,
-        new_province_code: get("new_province_code")?,
-        partial: row.try_get("partial").map_err(|e| other(e, "partial"))?,
-        targets: row
-            .try_get::<i32, _>("targets")
-            .map(i64::from)
-            .map_err(|e| other(e, "targets"))?,
-        default_target: row
-            .try_get("default_target")
-            .map_err(|e| other(e, "default_target"))?,
-    };
-    r.into_domain().map_err(StoreError::Other)
-}
-
-fn change_row(row: &PgRow) -> Result<AppliedChange, StoreError> {
-    let get = |c: &'static str| row.try_get::<String, _>(c).map_err(|e| other(e, c));
-    ChangeRow {
-        code: get("code")?,
-        level: get("level")?,
-        name_before: get("name_before")?,
-        type_before: get("type_before")?,
-        name_after: get("name_after")?,
-        type_after: get("type_after")?,
-        legal_basis: get("legal_basis")?,
-        effective_on: row
-            .try_get::<NaiveDate, _>("effective_on")
-            .map_err(|e| other(e, "effective_on"))?
-            .to_string(),
-        applied_at: row
-            .try_get("applied_at")
-            .map_err(|e| other(e, "applied_at"))?,
-    }
-    .into_domain()
-    .map_err(StoreError::Other)
-}
-
-/// All units in one statement: one array per column, zipped by `UNNEST`.
-async fn insert_units(
-    conn: &mut PgConnection,
-    units: &[AdministrativeUnit],
-) -> Result<(), StoreError> {
-    let col = |f: fn(&AdministrativeUnit) -> String| units.iter().map(f).collect::<Vec<_>>();
-    sqlx::query(
-        "INSERT INTO units (era, code, name, short_name, name_folded, unit_type, level, \
-         parent_code, province_code, valid_from, valid_to) \
-         SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
-         $6::text[], $7::text[], $8::text[], $9::text[], $10::date[], $11::date[])",
-    )
-    .bind(col(|u| u.era.as_str().to_owned()))
-    .bind(col(|u| u.code.as_str().to_owned()))
-    .bind(col(|u| u.name.clone()))
-    .bind(col(|u| u.short_name.clone()))
-    .bind(col(|u| fold(&u.name)))
-    .bind(col(|u| u.unit_type.as_str().to_owned()))
-    .bind(col(|u| u.level.as_str().to_owned()))
-    .bind(
-        units
-            .iter()
-            .map(|u| u.parent_code.as_ref().map(|c| c.as_str().to_owned()))
-            .collect::<Vec<_>>(),
-    )
-    .bind(col(|u| u.province_code.as_str().to_owned()))
-    .bind(units.iter().map(|u| u.valid_from).collect::<Vec<_>>())
-    .bind(units.iter().map(|u| u.valid_to).collect::<Vec<_>>())
-    .execute(conn)
-    .await
-    .map_err(|e| other(e, "inserting units"))?;
-    Ok(())
-}
-
-/// All lineage links in one statement.
-async fn insert_lineage(conn: &mut PgConnection, links: &[LineageLink]) -> Result<(), StoreError> {
-    let col = |f: fn(&LineageLink) -> String| links.iter().map(f).collect::<Vec<_>>();
-    sqlx::query(&format!(
-        "INSERT INTO unit_lineage ({LINEAGE_COLUMNS}) \
-         SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
-         $6::text[], $7::text[], $8::text[], $9::boolean[], $10::integer[], $11::boolean[])"
-    ))
-    .bind(col(|l| l.old_code.as_str().to_owned()))
-    .bind(col(|l| l.old_level.as_str().to_owned()))
-    .bind(col(|l| l.old_name.clone()))
-    .bind(col(|l| l.old_district_code.as_str().to_owned()))
-    .bind(col(|l| l.old_province_code.as_str().to_owned()))
-    .bind(col(|l| l.new_code.as_str().to_owned()))
-    .bind(col(|l| l.new_name.clone()))
-    .bind(col(|l| l.new_province_code.as_str().to_owned()))
-    .bind(links.iter().map(|l| l.partial).collect::<Vec<_>>())
-    .bind(
-        links
-            .iter()
-            .map(|l| i32::from(l.targets))
-            .collect::<Vec<_>>(),
-    )
-    .bind(links.iter().map(|l| l.default_target).collect::<Vec<_>>())
-    .execute(conn)
-    .await
-    .map_err(|e| other(e, "inserting lineage"))?;
-    Ok(())
-}
-
-/// Writes one change onto the current unit; the caller has recorded it.
-async fn write_change(conn: &mut PgConnection, c: &UnitChange) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE units SET name = $1, short_name = $2, name_folded = $3, unit_type = $4 \
-         WHERE era = 'current' AND code = $5",
-    )
-    .bind(&c.name_after)
-    .bind(c.short_name_after())
-    .bind(fold(&c.name_after))
-    .bind(c.type_after.as_str())
-    .bind(c.code.as_str())
-    .execute(conn)
-    .await
-    .map_err(|e| other(e, "updating a changed unit"))?;
-    Ok(())
-}
-
-async fn lock_units(conn: &mut PgConnection) -> Result<(), StoreError> {
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(UNITS_LOCK)
+    /// All units in one statement: one array per column, zipped by `UNNEST`.
+    pub(super) async fn insert_units(
+        conn: &mut PgConnection,
+        units: &[AdministrativeUnit],
+    ) -> Result<(), StoreError> {
+        let col = |f: fn(&AdministrativeUnit) -> String| units.iter().map(f).collect::<Vec<_>>();
+        sqlx::query(
+            "INSERT INTO units (era, code, name, short_name, name_folded, unit_type, level, \
+             parent_code, province_code, valid_from, valid_to) \
+             SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
+             $6::text[], $7::text[], $8::text[], $9::text[], $10::date[], $11::date[])",
+        )
+        .bind(col(|u| u.era.as_str().to_owned()))
+        .bind(col(|u| u.code.as_str().to_owned()))
+        .bind(col(|u| u.name.clone()))
+        .bind(col(|u| u.short_name.clone()))
+        .bind(col(|u| fold(&u.name)))
+        .bind(col(|u| u.unit_type.as_str().to_owned()))
+        .bind(col(|u| u.level.as_str().to_owned()))
+        .bind(
+            units
+                .iter()
+                .map(|u| u.parent_code.as_ref().map(|c| c.as_str().to_owned()))
+                .collect::<Vec<_>>(),
+        )
+        .bind(col(|u| u.province_code.as_str().to_owned()))
+        .bind(units.iter().map(|u| u.valid_from).collect::<Vec<_>>())
+        .bind(units.iter().map(|u| u.valid_to).collect::<Vec<_>>())
         .execute(conn)
         .await
-        .map_err(|e| other(e, "locking the unit registry"))?;
-    Ok(())
-}
+        .map_err(|e| other(e, "inserting units"))?;
+        Ok(())
+    }
 
-fn push_filter<'a>(qb: &mut QueryBuilder<'a, Postgres>, f: &'a UnitFilter) {
-    qb.push(" WHERE era = ").push_bind(f.era.as_str());
-    if let Some(level) = f.level {
-        qb.push(" AND level = ").push_bind(level.as_str());
-    }
-    if let Some(t) = f.unit_type {
-        qb.push(" AND unit_type = ").push_bind(t.as_str());
-    }
-    if let Some(p) = &f.parent {
-        qb.push(" AND parent_code = ").push_bind(p.as_str());
-    }
-    if let Some(q) = &f.query_folded {
-        qb.push(" AND (' ' || name_folded LIKE ")
-            .push_bind(word_prefix_pattern(q))
-            .push(" ESCAPE '\\'");
-        qb.push(" OR code = ").push_bind(q.as_str()).push(")");
-    }
-}
-
-#[async_trait]
-impl UnitStore for PgStore {
-    async fn load_reference(&self, data: &ReferenceUnits) -> Result<LoadReport, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(|e| other(e, "begin"))?;
-        lock_units(&mut tx).await?;
-        let loaded: Option<String> =
-            sqlx::query_scalar("SELECT value FROM meta WHERE key = 'units_version'")
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(|e| other(e, "reading units_version"))?;
-        if loaded.as_deref() == Some(data.version.as_str()) {
-            return Ok(LoadReport {
-                loaded: false,
-                units: 0,
-                links: 0,
-            });
-        }
-        // DELETE rather than TRUNCATE: readers keep seeing the old rows
-        // until the commit instead of waiting on an exclusive lock.
-        for table in ["unit_lineage", "units"] {
-            sqlx::query(&format!("DELETE FROM {table}"))
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| other(e, "clearing reference tables"))?;
-        }
-        insert_units(&mut tx, &data.units).await?;
-        insert_lineage(&mut tx, &data.lineage).await?;
-        let recorded = sqlx::query(&format!(
-            "SELECT {CHANGE_COLUMNS} FROM unit_changes ORDER BY effective_on, code"
+    /// All lineage links in one statement.
+    pub(super) async fn insert_lineage(
+        conn: &mut PgConnection,
+        links: &[LineageLink],
+    ) -> Result<(), StoreError> {
+        let col = |f: fn(&LineageLink) -> String| links.iter().map(f).collect::<Vec<_>>();
+        sqlx::query(&format!(
+            "INSERT INTO unit_lineage ({LINEAGE_COLUMNS}) \
+             SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
+             $6::text[], $7::text[], $8::text[], $9::boolean[], $10::integer[], $11::boolean[])"
         ))
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(|e| other(e, "reading recorded changes"))?;
-        for row in &recorded {
-            write_change(&mut tx, &change_row(row)?.change).await?;
-        }
-        sqlx::query(
-            "INSERT INTO meta (key, value) VALUES ('units_version', $1) \
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        .bind(col(|l| l.old_code.as_str().to_owned()))
+        .bind(col(|l| l.old_level.as_str().to_owned()))
+        .bind(col(|l| l.old_name.clone()))
+        .bind(col(|l| l.old_district_code.as_str().to_owned()))
+        .bind(col(|l| l.old_province_code.as_str().to_owned()))
+        .bind(col(|l| l.new_code.as_str().to_owned()))
+        .bind(col(|l| l.new_name.clone()))
+        .bind(col(|l| l.new_province_code.as_str().to_owned()))
+        .bind(links.iter().map(|l| l.partial).collect::<Vec<_>>())
+        .bind(
+            links
+                .iter()
+                .map(|l| i32::from(l.targets))
+                .collect::<Vec<_>>(),
         )
-        .bind(&data.version)
-        .execute(&mut *tx)
+        .bind(links.iter().map(|l| l.default_target).collect::<Vec<_>>())
+        .execute(conn)
         .await
-        .map_err(|e| other(e, "writing units_version"))?;
-        tx.commit()
-            .await
-            .map_err(|e| other(e, "commit reference units"))?;
-        Ok(LoadReport {
-            loaded: true,
-            units: data.units.len(),
-            links: data.lineage.len(),
-        })
-    }
-
-    async fn list_units(&self, f: &UnitFilter) -> Result<UnitPage, StoreError> {
-        let mut count: QueryBuilder<Postgres> = QueryBuilder::new("SELECT COUNT(*) FROM units");
-        push_filter(&mut count, f);
-        let total: i64 = count
-            .build_query_scalar()
-            .fetch_one(&self.pool)
-            .await
-            .map_err(|e| other(e, "counting units"))?;
-        let mut qb: QueryBuilder<Postgres> =
-            QueryBuilder::new(format!("SELECT {UNIT_COLUMNS} FROM units"));
-        push_filter(&mut qb, f);
-        match &f.query_folded {
-            Some(q) => {
-                let ends_with = word_prefix_pattern(q);
-                let ends_with = ends_with.strip_suffix('%').unwrap_or(&ends_with);
-                qb.push(" ORDER BY CASE WHEN code = ").push_bind(q.as_str());
-                qb.push(" THEN 0 WHEN name_folded LIKE ")
-                    .push_bind(ends_with.to_owned())
-                    .push(" ESCAPE '\\' THEN 1 ELSE 2 END, level DESC, code");
-            }
-            None => {
-                qb.push(" ORDER BY code");
-            }
-        }
-        qb.push(" LIMIT ")
-            .push_bind(i64::from(f.limit))
-            .push(" OFFSET ")
-            .push_bind(i64::from(f.offset));
-        let rows = qb
-            .build()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| other(e, "listing units"))?;
-        let items = rows.iter().map(unit_row).collect::<Result<_, _>>()?;
-        Ok(UnitPage {
-            items,
-            total: u64::try_from(total).unwrap_or_default(),
-        })
-    }
-
-    async fn get_unit(
-        &self,
-        era: Era,
-        code: &UnitCode,
-    ) -> Result<Option<AdministrativeUnit>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {UNIT_COLUMNS} FROM units WHERE era = $1 AND code = $2"
-        ))
-        .bind(era.as_str())
-        .bind(code.as_str())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(|e| other(e, "reading a unit"))?;
-        row.as_ref().map(unit_row).transpose()
-    }
-
-    async fn count_children(&self, era: Era, code: &UnitCode) -> Result<u64, StoreError> {
-        let n: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM units WHERE era = $1 AND parent_code = $2")
-                .bind(era.as_str())
-                .bind(code.as_str())
-                .fetch_one(&self.pool)
-                .await
-                .map_err(|e| other(e, "counting children"))?;
-        Ok(u64::try_from(n).unwrap_or_default())
-    }
-
-    async fn successors(&self, old_code: &UnitCode) -> Result<Vec<LineageLink>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {LINEAGE_COLUMNS} FROM unit_lineage WHERE old_code = $1 ORDER BY new_code"
-        ))
-        .bind(old_code.as_str())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| other(e, "reading successors"))?;
-        rows.iter().map(lineage_row).collect()
-    }
-
-    async fn predecessors(&self, new_code: &UnitCode) -> Result<Vec<LineageLink>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {LINEAGE_COLUMNS} FROM unit_lineage WHERE new_code = $1 ORDER BY old_code"
-        ))
-        .bind(new_code.as_str())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| other(e, "reading predecessors"))?;
-        rows.iter().map(lineage_row).collect()
-    }
-
-    async fn apply_changes(&self, changes: &[UnitChange]) -> Result<ApplyReport, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(|e| other(e, "begin"))?;
-        lock_units(&mut tx).await?;
-        let mut report = ApplyReport::default();
-        let now = Utc::now();
-        for c in changes {
-            let inserted = sqlx::query(&format!(
-                "INSERT INTO unit_changes ({CHANGE_COLUMNS}) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                 ON CONFLICT (code, legal_basis) DO NOTHING"
-            ))
-            .bind(c.code.as_str())
-            .bind(c.level.as_str())
-            .bind(&c.name_before)
-            .bind(c.type_before.as_str())
-            .bind(&c.name_after)
-            .bind(c.type_after.as_str())
-            .bind(&c.legal_basis)
-            .bind(c.effective_on)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| other(e, "recording a unit change"))?
-            .rows_affected();
-            if inserted == 0 {
-                report.already_applied += 1;
-            } else {
-                write_change(&mut tx, c).await?;
-                report.applied += 1;
-            }
-        }
-        tx.commit()
-            .await
-            .map_err(|e| other(e, "commit unit changes"))?;
-        Ok(report)
-    }
-
-    async fn changes_of(&self, code: &UnitCode) -> Result<Vec<AppliedChange>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {CHANGE_COLUMNS} FROM unit_changes WHERE code = $1 ORDER BY effective_on, legal_basis"
-        ))
-        .bind(code.as_str())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| other(e, "reading unit changes"))?;
-        rows.iter().map(change_row).collect()
+        .map_err(|e| other(e, "inserting lineage"))?;
+        Ok(())
     }
 }

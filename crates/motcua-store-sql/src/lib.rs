@@ -57,6 +57,7 @@ mod dossier_rows;
 mod grants;
 mod national;
 mod residents;
+mod units;
 mod webhooks;
 
 /// The key that serialises audit appends ("AUDT"): a PostgreSQL advisory
@@ -65,3 +66,7 @@ pub const AUDIT_LOCK: i64 = 0x4155_4454;
 
 /// The key that serialises catalog imports ("catalog" in ASCII).
 pub const CATALOG_LOCK: i64 = 0x0063_6174_616c_6f67;
+
+/// The key that serialises reference unit loads and change sets, so that a
+/// change applied while the reference is being reloaded lands on the new rows.
+pub const UNITS_LOCK: i64 = 0x6d6f_7463_7561_0001;
