@@ -6,7 +6,7 @@
 //! `macro_rules!` macro that each engine invokes in its own module; what
 //! really differs (SQLite's group-commit writer, `INDEXED BY` hints,
 //! PostgreSQL's `FOR UPDATE SKIP LOCKED`, JSON functions, bulk loads, the
-//! migrations) stays hand-written in the engine crate. ADR 0025 records why
+//! migrations) stays hand-written in the engine crate. ADR 0026 records why
 //! a macro and not a generic over `sqlx::Database`.
 //!
 //! # The one SQL text
