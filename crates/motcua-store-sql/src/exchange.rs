@@ -1,0 +1,176 @@
+//! The outbox relay's store, per sink (ADR 0018): reading records, dead
+//! letters, replays and counts. The claim, the settle and the sink
+//! registration are each engine's own (`engine_claim_outbox`,
+//! `engine_settle`, `engine_register_sink`).
+
+/// Stamps `impl ExchangeStore for crate::Engine`; the invoking crate
+/// defines `engine_register_sink`, `engine_claim_outbox` and
+/// `engine_settle` on the engine, and may use this module's `record_of`
+/// and `record_columns`.
+#[macro_export]
+macro_rules! exchange_store {
+    () => {
+        use async_trait::async_trait;
+        use chrono::{DateTime, Utc};
+        use motcua_app::StoreError;
+        use motcua_app::ports::dossiers::{OutboxRecord, OutboxRow};
+        use motcua_app::ports::exchange::{
+            ClaimRequest, DeadLetter, ExchangeStore, OutboxCounts, Settled, Settlement, SinkCounts,
+        };
+        use sqlx::Row;
+
+        use crate::dialect::JSON_OUT;
+        use crate::{Engine, EngineRow, other};
+
+        /// Columns of a delivery joined with its outbox row (`d`, `o`).
+        fn record_columns() -> String {
+            format!(
+                "o.id AS id, o.dossier_code AS dossier_code, o.event_version AS event_version, \
+                 o.message_type AS message_type, o.payload{JSON_OUT} AS payload, o.created_at AS \
+                 created_at, d.available_at AS available_at, d.attempts AS attempts, d.claimed_until AS \
+                 claimed_until, d.delivered_at AS delivered_at"
+            )
+        }
+
+        fn record_of(r: &EngineRow) -> Result<OutboxRecord, StoreError> {
+            let int = |c: &'static str| r.try_get::<i64, _>(c).map_err(|e| other(e, c));
+            Ok(OutboxRecord {
+                id: int("id")?,
+                dossier_code: r.try_get("dossier_code").map_err(|e| other(e, "code"))?,
+                row: OutboxRow {
+                    event_version: u64::try_from(int("event_version")?)
+                        .map_err(|e| other(e, "v"))?,
+                    message_type: r.try_get("message_type").map_err(|e| other(e, "type"))?,
+                    payload_json: r.try_get("payload").map_err(|e| other(e, "payload"))?,
+                    created_at: r.try_get("created_at").map_err(|e| other(e, "created"))?,
+                },
+                available_at: r.try_get("available_at").map_err(|e| other(e, "avail"))?,
+                attempts: u32::try_from(
+                    r.try_get::<i32, _>("attempts").map_err(|e| other(e, "a"))?,
+                )
+                .map_err(|e| other(e, "attempts"))?,
+                claimed_until: r
+                    .try_get("claimed_until")
+                    .map_err(|e| other(e, "claimed"))?,
+                delivered_at: r
+                    .try_get("delivered_at")
+                    .map_err(|e| other(e, "delivered"))?,
+            })
+        }
+
+        #[async_trait]
+        impl ExchangeStore for Engine {
+            async fn register_sink(
+                &self,
+                sink: &str,
+                now: DateTime<Utc>,
+            ) -> Result<bool, StoreError> {
+                self.engine_register_sink(sink, now).await
+            }
+
+            async fn claim_outbox(
+                &self,
+                req: &ClaimRequest,
+            ) -> Result<Vec<OutboxRecord>, StoreError> {
+                self.engine_claim_outbox(req).await
+            }
+
+            async fn settle(&self, s: &Settlement<'_>) -> Result<Settled, StoreError> {
+                self.engine_settle(s).await
+            }
+
+            async fn dead_letters(&self, limit: u32) -> Result<Vec<DeadLetter>, StoreError> {
+                let rows = sqlx::query(&format!(
+                    "SELECT {}, d.sink AS sink, d.last_error AS last_error, d.dead_at AS dead_at \
+                     FROM outbox_deliveries d JOIN outbox o ON o.id = d.outbox_id \
+                     WHERE d.dead_at IS NOT NULL ORDER BY d.outbox_id, d.sink LIMIT $1",
+                    record_columns()
+                ))
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| other(e, "reading dead letters"))?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(DeadLetter {
+                            sink: r.try_get("sink").map_err(|e| other(e, "sink"))?,
+                            record: record_of(r)?,
+                            last_error: r
+                                .try_get::<Option<String>, _>("last_error")
+                                .map_err(|e| other(e, "last_error"))?
+                                .unwrap_or_default(),
+                            dead_at: r.try_get("dead_at").map_err(|e| other(e, "dead_at"))?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn replay_dead_letter(
+                &self,
+                id: i64,
+                sink: Option<&str>,
+                now: DateTime<Utc>,
+            ) -> Result<u64, StoreError> {
+                let done = sqlx::query(
+                    "UPDATE outbox_deliveries SET dead_at = NULL, attempts = 0, available_at = $1, \
+                     claimed_until = NULL, claimed_by = NULL \
+                     WHERE outbox_id = $2 AND (CAST($3 AS TEXT) IS NULL OR sink = $3) AND dead_at IS NOT NULL",
+                )
+                .bind(now)
+                .bind(id)
+                .bind(sink)
+                .execute(&self.pool)
+                .await
+                .map_err(|e| other(e, "replaying a dead letter"))?;
+                Ok(done.rows_affected())
+            }
+
+            async fn outbox_counts(&self) -> Result<Vec<SinkCounts>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT s.sink, \
+                       COUNT(d.outbox_id) FILTER (WHERE d.delivered_at IS NULL AND d.dead_at IS NULL), \
+                       COUNT(d.outbox_id) FILTER (WHERE d.delivered_at IS NOT NULL), \
+                       COUNT(d.outbox_id) FILTER (WHERE d.dead_at IS NOT NULL) \
+                     FROM exchange_sinks s LEFT JOIN outbox_deliveries d ON d.sink = s.sink \
+                     GROUP BY s.sink ORDER BY s.sink",
+                )
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| other(e, "counting the outbox"))?;
+                rows.iter()
+                    .map(|r| {
+                        let n = |i: usize| -> Result<u64, StoreError> {
+                            let v: i64 = r.try_get(i).map_err(|e| other(e, "count"))?;
+                            Ok(u64::try_from(v).unwrap_or(0))
+                        };
+                        Ok(SinkCounts {
+                            sink: r.try_get(0).map_err(|e| other(e, "sink"))?,
+                            counts: OutboxCounts {
+                                pending: n(1)?,
+                                delivered: n(2)?,
+                                dead: n(3)?,
+                            },
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn dossiers_started(
+                &self,
+                from: DateTime<Utc>,
+                to: DateTime<Utc>,
+            ) -> Result<u64, StoreError> {
+                let n: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM dossiers WHERE COALESCE(received_at, submitted_at) >= $1 \
+                     AND COALESCE(received_at, submitted_at) < $2",
+                )
+                .bind(from)
+                .bind(to)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(|e| other(e, "counting dossiers started"))?;
+                Ok(u64::try_from(n).unwrap_or(0))
+            }
+        }
+    };
+}
