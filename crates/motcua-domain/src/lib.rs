@@ -6,6 +6,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod address;
 pub mod agency;
 pub mod audit;
 pub mod calendar;
