@@ -5,380 +5,250 @@
 //! one after another and a rolled-back creation gives its number back:
 //! codes stay gap-free. An append updates the projection only where the
 //! version is the expected one; a concurrent winner makes it a conflict.
+//!
+//! The reads (a dossier, its events and outbox, an idempotent answer, the
+//! day's last number) are the shared SQL of `motcua-store-sql`; creating and
+//! appending are this engine's own (`own`).
 
-use async_trait::async_trait;
-use chrono::NaiveDate;
-use motcua_app::StoreError;
-use motcua_app::ports::dossiers::{
-    Committed, DossierProjection, DossierStats, DossierStore, DossierWrite, EventRow, NewDossier,
-    OutboxRecord, OutboxRow, StatsQuery, StoredAnswer, StoredDossier, WorkListQuery, WorkListRow,
-};
-use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
+motcua_store_sql::dossier_store!();
 
-use crate::dossier_rows::projection_of;
-use crate::{PgStore, other};
+pub(crate) use own::scoped;
 
-/// The permission scope: the officer's agency and any further scope roots
-/// (from role assignments), with every agency below them.
-pub(crate) fn scoped<'a>(agency: &'a str, also: &'a [String]) -> QueryBuilder<'a, Postgres> {
-    let mut qb: QueryBuilder<Postgres> =
-        QueryBuilder::new("WITH RECURSIVE scope(id) AS (SELECT CAST(");
-    qb.push_bind(agency)
-        .push(" AS text) COLLATE \"C\" UNION SELECT CAST(x AS text) COLLATE \"C\" FROM unnest(")
-        .push_bind(also)
-        .push(
-            "::text[]) AS x UNION SELECT a.id FROM agencies a JOIN scope s ON a.parent_id = s.id) ",
-        );
-    qb
-}
+/// Creating and appending, and the permission scope the work lists use,
+/// this engine's own way.
+mod own {
+    use motcua_app::StoreError;
+    use motcua_app::ports::dossiers::{
+        Committed, DossierProjection, DossierStore, DossierWrite, NewDossier,
+    };
+    use sqlx::{PgConnection, Postgres, QueryBuilder};
 
-const PROJECTION_COLUMNS: &str = "code, procedure_code, procedure_version, status, sub_status, \
-    portal_status, clock_running, receiving_unit, deciding_agency, current_agency, assignee, \
-    channel, applicant_kind, applicant_id_masked, applicant_name, phone_last4, submitted_at, \
-    received_at, due_at, due_key, counts_late, version, state, updated_at";
+    use super::{PROJECTION_COLUMNS, find_answer_in, written};
+    use crate::{PgStore, other};
 
-const READ_COLUMNS: &str = "code, procedure_code, procedure_version, status, sub_status, \
-    portal_status, clock_running, receiving_unit, deciding_agency, current_agency, assignee, \
-    channel, applicant_kind, applicant_id_masked, applicant_name, phone_last4, submitted_at, \
-    received_at, due_at, due_key, counts_late, version, state::text AS state, updated_at";
-
-fn to_i64(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
-}
-
-fn projection_values<'a>(qb: &mut QueryBuilder<'a, Postgres>, p: &'a DossierProjection) {
-    qb.push_bind(&p.code)
-        .push(", ")
-        .push_bind(&p.procedure_code)
-        .push(", ")
-        .push_bind(i32::try_from(p.procedure_version).unwrap_or(i32::MAX))
-        .push(", ")
-        .push_bind(&p.status)
-        .push(", ")
-        .push_bind(&p.sub_status)
-        .push(", ")
-        .push_bind(i16::from(p.portal_status))
-        .push(", ")
-        .push_bind(p.clock_running)
-        .push(", ")
-        .push_bind(&p.receiving_unit)
-        .push(", ")
-        .push_bind(&p.deciding_agency)
-        .push(", ")
-        .push_bind(&p.current_agency)
-        .push(", ")
-        .push_bind(&p.assignee)
-        .push(", ")
-        .push_bind(i16::from(p.channel))
-        .push(", ")
-        .push_bind(i16::from(p.applicant_kind))
-        .push(", ")
-        .push_bind(&p.applicant_id_masked)
-        .push(", ")
-        .push_bind(&p.applicant_name)
-        .push(", ")
-        .push_bind(&p.phone_last4)
-        .push(", ")
-        .push_bind(p.submitted_at)
-        .push(", ")
-        .push_bind(p.received_at)
-        .push(", ")
-        .push_bind(p.due_at)
-        .push(", ")
-        .push_bind(p.due_key())
-        .push(", ")
-        .push_bind(p.counts_late)
-        .push(", ")
-        .push_bind(to_i64(p.version))
-        .push(", CAST(")
-        .push_bind(&p.state_json)
-        .push(" AS jsonb), ")
-        .push_bind(p.updated_at);
-}
-
-async fn find_answer_in(
-    conn: &mut PgConnection,
-    actor: &str,
-    key: &str,
-) -> Result<Option<StoredAnswer>, StoreError> {
-    let row = sqlx::query(
-        "SELECT dossier_code, fingerprint, answer FROM idempotency WHERE actor = $1 AND key = $2",
-    )
-    .bind(actor)
-    .bind(key)
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(|e| other(e, "reading an idempotent answer"))?;
-    row.map(|r| {
-        Ok(StoredAnswer {
-            dossier_code: r.try_get(0).map_err(|e| other(e, "dossier_code"))?,
-            fingerprint: r.try_get(1).map_err(|e| other(e, "fingerprint"))?,
-            answer_json: r.try_get(2).map_err(|e| other(e, "answer"))?,
-        })
-    })
-    .transpose()
-}
-
-/// Inserts the events, outbox rows and answer of a write. Returns false
-/// when the answer's key was taken by a concurrent transaction (the caller
-/// rolls back and replays the stored answer).
-async fn insert_history(conn: &mut PgConnection, w: &DossierWrite) -> Result<bool, StoreError> {
-    let code = &w.projection.code;
-    for e in &w.events {
-        sqlx::query(
-            "INSERT INTO dossier_events (code, version, event_type, event, actor, at, idempotency_key) \
-             VALUES ($1, $2, $3, CAST($4 AS jsonb), $5, $6, $7)",
-        )
-        .bind(code)
-        .bind(to_i64(e.version))
-        .bind(&e.event_type)
-        .bind(&e.event_json)
-        .bind(&e.actor)
-        .bind(e.at)
-        .bind(&e.idempotency_key)
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| other(e, "inserting a dossier event"))?;
-    }
-    for o in &w.outbox {
-        sqlx::query(
-            "INSERT INTO outbox (dossier_code, event_version, message_type, payload, created_at, available_at) \
-             VALUES ($1, $2, $3, CAST($4 AS jsonb), $5, $5)",
-        )
-        .bind(code)
-        .bind(to_i64(o.event_version))
-        .bind(&o.message_type)
-        .bind(&o.payload_json)
-        .bind(o.created_at)
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| other(e, "inserting an outbox row"))?;
-    }
-    crate::attachments::insert_rows(&mut *conn, &w.attachments).await?;
-    let stored = sqlx::query(
-        "INSERT INTO idempotency (actor, key, dossier_code, fingerprint, answer, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (actor, key) DO NOTHING",
-    )
-    .bind(&w.answer.actor)
-    .bind(&w.answer.key)
-    .bind(code)
-    .bind(&w.answer.fingerprint)
-    .bind(&w.answer.answer_json)
-    .bind(w.projection.updated_at)
-    .execute(&mut *conn)
-    .await
-    .map_err(|e| other(e, "storing the idempotent answer"))?
-    .rows_affected();
-    Ok(stored == 1)
-}
-
-fn written(w: &DossierWrite) -> Committed {
-    Committed::Written(StoredAnswer {
-        dossier_code: w.projection.code.clone(),
-        fingerprint: w.answer.fingerprint.clone(),
-        answer_json: w.answer.answer_json.clone(),
-    })
-}
-
-#[async_trait]
-impl DossierStore for PgStore {
-    async fn create_dossier(&self, new: NewDossier) -> Result<Committed, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(|e| other(e, "begin"))?;
-        if let Some(answer) = find_answer_in(&mut tx, &new.actor, &new.idempotency_key).await? {
-            return Ok(Committed::Replayed(answer));
-        }
-        let seq: i32 = sqlx::query_scalar(
-            "INSERT INTO dossier_sequences (agency, day, last) VALUES ($1, $2, 1) \
-             ON CONFLICT (agency, day) DO UPDATE SET last = dossier_sequences.last + 1 \
-             RETURNING last",
-        )
-        .bind(&new.agency)
-        .bind(new.day)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| other(e, "allocating a dossier sequence"))?;
-        // On a build failure the transaction rolls back: the number is given back.
-        let write = u32::try_from(seq)
-            .map_err(|e| other(e, "sequence out of range"))
-            .and_then(new.build)?;
-        let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(format!(
-            "INSERT INTO dossiers ({PROJECTION_COLUMNS}, verifier_hash) VALUES ("
-        ));
-        projection_values(&mut qb, &write.projection);
-        qb.push(", ")
-            .push_bind(write.verifier_hash.clone().unwrap_or_default())
-            .push(")");
-        qb.build()
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| other(e, "inserting a dossier"))?;
-        if !insert_history(&mut tx, &write).await? {
-            tx.rollback().await.map_err(|e| other(e, "rollback"))?;
-            return self
-                .find_answer(&new.actor, &new.idempotency_key)
-                .await?
-                .map(Committed::Replayed)
-                .ok_or_else(|| StoreError::Conflict("idempotency key race".into()));
-        }
-        tx.commit().await.map_err(|e| other(e, "commit dossier"))?;
-        Ok(written(&write))
-    }
-
-    async fn append_to_dossier(
-        &self,
-        code: &str,
-        expected_version: u64,
-        w: DossierWrite,
-    ) -> Result<Committed, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(|e| other(e, "begin"))?;
-        if let Some(answer) = find_answer_in(&mut tx, &w.answer.actor, &w.answer.key).await? {
-            return Ok(Committed::Replayed(answer));
-        }
+    /// The permission scope: the officer's agency and any further scope roots
+    /// (from role assignments), with every agency below them.
+    pub(crate) fn scoped<'a>(agency: &'a str, also: &'a [String]) -> QueryBuilder<'a, Postgres> {
         let mut qb: QueryBuilder<Postgres> =
-            QueryBuilder::new(format!("UPDATE dossiers SET ({PROJECTION_COLUMNS}) = ("));
-        projection_values(&mut qb, &w.projection);
-        qb.push(") WHERE code = ")
-            .push_bind(code)
-            .push(" AND version = ")
-            .push_bind(to_i64(expected_version));
-        let updated = qb
-            .build()
-            .execute(&mut *tx)
+            QueryBuilder::new("WITH RECURSIVE scope(id) AS (SELECT CAST(");
+        qb.push_bind(agency)
+            .push(" AS text) COLLATE \"C\" UNION SELECT CAST(x AS text) COLLATE \"C\" FROM unnest(")
+            .push_bind(also)
+            .push(
+                "::text[]) AS x UNION SELECT a.id FROM agencies a JOIN scope s ON a.parent_id = s.id) ",
+            );
+        qb
+    }
+
+    fn to_i64(v: u64) -> i64 {
+        i64::try_from(v).unwrap_or(i64::MAX)
+    }
+
+    pub(crate) fn projection_values<'a>(
+        qb: &mut QueryBuilder<'a, Postgres>,
+        p: &'a DossierProjection,
+    ) {
+        qb.push_bind(&p.code)
+            .push(", ")
+            .push_bind(&p.procedure_code)
+            .push(", ")
+            .push_bind(i32::try_from(p.procedure_version).unwrap_or(i32::MAX))
+            .push(", ")
+            .push_bind(&p.status)
+            .push(", ")
+            .push_bind(&p.sub_status)
+            .push(", ")
+            .push_bind(i16::from(p.portal_status))
+            .push(", ")
+            .push_bind(p.clock_running)
+            .push(", ")
+            .push_bind(&p.receiving_unit)
+            .push(", ")
+            .push_bind(&p.deciding_agency)
+            .push(", ")
+            .push_bind(&p.current_agency)
+            .push(", ")
+            .push_bind(&p.assignee)
+            .push(", ")
+            .push_bind(i16::from(p.channel))
+            .push(", ")
+            .push_bind(i16::from(p.applicant_kind))
+            .push(", ")
+            .push_bind(&p.applicant_id_masked)
+            .push(", ")
+            .push_bind(&p.applicant_name)
+            .push(", ")
+            .push_bind(&p.phone_last4)
+            .push(", ")
+            .push_bind(p.submitted_at)
+            .push(", ")
+            .push_bind(p.received_at)
+            .push(", ")
+            .push_bind(p.due_at)
+            .push(", ")
+            .push_bind(p.due_key())
+            .push(", ")
+            .push_bind(p.counts_late)
+            .push(", ")
+            .push_bind(to_i64(p.version))
+            .push(", CAST(")
+            .push_bind(&p.state_json)
+            .push(" AS jsonb), ")
+            .push_bind(p.updated_at);
+    }
+
+    /// Inserts the events, outbox rows and answer of a write. Returns false
+    /// when the answer's key was taken by a concurrent transaction (the caller
+    /// rolls back and replays the stored answer).
+    pub(crate) async fn insert_history(
+        conn: &mut PgConnection,
+        w: &DossierWrite,
+    ) -> Result<bool, StoreError> {
+        let code = &w.projection.code;
+        for e in &w.events {
+            sqlx::query(
+                "INSERT INTO dossier_events (code, version, event_type, event, actor, at, idempotency_key) \
+                 VALUES ($1, $2, $3, CAST($4 AS jsonb), $5, $6, $7)",
+            )
+            .bind(code)
+            .bind(to_i64(e.version))
+            .bind(&e.event_type)
+            .bind(&e.event_json)
+            .bind(&e.actor)
+            .bind(e.at)
+            .bind(&e.idempotency_key)
+            .execute(&mut *conn)
             .await
-            .map_err(|e| other(e, "updating a dossier"))?
-            .rows_affected();
-        if updated == 0 {
-            let exists: Option<i64> =
-                sqlx::query_scalar("SELECT version FROM dossiers WHERE code = $1")
-                    .bind(code)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(|e| other(e, "reading a dossier version"))?;
-            return Err(match exists {
-                Some(v) => StoreError::Conflict(format!(
-                    "hồ sơ {code} đã thay đổi (phiên bản {v}, không phải {expected_version}) / \
-                     dossier {code} changed (version {v}, not {expected_version})"
-                )),
-                None => StoreError::NotFound,
-            });
+            .map_err(|e| other(e, "inserting a dossier event"))?;
         }
-        if !insert_history(&mut tx, &w).await? {
-            tx.rollback().await.map_err(|e| other(e, "rollback"))?;
-            return self
-                .find_answer(&w.answer.actor, &w.answer.key)
-                .await?
-                .map(Committed::Replayed)
-                .ok_or_else(|| StoreError::Conflict("idempotency key race".into()));
+        for o in &w.outbox {
+            sqlx::query(
+                "INSERT INTO outbox (dossier_code, event_version, message_type, payload, created_at, available_at) \
+                 VALUES ($1, $2, $3, CAST($4 AS jsonb), $5, $5)",
+            )
+            .bind(code)
+            .bind(to_i64(o.event_version))
+            .bind(&o.message_type)
+            .bind(&o.payload_json)
+            .bind(o.created_at)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| other(e, "inserting an outbox row"))?;
         }
-        tx.commit().await.map_err(|e| other(e, "commit dossier"))?;
-        Ok(written(&w))
-    }
-
-    async fn load_dossier(&self, code: &str) -> Result<Option<StoredDossier>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {READ_COLUMNS}, verifier_hash FROM dossiers WHERE code = $1"
-        ))
-        .bind(code)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(|e| other(e, "reading a dossier"))?;
-        row.map(|r| {
-            Ok(StoredDossier {
-                projection: projection_of(&r)?,
-                verifier_hash: r.try_get("verifier_hash").map_err(|e| other(e, "hash"))?,
-            })
-        })
-        .transpose()
-    }
-
-    async fn dossier_events(&self, code: &str) -> Result<Vec<EventRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT version, event_type, event::text, actor, at, idempotency_key \
-             FROM dossier_events WHERE code = $1 ORDER BY version",
+        crate::attachments::insert_rows(&mut *conn, &w.attachments).await?;
+        let stored = sqlx::query(
+            "INSERT INTO idempotency (actor, key, dossier_code, fingerprint, answer, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (actor, key) DO NOTHING",
         )
+        .bind(&w.answer.actor)
+        .bind(&w.answer.key)
         .bind(code)
-        .fetch_all(&self.pool)
+        .bind(&w.answer.fingerprint)
+        .bind(&w.answer.answer_json)
+        .bind(w.projection.updated_at)
+        .execute(&mut *conn)
         .await
-        .map_err(|e| other(e, "reading dossier events"))?;
-        rows.iter()
-            .map(|r| {
-                Ok(EventRow {
-                    version: u64::try_from(r.try_get::<i64, _>(0).map_err(|e| other(e, "v"))?)
-                        .map_err(|e| other(e, "version"))?,
-                    event_type: r.try_get(1).map_err(|e| other(e, "type"))?,
-                    event_json: r.try_get(2).map_err(|e| other(e, "event"))?,
-                    actor: r.try_get(3).map_err(|e| other(e, "actor"))?,
-                    at: r.try_get(4).map_err(|e| other(e, "at"))?,
-                    idempotency_key: r.try_get(5).map_err(|e| other(e, "key"))?,
-                })
-            })
-            .collect()
+        .map_err(|e| other(e, "storing the idempotent answer"))?
+        .rows_affected();
+        Ok(stored == 1)
     }
 
-    async fn dossier_outbox(&self, code: &str) -> Result<Vec<OutboxRecord>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, dossier_code, event_version, message_type, payload::text, created_at, \
-             available_at, attempts, claimed_until, delivered_at FROM outbox \
-             WHERE dossier_code = $1 ORDER BY id",
-        )
-        .bind(code)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| other(e, "reading the outbox"))?;
-        rows.iter()
-            .map(|r| {
-                Ok(OutboxRecord {
-                    id: r.try_get(0).map_err(|e| other(e, "id"))?,
-                    dossier_code: r.try_get(1).map_err(|e| other(e, "code"))?,
-                    row: OutboxRow {
-                        event_version: u64::try_from(
-                            r.try_get::<i64, _>(2).map_err(|e| other(e, "v"))?,
-                        )
-                        .map_err(|e| other(e, "version"))?,
-                        message_type: r.try_get(3).map_err(|e| other(e, "type"))?,
-                        payload_json: r.try_get(4).map_err(|e| other(e, "payload"))?,
-                        created_at: r.try_get(5).map_err(|e| other(e, "created_at"))?,
-                    },
-                    available_at: r.try_get(6).map_err(|e| other(e, "available_at"))?,
-                    attempts: u32::try_from(r.try_get::<i32, _>(7).map_err(|e| other(e, "a"))?)
-                        .map_err(|e| other(e, "attempts"))?,
-                    claimed_until: r.try_get(8).map_err(|e| other(e, "claimed_until"))?,
-                    delivered_at: r.try_get(9).map_err(|e| other(e, "delivered_at"))?,
-                })
-            })
-            .collect()
-    }
-
-    async fn find_answer(
-        &self,
-        actor: &str,
-        key: &str,
-    ) -> Result<Option<StoredAnswer>, StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(|e| other(e, "acquire"))?;
-        find_answer_in(&mut conn, actor, key).await
-    }
-
-    async fn work_list(&self, q: &WorkListQuery) -> Result<Vec<WorkListRow>, StoreError> {
-        crate::work_list::read(&self.pool, q).await
-    }
-
-    async fn count_work_list(&self, q: &WorkListQuery) -> Result<u64, StoreError> {
-        crate::work_list::count(&self.pool, q).await
-    }
-
-    async fn dossier_stats(&self, q: &StatsQuery) -> Result<DossierStats, StoreError> {
-        crate::dossier_stats::stats(&self.pool, q).await
-    }
-
-    async fn last_sequence(&self, agency: &str, day: NaiveDate) -> Result<Option<u32>, StoreError> {
-        let last: Option<i32> =
-            sqlx::query_scalar("SELECT last FROM dossier_sequences WHERE agency = $1 AND day = $2")
-                .bind(agency)
-                .bind(day)
-                .fetch_optional(&self.pool)
+    impl PgStore {
+        /// `DossierStore::create_dossier` on this engine.
+        pub(crate) async fn engine_create_dossier(
+            &self,
+            new: NewDossier,
+        ) -> Result<Committed, StoreError> {
+            let mut tx = self.pool.begin().await.map_err(|e| other(e, "begin"))?;
+            if let Some(answer) = find_answer_in(&mut tx, &new.actor, &new.idempotency_key).await? {
+                return Ok(Committed::Replayed(answer));
+            }
+            let seq: i32 = sqlx::query_scalar(
+                "INSERT INTO dossier_sequences (agency, day, last) VALUES ($1, $2, 1) \
+                 ON CONFLICT (agency, day) DO UPDATE SET last = dossier_sequences.last + 1 \
+                 RETURNING last",
+            )
+            .bind(&new.agency)
+            .bind(new.day)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| other(e, "allocating a dossier sequence"))?;
+            // On a build failure the transaction rolls back: the number is given back.
+            let write = u32::try_from(seq)
+                .map_err(|e| other(e, "sequence out of range"))
+                .and_then(new.build)?;
+            let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+                "INSERT INTO dossiers ({PROJECTION_COLUMNS}, verifier_hash) VALUES ("
+            ));
+            projection_values(&mut qb, &write.projection);
+            qb.push(", ")
+                .push_bind(write.verifier_hash.clone().unwrap_or_default())
+                .push(")");
+            qb.build()
+                .execute(&mut *tx)
                 .await
-                .map_err(|e| other(e, "reading a sequence"))?;
-        last.map(|v| u32::try_from(v).map_err(|e| other(e, "sequence")))
-            .transpose()
+                .map_err(|e| other(e, "inserting a dossier"))?;
+            if !insert_history(&mut tx, &write).await? {
+                tx.rollback().await.map_err(|e| other(e, "rollback"))?;
+                return self
+                    .find_answer(&new.actor, &new.idempotency_key)
+                    .await?
+                    .map(Committed::Replayed)
+                    .ok_or_else(|| StoreError::Conflict("idempotency key race".into()));
+            }
+            tx.commit().await.map_err(|e| other(e, "commit dossier"))?;
+            Ok(written(&write))
+        }
+
+        /// `DossierStore::append_to_dossier` on this engine.
+        pub(crate) async fn engine_append_to_dossier(
+            &self,
+            code: &str,
+            expected_version: u64,
+            w: DossierWrite,
+        ) -> Result<Committed, StoreError> {
+            let mut tx = self.pool.begin().await.map_err(|e| other(e, "begin"))?;
+            if let Some(answer) = find_answer_in(&mut tx, &w.answer.actor, &w.answer.key).await? {
+                return Ok(Committed::Replayed(answer));
+            }
+            let mut qb: QueryBuilder<Postgres> =
+                QueryBuilder::new(format!("UPDATE dossiers SET ({PROJECTION_COLUMNS}) = ("));
+            projection_values(&mut qb, &w.projection);
+            qb.push(") WHERE code = ")
+                .push_bind(code)
+                .push(" AND version = ")
+                .push_bind(to_i64(expected_version));
+            let updated = qb
+                .build()
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| other(e, "updating a dossier"))?
+                .rows_affected();
+            if updated == 0 {
+                let exists: Option<i64> =
+                    sqlx::query_scalar("SELECT version FROM dossiers WHERE code = $1")
+                        .bind(code)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(|e| other(e, "reading a dossier version"))?;
+                return Err(match exists {
+                    Some(v) => StoreError::Conflict(format!(
+                        "hồ sơ {code} đã thay đổi (phiên bản {v}, không phải {expected_version}) / \
+                         dossier {code} changed (version {v}, not {expected_version})"
+                    )),
+                    None => StoreError::NotFound,
+                });
+            }
+            if !insert_history(&mut tx, &w).await? {
+                tx.rollback().await.map_err(|e| other(e, "rollback"))?;
+                return self
+                    .find_answer(&w.answer.actor, &w.answer.key)
+                    .await?
+                    .map(Committed::Replayed)
+                    .ok_or_else(|| StoreError::Conflict("idempotency key race".into()));
+            }
+            tx.commit().await.map_err(|e| other(e, "commit dossier"))?;
+            Ok(written(&w))
+        }
     }
 }

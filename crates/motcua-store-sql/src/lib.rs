@@ -54,6 +54,7 @@ mod attachments;
 mod audit;
 mod catalog;
 mod dossier_rows;
+mod dossiers;
 mod exchange;
 mod grants;
 mod national;
