@@ -267,3 +267,65 @@ fn stop_and_refusal_issue_their_forms() {
         Some(RefusalCode::ReasonRequired)
     );
 }
+
+#[test]
+fn a_walk_in_filing_refused_at_the_desk_is_created_refused_with_form_03() {
+    // Even with papers missing: the refusal is the outcome of the check.
+    let mut filing = intake(Channel::InPerson);
+    filing.components[0].state = ComponentState::Missing;
+    let reason = "Thủ tục không thuộc thẩm quyền giải quyết của xã";
+    let events = motcua_domain::dossier::decide(
+        None,
+        &dossier_support::cmd(Action::RefuseNew {
+            intake: Box::new(filing.clone()),
+            reason: reason.into(),
+        }),
+        t(1),
+    )
+    .expect("refused at the desk");
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].payload.action_kind(), ActionKind::RefuseNew);
+    let d = motcua_domain::dossier::replay(&events)
+        .expect("replays")
+        .expect("a dossier");
+    assert_eq!(d.status, LocalStatus::plain(S::RefusedAtReception));
+    assert_eq!(d.channel, Channel::InPerson);
+    assert_eq!(d.code, filing.code);
+    assert_eq!(d.received_at, None, "never received");
+    assert_eq!(d.due_at, None);
+    assert_eq!(d.forms.last().map(|f| f.form), Some(Form::Refusal03));
+    assert_eq!(d.portal_status().expect("portal").code(), 3);
+    // The event round-trips through JSON; an older refusal (no intake) too.
+    let json = serde_json::to_string(&events[0]).expect("json");
+    let back: motcua_domain::dossier::Event = serde_json::from_str(&json).expect("event");
+    assert_eq!(back, events[0]);
+    let old: motcua_domain::dossier::EventPayload =
+        serde_json::from_str(r#"{"type":"reception_refused","reason":"Sai thủ tục"}"#)
+            .expect("old refusal");
+    assert_eq!(old.action_kind(), ActionKind::RefuseReception);
+    // Blank reason, online channel, an existing dossier: refused.
+    let blank = Action::RefuseNew {
+        intake: Box::new(intake(Channel::Post)),
+        reason: "  ".into(),
+    };
+    assert_eq!(
+        run(None, blank, t(1)).map_err(|r| r.code).err(),
+        Some(RefusalCode::ReasonRequired)
+    );
+    let online = Action::RefuseNew {
+        intake: Box::new(intake(Channel::Online)),
+        reason: reason.into(),
+    };
+    assert_eq!(
+        run(None, online, t(1)).map_err(|r| r.code).err(),
+        Some(RefusalCode::WrongChannel)
+    );
+    let again = Action::RefuseNew {
+        intake: Box::new(intake(Channel::InPerson)),
+        reason: reason.into(),
+    };
+    assert_eq!(
+        run(Some(d), again, t(2)).map_err(|r| r.code).err(),
+        Some(RefusalCode::AlreadyExists)
+    );
+}

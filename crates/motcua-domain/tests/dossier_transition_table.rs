@@ -66,6 +66,7 @@ fn row(kind: ActionKind) -> [Expect; COLS] {
     match kind {
         ActionKind::SubmitOnline =>          [To(SUBMITTED), X,              X,              X,       X,               X,               X,             X,             X,             X,        X,      X,             X],
         ActionKind::ReceiveNew =>            [To(RECEIVED),  X,              X,              X,       X,               X,               X,             X,             X,             X,        X,      X,             X],
+        ActionKind::RefuseNew =>             [To(REFUSED),   X,              X,              X,       X,               X,               X,             X,             X,             X,        X,      X,             X],
         ActionKind::Receive =>               [D,             To(RECEIVED),   N,              N,       N,               N,               N,             N,             N,             N,        N,      N,             N],
         ActionKind::RefuseReception =>       [D,             To(REFUSED),    N,              N,       N,               N,               To(REFUSED),   N,             N,             N,        N,      N,             N],
         ActionKind::HandOver =>              [D,             N,              To(AT_STEP),    N,       To(AT_STEP),     To(TRANSFERRED), N,             N,             N,             N,        N,      N,             N],

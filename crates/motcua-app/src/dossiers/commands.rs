@@ -9,7 +9,7 @@ use motcua_domain::dossier::{
 use serde::Serialize;
 
 use super::error::DossierError;
-use super::input::{ActionInput, NewDossierInput, checked_checklist};
+use super::input::{ActionInput, IntakeOutcome, NewDossierInput, checked_checklist};
 use super::write::{ActionAnswer, FiledAttachment, Request, actor_key, build_write, sha256_hex};
 use super::{DossierService, check_key, local_day, replayed};
 use crate::StoreError;
@@ -214,7 +214,41 @@ impl DossierService {
             }
         };
         let (deciding, deciding_agency) = self.agency(&deciding_text).await?;
-        if deciding_agency.unit_code != receiving_agency.unit_code && !facts.boundary_free {
+        // A refusal at the desk: a walk-in or postal filing only, with its
+        // reason (a filing outside the procedure's reach is one reason to
+        // refuse, so the boundary rule below does not apply to it).
+        let refusal = match (input.outcome, input.channel) {
+            (IntakeOutcome::Received, _) => None,
+            (IntakeOutcome::Refused, Channel::Online) => {
+                return Err(DossierError::invalid(
+                    "outcome.online",
+                    "Hồ sơ trực tuyến được nộp trước, rồi từ chối bằng thao tác refuse",
+                    "An online filing is submitted first, then refused with the refuse action",
+                ));
+            }
+            (IntakeOutcome::Refused, _) => {
+                let reason = input.refusal_reason.as_deref().map(str::trim).unwrap_or("");
+                if reason.is_empty() || reason.chars().count() > 2_000 {
+                    return Err(DossierError::invalid(
+                        "refusal_reason",
+                        "Phải ghi lý do từ chối tiếp nhận (tối đa 2.000 ký tự)",
+                        "A refusal needs its reason (at most 2,000 characters)",
+                    ));
+                }
+                Some(reason.to_owned())
+            }
+        };
+        if refusal.is_none() && input.refusal_reason.is_some() {
+            return Err(DossierError::invalid(
+                "refusal_reason.without_refusal",
+                "Lý do từ chối chỉ đi kèm \"outcome\": \"refused\"",
+                "refusal_reason goes with \"outcome\": \"refused\" only",
+            ));
+        }
+        if refusal.is_none()
+            && deciding_agency.unit_code != receiving_agency.unit_code
+            && !facts.boundary_free
+        {
             return Err(DossierError::invalid(
                 "procedure.not_boundary_free",
                 format!(
@@ -251,15 +285,19 @@ impl DossierService {
             ));
         }
         let uploader = actor_text.clone();
-        let due_at = match input.channel {
-            Channel::Online => None,
+        let due_at = match (input.channel, &refusal) {
+            (Channel::Online, _) | (_, Some(_)) => None,
             _ => Some(self.due_at_reception(&facts, now, input.due_at)?),
         };
-        let action_for = move |intake: Intake| match due_at {
-            None => Action::SubmitOnline {
+        let action_for = move |intake: Intake| match (due_at, &refusal) {
+            (_, Some(reason)) => Action::RefuseNew {
+                intake: Box::new(intake),
+                reason: reason.clone(),
+            },
+            (None, None) => Action::SubmitOnline {
                 intake: Box::new(intake),
             },
-            Some(due_at) => Action::ReceiveNew {
+            (Some(due_at), None) => Action::ReceiveNew {
                 intake: Box::new(intake),
                 due_at,
             },
@@ -286,7 +324,9 @@ impl DossierService {
             let secret = tracking_key.secret(code.as_str());
             let mut cmd = command_template.clone();
             match &mut cmd.action {
-                Action::SubmitOnline { intake } | Action::ReceiveNew { intake, .. } => {
+                Action::SubmitOnline { intake }
+                | Action::ReceiveNew { intake, .. }
+                | Action::RefuseNew { intake, .. } => {
                     intake.code = code;
                 }
                 _ => {}

@@ -39,10 +39,12 @@ pub struct ApplicantInput {
     #[serde(default)]
     pub phone: Option<String>,
     /// Địa chỉ: residence or contact address (up to 300 characters).
-    #[serde(default)]
+    /// Left out of the serialised form when absent, so that the
+    /// fingerprint of a request sent before the field existed is unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Thư điện tử (one `@`, a dot in the domain, up to 254 characters).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
@@ -460,6 +462,34 @@ pub struct NewDossierInput {
     /// Ngày hẹn trả, only when the catalog gives no time limit.
     #[serde(default)]
     pub due_at: Option<DateTime<Utc>>,
+    /// What the desk decided about a walk-in or postal filing: `received`
+    /// (the default) or `refused` (status 3, form 03, with
+    /// `refusal_reason`). Left out of the serialised form when `received`,
+    /// so that earlier requests keep their fingerprint.
+    #[serde(default, skip_serializing_if = "IntakeOutcome::is_received")]
+    pub outcome: IntakeOutcome,
+    /// Lý do từ chối tiếp nhận, with `outcome: refused`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal_reason: Option<String>,
+}
+
+/// The desk's decision on a new walk-in or postal filing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntakeOutcome {
+    /// Tiếp nhận: received (status 2, form 01).
+    #[default]
+    Received,
+    /// Từ chối tiếp nhận: refused with a reason (status 3, form 03), e.g. a
+    /// procedure outside the centre's competence.
+    Refused,
+}
+
+impl IntakeOutcome {
+    /// Whether the filing is received (the default).
+    pub fn is_received(&self) -> bool {
+        *self == Self::Received
+    }
 }
 
 /// An action on an existing dossier.

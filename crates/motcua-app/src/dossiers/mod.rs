@@ -36,7 +36,7 @@ pub use catalog_procedures::CatalogProcedures;
 pub use error::DossierError;
 pub use input::{
     ActionInput, ApplicantInput, ApplicantKind, ComponentChoices, ComponentDecision,
-    ComponentInput, NewDossierInput, email_ok,
+    ComponentInput, IntakeOutcome, NewDossierInput, email_ok,
 };
 pub use procedures::{ProcedureFacts, ProcedureLookup, SeedProcedures};
 pub use queries::{

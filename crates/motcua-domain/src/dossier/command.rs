@@ -71,6 +71,16 @@ pub enum Action {
         /// Ngày hẹn trả, computed by the legal clock.
         due_at: DateTime<Utc>,
     },
+    /// Từ chối tiếp nhận a walk-in or postal filing at the desk: creates
+    /// the dossier already refused (status 3, form 03) with the reason,
+    /// e.g. a procedure outside the centre's competence. The checklist
+    /// need not be complete.
+    RefuseNew {
+        /// The filing.
+        intake: Box<Intake>,
+        /// Lý do.
+        reason: String,
+    },
     /// Tiếp nhận an online dossier after checking it (status 2, form 01).
     Receive {
         /// Components the officer re-checked (replace by code).
@@ -189,6 +199,8 @@ pub enum ActionKind {
     SubmitOnline,
     /// See [`Action::ReceiveNew`].
     ReceiveNew,
+    /// See [`Action::RefuseNew`].
+    RefuseNew,
     /// See [`Action::Receive`].
     Receive,
     /// See [`Action::RefuseReception`].
@@ -227,9 +239,10 @@ pub enum ActionKind {
 
 impl ActionKind {
     /// Every kind.
-    pub const ALL: [ActionKind; 19] = [
+    pub const ALL: [ActionKind; 20] = [
         Self::SubmitOnline,
         Self::ReceiveNew,
+        Self::RefuseNew,
         Self::Receive,
         Self::RefuseReception,
         Self::HandOver,
@@ -251,7 +264,10 @@ impl ActionKind {
 
     /// Whether the action creates a dossier (needs no prior state).
     pub const fn creates(self) -> bool {
-        matches!(self, Self::SubmitOnline | Self::ReceiveNew)
+        matches!(
+            self,
+            Self::SubmitOnline | Self::ReceiveNew | Self::RefuseNew
+        )
     }
 }
 
@@ -261,6 +277,7 @@ impl Action {
         match self {
             Self::SubmitOnline { .. } => ActionKind::SubmitOnline,
             Self::ReceiveNew { .. } => ActionKind::ReceiveNew,
+            Self::RefuseNew { .. } => ActionKind::RefuseNew,
             Self::Receive { .. } => ActionKind::Receive,
             Self::RefuseReception { .. } => ActionKind::RefuseReception,
             Self::HandOver { .. } => ActionKind::HandOver,

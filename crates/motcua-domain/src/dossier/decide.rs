@@ -18,7 +18,7 @@ use super::status::{DossierStatus as S, LocalStatus, SubStatus};
 pub fn is_allowed(kind: ActionKind, status: LocalStatus) -> bool {
     let s = status.status;
     match kind {
-        ActionKind::SubmitOnline | ActionKind::ReceiveNew => false,
+        ActionKind::SubmitOnline | ActionKind::ReceiveNew | ActionKind::RefuseNew => false,
         ActionKind::Receive => s == S::Submitted,
         ActionKind::RefuseReception => {
             s == S::Submitted
@@ -132,6 +132,19 @@ fn create(action: &Action, now: DateTime<Utc>) -> Result<EventPayload, Refusal> 
             })
         }
         Action::ReceiveNew { intake, due_at } => receive_new(intake, *due_at, now),
+        Action::RefuseNew { intake, reason } => {
+            if intake.channel == Channel::Online {
+                return Err(wrong_channel(
+                    "Hồ sơ trực tuyến được nộp trước rồi mới từ chối tiếp nhận",
+                    "An online dossier is submitted first, then refused",
+                ));
+            }
+            require_text(reason)?;
+            Ok(EventPayload::ReceptionRefused {
+                reason: reason.clone(),
+                intake: Some(intake.clone()),
+            })
+        }
         _ => Err(Refusal::no_dossier()),
     }
 }
@@ -158,7 +171,9 @@ fn receive_new(
 
 fn change(d: &Dossier, command: &Command, now: DateTime<Utc>) -> Result<EventPayload, Refusal> {
     match &command.action {
-        Action::SubmitOnline { .. } | Action::ReceiveNew { .. } => Err(Refusal::already_exists()),
+        Action::SubmitOnline { .. } | Action::ReceiveNew { .. } | Action::RefuseNew { .. } => {
+            Err(Refusal::already_exists())
+        }
         Action::Receive { checked, due_at } => {
             let components = merge_components(&d.components, checked);
             require_complete(&components)?;
@@ -173,6 +188,7 @@ fn change(d: &Dossier, command: &Command, now: DateTime<Utc>) -> Result<EventPay
             require_text(reason)?;
             Ok(EventPayload::ReceptionRefused {
                 reason: reason.clone(),
+                intake: None,
             })
         }
         Action::HandOver { to, step_deadline } => {

@@ -48,10 +48,15 @@ pub enum EventPayload {
         /// Ngày hẹn trả.
         due_at: DateTime<Utc>,
     },
-    /// Refused at reception (status 3, form 03).
+    /// Refused at reception (status 3, form 03). Carries the intake when
+    /// the dossier is created by this event (a walk-in or postal filing
+    /// refused at the desk).
     ReceptionRefused {
         /// Lý do.
         reason: String,
+        /// The filing, for a dossier created refused at the desk.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        intake: Option<Box<Intake>>,
     },
     /// Handed over to the next step (form 06).
     HandedOver {
@@ -170,7 +175,10 @@ impl EventPayload {
                 intake: Some(_), ..
             } => ActionKind::ReceiveNew,
             Self::Received { intake: None, .. } => ActionKind::Receive,
-            Self::ReceptionRefused { .. } => ActionKind::RefuseReception,
+            Self::ReceptionRefused {
+                intake: Some(_), ..
+            } => ActionKind::RefuseNew,
+            Self::ReceptionRefused { intake: None, .. } => ActionKind::RefuseReception,
             Self::HandedOver { .. } => ActionKind::HandOver,
             Self::SupplementRequested { .. } => ActionKind::RequestSupplement,
             Self::SupplementReceived { .. } => ActionKind::ResumeAfterSupplement,

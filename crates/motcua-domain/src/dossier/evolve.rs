@@ -61,6 +61,13 @@ pub fn evolve(state: Option<Dossier>, event: &Event) -> Result<Dossier, EvolveEr
                 ..
             },
         ) => Dossier::from_intake(intake, LocalStatus::plain(S::Submitted), event.at),
+        (
+            None,
+            EventPayload::ReceptionRefused {
+                intake: Some(intake),
+                ..
+            },
+        ) => Dossier::from_intake(intake, LocalStatus::plain(S::Submitted), event.at),
         (None, _) => return Err(EvolveError::NoDossier),
         (Some(_), _) if kind.creates() => return Err(EvolveError::AlreadyExists),
         (Some(d), _) if !is_allowed(kind, d.status) => {

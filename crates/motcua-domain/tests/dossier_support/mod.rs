@@ -126,6 +126,10 @@ pub fn canonical(kind: ActionKind) -> Action {
             intake: Box::new(intake(Channel::InPerson)),
             due_at: due(),
         },
+        ActionKind::RefuseNew => Action::RefuseNew {
+            intake: Box::new(intake(Channel::InPerson)),
+            reason: "Thủ tục không thuộc thẩm quyền của xã".into(),
+        },
         ActionKind::Receive => Action::Receive {
             checked: Vec::new(),
             due_at: due(),

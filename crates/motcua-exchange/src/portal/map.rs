@@ -187,7 +187,7 @@ pub fn step_text(payload: &EventPayload) -> String {
     match payload {
         EventPayload::Submitted { .. } => "Nộp hồ sơ trực tuyến".into(),
         EventPayload::Received { .. } => "Tiếp nhận hồ sơ".into(),
-        EventPayload::ReceptionRefused { reason } => format!("Từ chối tiếp nhận: {reason}"),
+        EventPayload::ReceptionRefused { reason, .. } => format!("Từ chối tiếp nhận: {reason}"),
         EventPayload::HandedOver { record } => format!("Chuyển xử lý cho {}", record.received_by),
         EventPayload::SupplementRequested { reason, .. } => {
             format!("Yêu cầu bổ sung: {reason}")

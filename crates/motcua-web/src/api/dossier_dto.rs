@@ -118,6 +118,18 @@ pub struct NewDossierDoc {
     pub components: serde_json::Value,
     /// Ngày hẹn trả, only for procedures whose time limit the catalog lacks.
     pub due_at: Option<DateTime<Utc>>,
+    /// `received` (default) or `refused`: a walk-in or postal filing the
+    /// desk refuses (từ chối tiếp nhận, e.g. outside the centre's
+    /// competence) is created in status `refused_at_reception` (portal
+    /// status 3) with form 03 (`GET /ho-so/{code}/bieu-mau/03[.pdf]`); the
+    /// checklist need not be complete and no due date is set. Not for
+    /// `channel: online` (file, then `refuse`): 400 `outcome.online`.
+    #[schema(example = "refused")]
+    pub outcome: Option<String>,
+    /// Lý do từ chối tiếp nhận, required with `outcome: refused` (≤ 2,000
+    /// characters; 400 `refusal_reason` when missing), e.g. "Thủ tục không
+    /// thuộc thẩm quyền giải quyết của UBND xã".
+    pub refusal_reason: Option<String>,
 }
 
 /// Work-list query parameters.

@@ -204,6 +204,8 @@ pub async fn create(
                 .collect(),
         ),
         due_at: None,
+        outcome: motcua_app::dossiers::IntakeOutcome::Received,
+        refusal_reason: None,
     };
     let (answer, replayed) = state
         .dossiers

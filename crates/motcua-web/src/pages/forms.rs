@@ -365,7 +365,7 @@ fn build(t: &Messages, s: &FormsSource, people: &People, number: &str) -> Option
                 .iter()
                 .rev()
                 .find_map(|e| match (&e.payload, number) {
-                    (EventPayload::ReceptionRefused { reason }, "03")
+                    (EventPayload::ReceptionRefused { reason, .. }, "03")
                     | (EventPayload::ProcessingStopped { reason }, "05") => Some((e, reason)),
                     _ => None,
                 })?;

@@ -6,8 +6,9 @@
 //! ([`Capability::ViewWorkList`]; the spreadsheet needs
 //! [`Capability::ExportDossiers`] and is audited like the CSV export),
 //! keeping the dossiers whose reception day (Vietnam time) lies in the
-//! period; each line carries the register number derived from its code
-//! ([`RegisterEntry`]).
+//! period, and those refused at reception (at the desk or after an online
+//! filing) on their refusal day; each line carries the register number
+//! derived from its code ([`RegisterEntry`]).
 
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -16,7 +17,8 @@ use motcua_app::dossiers::WorkListFilter;
 use motcua_app::dossiers::receipt::RegisterEntry;
 use motcua_app::policy::Capability;
 use motcua_domain::clock::to_local;
-use motcua_domain::dossier::DossierCode;
+use motcua_domain::dossier::on_time_766::MilestoneKind;
+use motcua_domain::dossier::{AgencyId, DossierCode, DossierStatus};
 use serde::Deserialize;
 
 use super::desk::DeskOfficer;
@@ -77,8 +79,32 @@ fn period(state: &AppState, q: &PeriodQuery) -> Option<(NaiveDate, NaiveDate)> {
     (from <= to && (to - from).num_days() < MAX_DAYS).then_some((from, to))
 }
 
+/// When a dossier never received was refused at reception (form 03), if
+/// it was and its code's day (its filing day, never after the refusal) is
+/// not after `to`; read from its state, for these few rows only.
+async fn refused_at(
+    state: &AppState,
+    r: &motcua_app::ports::dossiers::WorkListRow,
+    to: NaiveDate,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    if r.status != DossierStatus::RefusedAtReception.key() {
+        return None;
+    }
+    if DossierCode::parse(&r.code).ok()?.date() > to {
+        return None;
+    }
+    let unit = AgencyId::parse(&r.receiving_unit).ok()?;
+    let view = state.dossiers.get(&unit, &r.code).await.ok()?;
+    view.dossier
+        .history
+        .iter()
+        .rev()
+        .find(|m| m.kind == MilestoneKind::RefusedAtReception)
+        .map(|m| m.at)
+}
+
 /// The register's lines for the officer's roots and the period, sorted by
-/// reception time.
+/// reception (or refusal) time.
 async fn lines(
     state: &AppState,
     t: &Messages,
@@ -102,10 +128,14 @@ async fn lines(
             .work_list_in(&roots, f.clone())
             .await
             .map_err(|e| super::desk::dossier::error_page(*t, officer, &e))?;
-        for r in page.items {
-            let Some(received) = r.received_at else {
+        for mut r in page.items {
+            let Some(received) = (match r.received_at {
+                Some(at) => Some(at),
+                None => refused_at(state, &r, to).await,
+            }) else {
                 continue;
             };
+            r.received_at = Some(received);
             let day = to_local(received).date();
             if day < from || day > to {
                 continue;

@@ -495,6 +495,275 @@ async fn form_01_prints_the_address_and_email_recorded_at_intake() {
     }
 }
 
+/// A walk-in filing refused at the desk: created refused (portal status 3)
+/// with form 03, in the register, announced to the portal sync.
+async fn walk_in_refusal_on(app: TestApp) {
+    let p = place(&app).await;
+    let c = p.center.as_str();
+    const REASON: &str = "Thủ tục không thuộc thẩm quyền giải quyết của UBND xã";
+    let mut body = desk_filing();
+    body["outcome"] = json!("refused");
+    body["refusal_reason"] = json!(REASON);
+    let (refused, _) = call(
+        &app,
+        "POST",
+        "/api/v1/dossiers",
+        &[officer(c), key("r-1")],
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::CREATED, "{}", refused.body);
+    assert_eq!(refused.body["status"], "refused_at_reception");
+    assert_eq!(refused.body["portal_status"], 3);
+    assert_eq!(refused.body["event"], "reception_refused");
+    assert!(refused.body["due_at"].is_null(), "no due date");
+    let code = refused.body["code"].as_str().expect("code").to_owned();
+    let secret = refused.body["tracking_secret"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    // The same request again: the same dossier.
+    let (again, _) = call(
+        &app,
+        "POST",
+        "/api/v1/dossiers",
+        &[officer(c), key("r-1")],
+        Some(body),
+    )
+    .await;
+    assert_eq!(again.body["code"], code.as_str());
+
+    let (got, _) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/dossiers/{code}"),
+        &[officer(c)],
+        None,
+    )
+    .await;
+    assert_eq!(got.body["dossier"]["channel"], "in_person", "{}", got.body);
+    assert!(got.body["dossier"]["received_at"].is_null());
+
+    // Form 03, page and PDF, for the officer and for the applicant's QR.
+    both(
+        &app,
+        &format!("/ho-so/{code}/bieu-mau/03"),
+        &[officer(c)],
+        "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+        &[REASON],
+    )
+    .await;
+    both(
+        &app,
+        &format!("/ho-so/{code}/bieu-mau/03?verifier={secret}"),
+        &[],
+        "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+        &[REASON],
+    )
+    .await;
+    // No receipt (form 01): it was never received.
+    let (status, _, _, _) = raw(&app, &format!("/ho-so/{code}/bien-nhan"), &[officer(c)]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The register of today lists it with its status.
+    let (status, _, _, page) = raw(&app, "/can-bo/so-theo-doi", &[officer(c)]).await;
+    assert_eq!(status, StatusCode::OK);
+    let page = String::from_utf8(page).expect("utf-8");
+    assert!(
+        page.contains(&code),
+        "the refusal is in the register: {page}"
+    );
+    assert!(page.contains("Không được tiếp nhận"), "its status");
+
+    // The portal sync: one outbox row, status 3 like an online refusal.
+    let outbox = app.state.store.dossier_outbox(&code).await.expect("outbox");
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].row.message_type, "dossier.reception_refused");
+    let payload: serde_json::Value =
+        serde_json::from_str(&outbox[0].row.payload_json).expect("json");
+    assert_eq!(payload["portal_status"], 3);
+
+    // Without a reason, for an online filing, a reason without a refusal: 400.
+    for (k, change, code) in [
+        ("r-2", json!({"outcome": "refused"}), "refusal_reason"),
+        (
+            "r-3",
+            json!({"outcome": "refused", "refusal_reason": "  "}),
+            "refusal_reason",
+        ),
+        (
+            "r-4",
+            json!({"outcome": "refused", "refusal_reason": REASON, "channel": "online", "receiving_unit": c}),
+            "outcome.online",
+        ),
+        (
+            "r-5",
+            json!({"refusal_reason": REASON}),
+            "refusal_reason.without_refusal",
+        ),
+    ] {
+        let mut body = desk_filing();
+        for (name, value) in change.as_object().expect("object") {
+            body[name] = value.clone();
+        }
+        let (bad, _) = call(
+            &app,
+            "POST",
+            "/api/v1/dossiers",
+            &[officer(c), key(k)],
+            Some(body),
+        )
+        .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{k}: {}", bad.body);
+        assert_eq!(bad.body["code"], code, "{k}: {}", bad.body);
+    }
+}
+
+#[tokio::test]
+async fn a_walk_in_filing_refused_at_the_desk_gets_form_03_and_a_register_line() {
+    walk_in_refusal_on(TestApp::new().await).await;
+}
+
+#[tokio::test]
+async fn a_walk_in_filing_refused_at_the_desk_gets_form_03_and_a_register_line_on_postgres() {
+    walk_in_refusal_on(TestApp::on_postgres().await).await;
+}
+
+/// Percent-encodes a form value.
+fn enc(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_desk_form_refuses_a_walk_in_with_its_reason_and_receives_with_address_and_email() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    let c = p.center.as_str();
+    let committee = c.trim_end_matches(".TT").to_owned();
+    let headers = vec![
+        ("cookie", format!("motcua_dev=nva:{c}")),
+        (
+            "content-type",
+            "application/x-www-form-urlencoded".to_owned(),
+        ),
+    ];
+    let post = |pairs: Vec<(&str, &str)>| {
+        let body = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let (app, headers) = (&app, &headers);
+        async move { crate::identity::raw(app, "POST", "/can-bo/tiep-nhan", headers, Some(body)).await }
+    };
+    let base = vec![
+        ("procedure", "1.004873"),
+        ("personal_id", "019087123456"),
+        ("full_name", "Nguyễn Thị Lan"),
+        ("phone", "0912 345 678"),
+        ("email", "lan.nguyen@example.vn"),
+        ("address", "Thôn Nà Khoang, xã Côn Minh"),
+    ];
+
+    // No reason: the form again, an inline Vietnamese error, nothing filed.
+    let mut pairs = base.clone();
+    pairs.extend([
+        ("key", "desk-r-1"),
+        ("step", "refuse"),
+        ("refusal_reason", " "),
+    ]);
+    let (status, _, page) = post(pairs).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(
+        page.contains("id=\"refusal_reason-error\" role=\"alert\">Vui lòng ghi lý do từ chối tiếp nhận hồ sơ.</p>"),
+        "{page}"
+    );
+    assert!(page.contains("aria-invalid=\"true\""), "{page}");
+    assert!(
+        page.contains("value=\"lan.nguyen@example.vn\""),
+        "the answers are kept"
+    );
+
+    // With the reason: refused, and the summary links form 03 (page, PDF).
+    let reason = "Hồ sơ không thuộc thẩm quyền tiếp nhận của xã";
+    let mut pairs = base.clone();
+    pairs.extend([
+        ("key", "desk-r-2"),
+        ("step", "refuse"),
+        ("refusal_reason", reason),
+    ]);
+    let (status, headers_out, page) = post(pairs).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    let location = headers_out["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    assert!(
+        location.starts_with("/can-bo/tiep-nhan/da-nhan/"),
+        "{location}"
+    );
+    let (status, _, _, done) = raw(
+        &app,
+        &location,
+        &[("cookie", format!("motcua_dev=nva:{c}"))],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let done = String::from_utf8(done).expect("utf-8");
+    let code = location
+        .rsplit('/')
+        .next()
+        .expect("code")
+        .replace("%2E", ".");
+    assert!(done.contains("Đã từ chối tiếp nhận hồ sơ"), "{done}");
+    assert!(done.contains("Không được tiếp nhận"), "{done}");
+    assert!(!done.contains("id=\"receipt-link\""), "no receipt: {done}");
+    let form_03 = format!("/ho-so/{code}/bieu-mau/03");
+    assert!(done.contains(&format!("href=\"{form_03}\"")), "{done}");
+    assert!(done.contains(&format!("href=\"{form_03}.pdf\"")), "{done}");
+    both(
+        &app,
+        &form_03,
+        &[officer(c)],
+        "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+        &[reason],
+    )
+    .await;
+
+    // Received from the same form: the receipt prints address and e-mail.
+    let mut pairs = base.clone();
+    pairs.extend([
+        ("key", "desk-r-3"),
+        ("step", "receive"),
+        ("deciding_agency", committee.as_str()),
+    ]);
+    let (status, headers_out, page) = post(pairs).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    let location = headers_out["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let code = location
+        .rsplit('/')
+        .next()
+        .expect("code")
+        .replace("%2E", ".");
+    let (status, _, _, receipt) =
+        raw(&app, &format!("/ho-so/{code}/bien-nhan"), &[officer(c)]).await;
+    assert_eq!(status, StatusCode::OK);
+    let receipt = String::from_utf8(receipt).expect("utf-8");
+    assert!(receipt.contains("Thôn Nà Khoang, xã Côn Minh"), "{receipt}");
+    assert!(receipt.contains("lan.nguyen@example.vn"), "{receipt}");
+}
+
 /// The shared strings and the first sheet of an .xlsx file.
 fn xlsx_text(bytes: &[u8]) -> String {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("the XLSX is a zip");

@@ -64,6 +64,8 @@ async fn filed_with_files(app: &TestApp, center: &str, k: &str) -> (String, Stri
                 .collect(),
         ),
         due_at: None,
+        outcome: motcua_app::dossiers::IntakeOutcome::Received,
+        refusal_reason: None,
     };
     let (answer, _) = app
         .state

@@ -841,6 +841,8 @@ async fn submit(
                 .collect(),
         ),
         due_at: None,
+        outcome: motcua_app::dossiers::IntakeOutcome::Received,
+        refusal_reason: None,
     };
     let files = held.len() as u64;
     let key = field_value(&form.text("key"), 100);

@@ -97,7 +97,7 @@ async fn end_notice(
         .await
         .ok()?;
     let reason = source.events.iter().rev().find_map(|e| match &e.payload {
-        EventPayload::ReceptionRefused { reason } if form == "03" => Some(reason.clone()),
+        EventPayload::ReceptionRefused { reason, .. } if form == "03" => Some(reason.clone()),
         EventPayload::ProcessingStopped { reason } if form == "05" => Some(reason.clone()),
         _ => None,
     })?;

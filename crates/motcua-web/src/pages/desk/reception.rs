@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use motcua_app::catalog::ProcedureQuery;
-use motcua_app::dossiers::{ApplicantInput, ApplicantKind, NewDossierInput};
+use motcua_app::dossiers::{ApplicantInput, ApplicantKind, IntakeOutcome, NewDossierInput};
 use motcua_app::lookup::{LookupAnswer, LookupError, LookupRequest};
 use motcua_app::policy::Capability;
 use motcua_domain::dossier::{Actor, Channel};
@@ -59,6 +59,8 @@ pub struct ReceptionPage {
     pub hits: Vec<(String, String)>,
     /// Inline errors.
     pub errors: Vec<String>,
+    /// The refusal reason's own inline error ("" when fine).
+    pub refusal_error: String,
 }
 
 /// `templates/pages/desk/procedure_hits.html`, for htmx.
@@ -119,6 +121,19 @@ async fn render_page(
     lookup: Option<LookupView>,
     errors: Vec<String>,
 ) -> Response {
+    render_with(state, t, officer, form, lookup, errors, String::new()).await
+}
+
+/// The page with a refusal reason's inline error as well.
+async fn render_with(
+    state: &AppState,
+    t: Messages,
+    officer: &crate::auth::Officer,
+    form: ReceptionForm,
+    lookup: Option<LookupView>,
+    errors: Vec<String>,
+    refusal_error: String,
+) -> Response {
     let procedure = procedure_view(state, &t, &form).await;
     let mut hits = search(state, &form.procedure_q).await;
     if let Some(p) = &procedure
@@ -127,7 +142,7 @@ async fn render_page(
         hits.insert(0, (p.code.clone(), p.name.clone()));
     }
     let agencies = deciding_options(state, officer.agency.as_str(), &form).await;
-    let status = if errors.is_empty() {
+    let status = if errors.is_empty() && refusal_error.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -143,6 +158,7 @@ async fn render_page(
             agencies,
             hits,
             errors,
+            refusal_error,
         },
     );
     *response.status_mut() = status;
@@ -301,7 +317,9 @@ async fn lookup(
 
 /// `POST /can-bo/tiep-nhan`: `step=lookup` looks the applicant up,
 /// `step=check` shows the checklist of the chosen procedure,
-/// `step=receive` receives the dossier and redirects to its summary.
+/// `step=receive` receives the dossier and redirects to its summary,
+/// `step=refuse` records the filing refused with `refusal_reason` (status
+/// 3, form 03) and redirects to the same summary, which links form 03.
 pub async fn submit(
     State(state): State<AppState>,
     t: Messages,
@@ -327,26 +345,36 @@ pub async fn submit(
                 render_page(&state, t, &officer, form, Some(view), Vec::new()).await
             }
         },
-        "receive" => receive(&state, t, &officer, form).await,
+        "receive" => record(&state, t, &officer, form, IntakeOutcome::Received).await,
+        "refuse" => record(&state, t, &officer, form, IntakeOutcome::Refused).await,
         _ => render_page(&state, t, &officer, form, None, Vec::new()).await,
     }
 }
 
-async fn receive(
+/// Receives the walk-in filing, or records it refused at the desk.
+async fn record(
     state: &AppState,
     t: Messages,
     officer: &crate::auth::Officer,
     form: ReceptionForm,
+    outcome: IntakeOutcome,
 ) -> Response {
+    let refused = outcome == IntakeOutcome::Refused;
     let mut errors = Vec::new();
     if form.procedure.is_empty() {
         errors.push(t.get("desk-error-no-procedure"));
     }
-    if form.deciding_agency.is_empty() {
+    // A refusal names the agency only if the officer chose one.
+    if form.deciding_agency.is_empty() && !refused {
         errors.push(t.get("desk-error-no-agency"));
     }
-    if !errors.is_empty() {
-        return render_page(state, t, officer, form, None, errors).await;
+    let refusal_error = if refused && form.refusal_reason.trim().is_empty() {
+        t.get("desk-error-refusal-reason")
+    } else {
+        String::new()
+    };
+    if !errors.is_empty() || !refusal_error.is_empty() {
+        return render_with(state, t, officer, form, None, errors, refusal_error).await;
     }
     let root = match policy(state)
         .reception_root(&officer.roles, &officer.agency, None)
@@ -367,9 +395,11 @@ async fn receive(
         },
         channel: Channel::InPerson,
         receiving_unit: None,
-        deciding_agency: Some(form.deciding_agency.clone()),
+        deciding_agency: Some(form.deciding_agency.clone()).filter(|a| !a.is_empty()),
         components: component_inputs(&form),
         due_at: None,
+        outcome,
+        refusal_reason: refused.then(|| form.refusal_reason.trim().to_owned()),
     };
     match state
         .dossiers
@@ -417,10 +447,13 @@ pub struct ReceivedPage {
     pub due: String,
     /// Status.
     pub status: String,
+    /// Refused at the desk (form 03 instead of the receipt).
+    pub refused: bool,
 }
 
 /// `GET /can-bo/tiep-nhan/da-nhan/{code}`: the dossier just received, with
-/// the link to print its receipt.
+/// the link to print its receipt; or just refused, with form 03 (page and
+/// PDF) to hand to the applicant.
 pub async fn done(
     State(state): State<AppState>,
     t: Messages,
@@ -465,6 +498,7 @@ pub async fn done(
             boundary_free: receiving_unit != deciding_unit,
             due: when_opt(d.due_at),
             status: super::view::status_name(&t, d.status.status.key()),
+            refused: d.status.status == motcua_domain::dossier::DossierStatus::RefusedAtReception,
         },
     )
 }

@@ -46,6 +46,8 @@ pub struct ReceptionForm {
     pub found_unit: String,
     /// Component choices by code (`TP1` → `submitted`...).
     pub components: BTreeMap<String, String>,
+    /// Lý do từ chối tiếp nhận (step `refuse`).
+    pub refusal_reason: String,
 }
 
 impl ReceptionForm {
@@ -53,7 +55,8 @@ impl ReceptionForm {
     pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
         let mut f = Self::default();
         for (k, v) in pairs {
-            let v = v.chars().take(300).collect::<String>();
+            let cap = if k == "refusal_reason" { 1_000 } else { 300 };
+            let v = v.chars().take(cap).collect::<String>();
             match k.as_str() {
                 "key" => f.key = v,
                 "step" => f.step = v,
@@ -69,6 +72,7 @@ impl ReceptionForm {
                 "deciding_agency" => f.deciding_agency = v.trim().to_owned(),
                 "found_id" => f.found_id = v,
                 "found_unit" => f.found_unit = v,
+                "refusal_reason" => f.refusal_reason = v,
                 other => {
                     if let Some(code) = other.strip_prefix("c_") {
                         f.components.insert(code.to_owned(), v);
