@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod addresses;
 pub mod agencies;
 pub mod attachments;
 pub mod audit;

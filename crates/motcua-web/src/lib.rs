@@ -55,6 +55,8 @@ use tower_http::trace::TraceLayer;
 pub struct AppState {
     /// The unit registry.
     pub units: UnitService,
+    /// Old addresses to current units (the index is shared and built once).
+    pub addresses: motcua_app::addresses::AddressService,
     /// Agencies and service points.
     pub agencies: AgencyService,
     /// The procedure catalog.
@@ -124,6 +126,7 @@ impl AppState {
     pub fn new(store: Arc<dyn Store>) -> Self {
         Self {
             units: UnitService::new(store.clone()),
+            addresses: motcua_app::addresses::AddressService::embedded(),
             agencies: AgencyService::new(store.clone()),
             catalog: CatalogService::new(store.clone()),
             due_dates: DueDateService::new(CatalogService::new(store.clone())),

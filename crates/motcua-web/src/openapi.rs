@@ -19,6 +19,7 @@ use crate::problem::Problem;
     paths(
         api::health::healthz, api::health::readyz,
         api::units::list, api::units::detail, api::units::legacy,
+        api::addresses::convert,
         api::agencies::list, api::agencies::get, api::agencies::create, api::agencies::update,
         api::procedures::list, api::procedures::detail, api::procedures::version,
         api::procedures::qr_svg, api::procedures::qr_png,
@@ -39,6 +40,7 @@ use crate::problem::Problem;
     ),
     components(schemas(Problem)),
     tags((name = "units", description = "Đơn vị hành chính / administrative units"),
+         (name = "addresses", description = "Chuyển địa chỉ cũ sang đơn vị hành chính hiện nay / old addresses to current units"),
          (name = "agencies", description = "Cơ quan, điểm tiếp nhận / agencies and service points"),
          (name = "procedures", description = "Thủ tục hành chính / administrative procedures"),
          (name = "calendar", description = "Lịch làm việc, thời hạn giải quyết / working calendar and due dates"),

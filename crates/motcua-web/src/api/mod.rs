@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`.
 
+pub mod addresses;
 pub mod agencies;
 pub mod attachments;
 pub mod clock;
@@ -28,6 +29,10 @@ pub fn routes() -> Router<AppState> {
         .route("/units", get(units::list))
         .route("/units/legacy/{old_code}", get(units::legacy))
         .route("/units/{code}", get(units::detail))
+        .route(
+            "/addresses/convert",
+            post(addresses::convert).layer(DefaultBodyLimit::max(addresses::MAX_BODY_BYTES)),
+        )
         .route("/agencies", get(agencies::list).post(agencies::create))
         .route("/agencies/{id}", get(agencies::get).put(agencies::update))
         .route("/procedures", get(procedures::list))

@@ -2,6 +2,7 @@
 //! updates). Every string shown comes from the Fluent messages in
 //! [`crate::i18n`]. A bad input gives an inline message, never an error page.
 
+pub mod addresses;
 pub mod assets;
 pub mod citizen;
 pub mod desk;

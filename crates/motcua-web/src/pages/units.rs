@@ -19,6 +19,8 @@ pub struct UnitsForm {
     pub q: Option<String>,
     /// `current` or `legacy`.
     pub era: Option<String>,
+    /// An old or new address to convert (the address box).
+    pub dia_chi: Option<String>,
 }
 
 /// One row of results.
@@ -51,6 +53,10 @@ pub struct UnitsPage {
     pub count_line: String,
     /// An inline error.
     pub error: Option<String>,
+    /// The address typed in the address box.
+    pub address: String,
+    /// Its conversion.
+    pub address_view: Option<super::addresses::AddressView>,
 }
 
 /// `templates/partials/unit_results.html`, for htmx requests.
@@ -81,6 +87,20 @@ pub async fn page(
     form: Result<Query<UnitsForm>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let form = form.map(|Query(f)| f).unwrap_or_default();
+    let address: String = form
+        .dia_chi
+        .unwrap_or_default()
+        .chars()
+        .take(super::addresses::MAX_CHARS)
+        .collect();
+    let address_view = super::addresses::convert(&state, t, &address);
+    if headers.contains_key("hx-request")
+        && headers
+            .get("hx-target")
+            .is_some_and(|v| v.as_bytes() == b"address-result")
+    {
+        return super::render(t, &super::addresses::AddressResult { t, address_view });
+    }
     let q = form
         .q
         .unwrap_or_default()
@@ -165,6 +185,8 @@ pub async fn page(
                 rows,
                 count_line,
                 error,
+                address,
+                address_view,
             },
         )
     }

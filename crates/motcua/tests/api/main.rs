@@ -1,5 +1,6 @@
 //! API tests: the real router over a real SQLite file, one database per test.
 
+mod addresses;
 mod agencies;
 mod attachments;
 mod catalog_dossiers;

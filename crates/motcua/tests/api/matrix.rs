@@ -133,6 +133,7 @@ const ENDPOINTS: &[&str] = &[
     "GET /can-bo/tiep-nhan/thu-tuc",
     "GET /can-bo/tiep-nhan/da-nhan/{code}",
     "GET /can-bo/lanh-dao",
+    "POST /api/v1/addresses/convert",
 ];
 
 fn has(who: Who, roles: &[Role]) -> bool {
@@ -293,6 +294,8 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         // Out of scope: another commune decides (phi địa giới), allowed.
         "POST /can-bo/tiep-nhan (receive)" => desk(&[Role::Reception], S::SEE_OTHER, S::SEE_OTHER),
         "GET /can-bo/lanh-dao" => desk(&[Role::Leader], S::OK, S::OK),
+        // Public, like the units API: every principal converts.
+        "POST /api/v1/addresses/convert" => S::OK,
         _ => S::OK,
     }
 }
@@ -574,6 +577,11 @@ impl World {
                 ("GET", "/api/v1/procedures/1.001193/qr.png".into(), None)
             }
             "GET /api/v1/calendar/{year}" => ("GET", "/api/v1/calendar/2026".into(), None),
+            "POST /api/v1/addresses/convert" => (
+                "POST",
+                "/api/v1/addresses/convert".into(),
+                Some(json!({"address": "P. Phúc Xá, Q. Ba Đình, HN", "as_of": "2025-07-01"})),
+            ),
             "POST /api/v1/due-dates" => (
                 "POST",
                 "/api/v1/due-dates".into(),
