@@ -11,12 +11,13 @@
 //! `/api/` a write authenticated by a cookie (no `Authorization` header)
 //! must carry a same-origin `Origin` or `Referer` (security review F10).
 
+use std::sync::Arc;
+
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::AppState;
 use crate::auth::{DEV_COOKIE, SESSION_COOKIE};
 use crate::problem::Problem;
 
@@ -47,11 +48,11 @@ fn carries_login(req: &Request) -> bool {
 }
 
 /// Whether `claimed` (an `Origin` or `Referer` value) is this server.
-fn same_origin_as(claimed: &str, state: &AppState, req: &Request) -> bool {
+fn same_origin_as(claimed: &str, public_url: &str, req: &Request) -> bool {
     let Some(claimed) = origin_of(claimed) else {
         return false;
     };
-    if origin_of(&state.public_url).is_some_and(|o| o == claimed) {
+    if origin_of(public_url).is_some_and(|o| o == claimed) {
         return true;
     }
     let host = req
@@ -63,7 +64,9 @@ fn same_origin_as(claimed: &str, state: &AppState, req: &Request) -> bool {
 }
 
 /// The middleware: refuses a cross-origin unsafe request that carries a login cookie.
-pub async fn same_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// Its state is the public URL only (not a clone of the whole `AppState`
+/// per request: issue 21, item 4).
+pub async fn same_origin(State(public_url): State<Arc<str>>, req: Request, next: Next) -> Response {
     let unsafe_method = matches!(
         *req.method(),
         Method::POST | Method::PUT | Method::PATCH | Method::DELETE
@@ -84,7 +87,7 @@ pub async fn same_origin(State(state): State<AppState>, req: Request, next: Next
         .or_else(|| req.headers().get(header::REFERER))
         .map(|v| v.to_str().unwrap_or("null").to_owned());
     match claimed {
-        Some(c) if !same_origin_as(&c, &state, &req) => {
+        Some(c) if !same_origin_as(&c, &public_url, &req) => {
             tracing::warn!(path = req.uri().path(), "cross-origin form post refused");
             Problem::new(
                 StatusCode::FORBIDDEN,

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod csrf;
 pub mod csv_export;
 pub mod extract;
+pub mod http_cache;
 pub mod i18n;
 pub mod metrics;
 pub mod oidc;
@@ -103,6 +104,9 @@ pub struct AppState {
     pub oidc: Option<Arc<oidc::OidcClient>>,
     /// Webhook subscriptions of sector systems.
     pub webhooks: motcua_app::webhooks::WebhookService,
+    /// The reference-data version and the public answers rendered once
+    /// per version ([`http_cache`], ADR 0025).
+    pub public_cache: Arc<http_cache::PublicCache>,
 }
 
 fn lookup_service(store: Arc<dyn Store>, subjects: SubjectKey) -> LookupService {
@@ -153,6 +157,7 @@ impl AppState {
             audit: AuditService::new(store.clone(), SubjectKey::new(Vec::new())),
             oidc: None,
             webhooks: motcua_app::webhooks::WebhookService::new(store.clone(), Default::default()),
+            public_cache: Arc::new(http_cache::PublicCache::new(store.clone(), system_clock())),
             store,
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
         }
@@ -204,12 +209,14 @@ pub fn router(state: AppState) -> Router {
         .fallback(problem::not_found_fallback)
         // Pages show the demo banner when the development login is on.
         .layer(axum::Extension(i18n::DemoMode(state.dev_login)))
+        // These two take only what they need, not a clone of the whole
+        // state per request (issue 21, item 4).
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            Arc::<str>::from(state.public_url.as_str()),
             csrf::same_origin,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            state.trusted_proxies.clone(),
             rate_limit::client_address,
         ))
         .layer(TimeoutLayer::with_status_code(
@@ -220,6 +227,12 @@ pub fn router(state: AppState) -> Router {
         // Inside compression and outside everything that can fail: every
         // error leaves as a problem (or an HTML page for a browser).
         .layer(axum::middleware::from_fn(problem::uniform_errors))
+        // Public reference answers: ETag/304, rendered once and compressed,
+        // Cache-Control per kind, the lang cookie only on a change.
+        .layer(axum::middleware::from_fn_with_state(
+            state.public_cache.clone(),
+            http_cache::layer,
+        ))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(redact::request_span))

@@ -16,7 +16,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, Request, State};
@@ -403,7 +403,7 @@ pub struct ClientIp(pub IpAddr);
 /// in the request as [`ClientIp`] and as `ConnectInfo<SocketAddr>` (port
 /// 0), so every limiter keyed on the connection sees the real client.
 pub async fn client_address(
-    State(state): State<AppState>,
+    State(trusted_proxies): State<Arc<TrustedProxies>>,
     mut req: Request,
     next: Next,
 ) -> Response {
@@ -418,7 +418,7 @@ pub async fn client_address(
             .iter()
             .filter_map(|v| v.to_str().ok())
             .collect();
-        let client = state.trusted_proxies.client(peer, &forwarded);
+        let client = trusted_proxies.client(peer, &forwarded);
         req.extensions_mut().insert(ClientIp(client));
         req.extensions_mut()
             .insert(ConnectInfo(SocketAddr::new(client, 0)));

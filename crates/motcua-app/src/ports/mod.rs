@@ -150,6 +150,7 @@ pub trait Store:
     + exchange::ExchangeStore
     + national::NationalStore
     + webhooks::WebhookStore
+    + reference_version::ReferenceVersionStore
 {
     /// A cheap round trip to the database, for readiness checks.
     async fn ping(&self) -> Result<(), StoreError>;
@@ -167,6 +168,7 @@ pub mod dossiers;
 pub mod exchange;
 pub mod grants;
 pub mod national;
+pub mod reference_version;
 pub mod registry;
 pub mod rows;
 pub mod webhooks;
@@ -176,5 +178,6 @@ pub use accounts::AccountStore;
 pub use attachments::AttachmentStore;
 pub use audit::AuditStore;
 pub use grants::GrantStore;
+pub use reference_version::ReferenceVersionStore;
 pub use registry::{CitizenRegistry, ResidentStore};
 pub use webhooks::WebhookStore;
