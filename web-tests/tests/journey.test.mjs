@@ -7,7 +7,10 @@
 // downloads the result document and rates. Then the supplement path and the
 // refusal path, each with its form
 // (02, 03) downloaded as PDF by the officer and by the citizen and read back
-// with pdftotext. Officers log in with the development cookie as accounts
+// with pdftotext; the refusal path also refuses a walk-in at the desk (the
+// reason required inline, then form 03). The leader's form approves and
+// signs the result (the development cookie carries every role, so the
+// specialist's submission wording is checked by the API tests instead). Officers log in with the development cookie as accounts
 // created by the CLI, so their names are shown. Every checked page gets axe,
 // the Nu HTML checker (via screenshots()) and desktop and phone screenshots.
 import { test, before, after } from 'node:test';
@@ -230,6 +233,8 @@ test('a dossier from online filing to the rated result, through the pages only',
   });
   await leader.locator('#result-upload-form button[type=submit]').click();
   await leader.waitForURL(/xong=ket-qua/);
+  assert.equal(await leader.locator('#act-result_ready summary').innerText(),
+    'Phê duyệt, ký kết quả');
   await act(leader, 'result_ready', async (form) => {
     await form.locator('#result_ready-doc').fill('Giấy khai sinh');
     await form.locator('#result_ready-no').fill('125/2026');
@@ -327,4 +332,37 @@ test('the refusal path: refused on the desk page, form 03 read back as PDF by of
   const citizenText = await shownPdf(citizen, '03', secret);
   assert.match(citizenText, new RegExp(reason));
   await citizen.close();
+
+  // A walk-in refused at the desk: the reason is required (inline), then
+  // the summary links form 03, which reads back as PDF.
+  const walkIn = await officerPage(RECEPTION);
+  await walkIn.goto(server.url + '/can-bo/tiep-nhan?lang=vi');
+  await walkIn.getByLabel(/Số định danh cá nhân/).fill(CITIZEN.id);
+  await walkIn.getByLabel('Họ và tên').fill(CITIZEN.name);
+  await walkIn.getByLabel('Thư điện tử').fill('an.nguyen@example.vn');
+  await walkIn.getByLabel(/Tìm thủ tục/).fill('khai sinh');
+  await walkIn.locator('input[name=procedure][value="1.001193"]').check();
+  await walkIn.locator('#checklist').waitFor();
+  await walkIn.locator('#refuse summary').click();
+  await walkIn.getByRole('button', { name: 'Từ chối tiếp nhận', exact: true }).click();
+  await walkIn.locator('#refusal_reason-error').waitFor();
+  assert.equal(await walkIn.locator('#refusal_reason-error').innerText(),
+    'Vui lòng ghi lý do từ chối tiếp nhận hồ sơ.');
+  assert.equal(await walkIn.getByLabel('Thư điện tử').inputValue(), 'an.nguyen@example.vn');
+  await check(walkIn, 'journey-desk-refuse-reason');
+  const walkInReason = 'Thủ tục không thuộc thẩm quyền tiếp nhận của Trung tâm';
+  await walkIn.getByLabel('Lý do từ chối tiếp nhận').fill(walkInReason);
+  await walkIn.getByRole('button', { name: 'Từ chối tiếp nhận', exact: true }).click();
+  await walkIn.waitForURL(/\/can-bo\/tiep-nhan\/da-nhan\//);
+  const walkInCode = await walkIn.locator('#dossier-code').innerText();
+  assert.match(await walkIn.locator('main').innerText(), /Không được tiếp nhận/);
+  assert.equal(await walkIn.locator('#form-03-pdf').getAttribute('href'),
+    `/ho-so/${walkInCode}/bieu-mau/03.pdf`);
+  await check(walkIn, 'journey-desk-refused');
+  await walkIn.locator('#form-03-link').click();
+  await walkIn.waitForURL(/\/bieu-mau\/03/);
+  const walkInText = await shownPdf(walkIn, '03', null);
+  assert.match(walkInText, new RegExp(walkInCode.replaceAll('.', '\\.')));
+  assert.match(walkInText, new RegExp(walkInReason));
+  await walkIn.close();
 });
