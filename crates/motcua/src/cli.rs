@@ -87,6 +87,12 @@ pub enum Command {
         #[command(subcommand)]
         command: UnitsCommand,
     },
+    /// Old addresses to current units (chuyển đổi địa chỉ); needs no database.
+    Addresses {
+        /// Which addresses command.
+        #[command(subcommand)]
+        command: crate::commands::addresses::AddressesCommand,
+    },
     /// Agencies and service points (cơ quan, điểm tiếp nhận).
     Agencies {
         /// Database location.

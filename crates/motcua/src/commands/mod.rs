@@ -1,6 +1,7 @@
 //! What each command does.
 
 pub mod accounts;
+pub mod addresses;
 mod agencies;
 pub mod audit;
 mod catalog;
@@ -111,6 +112,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::DefaultConfig => print!("{DEFAULT_CONFIG}"),
         Command::Units { db, command } => units::run(&settings_with(config, &db)?, command).await?,
+        Command::Addresses { command } => addresses::run(command)?,
         Command::Agencies { db, command } => {
             agencies::run(&settings_with(config, &db)?, command).await?
         }
