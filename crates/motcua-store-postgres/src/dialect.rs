@@ -11,6 +11,9 @@ use crate::other;
 /// transaction ends.
 pub(crate) const FOR_UPDATE: &str = " FOR UPDATE";
 
+/// A dossier whose legal clock runs: a `boolean` column.
+pub(crate) const CLOCK_RUNNING: &str = "clock_running";
+
 /// How a `jsonb` column is read back as text.
 pub(crate) const JSON_OUT: &str = "::text";
 

@@ -1,19 +1,5 @@
-//! The version of the reference data (migration 0025: a row bumped by
-//! triggers on units, lineage, unit changes, agencies and procedure
-//! versions).
+//! The version of the reference data on PostgreSQL (migration 0025: a row
+//! bumped by triggers on units, lineage, unit changes, agencies and
+//! procedure versions): the shared SQL of `motcua-store-sql`.
 
-use async_trait::async_trait;
-use motcua_app::StoreError;
-use motcua_app::ports::ReferenceVersionStore;
-
-use crate::{PgStore, other};
-
-#[async_trait]
-impl ReferenceVersionStore for PgStore {
-    async fn reference_version(&self) -> Result<i64, StoreError> {
-        sqlx::query_scalar("SELECT version FROM reference_versions WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(|e| other(e, "reference version"))
-    }
-}
+motcua_store_sql::reference_version_store!();

@@ -58,9 +58,11 @@ mod dossiers;
 mod exchange;
 mod grants;
 mod national;
+mod reference_version;
 mod residents;
 mod units;
 mod webhooks;
+mod work_list;
 
 /// The key that serialises audit appends ("AUDT"): a PostgreSQL advisory
 /// lock; SQLite's `BEGIN IMMEDIATE` needs none (see each `dialect::serialise`).

@@ -10,6 +10,9 @@ use sqlx::SqliteConnection;
 /// single write lock.
 pub(crate) const FOR_UPDATE: &str = "";
 
+/// A dossier whose legal clock runs: the exact predicate of the partial indexes `dossiers_*_running_due`, so SQLite may use them.
+pub(crate) const CLOCK_RUNNING: &str = "clock_running = 1";
+
 /// How a JSON value is read back as text: SQLite keeps JSON as `TEXT`.
 pub(crate) const JSON_OUT: &str = "";
 

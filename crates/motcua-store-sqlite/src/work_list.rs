@@ -16,47 +16,10 @@ use crate::dossier_rows::list_row;
 use crate::dossiers::{SCOPE, TREE};
 use crate::other;
 
+motcua_store_sql::work_list_parts!();
+
 /// The extra scope roots, as a JSON array for `json_each`.
 const MORE: &str = " UNION SELECT value FROM json_each(";
-
-/// The columns of a work-list line (no state JSON).
-const LIST_COLUMNS: &str = "code, procedure_code, status, sub_status, portal_status, \
-    receiving_unit, deciding_agency, current_agency, assignee, channel, applicant_id_masked, \
-    applicant_name, received_at, due_at, due_key, counts_late, version";
-
-/// The work-list filters besides scope and keyset.
-fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, q: &'a WorkListQuery) {
-    if let Some(agency) = &q.agency {
-        qb.push(" AND (current_agency = ")
-            .push_bind(agency)
-            .push(" OR receiving_unit = ")
-            .push_bind(agency)
-            .push(")");
-    }
-    push_row_filters(qb, q);
-}
-
-/// The filters on a dossier's own fields: status, assignee, procedure and
-/// the due-date windows.
-fn push_row_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, q: &'a WorkListQuery) {
-    if let Some(status) = &q.status {
-        qb.push(" AND status = ").push_bind(status);
-    }
-    if let Some(assignee) = &q.assignee {
-        qb.push(" AND assignee = ").push_bind(assignee);
-    }
-    if let Some(procedure) = &q.procedure {
-        qb.push(" AND procedure_code = ").push_bind(procedure);
-    }
-    if let Some(limit) = q.due_at_or_before {
-        qb.push(" AND clock_running = 1 AND due_key <= ")
-            .push_bind(limit);
-    }
-    if let Some(now) = q.overdue_at {
-        qb.push(" AND clock_running = 1 AND due_key < ")
-            .push_bind(now);
-    }
-}
 
 /// The agencies of the query's permission scope.
 async fn scope_of(
@@ -132,45 +95,6 @@ pub(crate) async fn count(pool: &SqlitePool, q: &WorkListQuery) -> Result<u64, S
         .await
         .map_err(|e| other(e, "counting a work list"))?;
     Ok(u64::try_from(n).unwrap_or(0))
-}
-
-/// `ASC`/`DESC` and the keyset comparison of the query's order.
-fn order(q: &WorkListQuery) -> (&'static str, &'static str) {
-    if q.descending {
-        ("<", "DESC")
-    } else {
-        (">", "ASC")
-    }
-}
-
-/// The keyset condition and the order with its limit.
-fn push_page<'a>(qb: &mut QueryBuilder<'a, Sqlite>, q: &'a WorkListQuery) {
-    let (cmp, order) = order(q);
-    if let Some((due, code)) = &q.after {
-        qb.push(format!(" AND (due_key {cmp} "))
-            .push_bind(*due)
-            .push(" OR (due_key = ")
-            .push_bind(*due)
-            .push(format!(" AND code {cmp} "))
-            .push_bind(code)
-            .push("))");
-    }
-    qb.push(format!(" ORDER BY due_key {order}, code {order} LIMIT "))
-        .push_bind(i64::from(q.limit));
-}
-
-/// The union of every lane's first page, cut to one page.
-fn by_lanes<'a>(
-    q: &'a WorkListQuery,
-    lanes: &'a [Lane],
-    scope: &'a [String],
-) -> QueryBuilder<'a, Sqlite> {
-    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("");
-    push_lanes(&mut qb, q, lanes, scope, true);
-    let (_, order) = order(q);
-    qb.push(format!(" ORDER BY due_key {order}, code {order} LIMIT "))
-        .push_bind(i64::from(q.limit));
-    qb
 }
 
 /// The lanes joined by `UNION` (not `UNION ALL`: a dossier received and
