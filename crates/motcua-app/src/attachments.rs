@@ -27,8 +27,8 @@ use thiserror::Error;
 
 use crate::StoreError;
 use crate::dossiers::write::sha256_hex;
-use crate::ports::Store;
 use crate::ports::attachments::AttachmentRow;
+use crate::ports::{Clock, Store};
 
 /// Size limits of attachments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -352,20 +352,24 @@ pub struct AttachmentService {
     blobs: Arc<dyn ObjectStore>,
     limits: AttachmentLimits,
     staging: Arc<Staging>,
+    clock: Clock,
 }
 
 impl AttachmentService {
-    /// The service over a metadata store, an object store and limits.
+    /// The service over a metadata store, an object store, limits and a
+    /// clock.
     pub fn new(
         store: Arc<dyn Store>,
         blobs: Arc<dyn ObjectStore>,
         limits: AttachmentLimits,
+        clock: Clock,
     ) -> Self {
         Self::with_staging(
             store,
             blobs,
             limits,
             std::env::temp_dir().join(format!("motcua-staging-{}", std::process::id())),
+            clock,
         )
     }
 
@@ -375,6 +379,7 @@ impl AttachmentService {
         blobs: Arc<dyn ObjectStore>,
         limits: AttachmentLimits,
         staging_dir: PathBuf,
+        clock: Clock,
     ) -> Self {
         Self {
             store,
@@ -385,6 +390,7 @@ impl AttachmentService {
                 limits: StagingLimits::default(),
                 held: Mutex::default(),
             }),
+            clock,
         }
     }
 
@@ -409,6 +415,7 @@ impl AttachmentService {
         store: Arc<dyn Store>,
         dir: &std::path::Path,
         limits: AttachmentLimits,
+        clock: Clock,
     ) -> anyhow::Result<Self> {
         std::fs::create_dir_all(dir)
             .map_err(|e| anyhow::anyhow!("creating {}: {e}", dir.display()))?;
@@ -418,15 +425,17 @@ impl AttachmentService {
             Arc::new(fs),
             limits,
             dir.join("staging"),
+            clock,
         ))
     }
 
     /// Files kept in memory (for tests and throwaway instances).
-    pub fn in_memory(store: Arc<dyn Store>) -> Self {
+    pub fn in_memory(store: Arc<dyn Store>, clock: Clock) -> Self {
         Self::new(
             store,
             Arc::new(object_store::memory::InMemory::new()),
             AttachmentLimits::default(),
+            clock,
         )
     }
 
@@ -535,7 +544,7 @@ impl AttachmentService {
             });
         }
         let staged = self.stage(upload).await?;
-        let row = staged.into_row(dossier.code.as_str(), uploaded_by, now_ms());
+        let row = staged.into_row(dossier.code.as_str(), uploaded_by, self.clock.now_millis());
         if !self
             .store
             .insert_attachment(&row, self.limits.max_dossier_bytes)
@@ -776,12 +785,6 @@ async fn read_head(path: &Path) -> Result<Vec<u8>, AttachmentError> {
     }
     head.truncate(filled);
     Ok(head)
-}
-
-/// Now, to the millisecond (both engines store that exactly).
-fn now_ms() -> DateTime<Utc> {
-    use chrono::SubsecRound;
-    Utc::now().trunc_subsecs(3)
 }
 
 #[cfg(test)]

@@ -21,20 +21,6 @@ use sha2::Sha256;
 use crate::AppError;
 use crate::ports::Store;
 
-/// Where the current time comes from (a fixed instant in tests).
-pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
-
-/// The system clock.
-pub fn system_clock() -> Clock {
-    Arc::new(Utc::now)
-}
-
-/// The clock's time truncated to microseconds, the precision both engines store.
-pub fn now_micros(clock: &Clock) -> DateTime<Utc> {
-    use chrono::SubsecRound;
-    clock().trunc_subsecs(6)
-}
-
 /// Entries read per page while verifying.
 const VERIFY_PAGE: u32 = 1_000;
 

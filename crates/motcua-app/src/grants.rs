@@ -15,8 +15,8 @@ use motcua_domain::grant::{Grant, check_new_grant};
 use motcua_domain::unit::{Era, UnitCode};
 
 use crate::AppError;
-use crate::audit::{Clock, now_micros};
 use crate::authz::ScopeResolver;
+use crate::ports::Clock;
 use crate::ports::Store;
 use motcua_domain::identity::Scope;
 
@@ -56,7 +56,7 @@ impl GrantService {
 
     /// Creates a grant and audits it (`grant_created`), in one transaction.
     pub async fn create(&self, req: NewGrant) -> Result<Grant, AppError> {
-        let now = now_micros(&self.clock);
+        let now = self.clock.now_micros();
         let valid_from = req.valid_from.map_or(now, |t| t.trunc_subsecs(6));
         let valid_until = req.valid_until.trunc_subsecs(6);
         check_new_grant(
@@ -124,7 +124,7 @@ impl GrantService {
 
     /// Revokes a grant and audits it (`grant_revoked`), in one transaction.
     pub async fn revoke(&self, id: &str, revoked_by: &str) -> Result<Grant, AppError> {
-        let now = now_micros(&self.clock);
+        let now = self.clock.now_micros();
         let Some(grant) = self.store.get_grant(id).await? else {
             return Err(AppError::NotFound(format!(
                 "Không có phân quyền {id} / no grant {id}"
@@ -159,7 +159,7 @@ impl GrantService {
         officer_id: &str,
         agencies: &[&str],
     ) -> Result<Option<String>, AppError> {
-        let now = (self.clock)();
+        let now = self.clock.now();
         let live: Vec<Grant> = self
             .of_officer(officer_id)
             .await?

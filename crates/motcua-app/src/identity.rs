@@ -17,7 +17,7 @@ use motcua_domain::identity::{
 use serde::Serialize;
 
 use crate::AppError;
-use crate::audit::{Clock, now_micros};
+use crate::ports::Clock;
 use crate::ports::Store;
 use crate::ports::accounts::LoginCounters;
 use crate::rate_limit::RateLimiter;
@@ -307,7 +307,7 @@ impl IdentityService {
     /// The audit entry of an allowed administrator change by `by`, now.
     fn permission_change(&self, by: &str, purpose: String) -> AuditEntry {
         let mut e = entry(
-            now_micros(&self.clock),
+            self.clock.now_micros(),
             by,
             AuditAction::PermissionChange,
             AuditOutcome::Allowed,
@@ -381,7 +381,7 @@ impl IdentityService {
             Some(p) => Some(hash_password_blocking(p).await?),
             None => None,
         };
-        let now = now_micros(&self.clock);
+        let now = self.clock.now_micros();
         let account = Account {
             id: id.to_owned(),
             display_name: new.display_name.trim().to_owned(),
@@ -465,7 +465,7 @@ impl IdentityService {
     /// Disables (`active = false`) or re-enables an account (audited);
     /// disabling ends its sessions at once (review F23).
     pub async fn set_active(&self, id: &str, active: bool, by: &str) -> Result<(), AppError> {
-        let now = now_micros(&self.clock);
+        let now = self.clock.now_micros();
         let (status, verb) = if active {
             (AccountStatus::Active, "mở lại tài khoản / account enabled")
         } else {
@@ -602,7 +602,7 @@ impl IdentityService {
         by: &str,
         add: bool,
     ) -> Result<(), AppError> {
-        let now = now_micros(&self.clock);
+        let now = self.clock.now_micros();
         let mut e = entry(
             now,
             by,
@@ -675,7 +675,7 @@ impl IdentityService {
         password: &str,
         client: &str,
     ) -> Result<Result<LoggedIn, LoginRefusal>, AppError> {
-        let now = now_micros(&self.clock);
+        let now = self.clock.now_micros();
         let id = id.trim();
         let id_key: String = id.chars().take(64).collect();
         let pair = pair_key(&id_key, client);
@@ -802,7 +802,7 @@ impl IdentityService {
         subject: &str,
         verified_email: Option<&str>,
     ) -> Result<Option<LoggedIn>, AppError> {
-        let now = now_micros(&self.clock);
+        let now = self.clock.now_micros();
         let found = self
             .store
             .find_account_for_sso(subject, verified_email)
@@ -877,7 +877,7 @@ impl IdentityService {
         if token.len() != 64 {
             return Ok(None);
         }
-        let now = now_micros(&self.clock);
+        let now = self.clock.now_micros();
         let digest = token_digest(token);
         let Some(s) = self.store.get_session(&digest).await? else {
             return Ok(None);
@@ -910,7 +910,7 @@ impl IdentityService {
                 "Không có tài khoản {account_id} / no account {account_id}"
             )));
         }
-        let now = now_micros(&self.clock);
+        let now = self.clock.now_micros();
         let secret = random_token("mck_")?;
         let record = ApiKeyRecord {
             id: uuid::Uuid::now_v7().to_string(),
@@ -932,7 +932,7 @@ impl IdentityService {
 
     /// Replaces a key's secret (audited); the old secret stops working.
     pub async fn rotate_api_key(&self, id: &str, by: &str) -> Result<IssuedKey, AppError> {
-        let now = now_micros(&self.clock);
+        let now = self.clock.now_micros();
         let secret = random_token("mck_")?;
         let prefix = key_prefix(&secret);
         let mut e = entry(now, by, AuditAction::ApiKeyChange, AuditOutcome::Allowed);
@@ -950,7 +950,7 @@ impl IdentityService {
 
     /// Revokes a key (audited).
     pub async fn revoke_api_key(&self, id: &str, by: &str) -> Result<(), AppError> {
-        let now = now_micros(&self.clock);
+        let now = self.clock.now_micros();
         let mut e = entry(now, by, AuditAction::ApiKeyChange, AuditOutcome::Allowed);
         e.purpose = Some(format!("thu hồi khóa / key revoked {id}"));
         self.store.revoke_api_key(id, now, &e).await?;

@@ -16,7 +16,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::AppError;
-use crate::audit::{Clock, now_micros};
+use crate::ports::Clock;
 use crate::ports::registry::RegistryError;
 use crate::ports::{CitizenRegistry, Store};
 use crate::rate_limit::RateLimiter;
@@ -122,7 +122,7 @@ impl LookupService {
     /// Checks, looks up, audits. A refusal is audited before it is returned;
     /// an answer is returned only once its audit entry is committed.
     pub async fn lookup_citizen(&self, req: &LookupRequest) -> Result<LookupAnswer, LookupError> {
-        let now = now_micros(&self.clock);
+        let now = self.clock.now_micros();
         let id =
             PersonalId::parse(&req.personal_id).map_err(|e| AppError::Invalid(e.to_string()))?;
         if req.officer_id.trim().is_empty() {

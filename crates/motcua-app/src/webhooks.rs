@@ -16,7 +16,7 @@ use motcua_domain::webhook::{WebhookSpec, WebhookSubscription};
 
 use crate::AppError;
 use crate::authz::ScopeResolver;
-use crate::ports::Store;
+use crate::ports::{Clock, Store};
 
 /// The roles that manage webhooks.
 pub const ADMIN_ROLES: [Role; 3] = [Role::UnitAdmin, Role::ProvinceAdmin, Role::System];
@@ -87,15 +87,17 @@ pub struct WebhookService {
     store: Arc<dyn Store>,
     scopes: ScopeResolver,
     settings: WebhookSettings,
+    clock: Clock,
 }
 
 impl WebhookService {
-    /// Over a store.
-    pub fn new(store: Arc<dyn Store>, settings: WebhookSettings) -> Self {
+    /// Over a store, reading time from `clock`.
+    pub fn new(store: Arc<dyn Store>, settings: WebhookSettings, clock: Clock) -> Self {
         Self {
             scopes: ScopeResolver::new(store.clone()),
             store,
             settings,
+            clock,
         }
     }
 
@@ -177,7 +179,7 @@ impl WebhookService {
         let secret = new_secret()?;
         let subscription = self
             .store
-            .create_webhook(&spec, &secret, Utc::now())
+            .create_webhook(&spec, &secret, self.clock.now())
             .await?;
         Ok(Some(WithSecret {
             subscription,
@@ -225,7 +227,10 @@ impl WebhookService {
         if !self.manages(roles, &spec).await? {
             return Ok(None);
         }
-        let s = self.store.update_webhook(id, &spec, Utc::now()).await?;
+        let s = self
+            .store
+            .update_webhook(id, &spec, self.clock.now())
+            .await?;
         Ok(Some(s))
     }
 
@@ -254,7 +259,7 @@ impl WebhookService {
                 "overlap_seconds: tối đa 30 ngày / at most 30 days".into(),
             ));
         }
-        let now = Utc::now();
+        let now = self.clock.now();
         let until = now + TimeDelta::from_std(overlap).unwrap_or(TimeDelta::zero());
         let secret = new_secret()?;
         let subscription = self

@@ -296,6 +296,7 @@ pub fn key_prefix(secret: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     #[test]
     fn roles_and_scopes_round_trip() {
@@ -316,7 +317,7 @@ mod tests {
     #[test]
     fn lockout_after_max_failures() {
         let p = LockoutPolicy::default();
-        let now = Utc::now();
+        let now = Utc.with_ymd_and_hms(2026, 12, 5, 8, 0, 0).unwrap();
         assert_eq!(p.after_failure(0, now), (1, None));
         assert_eq!(
             p.after_failure(4, now),
@@ -326,7 +327,7 @@ mod tests {
 
     #[test]
     fn sessions_expire_and_idle_out() {
-        let now = Utc::now();
+        let now = Utc.with_ymd_and_hms(2026, 12, 5, 8, 0, 0).unwrap();
         let s = SessionRecord {
             token_hash: token_digest("x"),
             account_id: "a".into(),

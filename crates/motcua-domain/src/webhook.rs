@@ -380,6 +380,7 @@ impl WebhookSecret {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     fn strings(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| (*s).to_owned()).collect()
@@ -522,7 +523,7 @@ mod tests {
 
     #[test]
     fn secrets_expire() {
-        let now = Utc::now();
+        let now = Utc.with_ymd_and_hms(2026, 12, 5, 8, 0, 0).unwrap();
         let s = WebhookSecret {
             secret: "whsec_x".into(),
             created_at: now,

@@ -4,12 +4,12 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::Utc;
 use motcua_app::exchange::cloudevent::BATCH_CONTENT_TYPE;
 use motcua_app::exchange::signature::{
     HEADER_ID, HEADER_SENDER, HEADER_SIGNATURE, HEADER_TIMESTAMP,
 };
 use motcua_app::exchange::{CloudEvent, SigningKey};
+use motcua_app::ports::Clock;
 
 use crate::sink::{Sink, SinkError};
 
@@ -22,12 +22,18 @@ pub struct HubSink {
     url: String,
     province: String,
     key: SigningKey,
+    clock: Clock,
 }
 
 impl HubSink {
     /// For the hub at `base_url` (e.g. `http://127.0.0.1:8090`), signing as
-    /// `province` with `key`.
-    pub fn new(base_url: &str, province: &str, key: SigningKey) -> anyhow::Result<Self> {
+    /// `province` with `key`, timestamps read from `clock`.
+    pub fn new(
+        base_url: &str,
+        province: &str,
+        key: SigningKey,
+        clock: Clock,
+    ) -> anyhow::Result<Self> {
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(15))
             .connect_timeout(Duration::from_secs(3))
@@ -37,6 +43,7 @@ impl HubSink {
             url: format!("{}{INTAKE_PATH}", base_url.trim_end_matches('/')),
             province: province.to_owned(),
             key,
+            clock,
         })
     }
 
@@ -46,7 +53,7 @@ impl HubSink {
         let body = serde_json::to_vec(&national)
             .map_err(|e| SinkError::permanent(format!("serialising: {e}")))?;
         let id = format!("msg_{}", uuid::Uuid::new_v4().simple());
-        let ts = Utc::now().timestamp();
+        let ts = self.clock.now().timestamp();
         let signature = self.key.sign(&id, ts, &body);
         let response = self
             .client

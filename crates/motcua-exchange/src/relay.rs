@@ -11,10 +11,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use chrono::Utc;
-use motcua_app::ports::Store;
 use motcua_app::ports::dossiers::OutboxRecord;
 use motcua_app::ports::exchange::{Attempt, ClaimRequest, Failure, Settlement};
+use motcua_app::ports::{Clock, Store};
 
 use crate::backoff::Backoff;
 use crate::envelope::EnvelopeBuilder;
@@ -36,10 +35,13 @@ pub struct RelayConfig {
     pub idle_poll: Duration,
     /// Retry policy.
     pub backoff: Backoff,
+    /// Where "now" comes from (claims, leases, retry times).
+    pub clock: Clock,
 }
 
 impl RelayConfig {
-    /// Defaults for `province`: batches of 200, 30 s leases, 500 ms polls.
+    /// Defaults for `province`: batches of 200, 30 s leases, 500 ms polls,
+    /// the system clock.
     pub fn new(province: impl Into<String>) -> Self {
         Self {
             relay_id: format!("relay-{}", uuid::Uuid::new_v4().simple()),
@@ -48,6 +50,7 @@ impl RelayConfig {
             lease: Duration::from_secs(30),
             idle_poll: Duration::from_millis(500),
             backoff: Backoff::default(),
+            clock: Clock::system(),
         }
     }
 }
@@ -228,7 +231,11 @@ impl Inner {
         let lane = &self.lanes[lane];
         if !lane.registered.load(Ordering::Acquire) {
             let name = lane.sink.name();
-            if self.store.register_sink(name, Utc::now()).await? {
+            if self
+                .store
+                .register_sink(name, self.config.clock.now())
+                .await?
+            {
                 tracing::info!(
                     sink = name,
                     "exchange sink registered: it gets every event written so far"
@@ -243,7 +250,7 @@ impl Inner {
     async fn round(&self, lane: usize) -> anyhow::Result<RoundReport> {
         self.register(lane).await?;
         let sink = &self.lanes[lane].sink;
-        let now = Utc::now();
+        let now = self.config.clock.now();
         let lease = chrono::Duration::from_std(self.config.lease)?;
         let rows = self
             .store
@@ -303,7 +310,7 @@ impl Inner {
             .settle(&Settlement {
                 sink: sink.name(),
                 relay: &self.config.relay_id,
-                now: Utc::now(),
+                now: self.config.clock.now(),
                 delivered: &delivered,
                 failed: &failed,
             })
@@ -335,7 +342,7 @@ impl Inner {
         } else {
             report.retried += 1;
             let delay = self.config.backoff.delay(attempts, fastrand::f64());
-            Attempt::RetryAt(Utc::now() + chrono::Duration::from_std(delay)?)
+            Attempt::RetryAt(self.config.clock.now() + chrono::Duration::from_std(delay)?)
         };
         tracing::warn!(sink, id = row.id, dossier = %row.dossier_code, attempts, error = %err.message, dead = matches!(next, Attempt::Dead), "exchange delivery failed");
         Ok(Failure {

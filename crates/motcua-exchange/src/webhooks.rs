@@ -21,13 +21,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use chrono::Utc;
 use motcua_app::authz::ScopeResolver;
 use motcua_app::exchange::cloudevent::CONTENT_TYPE;
 use motcua_app::exchange::signature::{HEADER_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP};
 use motcua_app::exchange::{CloudEvent, SigningKey};
-use motcua_app::ports::Store;
 use motcua_app::ports::webhooks::SigningWebhook;
+use motcua_app::ports::{Clock, Store};
 use motcua_domain::identity::Scope;
 use motcua_domain::webhook::{is_internal_host, is_internal_ip, url_host};
 use tokio::sync::Semaphore;
@@ -48,6 +47,8 @@ pub struct WebhookSinkConfig {
     /// Send to `http://` targets (development only); otherwise such a
     /// subscription's deliveries are refused.
     pub allow_http: bool,
+    /// Where "now" comes from (live secrets, signature timestamps).
+    pub clock: Clock,
 }
 
 impl Default for WebhookSinkConfig {
@@ -58,6 +59,7 @@ impl Default for WebhookSinkConfig {
             concurrency: 16,
             cache_ttl: Duration::from_secs(5),
             allow_http: false,
+            clock: Clock::system(),
         }
     }
 }
@@ -144,10 +146,11 @@ impl WebhookSink {
             .loaded_at
             .is_none_or(|t| t.elapsed() >= self.config.cache_ttl);
         if stale {
-            let subs =
-                self.store.signing_webhooks(Utc::now()).await.map_err(|e| {
-                    SinkError::transient(format!("reading webhook subscriptions: {e}"))
-                })?;
+            let subs = self
+                .store
+                .signing_webhooks(self.config.clock.now())
+                .await
+                .map_err(|e| SinkError::transient(format!("reading webhook subscriptions: {e}")))?;
             cache.subscriptions = Arc::new(subs);
             cache.coverage.clear();
             cache.loaded_at = Some(Instant::now());
@@ -237,6 +240,7 @@ async fn post(
     client: reqwest::Client,
     sub: SigningWebhook,
     allow_http: bool,
+    clock: Clock,
     id: String,
     body: Arc<Vec<u8>>,
 ) -> PostResult {
@@ -261,7 +265,7 @@ async fn post(
     if keys.is_empty() {
         return Err(SinkError::transient(format!("{who}: no live secret")));
     }
-    let ts = Utc::now().timestamp();
+    let ts = clock.now().timestamp();
     let response = client
         .post(&s.spec.url)
         .header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE)
@@ -347,11 +351,11 @@ impl Sink for WebhookSink {
                     continue;
                 }
                 let (client, gate, body) = (self.client.clone(), gate.clone(), body.clone());
-                let allow_http = self.config.allow_http;
+                let (allow_http, clock) = (self.config.allow_http, self.config.clock.clone());
                 spawned[e] += 1;
                 tasks.spawn(async move {
                     let _permit = gate.acquire_owned().await;
-                    let result = post(client, sub, allow_http, key.0.clone(), body).await;
+                    let result = post(client, sub, allow_http, clock, key.0.clone(), body).await;
                     (e, key, result)
                 });
             }

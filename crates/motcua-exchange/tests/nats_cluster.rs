@@ -9,8 +9,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use motcua_app::exchange::{CloudEvent, DossierSummary};
+use motcua_app::ports::Clock;
 use motcua_exchange::nats::{NatsConfig, NatsSink, server_addrs, subject_of};
 use motcua_exchange::{Relay, RelayConfig, Sink};
 use motcua_store_tests::dossier_fixtures::{agencies, create};
@@ -115,7 +115,7 @@ async fn wait_for_leader(http: &[u16]) {
 }
 
 fn event(i: u64) -> CloudEvent {
-    let now = Utc::now();
+    let now = Clock::system().now();
     let summary = DossierSummary {
         code: format!("H55.X05743.TT-250715-{i:04}"),
         version: 1,

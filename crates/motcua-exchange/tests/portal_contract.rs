@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use chrono::{TimeDelta, TimeZone, Utc};
 use motcua_app::catalog::CatalogService;
+use motcua_app::ports::Clock;
 use motcua_domain::dossier::Action;
 use motcua_exchange::Sink;
 use motcua_exchange::envelope::EnvelopeBuilder;
@@ -395,7 +396,7 @@ async fn missing_fields_park_the_event_for_the_portal_only() {
     // The administrator replays the parked event for the portal.
     assert_eq!(
         store
-            .replay_dead_letter(letters[0].record.id, Some("portal"), Utc::now())
+            .replay_dead_letter(letters[0].record.id, Some("portal"), Clock::system().now())
             .await
             .unwrap(),
         1

@@ -9,7 +9,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::TimeDelta;
 use motcua_app::exchange::CloudEvent;
-use motcua_app::ports::Store;
+use motcua_app::ports::{Store, TestClock};
 use motcua_domain::dossier::Action;
 use motcua_exchange::backoff::Backoff;
 use motcua_exchange::{Relay, RelayConfig, Sink, SinkError};
@@ -134,7 +134,15 @@ async fn failures_back_off_then_park_and_a_replay_delivers_in_order() {
     let codes = three_dossiers(&*store).await;
     let sink = Arc::new(Recorder::default());
     *sink.down.lock().unwrap() = true;
-    let relay = Relay::new(store.clone(), vec![sink.clone()], config());
+    let clock = TestClock::starting_now();
+    let relay = Relay::new(
+        store.clone(),
+        vec![sink.clone()],
+        RelayConfig {
+            clock: clock.clock(),
+            ..config()
+        },
+    );
     // Down: three attempts (retried twice, then parked).
     let mut retried = 0;
     let mut dead = 0;
@@ -145,7 +153,8 @@ async fn failures_back_off_then_park_and_a_replay_delivers_in_order() {
         if dead == 3 {
             break;
         }
-        tokio::time::sleep(Duration::from_millis(5)).await;
+        // Past the next retry time (1–2 ms of back-off), without waiting.
+        clock.advance(TimeDelta::milliseconds(10));
     }
     assert_eq!((retried, dead), (6, 3));
     let letters = store.dead_letters(10).await.unwrap();
@@ -163,7 +172,7 @@ async fn failures_back_off_then_park_and_a_replay_delivers_in_order() {
     sink.refuse.lock().unwrap().push(codes[0].clone());
     for l in &letters {
         store
-            .replay_dead_letter(l.record.id, None, chrono::Utc::now())
+            .replay_dead_letter(l.record.id, None, clock.now())
             .await
             .unwrap();
     }

@@ -13,9 +13,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use chrono::{TimeDelta, Utc};
+use chrono::TimeDelta;
 use motcua_app::exchange::{CloudEvent, DossierSummary};
-use motcua_app::ports::Store;
+use motcua_app::ports::{Store, TestClock};
 use motcua_app::webhooks::{WebhookDraft, WebhookService, WebhookSettings};
 use motcua_domain::identity::{Role, RoleAssignment, Scope};
 use motcua_domain::webhook::WebhookSpec;
@@ -144,20 +144,24 @@ fn event(code: &str, kind: &str, procedure: &str, agency: &str) -> CloudEvent {
     )
 }
 
-fn sink(store: Arc<dyn Store>) -> WebhookSink {
+/// A sink on `clock`: it starts at the wall clock's time, since the
+/// receivers check signature timestamps against theirs (5 minutes'
+/// tolerance), and moves only when a test says so.
+fn sink(store: Arc<dyn Store>, clock: &TestClock) -> WebhookSink {
     WebhookSink::new(
         store,
         WebhookSinkConfig {
             timeout: Duration::from_secs(5),
             cache_ttl: Duration::ZERO,
             allow_http: true,
+            clock: clock.clock(),
             ..WebhookSinkConfig::default()
         },
     )
     .unwrap()
 }
 
-fn service(store: Arc<dyn Store>, overlap: Duration) -> WebhookService {
+fn service(store: Arc<dyn Store>, overlap: Duration, clock: &TestClock) -> WebhookService {
     WebhookService::new(
         store,
         WebhookSettings {
@@ -165,6 +169,7 @@ fn service(store: Arc<dyn Store>, overlap: Duration) -> WebhookService {
             allow_http: true,
             rotation_overlap: overlap,
         },
+        clock.clock(),
     )
 }
 
@@ -201,7 +206,8 @@ async fn signed_posts_reach_only_the_matching_subscriptions() {
     let (r1, r2) = (Receiver::default(), Receiver::default());
     let (u1, u2) = (r1.start().await, r2.start().await);
     let admin = province_admin();
-    let svc = service(store.clone(), Duration::from_secs(60));
+    let clock = TestClock::starting_now();
+    let svc = service(store.clone(), Duration::from_secs(60), &clock);
     // A: births at commune 05743's committee subtree only; B: everything;
     // C: inactive.
     let a = svc
@@ -237,7 +243,7 @@ async fn signed_posts_reach_only_the_matching_subscriptions() {
         event("D3", "received", "1.001193", "H55.X05746.TT"),
         event("D4", "handed_over", "1.001193", "H55.X05743.TT"),
     ];
-    let results = sink(store.clone()).deliver(&events).await;
+    let results = sink(store.clone(), &clock).deliver(&events).await;
     assert!(results.iter().all(Result::is_ok), "{results:?}");
 
     let to_a = r1.seen();
@@ -272,7 +278,8 @@ async fn a_rotation_signs_with_both_secrets_then_only_the_new_one() {
     let r = Receiver::default();
     let url = r.start().await;
     let admin = province_admin();
-    let svc = service(store.clone(), Duration::from_secs(2));
+    let clock = TestClock::starting_now();
+    let svc = service(store.clone(), Duration::from_secs(2), &clock);
     let created = svc
         .create(&admin, &draft("Thuế", format!("{url}/t"), &[], &[], &[]))
         .await
@@ -280,7 +287,7 @@ async fn a_rotation_signs_with_both_secrets_then_only_the_new_one() {
         .unwrap();
     let old = created.secret;
     let id = created.subscription.id;
-    let sink = sink(store.clone());
+    let sink = sink(store.clone(), &clock);
     let e = |code: &str| [event(code, "received", "1.001193", "H55.X05743.TT")];
 
     assert!(sink.deliver(&e("R1")).await[0].is_ok());
@@ -288,16 +295,10 @@ async fn a_rotation_signs_with_both_secrets_then_only_the_new_one() {
     let new = rotated.secret;
     assert_ne!(new, old);
     let until = rotated.previous_expires_at.unwrap();
-    assert!(until > Utc::now() && until <= Utc::now() + TimeDelta::seconds(2));
+    assert!(until > clock.now() && until <= clock.now() + TimeDelta::seconds(2));
     assert!(sink.deliver(&e("R2")).await[0].is_ok());
-    tokio::time::sleep(
-        until
-            .signed_duration_since(Utc::now())
-            .to_std()
-            .unwrap_or_default()
-            + Duration::from_millis(200),
-    )
-    .await;
+    // Past the overlap, without waiting for it.
+    clock.set(until + TimeDelta::milliseconds(200));
     assert!(sink.deliver(&e("R3")).await[0].is_ok());
 
     let seen = r.seen();
@@ -338,8 +339,9 @@ async fn refusals_park_the_event_and_unavailability_is_retried() {
     }
     let spec = WebhookSpec::new("Đất đai", &format!("{url}/d"), &[], &[], &[], true, true).unwrap();
     let secret = motcua_app::webhooks::new_secret().unwrap();
+    let clock = TestClock::starting_now();
     store
-        .create_webhook(&spec, &secret, Utc::now())
+        .create_webhook(&spec, &secret, clock.now())
         .await
         .unwrap();
 
@@ -349,7 +351,12 @@ async fn refusals_park_the_event_and_unavailability_is_retried() {
         max: Duration::from_millis(2),
         max_attempts: 5,
     };
-    let relay = Relay::new(store.clone(), vec![Arc::new(sink(store.clone()))], config);
+    config.clock = clock.clock();
+    let relay = Relay::new(
+        store.clone(),
+        vec![Arc::new(sink(store.clone(), &clock))],
+        config,
+    );
     let (mut delivered, mut retried, mut dead) = (0, 0, 0);
     for _ in 0..50 {
         let round = relay.run_once().await.unwrap();
@@ -359,7 +366,8 @@ async fn refusals_park_the_event_and_unavailability_is_retried() {
         if delivered + dead == 3 {
             break;
         }
-        tokio::time::sleep(Duration::from_millis(10)).await;
+        // Past the next retry time (1–2 ms of back-off), without waiting.
+        clock.advance(TimeDelta::milliseconds(10));
     }
     assert_eq!((delivered, retried, dead), (1, 2, 2));
     let letters = store.dead_letters(10).await.unwrap();
@@ -407,15 +415,16 @@ async fn an_unreachable_receiver_is_a_transient_failure() {
         true,
     )
     .unwrap();
+    let clock = TestClock::starting_now();
     store
         .create_webhook(
             &spec,
             &motcua_app::webhooks::new_secret().unwrap(),
-            Utc::now(),
+            clock.now(),
         )
         .await
         .unwrap();
-    let out = sink(store.clone())
+    let out = sink(store.clone(), &clock)
         .deliver(&[event("X1", "received", "1.001193", "H55.X05743.TT")])
         .await;
     let err = out[0].clone().unwrap_err();

@@ -5,10 +5,10 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use motcua_app::audit::{AuditService, CitizenAccess, Clock};
+use motcua_app::audit::{AuditService, CitizenAccess};
 use motcua_app::grants::{GrantService, NewGrant};
 use motcua_app::lookup::{LookupAnswer, LookupError, LookupRequest, LookupService};
-use motcua_app::ports::Store;
+use motcua_app::ports::{Clock, Store};
 use motcua_app::rate_limit::RateLimiter;
 use motcua_app::registry::EmbeddedRegistry;
 use motcua_app::units::UnitService;
@@ -27,7 +27,7 @@ fn at(minutes: i64) -> DateTime<Utc> {
 }
 
 fn fixed(t: DateTime<Utc>) -> Clock {
-    Arc::new(move || t)
+    Clock::fixed(t)
 }
 
 fn pepper() -> SubjectKey {

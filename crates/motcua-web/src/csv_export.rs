@@ -154,7 +154,7 @@ pub async fn audit(
     written: usize,
 ) -> Result<(), DossierError> {
     let mut entry = AuditEntry::new(
-        Utc::now(),
+        state.clock.now(),
         &officer.id,
         AuditAction::Export,
         AuditOutcome::Allowed,

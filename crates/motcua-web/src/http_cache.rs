@@ -39,9 +39,8 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use chrono::NaiveDate;
-use motcua_app::audit::Clock;
+use motcua_app::ports::Clock;
 use motcua_app::ports::Store;
-use motcua_domain::clock::to_local;
 
 /// `Cache-Control` of reference data that changes with the data version.
 pub const PUBLIC_DATA: &str = "public, max-age=60";
@@ -183,7 +182,7 @@ pub struct PublicCache {
 impl PublicCache {
     /// A cache over `store`'s reference version, days by `clock`.
     pub fn new(store: Arc<dyn Store>, clock: Clock) -> Self {
-        let day = to_local(clock()).date();
+        let day = clock.today();
         Self {
             store,
             clock,
@@ -458,7 +457,7 @@ pub async fn layer(State(cache): State<Arc<PublicCache>>, req: Request, next: Ne
             .insert(header::CACHE_CONTROL, static_header("no-cache"));
         return res;
     };
-    let day = to_local((cache.clock)()).date();
+    let day = cache.clock.today();
     let page = kind == Kind::ReferencePage;
     let lang = if page {
         // The same rule as `Messages`: the query, then the cookie, else vi.

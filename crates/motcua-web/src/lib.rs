@@ -34,7 +34,7 @@ use axum::Router;
 use axum::routing::get;
 use motcua_app::agencies::AgencyService;
 use motcua_app::attachments::AttachmentService;
-use motcua_app::audit::{AuditService, system_clock};
+use motcua_app::audit::AuditService;
 use motcua_app::authz::ScopeResolver;
 use motcua_app::catalog::CatalogService;
 use motcua_app::dossiers::{DossierService, DossierSettings, SeedProcedures};
@@ -42,7 +42,7 @@ use motcua_app::due_dates::DueDateService;
 use motcua_app::grants::GrantService;
 use motcua_app::identity::IdentityService;
 use motcua_app::lookup::LookupService;
-use motcua_app::ports::Store;
+use motcua_app::ports::{Clock, Store};
 use motcua_app::registry::EmbeddedRegistry;
 use motcua_app::units::UnitService;
 use motcua_domain::audit::SubjectKey;
@@ -107,15 +107,17 @@ pub struct AppState {
     /// The reference-data version and the public answers rendered once
     /// per version ([`http_cache`], ADR 0025).
     pub public_cache: Arc<http_cache::PublicCache>,
+    /// The one clock every service and handler reads "now" from (ADR 0028).
+    pub clock: Clock,
 }
 
-fn lookup_service(store: Arc<dyn Store>, subjects: SubjectKey) -> LookupService {
+fn lookup_service(store: Arc<dyn Store>, subjects: SubjectKey, clock: Clock) -> LookupService {
     LookupService::new(
         store.clone(),
         Arc::new(EmbeddedRegistry::new(store)),
         subjects,
         Arc::new(motcua_app::rate_limit::RateLimiter::desk_default()),
-        system_clock(),
+        clock,
     )
     .requiring_open_dossier()
 }
@@ -126,8 +128,9 @@ pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 impl AppState {
     /// Builds the services over one store, with the seed catalog, the
     /// default dossier settings, the development login on and 30 tracking
-    /// look-ups a minute per client (burst 10).
-    pub fn new(store: Arc<dyn Store>) -> Self {
+    /// look-ups a minute per client (burst 10); every service reads
+    /// `clock`.
+    pub fn new(store: Arc<dyn Store>, clock: Clock) -> Self {
         Self {
             units: UnitService::new(store.clone()),
             addresses: motcua_app::addresses::AddressService::embedded(),
@@ -138,26 +141,33 @@ impl AppState {
                 store.clone(),
                 Arc::new(SeedProcedures::new()),
                 DossierSettings::default(),
+                clock.clone(),
             )
             .with_reuse_records(Arc::new(lookup_service(
                 store.clone(),
                 SubjectKey::new(Vec::new()),
+                clock.clone(),
             ))),
-            attachments: AttachmentService::in_memory(store.clone()),
+            attachments: AttachmentService::in_memory(store.clone(), clock.clone()),
             dev_login: true,
             tracking_limiter: Arc::new(rate_limit::VerifierLimiter::default()),
             filing_limiter: Arc::new(rate_limit::FilingLimiter::default()),
             trusted_proxies: Arc::default(),
-            exchange: motcua_app::exchange::ExchangeAdmin::new(store.clone()),
+            exchange: motcua_app::exchange::ExchangeAdmin::new(store.clone(), clock.clone()),
             national: None,
-            identity: IdentityService::new(store.clone(), system_clock()),
+            identity: IdentityService::new(store.clone(), clock.clone()),
             scopes: ScopeResolver::new(store.clone()),
-            grants: GrantService::new(store.clone(), system_clock()),
-            lookups: lookup_service(store.clone(), SubjectKey::new(Vec::new())),
+            grants: GrantService::new(store.clone(), clock.clone()),
+            lookups: lookup_service(store.clone(), SubjectKey::new(Vec::new()), clock.clone()),
             audit: AuditService::new(store.clone(), SubjectKey::new(Vec::new())),
             oidc: None,
-            webhooks: motcua_app::webhooks::WebhookService::new(store.clone(), Default::default()),
-            public_cache: Arc::new(http_cache::PublicCache::new(store.clone(), system_clock())),
+            webhooks: motcua_app::webhooks::WebhookService::new(
+                store.clone(),
+                Default::default(),
+                clock.clone(),
+            ),
+            public_cache: Arc::new(http_cache::PublicCache::new(store.clone(), clock.clone())),
+            clock,
             store,
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
         }
@@ -166,7 +176,7 @@ impl AppState {
     /// Sets the key that hides personal IDs in the audit log
     /// (`MOTCUA_AUDIT_PEPPER`); look-ups and the citizen view use it.
     pub fn with_subject_key(mut self, subjects: SubjectKey) -> Self {
-        self.lookups = lookup_service(self.store.clone(), subjects.clone());
+        self.lookups = lookup_service(self.store.clone(), subjects.clone(), self.clock.clone());
         self.audit = AuditService::new(self.store.clone(), subjects);
         self.dossiers = self
             .dossiers
@@ -180,7 +190,11 @@ impl AppState {
         mut self,
         settings: motcua_app::webhooks::WebhookSettings,
     ) -> Self {
-        self.webhooks = motcua_app::webhooks::WebhookService::new(self.store.clone(), settings);
+        self.webhooks = motcua_app::webhooks::WebhookService::new(
+            self.store.clone(),
+            settings,
+            self.clock.clone(),
+        );
         self
     }
 

@@ -9,7 +9,7 @@ use crate::auth::SESSION_COOKIE;
 /// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, Secure when the
 /// public URL is https, ending with the session's absolute expiry.
 pub fn session_cookie(state: &AppState, token: &str, expires_at: DateTime<Utc>) -> HeaderValue {
-    let max_age = (expires_at - Utc::now()).num_seconds().max(0);
+    let max_age = (expires_at - state.clock.now()).num_seconds().max(0);
     let secure = if state.secure_cookies() {
         "; Secure"
     } else {

@@ -18,8 +18,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use chrono::{TimeDelta, Utc};
+use chrono::TimeDelta;
 use motcua_app::dossiers::write::{Request, build_write};
+use motcua_app::ports::Clock;
 use motcua_app::ports::dossiers::DossierWrite;
 use motcua_domain::dossier::{
     Action, Actor, AgencyId, Applicant, ApplicantId, Channel, Command, DossierCodePattern, Intake,
@@ -52,7 +53,7 @@ fn print_latencies(name: &str, mut lat: Vec<Duration>, rows: usize) {
 /// The rows of reception `n` (spread over agencies, 9,000 a day each),
 /// built by the real application code.
 fn rows(n: u32) -> Result<DossierWrite> {
-    let now = Utc::now();
+    let now = Clock::system().now();
     let agency = AgencyId::parse(&format!("H55.X{:05}.TT", n / 9_000))?;
     let seq = n % 9_000 + 1;
     let intake = Intake {
@@ -200,7 +201,7 @@ async fn bare_sqlite(file: &str, count: u32, batch: u32) -> Result<()> {
     store.migrate().await?;
     let writes: Vec<DossierWrite> = (1..=count).map(rows).collect::<Result<_>>()?;
     let sql = statements(true);
-    let day = Utc::now().date_naive().to_string();
+    let day = Clock::system().now().date_naive().to_string();
     let started = Instant::now();
     for chunk in writes.chunks(batch.max(1) as usize) {
         let mut tx = store.pool().begin_with("BEGIN IMMEDIATE").await?;
@@ -228,7 +229,7 @@ async fn bare_postgres(url: &str, count: u32, batch: u32, concurrency: u32) -> R
         .await?;
     let writes: Arc<Vec<DossierWrite>> = Arc::new((1..=count).map(rows).collect::<Result<_>>()?);
     let next = Arc::new(AtomicU64::new(0));
-    let day = Utc::now().date_naive();
+    let day = Clock::system().now().date_naive();
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..concurrency.max(1) {
@@ -343,7 +344,7 @@ async fn bare_worklist(
     } else {
         "clock_running"
     };
-    let now = Utc::now().timestamp_millis();
+    let now = Clock::system().now().timestamp_millis();
     let condition = match filter {
         "plain" => String::new(),
         "status" => " AND status = 'processing'".to_owned(),

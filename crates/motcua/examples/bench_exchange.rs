@@ -17,9 +17,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use chrono::Utc;
 use motcua_app::exchange::{CloudEvent, DossierSummary, SigningKey};
-use motcua_app::ports::Store;
+use motcua_app::ports::{Clock, Store};
 use motcua_exchange::hub::{HubSink, INTAKE_PATH};
 use motcua_exchange::nats::{NatsConfig, NatsSink};
 use motcua_exchange::{Relay, RelayConfig, Sink};
@@ -29,7 +28,7 @@ use motcua_store_sqlite::SqliteStore;
 const BATCH: usize = 200;
 
 fn sample(i: usize) -> CloudEvent {
-    let now = Utc::now();
+    let now = Clock::system().now();
     CloudEvent::new(
         "19",
         Some("05743".into()),
@@ -71,7 +70,7 @@ async fn bare_hub(hub: &str, key: &SigningKey, n: usize) -> Result<f64> {
     for chunk in events.chunks(BATCH) {
         let body = serde_json::to_vec(chunk)?;
         let id = format!("msg_{}", uuid::Uuid::new_v4().simple());
-        let ts = Utc::now().timestamp();
+        let ts = Clock::system().now().timestamp();
         let res = client
             .post(&url)
             .header("content-type", "application/cloudevents-batch+json")
@@ -208,7 +207,7 @@ async fn main() -> Result<()> {
     };
     let db = Db::open(db).await?;
 
-    let hub_sink: Arc<dyn Sink> = Arc::new(HubSink::new(hub, "19", key.clone())?);
+    let hub_sink: Arc<dyn Sink> = Arc::new(HubSink::new(hub, "19", key.clone(), Clock::system())?);
     let (n, relay_hub) = relay_rate(&db, hub_sink).await?;
     let base_hub = bare_hub(hub, &key, n).await?;
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use motcua_app::exchange::{NationalService, SigningKey};
-use motcua_app::ports::Store;
+use motcua_app::ports::{Clock, Store};
 use motcua_exchange::backoff::Backoff;
 use motcua_exchange::hub::HubSink;
 use motcua_exchange::nats::{NatsConfig, NatsSink};
@@ -18,15 +18,21 @@ use motcua_exchange::{Relay, RelayConfig, Sink};
 
 use crate::config::Settings;
 
-/// The relay configured by `[exchange]`, with its sinks connected.
-pub async fn relay(settings: &Settings, store: Arc<dyn Store>) -> Result<Relay> {
+/// The relay configured by `[exchange]`, with its sinks connected, reading
+/// "now" from `clock`.
+pub async fn relay(settings: &Settings, store: Arc<dyn Store>, clock: Clock) -> Result<Relay> {
     let x = &settings.exchange;
     let province = settings.province.code.clone();
     let mut sinks: Vec<Arc<dyn Sink>> = Vec::new();
     if !x.hub_url.is_empty() {
         let key =
             SigningKey::parse(&x.hub_key).map_err(|e| anyhow::anyhow!("exchange.hub_key: {e}"))?;
-        sinks.push(Arc::new(HubSink::new(&x.hub_url, &province, key)?));
+        sinks.push(Arc::new(HubSink::new(
+            &x.hub_url,
+            &province,
+            key,
+            clock.clone(),
+        )?));
     }
     if !x.nats_servers.is_empty() {
         let stream = if x.nats_stream.is_empty() {
@@ -51,6 +57,7 @@ pub async fn relay(settings: &Settings, store: Arc<dyn Store>) -> Result<Relay> 
                 timeout: Duration::from_millis(x.webhook_timeout_ms.max(100)),
                 concurrency: x.webhook_concurrency.max(1),
                 allow_http: x.webhooks_allow_http,
+                clock: clock.clone(),
                 ..WebhookSinkConfig::default()
             },
         )?;
@@ -83,6 +90,7 @@ pub async fn relay(settings: &Settings, store: Arc<dyn Store>) -> Result<Relay> 
         max: Duration::from_secs(x.backoff_max_secs.max(1)),
         max_attempts: x.max_attempts.max(1),
     };
+    config.clock = clock;
     Ok(Relay::new(store, sinks, config))
 }
 
@@ -131,15 +139,20 @@ mod tests {
         settings.exchange.hub_url = "http://127.0.0.1:9".into();
         settings.exchange.hub_key = "whsec_YmVuY2gtZXhjaGFuZ2Uta2V5LTE5LXByb3ZpbmNl".into();
         settings.exchange.portal_url = "http://127.0.0.1:9/adapter".into();
-        let err = relay(&settings, store.clone()).await.err().unwrap();
+        let err = relay(&settings, store.clone(), Clock::system())
+            .await
+            .err()
+            .unwrap();
         assert!(format!("{err:#}").contains("portal_agency_id"), "{err:#}");
         settings.exchange.portal_agency_id = "000.00.00.H55".into();
         settings.exchange.portal_username = "motcua".into();
         settings.exchange.portal_password = "mat-khau".into();
-        let both = relay(&settings, store.clone()).await.unwrap();
+        let both = relay(&settings, store.clone(), Clock::system())
+            .await
+            .unwrap();
         assert_eq!(both.sink_names(), ["hub", "portal"]);
         settings.exchange.hub_url.clear();
-        let portal_only = relay(&settings, store).await.unwrap();
+        let portal_only = relay(&settings, store, Clock::system()).await.unwrap();
         assert_eq!(portal_only.sink_names(), ["portal"]);
     }
 }

@@ -8,6 +8,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use motcua_app::agencies::ProvinceSettings;
 use motcua_app::dossiers::{CatalogProcedures, DossierService, DossierSettings};
+use motcua_app::ports::Clock;
 use motcua_domain::agency::CenterLayout;
 use motcua_domain::dossier::DossierCodePattern;
 use motcua_web::{AppState, router};
@@ -120,6 +121,11 @@ fn shell_word(s: &str) -> String {
 /// (when the catalog is empty) and default agencies. Refuses unsafe
 /// settings first ([`refuse_unsafe`]).
 pub async fn prepare(settings: &Settings) -> Result<AppState> {
+    prepare_with_clock(settings, Clock::system()).await
+}
+
+/// [`prepare`] with every service reading "now" from `clock` (ADR 0028).
+pub async fn prepare_with_clock(settings: &Settings, clock: Clock) -> Result<AppState> {
     refuse_unsafe(settings, pepper_set())?;
     let public = &settings.server.public_url;
     anyhow::ensure!(
@@ -127,8 +133,8 @@ pub async fn prepare(settings: &Settings) -> Result<AppState> {
         "server.public_url {public:?}: expected an http:// or https:// URL"
     );
     let store = open_store(&settings.database_url()).await?;
-    let mut state =
-        AppState::new(store.clone()).with_public_url(settings.server.public_url.clone());
+    let mut state = AppState::new(store.clone(), clock.clone())
+        .with_public_url(settings.server.public_url.clone());
     state = state.with_subject_key(crate::commands::identity_subject_key());
     state = state.with_webhook_settings(crate::exchange::webhook_settings(settings));
     state.dev_login = settings.auth.dev_login;
@@ -158,6 +164,7 @@ pub async fn prepare(settings: &Settings) -> Result<AppState> {
         store.clone(),
         &settings.storage.data_dir.join("attachments"),
         motcua_app::attachments::AttachmentLimits::default(),
+        clock.clone(),
     )?;
     // Procedures imported with `motcua catalog import` can be filed; the
     // seed catalog answers for codes the store lacks.
@@ -165,6 +172,7 @@ pub async fn prepare(settings: &Settings) -> Result<AppState> {
         store.clone(),
         Arc::new(CatalogProcedures::new(store)),
         dossier_settings(settings)?,
+        clock,
     )
     .with_reuse_records(Arc::new(state.lookups.clone()))
     .with_tracking_key(motcua_app::dossiers::TrackingKey::load_or_create(
@@ -278,8 +286,19 @@ async fn first_start_notes(state: &AppState, addr: SocketAddr, admin_hint: &str)
 /// [`run_as`] with the first-administrator command to print on a fresh
 /// install (`motcua serve` builds it from its own flags).
 pub async fn run_with(settings: Settings, role: Role, admin_hint: &str) -> Result<()> {
+    run_with_clock(settings, role, admin_hint, Clock::system()).await
+}
+
+/// [`run_with`], every service, the relay and the audit checkpoints
+/// reading "now" from `clock` (ADR 0028).
+pub async fn run_with_clock(
+    settings: Settings,
+    role: Role,
+    admin_hint: &str,
+    clock: Clock,
+) -> Result<()> {
     let started = Instant::now();
-    let mut state = prepare(&settings).await?;
+    let mut state = prepare_with_clock(&settings, clock).await?;
     if role == Role::National {
         state.national = Some(crate::exchange::national(&settings, state.store.clone())?);
         tracing::info!(
@@ -289,7 +308,8 @@ pub async fn run_with(settings: Settings, role: Role, admin_hint: &str) -> Resul
     }
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let relay_task = if settings.exchange.enabled {
-        let relay = crate::exchange::relay(&settings, state.store.clone()).await?;
+        let relay =
+            crate::exchange::relay(&settings, state.store.clone(), state.clock.clone()).await?;
         let mut rx = stop_rx.clone();
         Some(tokio::spawn(async move {
             relay
@@ -315,8 +335,11 @@ pub async fn run_with(settings: Settings, role: Role, admin_hint: &str) -> Resul
     let notes = first_start_notes(&state, addr, admin_hint).await;
     let _ = std::io::Write::write_all(&mut std::io::stdout(), notes.as_bytes());
     let _sweeper = motcua_web::upload::spawn_sweeper(&state.attachments);
-    let checkpoint_task =
-        crate::commands::audit::spawn_checkpoints(&settings, state.store.clone())?;
+    let checkpoint_task = crate::commands::audit::spawn_checkpoints(
+        &settings,
+        state.store.clone(),
+        state.clock.clone(),
+    )?;
     let limits = crate::listener::Limits::of(&settings.server);
     launch_limited(state, listener, limits, shutdown_signal()).await?;
     checkpoint_task.abort();

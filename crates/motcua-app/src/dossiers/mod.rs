@@ -25,7 +25,7 @@ pub mod write;
 
 use std::sync::{Arc, OnceLock};
 
-use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use motcua_domain::calendar::WorkingCalendar;
 use motcua_domain::clock::{ClockRequest, compute_due};
 use motcua_domain::dossier::{AgencyId, DataReuse, Dossier, DossierCodePattern, PersonalId};
@@ -48,8 +48,8 @@ pub use secret::TrackingKey;
 pub use sector::{ResultFile, SectorCaller, SectorError, SectorInput, SectorProgressKind};
 pub use write::{ActionAnswer, FiledAttachment};
 
-use crate::ports::Store;
 use crate::ports::dossiers::StoredAnswer;
+use crate::ports::{Clock, Store};
 
 /// Settings of the dossier use cases.
 #[derive(Debug, Clone, Default)]
@@ -89,9 +89,6 @@ fn clock_error(e: motcua_domain::clock::ClockError) -> DossierError {
     }
 }
 
-/// Where "now" comes from (a fixed instant in tests).
-pub type Now = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
-
 /// Where the use cases find the recorded look-up that supplied a
 /// dossier's data (the audit log, read by the look-up use case).
 #[async_trait::async_trait]
@@ -121,25 +118,26 @@ pub struct DossierService {
     store: Arc<dyn Store>,
     procedures: Arc<dyn ProcedureLookup>,
     settings: DossierSettings,
-    now: Now,
+    clock: Clock,
     agencies: Arc<agency_cache::AgencyCache>,
     tracking_key: TrackingKey,
     reuse: Option<Arc<dyn ReuseRecords>>,
 }
 
 impl DossierService {
-    /// The service over a store, a procedure lookup and settings, with the
-    /// system clock.
+    /// The service over a store, a procedure lookup and settings, reading
+    /// "now" from `clock`.
     pub fn new(
         store: Arc<dyn Store>,
         procedures: Arc<dyn ProcedureLookup>,
         settings: DossierSettings,
+        clock: Clock,
     ) -> Self {
         Self {
             store,
             procedures,
             settings,
-            now: Arc::new(Utc::now),
+            clock,
             agencies: Arc::default(),
             tracking_key: TrackingKey::random(),
             reuse: None,
@@ -169,12 +167,6 @@ impl DossierService {
         (write::sha256_hex(secret.as_bytes()) == verifier_hash).then_some(secret)
     }
 
-    /// The same service reading "now" from `now`.
-    pub fn with_now(mut self, now: Now) -> Self {
-        self.now = now;
-        self
-    }
-
     /// The code layout in use.
     pub fn pattern(&self) -> &DossierCodePattern {
         &self.settings.pattern
@@ -193,7 +185,7 @@ impl DossierService {
 
     /// Now, to the millisecond (both engines store that exactly).
     fn now(&self) -> DateTime<Utc> {
-        (self.now)().trunc_subsecs(3)
+        self.clock.now_millis()
     }
 
     /// The working calendar, parsed once per process (its tables are

@@ -10,32 +10,32 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
-
 use motcua_domain::identity::RoleAssignment;
 
 use crate::AppError;
 use crate::authz::ScopeResolver;
 use crate::policy::{Capability, Denied, Policy, require};
-use crate::ports::Store;
 use crate::ports::exchange::{DeadLetter, SinkCounts};
+use crate::ports::{Clock, Store};
 
 /// The exchange administration (trao đổi dữ liệu).
 #[derive(Clone)]
 pub struct ExchangeAdmin {
     store: Arc<dyn Store>,
     policy: Policy,
+    clock: Clock,
 }
 
 /// How many dead letters a scoped listing or replay looks through.
 pub const SCAN: u32 = 500;
 
 impl ExchangeAdmin {
-    /// Over a store.
-    pub fn new(store: Arc<dyn Store>) -> Self {
+    /// Over a store, reading time from `clock`.
+    pub fn new(store: Arc<dyn Store>, clock: Clock) -> Self {
         Self {
             policy: Policy::new(ScopeResolver::new(store.clone())),
             store,
+            clock,
         }
     }
 
@@ -52,7 +52,10 @@ impl ExchangeAdmin {
     /// Puts a dead letter back in the queue of one sink, or of every sink
     /// where it is dead (`None`); answers how many deliveries went back.
     pub async fn replay(&self, id: i64, sink: Option<&str>) -> Result<u64, AppError> {
-        let n = self.store.replay_dead_letter(id, sink, Utc::now()).await?;
+        let n = self
+            .store
+            .replay_dead_letter(id, sink, self.clock.now())
+            .await?;
         if n > 0 {
             Ok(n)
         } else {

@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use motcua_app::addresses::{MAX_ADDRESS_CHARS, MAX_BATCH};
 use motcua_domain::address::{Candidate, Conversion, UnitRef};
-use motcua_domain::clock::to_local;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -145,9 +144,9 @@ fn unprocessable(detail: impl Into<String>) -> Problem {
     Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-input", detail)
 }
 
-fn as_of(raw: Option<&str>) -> Result<NaiveDate, Problem> {
+fn as_of(raw: Option<&str>, today: NaiveDate) -> Result<NaiveDate, Problem> {
     match raw {
-        None => Ok(to_local(chrono::Utc::now()).date()),
+        None => Ok(today),
         Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
             unprocessable(format!(
                 "as_of {:?} không phải ngày YYYY-MM-DD / as_of is not a YYYY-MM-DD date",
@@ -181,7 +180,7 @@ pub async fn convert(
             ))
         }
     })?;
-    let day = as_of(body.as_of.as_deref())?;
+    let day = as_of(body.as_of.as_deref(), state.clock.today())?;
     match (body.address, body.addresses) {
         (Some(address), None) => {
             let c = state.addresses.convert(&address, day)?;

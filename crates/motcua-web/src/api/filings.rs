@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use motcua_app::attachments::{AttachmentError, Upload, check_type};
 use motcua_app::dossiers::{
-    ApplicantInput, ComponentChoices, ComponentInput, DossierError, NewDossierInput, local_day,
+    ApplicantInput, ComponentChoices, ComponentInput, DossierError, NewDossierInput,
 };
 use motcua_domain::dossier::{Actor, Channel, ComponentState};
 use serde::Deserialize;
@@ -161,7 +161,7 @@ pub async fn create(
         return Ok(crate::rate_limit::too_many(wait));
     }
     let uploads = uploads(&state, &body.components)?;
-    let today = local_day(chrono::Utc::now());
+    let today = state.clock.today();
     let Some(facts) = state
         .dossiers
         .procedures()

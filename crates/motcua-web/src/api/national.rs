@@ -83,9 +83,12 @@ pub struct PeriodParams {
     pub to: Option<String>,
 }
 
-/// The period's bounds in UTC, from Vietnam days.
-pub fn period(p: &PeriodParams) -> Result<(DateTime<Utc>, DateTime<Utc>), Problem> {
-    let today = motcua_domain::clock::to_local(Utc::now()).date();
+/// The period's bounds in UTC, from Vietnam days (`today` is the default
+/// last day).
+pub fn period(
+    p: &PeriodParams,
+    today: NaiveDate,
+) -> Result<(DateTime<Utc>, DateTime<Utc>), Problem> {
     let parse = |s: &Option<String>, default: NaiveDate, what: &str| match s.as_deref() {
         None | Some("") => Ok(default),
         Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
@@ -148,7 +151,7 @@ pub async fn intake(
         timestamp: h(HEADER_TIMESTAMP),
         signature: h(HEADER_SIGNATURE),
     };
-    match service.intake(&signed, &body, Utc::now()).await {
+    match service.intake(&signed, &body, state.clock.now()).await {
         Ok(r) => Ok(Json(IntakeAnswer {
             accepted: r.accepted,
             duplicates: r.duplicates,
@@ -177,7 +180,7 @@ pub async fn totals(
     Query(p): Query<PeriodParams>,
 ) -> Result<Json<NationalTotals>, Problem> {
     let service = hub(&state)?;
-    let (from, to) = period(&p)?;
+    let (from, to) = period(&p, state.clock.today())?;
     let provinces = service
         .totals(from, to)
         .await?

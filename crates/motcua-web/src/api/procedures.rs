@@ -6,10 +6,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use motcua_app::catalog::{MAX_PROCEDURE_PAGE, ProcedureHit, ProcedureQuery};
 use motcua_domain::catalog::{ProcedureCode, ProcedureVersion};
-use motcua_domain::clock::to_local;
 use motcua_domain::legal_time::TimeLimit;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -179,10 +178,6 @@ pub fn parse_code(raw: &str) -> Result<ProcedureCode, Problem> {
     })
 }
 
-fn today() -> NaiveDate {
-    to_local(Utc::now()).date()
-}
-
 /// `GET /api/v1/procedures`: list or search the procedures in force.
 #[utoipa::path(get, path = "/api/v1/procedures", operation_id = "listProcedures", tag = "procedures",
     params(ProcedureQueryParams),
@@ -208,7 +203,7 @@ pub async fn list(
         ));
     }
     let on = match p.on.as_deref() {
-        None => today(),
+        None => state.clock.today(),
         Some(raw) => raw.parse::<NaiveDate>().map_err(|_| {
             Problem::bad_request(format!(
                 "on phải là ngày YYYY-MM-DD / on must be a date YYYY-MM-DD, got {raw:?}"
@@ -242,7 +237,7 @@ pub async fn detail(
     ApiPath(code): ApiPath<String>,
 ) -> Result<Json<ProcedureDetailDto>, Problem> {
     let code = parse_code(&code)?;
-    let detail = state.catalog.detail(&code, today()).await?;
+    let detail = state.catalog.detail(&code, state.clock.today()).await?;
     Ok(Json(ProcedureDetailDto {
         current: ProcedureDto::new(detail.current, &state.public_url),
         versions: detail

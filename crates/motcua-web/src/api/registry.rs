@@ -240,7 +240,7 @@ pub async fn create_grant(
         )
         .with_code("self_grant"));
     }
-    let from = b.valid_from.unwrap_or_else(Utc::now);
+    let from = b.valid_from.unwrap_or_else(|| state.clock.now());
     let until = match (b.valid_until, b.days) {
         (Some(u), _) => u,
         (None, Some(d)) if (1..=366).contains(&d) => from + Duration::days(d),

@@ -3,9 +3,7 @@
 //! stays in `units.rs`; what the box shows is built here.
 
 use askama::Template;
-use chrono::Utc;
 use motcua_domain::address::{Conversion, Note, Status};
-use motcua_domain::clock::to_local;
 
 use crate::AppState;
 use crate::i18n::{Locale, Messages};
@@ -108,7 +106,7 @@ pub fn convert(state: &AppState, t: Messages, typed: &str) -> Option<AddressView
     if typed.trim().is_empty() {
         return None;
     }
-    let today = to_local(Utc::now()).date();
+    let today = state.clock.today();
     state
         .addresses
         .convert(&typed, today)

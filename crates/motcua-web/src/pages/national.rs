@@ -94,7 +94,7 @@ pub async fn page(
         page.notice = Some(t.get("national-not-hub"));
         return super::render(t, &page);
     };
-    let (from, to) = match period(&p) {
+    let (from, to) = match period(&p, state.clock.today()) {
         Ok(b) => b,
         Err(_) => {
             page.notice = Some(t.get("national-bad-period"));

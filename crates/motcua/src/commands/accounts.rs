@@ -7,8 +7,8 @@ use std::io::BufRead;
 
 use anyhow::{Result, anyhow, bail};
 use clap::Subcommand;
-use motcua_app::audit::system_clock;
 use motcua_app::identity::{IdentityService, NewAccount};
+use motcua_app::ports::Clock;
 use motcua_domain::identity::{Role, RoleAssignment, Scope};
 
 use super::identity::store_with_units;
@@ -214,16 +214,20 @@ pub fn assignment(role: &str, scope: &str) -> Result<RoleAssignment> {
     Ok(RoleAssignment { role, scope })
 }
 
-async fn service(settings: &Settings) -> Result<IdentityService> {
+async fn service(settings: &Settings, clock: &Clock) -> Result<IdentityService> {
     Ok(IdentityService::new(
         store_with_units(settings).await?,
-        system_clock(),
+        clock.clone(),
     ))
 }
 
 /// Runs an accounts command.
-pub async fn run_accounts(settings: &Settings, command: AccountsCommand) -> Result<()> {
-    let ids = service(settings).await?;
+pub async fn run_accounts(
+    settings: &Settings,
+    command: AccountsCommand,
+    clock: &Clock,
+) -> Result<()> {
+    let ids = service(settings, clock).await?;
     let err = |e: motcua_app::AppError| anyhow!("{e}");
     match command {
         AccountsCommand::Create {
@@ -386,8 +390,12 @@ pub async fn run_accounts(settings: &Settings, command: AccountsCommand) -> Resu
 }
 
 /// Runs an API-keys command.
-pub async fn run_api_keys(settings: &Settings, command: ApiKeysCommand) -> Result<()> {
-    let ids = service(settings).await?;
+pub async fn run_api_keys(
+    settings: &Settings,
+    command: ApiKeysCommand,
+    clock: &Clock,
+) -> Result<()> {
+    let ids = service(settings, clock).await?;
     let err = |e: motcua_app::AppError| anyhow!("{e}");
     match command {
         ApiKeysCommand::Create { account, only, by } => {

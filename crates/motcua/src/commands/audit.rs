@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::{Result, anyhow};
 use clap::Subcommand;
 use motcua_app::audit::{AuditService, Checkpoints};
+use motcua_app::ports::Clock;
 use motcua_domain::audit::mask_identifier;
 
 use super::identity::{PEPPER_VAR, store_with_units, subject_key};
@@ -35,7 +36,7 @@ pub enum AuditCommand {
 }
 
 /// Runs an audit command.
-pub async fn run(settings: &Settings, command: AuditCommand) -> Result<ExitCode> {
+pub async fn run(settings: &Settings, command: AuditCommand, clock: &Clock) -> Result<ExitCode> {
     match command {
         AuditCommand::Verify => {
             let store = open_store(&settings.database_url()).await?;
@@ -99,7 +100,7 @@ pub async fn run(settings: &Settings, command: AuditCommand) -> Result<ExitCode>
             let audit = AuditService::new(store, subject_key());
             let checkpoints = checkpoints(settings)?;
             match audit
-                .checkpoint(&checkpoints, chrono::Utc::now())
+                .checkpoint(&checkpoints, clock.now())
                 .await
                 .map_err(|e| anyhow!("{e}"))?
             {
@@ -173,6 +174,7 @@ pub fn checkpoints(settings: &Settings) -> Result<Checkpoints> {
 pub fn spawn_checkpoints(
     settings: &Settings,
     store: std::sync::Arc<dyn motcua_app::ports::Store>,
+    clock: Clock,
 ) -> Result<tokio::task::JoinHandle<()>> {
     let checkpoints = checkpoints(settings)?;
     let audit = AuditService::new(store, subject_key());
@@ -181,7 +183,7 @@ pub fn spawn_checkpoints(
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;
-            match audit.checkpoint(&checkpoints, chrono::Utc::now()).await {
+            match audit.checkpoint(&checkpoints, clock.now()).await {
                 Ok(Some(cp)) => tracing::debug!(seq = cp.seq, "audit checkpoint written"),
                 Ok(None) => {}
                 Err(err) => tracing::error!(error = %err, "audit checkpoint failed"),

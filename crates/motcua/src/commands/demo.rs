@@ -11,14 +11,14 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow};
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 use motcua_app::StoreError;
 use motcua_app::agencies::AgencyService;
 use motcua_app::dossiers::write::{Request, build_write};
 use motcua_app::dossiers::{CatalogProcedures, ProcedureFacts, ProcedureLookup, local_day};
 use motcua_app::ports::dossiers::NewDossier;
-use motcua_app::ports::{AgencyFilter, Store};
+use motcua_app::ports::{AgencyFilter, Clock, Store};
 use motcua_app::units::UnitService;
 use motcua_domain::agency::AgencyKind;
 use motcua_domain::calendar::WorkingCalendar;
@@ -38,10 +38,12 @@ const IN_FLIGHT_SQLITE: usize = 2_048;
 /// of ten connections, so more would only queue for a connection.
 const IN_FLIGHT_POSTGRES: usize = 32;
 
-/// Runs a demo command.
-pub async fn run(settings: &Settings, command: DemoCommand) -> Result<()> {
+/// Runs a demo command; dossiers are backdated from `clock`'s now.
+pub async fn run(settings: &Settings, command: DemoCommand, clock: &Clock) -> Result<()> {
     match command {
-        DemoCommand::Seed { dossiers, seed } => seed_dossiers(settings, dossiers, seed).await,
+        DemoCommand::Seed { dossiers, seed } => {
+            seed_dossiers(settings, dossiers, seed, clock).await
+        }
     }
 }
 
@@ -96,10 +98,10 @@ fn creation(
     places: &[Place],
     procedures: &[ProcedureFacts],
     pattern: &DossierCodePattern,
-    i: u64,
-    seed: u64,
+    key: String,
+    clock: &Clock,
 ) -> Option<NewDossier> {
-    let now = Utc::now();
+    let now = clock.now();
     let place = rng.pick(places);
     let elsewhere = &rng.pick(places).deciding;
     let procedure = rng.pick(procedures);
@@ -107,7 +109,6 @@ fn creation(
     let received_at = (now - back).max(now - Duration::days(60));
     let day = local_day(received_at);
     let placeholder = pattern.format(&place.center, day, 1).ok()?;
-    let key = format!("demo-{seed}-{i}");
     let setting = Setting {
         center: &place.center,
         deciding: &place.deciding,
@@ -156,7 +157,7 @@ fn creation(
     })
 }
 
-async fn seed_dossiers(settings: &Settings, n: u64, seed: u64) -> Result<()> {
+async fn seed_dossiers(settings: &Settings, n: u64, seed: u64, clock: &Clock) -> Result<()> {
     let store = open_store(&settings.database_url()).await?;
     UnitService::new(store.clone())
         .load_reference()
@@ -168,7 +169,7 @@ async fn seed_dossiers(settings: &Settings, n: u64, seed: u64) -> Result<()> {
         .map_err(|e| anyhow!("{e}"))?;
     let places = Arc::new(places(&store, settings).await?);
     let lookup = CatalogProcedures::new(store.clone());
-    let today = local_day(Utc::now());
+    let today = clock.today();
     let mut procedures = Vec::new();
     for code in lookup.codes().await {
         procedures.extend(lookup.procedure(&code, today).await);
@@ -199,16 +200,18 @@ async fn seed_dossiers(settings: &Settings, n: u64, seed: u64) -> Result<()> {
                 bar.inc(1);
             }
         }
-        let (store, places, procedures, pattern, cal) = (
+        let (store, places, procedures, pattern, cal, clock) = (
             store.clone(),
             places.clone(),
             procedures.clone(),
             pattern.clone(),
             cal.clone(),
+            clock.clone(),
         );
         tasks.spawn(async move {
             let mut rng = Rng::new(seed ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-            let Some(new) = creation(&mut rng, &cal, &places, &procedures, &pattern, i, seed)
+            let key = format!("demo-{seed}-{i}");
+            let Some(new) = creation(&mut rng, &cal, &places, &procedures, &pattern, key, &clock)
             else {
                 return Ok::<bool, anyhow::Error>(false);
             };

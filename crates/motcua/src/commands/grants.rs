@@ -2,10 +2,10 @@
 //! Until accounts exist the acting administrator is named with `--by`.
 
 use anyhow::{Result, anyhow};
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use clap::Subcommand;
-use motcua_app::audit::system_clock;
 use motcua_app::grants::{GrantService, NewGrant};
+use motcua_app::ports::Clock;
 
 use super::identity::store_with_units;
 use crate::config::Settings;
@@ -47,9 +47,9 @@ pub enum GrantsCommand {
     },
 }
 
-/// Runs a grants command.
-pub async fn run(settings: &Settings, command: GrantsCommand) -> Result<()> {
-    let grants = GrantService::new(store_with_units(settings).await?, system_clock());
+/// Runs a grants command, reading "now" from `clock`.
+pub async fn run(settings: &Settings, command: GrantsCommand, clock: &Clock) -> Result<()> {
+    let grants = GrantService::new(store_with_units(settings).await?, clock.clone());
     match command {
         GrantsCommand::Create {
             officer,
@@ -64,7 +64,7 @@ pub async fn run(settings: &Settings, command: GrantsCommand) -> Result<()> {
                     unit_code: unit,
                     purpose,
                     valid_from: None,
-                    valid_until: Utc::now() + Duration::days(days.clamp(0, 3_660)),
+                    valid_until: clock.now() + Duration::days(days.clamp(0, 3_660)),
                     granted_by: by,
                 })
                 .await

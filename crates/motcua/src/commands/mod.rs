@@ -18,6 +18,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 use chrono::Datelike;
 
+use motcua_app::ports::Clock;
+
 use crate::cli::{Cli, Command, DbArgs};
 use crate::config::{DEFAULT_CONFIG, Settings};
 use crate::serve;
@@ -42,6 +44,11 @@ fn settings_with(cli_config: Option<&std::path::Path>, db: &DbArgs) -> Result<Se
 
 /// Runs one command; the exit code says whether it succeeded.
 pub async fn run(cli: Cli) -> Result<ExitCode> {
+    run_with_clock(cli, &Clock::system()).await
+}
+
+/// [`run`], every command reading "now" from `clock` (ADR 0028).
+pub async fn run_with_clock(cli: Cli, clock: &Clock) -> Result<ExitCode> {
     let config = cli.config.as_deref();
     match cli.command {
         Command::Serve {
@@ -58,12 +65,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 settings.auth.dev_login = true;
             }
             let admin_hint = serve::admin_command(config, &db, &settings);
-            serve::run_with(settings, role, &admin_hint).await?;
+            serve::run_with_clock(settings, role, &admin_hint, clock.clone()).await?;
         }
         Command::Relay { once, db } => {
             let settings = settings_with(config, &db)?;
             let store = open_store(&settings.database_url()).await?;
-            let relay = crate::exchange::relay(&settings, store).await?;
+            let relay = crate::exchange::relay(&settings, store, clock.clone()).await?;
             if once {
                 let r = relay.drain().await?;
                 println!(
@@ -81,7 +88,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Exchange { db, command } => {
             let settings = settings_with(config, &db)?;
             let crate::cli::ExchangeCommand::Reconcile { from, to } = command;
-            let today = motcua_domain::clock::to_local(chrono::Utc::now()).date();
+            let today = clock.today();
             let from = from.unwrap_or_else(|| today.with_day(1).unwrap_or(today));
             let to = to.unwrap_or(today);
             anyhow::ensure!(
@@ -119,24 +126,26 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Catalog { db, command } => {
             return catalog::run(&settings_with(config, &db)?, command).await;
         }
-        Command::Demo { db, command } => demo::run(&settings_with(config, &db)?, command).await?,
+        Command::Demo { db, command } => {
+            demo::run(&settings_with(config, &db)?, command, clock).await?
+        }
         Command::Audit { db, command } => {
-            return audit::run(&settings_with(config, &db)?, command).await;
+            return audit::run(&settings_with(config, &db)?, command, clock).await;
         }
         Command::Grants { db, command } => {
-            grants::run(&settings_with(config, &db)?, command).await?
+            grants::run(&settings_with(config, &db)?, command, clock).await?
         }
         Command::Registry { db, command } => {
-            return registry::run(&settings_with(config, &db)?, command).await;
+            return registry::run(&settings_with(config, &db)?, command, clock).await;
         }
         Command::Accounts { db, command } => {
-            accounts::run_accounts(&settings_with(config, &db)?, command).await?
+            accounts::run_accounts(&settings_with(config, &db)?, command, clock).await?
         }
         Command::ApiKeys { db, command } => {
-            accounts::run_api_keys(&settings_with(config, &db)?, command).await?
+            accounts::run_api_keys(&settings_with(config, &db)?, command, clock).await?
         }
         Command::Webhooks { db, command } => {
-            webhooks::run(&settings_with(config, &db)?, command).await?
+            webhooks::run(&settings_with(config, &db)?, command, clock).await?
         }
     }
     Ok(ExitCode::SUCCESS)

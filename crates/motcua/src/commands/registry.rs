@@ -10,9 +10,8 @@ use anyhow::{Context, Result, anyhow};
 use chrono::NaiveDate;
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
-use motcua_app::audit::system_clock;
 use motcua_app::lookup::{LookupAnswer, LookupError, LookupRequest, LookupService};
-use motcua_app::ports::CitizenRegistry;
+use motcua_app::ports::{CitizenRegistry, Clock};
 use motcua_app::rate_limit::RateLimiter;
 use motcua_app::registry::{EmbeddedRegistry, ResidentService};
 use motcua_registry_http::{GatewayConfig, HttpRegistry};
@@ -80,7 +79,7 @@ fn progress_bar(len: u64) -> ProgressBar {
 }
 
 /// Runs a registry command.
-pub async fn run(settings: &Settings, command: RegistryCommand) -> Result<ExitCode> {
+pub async fn run(settings: &Settings, command: RegistryCommand, clock: &Clock) -> Result<ExitCode> {
     let store = store_with_units(settings).await?;
     let residents = ResidentService::new(store.clone());
     match command {
@@ -138,7 +137,7 @@ pub async fn run(settings: &Settings, command: RegistryCommand) -> Result<ExitCo
                 registry,
                 subject_key(),
                 Arc::new(RateLimiter::desk_default()),
-                system_clock(),
+                clock.clone(),
             );
             let request = LookupRequest {
                 officer_id: officer,

@@ -3,6 +3,7 @@
 
 use anyhow::{Result, anyhow};
 use clap::Subcommand;
+use motcua_app::ports::Clock;
 use motcua_app::webhooks::{WebhookDraft, WebhookService, WithSecret};
 use motcua_domain::identity::{Role, RoleAssignment, Scope};
 use motcua_domain::webhook::WebhookSubscription;
@@ -86,9 +87,13 @@ fn show_secret(w: &WithSecret) {
 }
 
 /// Runs a webhooks command.
-pub async fn run(settings: &Settings, command: WebhooksCommand) -> Result<()> {
+pub async fn run(settings: &Settings, command: WebhooksCommand, clock: &Clock) -> Result<()> {
     let store = store_with_units(settings).await?;
-    let service = WebhookService::new(store, crate::exchange::webhook_settings(settings));
+    let service = WebhookService::new(
+        store,
+        crate::exchange::webhook_settings(settings),
+        clock.clone(),
+    );
     let operator = [RoleAssignment {
         role: Role::System,
         scope: Scope::Unit(settings.province.code.clone()),

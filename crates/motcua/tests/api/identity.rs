@@ -657,11 +657,11 @@ async fn lookups_are_refused_with_reasons_and_audited() {
     // An expired grant, given ten days ago by a unit administrator (grants
     // cannot start in the past, so the grant service runs on that day).
     let unit = app.state.agencies.get(&p.center).await.unwrap().unit_code;
-    let now = chrono::Utc::now();
+    let now = app.state.clock.now();
     let back_then = now - chrono::Duration::days(10);
     let expired = motcua_app::grants::GrantService::new(
         app.state.store.clone(),
-        std::sync::Arc::new(move || back_then),
+        motcua_app::ports::Clock::fixed(back_then),
     )
     .create(motcua_app::grants::NewGrant {
         officer_id: "nva".into(),

@@ -13,7 +13,7 @@ use motcua_domain::catalog::ProcedureCode;
 
 use super::DeskOfficer;
 use super::chart::{Chart, HEIGHT, WIDTH, layout};
-use super::view::{DeskNav, error_text, procedure_name, today, when_opt};
+use super::view::{DeskNav, error_text, procedure_name, when_opt};
 use crate::AppState;
 use crate::i18n::Messages;
 use crate::pages::citizen::procedure::has_marker;
@@ -157,7 +157,7 @@ pub async fn page(
         let field = match ProcedureCode::parse(&code) {
             Ok(pc) => state
                 .catalog
-                .in_force(&pc, today())
+                .in_force(&pc, state.clock.today())
                 .await
                 .map_or_else(|_| code.clone(), |v| field_words(t, v.procedure.field.name)),
             Err(_) => code.clone(),
@@ -191,7 +191,7 @@ pub async fn page(
             count: g.count,
         })
         .collect();
-    let now = chrono::Utc::now();
+    let now = state.clock.now();
     for r in &stats.oldest_overdue {
         page.oldest.push(OverdueLine {
             code: r.code.clone(),

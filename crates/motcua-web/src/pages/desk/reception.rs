@@ -21,7 +21,7 @@ use serde::Deserialize;
 use super::reception_view::{
     AgencyOption, ProcedureView, ReceptionForm, component_inputs, deciding_options, procedure_view,
 };
-use super::view::{DeskNav, agency_name, error_text, procedure_name, today, when_opt};
+use super::view::{DeskNav, agency_name, error_text, procedure_name, when_opt};
 use super::{DeskOfficer, new_key};
 use crate::AppState;
 use crate::extract::ApiPath;
@@ -94,7 +94,7 @@ async fn search(state: &AppState, q: &str) -> Vec<(String, String)> {
         .list(&ProcedureQuery {
             q: Some(q.chars().take(100).collect()),
             field: None,
-            on: today(),
+            on: state.clock.today(),
             limit: 8,
             offset: 0,
         })

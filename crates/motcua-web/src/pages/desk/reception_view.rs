@@ -301,7 +301,7 @@ pub async fn procedure_view(
     let code = ProcedureCode::parse(&form.procedure).ok()?;
     let version: ProcedureVersion = state
         .catalog
-        .in_force(&code, super::view::today())
+        .in_force(&code, state.clock.today())
         .await
         .ok()?;
     let p = &version.procedure;

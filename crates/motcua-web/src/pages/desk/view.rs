@@ -1,7 +1,7 @@
 //! Shared pieces of the desk pages: dates in Vietnam time, status and event
 //! names from the message files, use-case errors as inline messages.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use motcua_app::dossiers::DossierError;
 use motcua_domain::clock::to_local;
 
@@ -21,11 +21,6 @@ pub fn day(at: DateTime<Utc>) -> String {
 /// An optional instant, or a dash.
 pub fn when_opt(at: Option<DateTime<Utc>>) -> String {
     at.map_or_else(|| "—".to_owned(), when)
-}
-
-/// Today in Vietnam time.
-pub fn today() -> NaiveDate {
-    to_local(Utc::now()).date()
 }
 
 /// A main status (`received`...) in the page's language.
@@ -74,7 +69,7 @@ pub async fn procedure_name(state: &AppState, code: &str) -> String {
     state
         .dossiers
         .procedures()
-        .procedure(code, today())
+        .procedure(code, state.clock.today())
         .await
         .map_or_else(|| code.to_owned(), |p| p.name)
 }
@@ -85,7 +80,7 @@ pub async fn procedure_names(state: &AppState) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for code in lookup.codes().await {
         let name = lookup
-            .procedure(&code, today())
+            .procedure(&code, state.clock.today())
             .await
             .map_or_else(|| code.clone(), |p| p.name);
         out.push((code, name));

@@ -211,7 +211,7 @@ pub async fn page(
     }
     let names = procedure_names(&state).await;
     let (mut rows, mut next, mut error) = (Vec::new(), None, None);
-    let now = chrono::Utc::now();
+    let now = state.clock.now();
     match state
         .dossiers
         .work_list_in(&roots, filter(&officer, &q))
