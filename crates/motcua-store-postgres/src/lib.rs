@@ -31,9 +31,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
-use async_trait::async_trait;
 use motcua_app::StoreError;
-use motcua_app::ports::Store;
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
@@ -145,32 +143,12 @@ impl PgStore {
     }
 }
 
-/// The store type the shared SQL of `motcua-store-sql` is stamped for.
-pub(crate) type Engine = PgStore;
-/// Its `sqlx` database, for the shared query builders.
-pub(crate) type Db = sqlx::Postgres;
-/// Its row type, for the shared row readers.
-pub(crate) type EngineRow = sqlx::postgres::PgRow;
-/// Its connection type, for the shared helpers that run inside a transaction.
-pub(crate) type EngineConnection = sqlx::PgConnection;
-
-pub(crate) fn other(err: impl Into<anyhow::Error>, what: &'static str) -> StoreError {
-    StoreError::Other(err.into().context(what))
-}
-
-#[async_trait]
-impl Store for PgStore {
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map_err(|e| other(e, "ping"))?;
-        Ok(())
-    }
-
-    fn engine(&self) -> &'static str {
-        "postgres"
-    }
+motcua_store_sql::engine_root! {
+    store: PgStore,
+    db: sqlx::Postgres,
+    row: sqlx::postgres::PgRow,
+    connection: sqlx::PgConnection,
+    name: "postgres",
 }
 
 #[cfg(test)]

@@ -14,23 +14,28 @@
 //! Placeholders are `$1 … $n` on both engines: sqlx's SQLite driver binds a
 //! `$NNN` parameter to the NNN-th bound value, exactly like PostgreSQL.
 //! Booleans are tested bare (`WHERE active`) or against `TRUE`/`FALSE`, which
-//! SQLite reads as 1/0. Types the engines store differently (a `date` is
-//! `TEXT` on SQLite) go through the engine's [`dialect`](#the-engine-contract)
-//! helpers.
+//! SQLite reads as 1/0. Values are bound with the type PostgreSQL needs
+//! (`i16`, `i32`, `NaiveDate`); SQLite stores the same integers and
+//! `%Y-%m-%d` text it stored before. What still differs goes through the
+//! engine's `dialect` module (see the contract below).
 //!
 //! # The engine contract
 //!
 //! A macro expands inside the engine crate, so the names it uses are that
-//! crate's. Each engine crate provides at its root:
+//! crate's. Each engine crate's root invokes [`engine_root!`], which
+//! defines `Engine` (the store type), `Db`, `EngineRow`, `EngineConnection`,
+//! `other(err, what)` and `impl Store`, and then provides itself:
 //!
-//! - `type Engine` — the store type the traits are implemented for;
-//! - `type EngineRow` — its `sqlx` row type;
-//! - `fn other(err, what) -> StoreError` — wraps a driver error with context;
 //! - `Engine::begin_write(&self)` — a write transaction (`BEGIN IMMEDIATE`
-//!   on SQLite, a plain `BEGIN` on PostgreSQL) and a `pool` field;
-//! - a `dialect` module for the few type differences (see each macro);
+//!   on SQLite, a plain `BEGIN` on PostgreSQL) — and a `pool` field;
+//! - a `dialect` module: `FOR_UPDATE`, `JSON_IN`, `JSON_OUT`,
+//!   `CLOCK_RUNNING` and `serialise(conn, key)`, the only places where the
+//!   two dialects differ inside shared SQL;
+//! - for the ports that are only partly shared, the engine's own part
+//!   (`engine_create_dossier`, `engine_claim_outbox`, `insert_agencies_batch`,
+//!   a `bulk` module for units, `push_lanes` for work lists; see each macro);
 //!
-//! and depends on `sqlx`, `async-trait`, `chrono`, `serde_json`,
+//! and depends on `sqlx`, `async-trait`, `anyhow`, `chrono`, `serde_json`,
 //! `motcua-app` and `motcua-domain` under those names. This crate itself has
 //! no dependencies.
 //!
@@ -55,6 +60,7 @@ mod audit;
 mod catalog;
 mod dossier_rows;
 mod dossiers;
+mod engine;
 mod exchange;
 mod grants;
 mod national;

@@ -30,9 +30,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
-use async_trait::async_trait;
 use motcua_app::StoreError;
-use motcua_app::ports::Store;
 use sqlx::Connection;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -129,30 +127,10 @@ impl SqliteStore {
     }
 }
 
-/// The store type the shared SQL of `motcua-store-sql` is stamped for.
-pub(crate) type Engine = SqliteStore;
-/// Its `sqlx` database, for the shared query builders.
-pub(crate) type Db = sqlx::Sqlite;
-/// Its row type, for the shared row readers.
-pub(crate) type EngineRow = sqlx::sqlite::SqliteRow;
-/// Its connection type, for the shared helpers that run inside a transaction.
-pub(crate) type EngineConnection = sqlx::SqliteConnection;
-
-pub(crate) fn other(err: impl Into<anyhow::Error>, what: &'static str) -> StoreError {
-    StoreError::Other(err.into().context(what))
-}
-
-#[async_trait]
-impl Store for SqliteStore {
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map_err(|e| other(e, "ping"))?;
-        Ok(())
-    }
-
-    fn engine(&self) -> &'static str {
-        "sqlite"
-    }
+motcua_store_sql::engine_root! {
+    store: SqliteStore,
+    db: sqlx::Sqlite,
+    row: sqlx::sqlite::SqliteRow,
+    connection: sqlx::SqliteConnection,
+    name: "sqlite",
 }
