@@ -89,7 +89,8 @@ async fn every_event_is_counted_once_across_a_hub_outage() {
 
     // Unknown senders and bad signatures are refused with Problem Details.
     let body = br#"[]"#;
-    let ts = chrono::Utc::now().timestamp();
+    // The hub (another process) checks it against its wall clock.
+    let ts = motcua_app::ports::Clock::system().now().timestamp();
     let key = SigningKey::parse(KEY).unwrap();
     let wrong = SigningKey::parse("not-the-province-key-at-all").unwrap();
     for (sender, at, signature, what) in [

@@ -7,7 +7,7 @@ use std::io::Read;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use chrono::{Duration, FixedOffset, Utc};
+use chrono::Duration;
 use motcua_domain::identity::Role;
 use serde_json::json;
 use tower::ServiceExt;
@@ -795,8 +795,7 @@ async fn the_register_lists_the_dossiers_received_in_the_period_as_page_pdf_and_
         assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
         codes.push(filed.body["code"].as_str().expect("code").to_owned());
     }
-    let vn = FixedOffset::east_opt(7 * 3600).expect("offset");
-    let today = Utc::now().with_timezone(&vn).date_naive();
+    let today = app.state.clock.today();
     let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     let period = format!("from={}&to={}", day(today - Duration::days(1)), day(today));
     let me = [officer(c)];

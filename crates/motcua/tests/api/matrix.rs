@@ -12,7 +12,7 @@
 //! naming any route the matrix does not list.
 
 use axum::http::StatusCode;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use motcua_app::grants::NewGrant;
 use motcua_domain::identity::{Role, RoleAssignment, Scope};
 use motcua_domain::webhook::WebhookSpec;
@@ -389,7 +389,7 @@ impl World {
                 unit_code: unit.into(),
                 purpose: "tiếp nhận hồ sơ".into(),
                 valid_from: None,
-                valid_until: Utc::now() + Duration::days(30),
+                valid_until: self.app.state.clock.now() + Duration::days(30),
                 granted_by: "fixture".into(),
             })
             .await
@@ -412,7 +412,11 @@ impl World {
         self.app
             .state
             .store
-            .create_webhook(&spec, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", Utc::now())
+            .create_webhook(
+                &spec,
+                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                self.app.state.clock.now(),
+            )
             .await
             .unwrap()
             .id
@@ -423,9 +427,12 @@ impl World {
     async fn dead_letter(&self, center: &str) -> i64 {
         use motcua_app::ports::exchange::{Attempt, ClaimRequest, Failure, Settlement};
         let store = &self.app.state.store;
-        store.register_sink("matrix", Utc::now()).await.unwrap();
+        store
+            .register_sink("matrix", self.app.state.clock.now())
+            .await
+            .unwrap();
         let (code, _) = self.dossier(center, true).await;
-        let now = Utc::now() + Duration::seconds(1);
+        let now = self.app.state.clock.now() + Duration::seconds(1);
         let claimed = store
             .claim_outbox(&ClaimRequest {
                 sink: "matrix".into(),
@@ -1368,7 +1375,7 @@ async fn self_grants_and_backdated_grants_are_refused() {
     )
     .await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.body);
-    let soon = (Utc::now() + Duration::minutes(1)).to_rfc3339();
+    let soon = (app.state.clock.now() + Duration::minutes(1)).to_rfc3339();
     let (a, _) = call(
         &app,
         "POST",
@@ -1387,7 +1394,7 @@ async fn self_grants_and_backdated_grants_are_refused() {
             unit_code: unit.clone(),
             purpose: "tiếp nhận hồ sơ".into(),
             valid_from: None,
-            valid_until: Utc::now() + Duration::days(3),
+            valid_until: app.state.clock.now() + Duration::days(3),
             granted_by: "x1".into(),
         })
         .await;

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Utc;
+use chrono::{DateTime, TimeZone, Utc};
 use motcua_app::exchange::national::{IntakeError, NationalService, SignedHeaders};
 use motcua_app::exchange::summary::DossierSummary;
 use motcua_app::exchange::{CloudEvent, SigningKey};
@@ -24,8 +24,13 @@ fn summary(code: &str) -> DossierSummary {
     .expect("summary")
 }
 
+/// The instant of every sync here (the hub is given it as "now").
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 6, 1, 0, 0).unwrap()
+}
+
 fn signed(sender: &str, key: &SigningKey, body: &[u8]) -> SignedHeaders {
-    let ts = Utc::now().timestamp();
+    let ts = now().timestamp();
     SignedHeaders {
         sender: Some(sender.to_owned()),
         id: Some(format!("m-{sender}")),
@@ -47,15 +52,15 @@ async fn a_province_cannot_pre_claim_another_provinces_event_ids() {
         ]),
     );
     let code = "H55.X01840.TT-261206-0001";
-    let real = CloudEvent::new("19", None, "received", Utc::now(), summary(code), None);
+    let real = CloudEvent::new("19", None, "received", now(), summary(code), None);
     assert_eq!(real.id, format!("19.{code}.1"));
 
     // Province 01 signs, with its own key, an event carrying 19's id.
-    let mut squat = CloudEvent::new("01", None, "received", Utc::now(), summary(code), None);
+    let mut squat = CloudEvent::new("01", None, "received", now(), summary(code), None);
     squat.id = real.id.clone();
     let body = serde_json::to_vec(&vec![squat]).unwrap();
     let refused = hub
-        .intake(&signed("01", &k01, &body), &body, Utc::now())
+        .intake(&signed("01", &k01, &body), &body, now())
         .await
         .expect_err("a foreign id is refused");
     assert!(
@@ -66,17 +71,17 @@ async fn a_province_cannot_pre_claim_another_provinces_event_ids() {
     // Province 19's real event is accepted, not answered "duplicate".
     let body = serde_json::to_vec(&vec![real]).unwrap();
     let report = hub
-        .intake(&signed("19", &k19, &body), &body, Utc::now())
+        .intake(&signed("19", &k19, &body), &body, now())
         .await
         .map_err(|e| format!("{e:?}"))
         .unwrap();
     assert_eq!((report.accepted, report.duplicates), (1, 0));
 
     // Its own ids stay its own: 01's event under its own prefix is fine.
-    let own = CloudEvent::new("01", None, "received", Utc::now(), summary(code), None);
+    let own = CloudEvent::new("01", None, "received", now(), summary(code), None);
     let body = serde_json::to_vec(&vec![own]).unwrap();
     let report = hub
-        .intake(&signed("01", &k01, &body), &body, Utc::now())
+        .intake(&signed("01", &k01, &body), &body, now())
         .await
         .map_err(|e| format!("{e:?}"))
         .unwrap();

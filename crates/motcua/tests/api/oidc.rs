@@ -10,7 +10,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::{Duration, Utc};
+use chrono::Duration;
+use motcua_app::ports::Clock;
 use motcua_domain::identity::Role;
 use openidconnect::core::{
     CoreIdToken, CoreIdTokenClaims, CoreJsonWebKeySet, CoreJwsSigningAlgorithm,
@@ -137,8 +138,9 @@ async fn token(
     let claims = CoreIdTokenClaims::new(
         IssuerUrl::new(p.issuer.clone()).unwrap(),
         vec![Audience::new("motcua".into())],
-        Utc::now() + Duration::minutes(5),
-        Utc::now(),
+        // The client checks these against the wall clock.
+        Clock::system().now() + Duration::minutes(5),
+        Clock::system().now(),
         StandardClaims::new(SubjectIdentifier::new(who.sub))
             .set_email(Some(EndUserEmail::new(who.email)))
             .set_email_verified(who.verified),

@@ -139,7 +139,7 @@ async fn fresh_checks(app: &TestApp, id: i64, secret: &str) {
     assert!(new.starts_with("whsec_") && new != secret);
     let until: chrono::DateTime<chrono::Utc> =
         serde_json::from_value(rotated.body["previous_secret_expires_at"].clone()).unwrap();
-    let hours = (until - chrono::Utc::now()).num_minutes() as f64 / 60.0;
+    let hours = (until - app.state.clock.now()).num_minutes() as f64 / 60.0;
     assert!(
         (23.9..=24.0).contains(&hours),
         "default overlap 24 h, got {hours}"
