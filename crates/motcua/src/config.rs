@@ -73,6 +73,10 @@ pub struct ExchangeConfig {
     pub webhook_timeout_ms: u64,
     /// Webhook POSTs in flight at once.
     pub webhook_concurrency: usize,
+    /// How long the relay keeps the webhook subscriptions it read, in
+    /// milliseconds: a new subscription, a change or a rotation reaches
+    /// deliveries within this long.
+    pub webhook_cache_ms: u64,
     /// How long an old webhook secret still signs after a rotation, in seconds.
     pub webhook_rotation_overlap_secs: u64,
     /// Base URL of the national portal's (Cổng DVCQG) sync adapter; empty
@@ -105,6 +109,7 @@ impl Default for ExchangeConfig {
             webhooks_allow_http: false,
             webhook_timeout_ms: 10_000,
             webhook_concurrency: 16,
+            webhook_cache_ms: 5_000,
             webhook_rotation_overlap_secs: 86_400,
             portal_url: String::new(),
             portal_agency_id: String::new(),

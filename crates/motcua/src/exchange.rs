@@ -56,6 +56,7 @@ pub async fn relay(settings: &Settings, store: Arc<dyn Store>, clock: Clock) -> 
             WebhookSinkConfig {
                 timeout: Duration::from_millis(x.webhook_timeout_ms.max(100)),
                 concurrency: x.webhook_concurrency.max(1),
+                cache_ttl: Duration::from_millis(x.webhook_cache_ms),
                 allow_http: x.webhooks_allow_http,
                 clock: clock.clone(),
                 ..WebhookSinkConfig::default()

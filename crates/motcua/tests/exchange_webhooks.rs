@@ -67,7 +67,7 @@ async fn serve_delivers_signed_events_to_the_subscribed_sector_system() {
     let cfg = province_config(
         dir.path(),
         "",
-        "enabled = true\nwebhooks = true\nwebhooks_allow_http = true\n",
+        "enabled = true\nwebhooks = true\nwebhooks_allow_http = true\nwebhook_cache_ms = 0\n",
     );
     let province = serve(&cfg, &dir.path().join("data"), "127.0.0.1:0", false);
     let client = reqwest::Client::new();
@@ -131,8 +131,8 @@ async fn serve_delivers_signed_events_to_the_subscribed_sector_system() {
         .await
         .unwrap();
     let new = rotated["secret"].as_str().unwrap().to_owned();
-    // The sink re-reads subscriptions every 5 s.
-    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+    // The sink re-reads the subscriptions before every delivery
+    // (webhook_cache_ms = 0), so the next event sees the rotation.
     file(&client, &province.url, &a, 4).await;
     eventually(60, "the fifth event", || {
         let log = log.clone();
