@@ -1,16 +1,19 @@
 //! A small circuit breaker: closed → open after N failed calls in a row →
 //! half-open after the cool-down (one trial call) → closed or open again.
+//! The cool-down is counted on the injected [`Clock`] (ADR 0028), so a test
+//! moves past it without waiting.
 
 use std::sync::Mutex;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+use motcua_app::ports::Clock;
 use motcua_app::ports::registry::RegistryError;
-use tokio::time::Instant;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     Closed { failures: u32 },
-    Open { until: Instant },
+    Open { until: DateTime<Utc> },
     HalfOpen,
 }
 
@@ -23,15 +26,17 @@ pub(crate) struct Permit {
 #[derive(Debug)]
 pub(crate) struct Breaker {
     threshold: u32,
-    cooldown: Duration,
+    cooldown: chrono::Duration,
+    clock: Clock,
     state: Mutex<State>,
 }
 
 impl Breaker {
-    pub(crate) fn new(threshold: u32, cooldown: Duration) -> Self {
+    pub(crate) fn new(threshold: u32, cooldown: Duration, clock: Clock) -> Self {
         Self {
             threshold: threshold.max(1),
-            cooldown,
+            cooldown: chrono::Duration::from_std(cooldown).unwrap_or(chrono::Duration::MAX),
+            clock,
             state: Mutex::new(State::Closed { failures: 0 }),
         }
     }
@@ -47,7 +52,7 @@ impl Breaker {
         let mut state = self.lock();
         match *state {
             State::Closed { .. } => Ok(Permit { trial: false }),
-            State::Open { until } if Instant::now() >= until => {
+            State::Open { until } if self.clock.now() >= until => {
                 *state = State::HalfOpen;
                 Ok(Permit { trial: true })
             }
@@ -61,10 +66,10 @@ impl Breaker {
         *state = match (*state, healthy) {
             (_, true) => State::Closed { failures: 0 },
             (State::HalfOpen, false) if permit.trial => State::Open {
-                until: Instant::now() + self.cooldown,
+                until: self.clock.now() + self.cooldown,
             },
             (State::Closed { failures }, false) if failures + 1 >= self.threshold => State::Open {
-                until: Instant::now() + self.cooldown,
+                until: self.clock.now() + self.cooldown,
             },
             (State::Closed { failures }, false) => State::Closed {
                 failures: failures + 1,

@@ -19,8 +19,8 @@ mod wire;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use motcua_app::ports::CitizenRegistry;
 use motcua_app::ports::registry::RegistryError;
+use motcua_app::ports::{CitizenRegistry, Clock};
 use motcua_domain::resident::{RegistryAnswer, RegistryQuery};
 use reqwest::StatusCode;
 use tokio::time::Instant;
@@ -47,6 +47,8 @@ pub struct GatewayConfig {
     pub breaker_threshold: u32,
     /// How long an open breaker refuses calls.
     pub breaker_cooldown: Duration,
+    /// The clock the breaker's cool-down is counted on.
+    pub clock: Clock,
 }
 
 impl std::fmt::Debug for GatewayConfig {
@@ -63,7 +65,8 @@ impl std::fmt::Debug for GatewayConfig {
 
 impl GatewayConfig {
     /// Defaults for a desk look-up: 2 s per attempt, 5 s in all, 3 attempts,
-    /// 200 ms first back-off, breaker open for 30 s after 5 failed calls.
+    /// 200 ms first back-off, breaker open for 30 s after 5 failed calls,
+    /// the system clock.
     pub fn new(base_url: impl Into<String>) -> Self {
         Self {
             base_url: base_url.into(),
@@ -74,6 +77,7 @@ impl GatewayConfig {
             backoff: Duration::from_millis(200),
             breaker_threshold: 5,
             breaker_cooldown: Duration::from_secs(30),
+            clock: Clock::system(),
         }
     }
 }
@@ -101,7 +105,11 @@ impl HttpRegistry {
             .map_err(|e| RegistryError::Unavailable(e.to_string()))?;
         Ok(Self {
             client,
-            breaker: Breaker::new(config.breaker_threshold, config.breaker_cooldown),
+            breaker: Breaker::new(
+                config.breaker_threshold,
+                config.breaker_cooldown,
+                config.clock.clone(),
+            ),
             config,
         })
     }

@@ -13,8 +13,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use chrono::NaiveDate;
-use motcua_app::ports::CitizenRegistry;
 use motcua_app::ports::registry::RegistryError;
+use motcua_app::ports::{CitizenRegistry, TestClock};
 use motcua_domain::dossier::{PersonalId, Sex};
 use motcua_domain::resident::{MismatchField, RegistryAnswer, RegistryQuery, Resident};
 use motcua_registry_http::{GatewayConfig, HttpRegistry, LOOKUP_PATH, WireQuery};
@@ -199,7 +199,12 @@ async fn the_breaker_opens_after_failed_calls_and_closes_after_a_good_trial() {
         }
     })
     .await;
-    let registry = HttpRegistry::new(config(&base)).unwrap();
+    let clock = TestClock::starting_now();
+    let registry = HttpRegistry::new(GatewayConfig {
+        clock: clock.clock(),
+        ..config(&base)
+    })
+    .unwrap();
     for _ in 0..2 {
         assert!(matches!(
             registry.lookup(&query()).await,
@@ -220,7 +225,13 @@ async fn the_breaker_opens_after_failed_calls_and_closes_after_a_good_trial() {
         6,
         "an open breaker sends nothing"
     );
-    tokio::time::sleep(Duration::from_millis(450)).await;
+    // Still open just before the 400 ms cool-down ends, half-open after.
+    clock.advance(chrono::TimeDelta::milliseconds(399));
+    assert_eq!(
+        registry.lookup(&query()).await,
+        Err(RegistryError::CircuitOpen)
+    );
+    clock.advance(chrono::TimeDelta::milliseconds(1));
     assert!(matches!(
         registry.lookup(&query()).await,
         Ok(RegistryAnswer::Found { .. })

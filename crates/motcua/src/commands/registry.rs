@@ -126,6 +126,7 @@ pub async fn run(settings: &Settings, command: RegistryCommand, clock: &Clock) -
                 Some(url) => {
                     let config = GatewayConfig {
                         token: std::env::var("MOTCUA_REGISTRY_TOKEN").ok(),
+                        clock: clock.clone(),
                         ..GatewayConfig::new(url)
                     };
                     Arc::new(HttpRegistry::new(config).map_err(|e| anyhow!("{e}"))?)
