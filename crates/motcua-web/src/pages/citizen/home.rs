@@ -5,10 +5,8 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use chrono::Utc;
 use motcua_app::catalog::ProcedureQuery;
 use motcua_domain::catalog::ProcedureCode;
-use motcua_domain::clock::to_local;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -82,7 +80,7 @@ fn link(v: &motcua_domain::catalog::ProcedureVersion) -> ProcedureLink {
 
 /// `GET /`.
 pub async fn page(State(state): State<AppState>, t: Messages) -> Response {
-    let today = to_local(Utc::now()).date();
+    let today = state.clock.today();
     let mut popular = Vec::new();
     for code in POPULAR {
         if let Ok(code) = ProcedureCode::parse(code)
@@ -123,7 +121,7 @@ pub async fn search(
         let query = ProcedureQuery {
             q: Some(q.clone()),
             field: None,
-            on: to_local(Utc::now()).date(),
+            on: state.clock.today(),
             limit: SHOWN,
             offset: 0,
         };

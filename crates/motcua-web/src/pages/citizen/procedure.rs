@@ -6,11 +6,9 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
 use motcua_domain::catalog::{
     AgencyType, DocumentForm, OnlineLevel, ProcedureCode, ProcedureVersion, Requirement, Source,
 };
-use motcua_domain::clock::to_local;
 
 use super::{limit_words, vnd};
 use crate::AppState;
@@ -107,7 +105,7 @@ pub async fn in_force(state: &AppState, code: &str) -> Option<ProcedureVersion> 
     let code = ProcedureCode::parse(code).ok()?;
     state
         .catalog
-        .in_force(&code, to_local(Utc::now()).date())
+        .in_force(&code, state.clock.today())
         .await
         .ok()
 }
