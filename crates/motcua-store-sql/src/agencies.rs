@@ -59,6 +59,11 @@ macro_rules! agency_store {
             }
 
             async fn upsert_agency(&self, a: &Agency) -> Result<(), StoreError> {
+                // TODO(issue 20): a bookkeeping stamp (when the row was written), read here
+                // rather than passed in: taking `now` from the caller changes ~47 call
+                // sites of the store ports. Allowed explicitly until then (ADR 0028).
+                #[allow(clippy::disallowed_methods)]
+                let updated_at = Utc::now();
                 sqlx::query(
                     "INSERT INTO agencies (id, name, name_folded, kind, unit_code, parent_id, active, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
@@ -72,7 +77,7 @@ macro_rules! agency_store {
                 .bind(&a.unit_code)
                 .bind(&a.parent_id)
                 .bind(a.active)
-                .bind(Utc::now())
+                .bind(updated_at)
                 .execute(&self.pool)
                 .await
                 .map_err(|e| other(e, "saving an agency"))?;

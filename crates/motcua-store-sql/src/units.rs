@@ -292,6 +292,10 @@ macro_rules! unit_store {
                 let mut tx = self.begin_write().await?;
                 crate::dialect::serialise(&mut tx, $crate::UNITS_LOCK).await?;
                 let mut report = ApplyReport::default();
+                // TODO(issue 20): a bookkeeping stamp (when the row was written), read here
+                // rather than passed in: taking `now` from the caller changes ~47 call
+                // sites of the store ports. Allowed explicitly until then (ADR 0028).
+                #[allow(clippy::disallowed_methods)]
                 let now = Utc::now();
                 for c in changes {
                     let inserted = sqlx::query(&format!(

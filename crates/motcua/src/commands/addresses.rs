@@ -14,7 +14,6 @@ use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use motcua_app::addresses::AddressService;
 use motcua_domain::address::{Conversion, Status, UnitRef};
-use motcua_domain::clock::to_local;
 
 /// `motcua addresses ...`.
 #[derive(Debug, Subcommand)]
@@ -127,7 +126,7 @@ pub fn run(command: AddressesCommand) -> Result<()> {
         quiet,
     } = command;
     let delimiter = u8::try_from(delimiter).map_err(|_| anyhow!("delimiter must be ASCII"))?;
-    let as_of = as_of.unwrap_or_else(|| to_local(chrono::Utc::now()).date());
+    let as_of = as_of.unwrap_or_else(|| motcua_app::ports::Clock::system().today());
     let started = Instant::now();
     let build = AddressService::warm().map_err(|e| anyhow!(e))?;
     let service = AddressService::embedded();
