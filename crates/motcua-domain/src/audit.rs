@@ -104,7 +104,7 @@ pub struct AuditEntry {
     pub agency_id: Option<String>,
     /// Keyed hash of the citizen's personal ID, when the entry is about a citizen.
     pub subject_key: Option<String>,
-    /// Masked personal ID for display, e.g. `0xxxxxxxx789`.
+    /// Masked personal ID for display, e.g. `0********789`.
     pub subject_masked: Option<String>,
     /// Which data fields were disclosed (empty when nothing was).
     pub fields: Vec<String>,

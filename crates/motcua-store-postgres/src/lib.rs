@@ -32,6 +32,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use motcua_app::StoreError;
+use motcua_domain::redact::redact_url;
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
@@ -50,38 +51,6 @@ impl fmt::Debug for PgStore {
             .field("pool_size", &self.pool.size())
             .finish_non_exhaustive()
     }
-}
-
-/// `url` with the password (if any) replaced by `***`, for logs and errors.
-pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return "<unparsed URL>".to_owned();
-    };
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let Some((userinfo, host)) = authority.rsplit_once('@') else {
-        return redact_query(url);
-    };
-    let user = match userinfo.split_once(':') {
-        Some((user, _password)) => format!("{user}:***"),
-        None => userinfo.to_owned(),
-    };
-    redact_query(&format!("{scheme}://{user}@{host}{tail}"))
-}
-
-/// Hides a `password=` query parameter as well.
-fn redact_query(url: &str) -> String {
-    let Some((base, query)) = url.split_once('?') else {
-        return url.to_owned();
-    };
-    let params: Vec<String> = query
-        .split('&')
-        .map(|p| match p.split_once('=') {
-            Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
-            _ => p.to_owned(),
-        })
-        .collect();
-    format!("{base}?{}", params.join("&"))
 }
 
 fn describe(options: &PgConnectOptions) -> String {
@@ -154,23 +123,6 @@ motcua_store_sql::engine_root! {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn redaction_hides_passwords_only() {
-        assert_eq!(
-            redact_url("postgres://app:s3cr%40t@db.example:5432/motcua"),
-            "postgres://app:***@db.example:5432/motcua"
-        );
-        assert_eq!(
-            redact_url("postgres://postgres@127.0.0.1:5432/postgres"),
-            "postgres://postgres@127.0.0.1:5432/postgres"
-        );
-        assert_eq!(
-            redact_url("postgres://localhost/motcua?user=app&password=hunter2&sslmode=disable"),
-            "postgres://localhost/motcua?user=app&password=***&sslmode=disable"
-        );
-        assert_eq!(redact_url("not a url"), "<unparsed URL>");
-    }
 
     #[test]
     fn debug_of_options_built_from_a_url_hides_the_password() {

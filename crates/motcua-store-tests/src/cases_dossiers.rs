@@ -35,7 +35,7 @@ pub async fn dossier_create_round_trips(store: Arc<dyn Store>) {
     assert_eq!(p.assignee, None);
     assert_eq!(p.channel, 1);
     assert_eq!(p.applicant_kind, 1);
-    assert_eq!(p.applicant_id_masked, "022*******56");
+    assert_eq!(p.applicant_id_masked, "0********456");
     assert_eq!(p.applicant_name, "Nguyễn Văn An");
     assert_eq!(p.phone_last4.as_deref(), Some("5678"));
     assert_eq!(p.submitted_at, t0());
@@ -342,7 +342,7 @@ pub async fn dossier_work_lists(store: Arc<dyn Store>) {
     assert_eq!(codes(first.clone()), [b1.as_str(), a2.as_str()]);
     let last = &first[1];
     assert_eq!(last.due_key, at(2));
-    assert_eq!(last.applicant_id_masked, "022*******56");
+    assert_eq!(last.applicant_id_masked, "0********456");
     let next = WorkListQuery {
         limit: 2,
         after: Some((last.due_key, last.code.clone())),

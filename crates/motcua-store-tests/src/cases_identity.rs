@@ -36,7 +36,7 @@ pub fn sample_entry(i: i64) -> AuditEntry {
     e.unit_code = Some("05977".into());
     e.agency_id = Some("H55.X05977.TT".into());
     e.subject_key = Some(format!("subject-{}", i % 2));
-    e.subject_masked = Some("0xxxxxxxx789".into());
+    e.subject_masked = Some("0********789".into());
     e.fields = vec!["full_name".into(), "birth_date".into()];
     e.dossier_code = Some(format!("H55.X05977-250701-{i:04}"));
     e.grant_id = Some("g-1".into());

@@ -3,7 +3,8 @@
 use std::str::FromStr;
 use std::sync::Arc;
 
-use motcua_store_postgres::{PgStore, redact_url};
+use motcua_domain::redact::redact_url;
+use motcua_store_postgres::PgStore;
 use motcua_store_sqlite::SqliteStore;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection, Executor};

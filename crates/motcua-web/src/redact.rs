@@ -4,6 +4,7 @@
 //! review F30).
 
 use axum::http::{Request, Uri};
+use motcua_domain::redact::redact_query;
 use tracing::Span;
 
 /// Query parameters whose values are never logged.
@@ -17,25 +18,13 @@ const SECRET_PARAMS: [&str; 7] = [
     "key",
 ];
 
-/// The path and query of `uri` with secret values replaced by `***`.
+/// The path and query of `uri` with secret values replaced by `***`
+/// (the one rule: [`motcua_domain::redact::redact_query`]).
 pub fn redacted(uri: &Uri) -> String {
-    let path = uri.path();
-    let Some(query) = uri.query() else {
-        return path.to_owned();
-    };
-    let parts: Vec<String> = query
-        .split('&')
-        .map(|pair| {
-            let name = pair.split_once('=').map_or(pair, |(n, _)| n);
-            let plain = name.to_ascii_lowercase().replace("%5f", "_");
-            if SECRET_PARAMS.contains(&plain.as_str()) {
-                format!("{name}=***")
-            } else {
-                pair.to_owned()
-            }
-        })
-        .collect();
-    format!("{path}?{}", parts.join("&"))
+    match uri.query() {
+        Some(query) => redact_query(&format!("{}?{query}", uri.path()), &SECRET_PARAMS),
+        None => uri.path().to_owned(),
+    }
 }
 
 /// The span of one request (the default `TraceLayer` span, with the URI

@@ -123,7 +123,7 @@ fn statements(sqlite: bool) -> [String; 5] {
             }
         ),
         format!(
-            "INSERT INTO dossiers (code, procedure_code, procedure_version, status, sub_status, portal_status, clock_running, receiving_unit, deciding_agency, current_agency, channel, applicant_kind, applicant_id_masked, applicant_name, submitted_at, due_key, counts_late, version, state, verifier_hash, updated_at) VALUES ({}, '1.004873', 1, 'received', 'none', 2, true, {}, {}, {}, 1, 1, '019*******56', 'Lê Văn Bình', {}, 0, false, 1, {}, 'h', {})",
+            "INSERT INTO dossiers (code, procedure_code, procedure_version, status, sub_status, portal_status, clock_running, receiving_unit, deciding_agency, current_agency, channel, applicant_kind, applicant_id_masked, applicant_name, submitted_at, due_key, counts_late, version, state, verifier_hash, updated_at) VALUES ({}, '1.004873', 1, 'received', 'none', 2, true, {}, {}, {}, 1, 1, '0********456', 'Lê Văn Bình', {}, 0, false, 1, {}, 'h', {})",
             p(1),
             p(2),
             p(2),

@@ -7,7 +7,7 @@ use motcua_app::ports::Store;
 use motcua_store_postgres::PgStore;
 use motcua_store_sqlite::SqliteStore;
 
-use crate::config::redact_url;
+use motcua_domain::redact::redact_url;
 
 /// Opens the store named by `url` and runs its migrations.
 pub async fn open_store(url: &str) -> Result<Arc<dyn Store>> {

@@ -12,8 +12,9 @@ use motcua_domain::legal_time::TimeLimit;
 use super::DossierService;
 use super::error::{DossierError, not_found_text};
 use super::queries::{VerifierProof, proof_of};
-use super::write::{ActionAnswer, mask_identifier, sha256_hex};
+use super::write::{ActionAnswer, sha256_hex};
 use crate::ports::dossiers::StoredDossier;
+use motcua_domain::audit::mask_identifier;
 
 /// Who asks for a receipt.
 #[derive(Debug, Clone)]
@@ -159,7 +160,7 @@ impl RegisterEntry {
 }
 
 /// An e-mail with the name before its `@` masked like an identifier
-/// (`an.nguyen@example.vn` → `an.****en@example.vn`).
+/// (`lananh.nguyen@example.vn` → `l*********yen@example.vn`).
 pub fn mask_email(email: &str) -> String {
     match email.rsplit_once('@') {
         Some((local, domain)) => format!("{}@{domain}", mask_identifier(local)),

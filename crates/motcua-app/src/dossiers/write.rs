@@ -2,6 +2,7 @@
 //! projection, the events, the outbox messages and the kept answer.
 
 use chrono::{DateTime, Utc};
+use motcua_domain::audit::mask_identifier;
 use motcua_domain::dossier::{Actor, ApplicantId, Dossier, DossierStatus, Event};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -78,25 +79,6 @@ pub fn sha256_hex(data: &[u8]) -> String {
     Sha256::digest(data)
         .iter()
         .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// The identifier with all but its first 3 and last 2 characters masked.
-pub fn mask_identifier(id: &str) -> String {
-    let chars: Vec<char> = id.chars().collect();
-    if chars.len() <= 5 {
-        return "*".repeat(chars.len());
-    }
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            if i < 3 || i >= chars.len() - 2 {
-                *c
-            } else {
-                '*'
-            }
-        })
         .collect()
 }
 
@@ -244,8 +226,9 @@ mod tests {
 
     #[test]
     fn identifiers_are_masked_and_phones_cut() {
-        assert_eq!(mask_identifier("022087123456"), "022*******56");
-        assert_eq!(mask_identifier("0101234567-001"), "010*********01");
+        // The one rule of `motcua_domain::audit::mask_identifier`.
+        assert_eq!(mask_identifier("022087123456"), "0********456");
+        assert_eq!(mask_identifier("0101234567-001"), "0**********001");
         assert_eq!(mask_identifier("123"), "***");
         assert_eq!(phone_last4("0912 345 678").as_deref(), Some("5678"));
         assert_eq!(phone_last4("12"), None);

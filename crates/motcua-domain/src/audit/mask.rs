@@ -7,10 +7,15 @@ use sha2::Sha256;
 use super::hex;
 use crate::dossier::PersonalId;
 
-/// Shows only the first character and the last three of an identifier of
-/// eight or more characters (`001203004789` → `0xxxxxxxx789`); shorter ones
-/// keep only their last character, and three or fewer are hidden entirely.
-/// The length is kept, so a masked list still lines up.
+/// The one masked form of an identifier (personal ID, tax code, phone
+/// number, the local part of an e-mail) wherever it is shown: dossier
+/// lists, receipts and forms, CSV exports, the audit log.
+///
+/// Surrounding blanks are dropped, then an identifier of eight or more
+/// characters keeps only its first character and its last three
+/// (`001203004789` → `0********789`); one of four to seven characters keeps
+/// only its last; three or fewer are hidden entirely. Every hidden character
+/// becomes `*`, so the length is kept and a masked list still lines up.
 pub fn mask_identifier(raw: &str) -> String {
     let chars: Vec<char> = raw.trim().chars().collect();
     let n = chars.len();
@@ -22,7 +27,7 @@ pub fn mask_identifier(raw: &str) -> String {
     chars
         .iter()
         .enumerate()
-        .map(|(i, c)| if i < head || i >= n - tail { *c } else { 'x' })
+        .map(|(i, c)| if i < head || i >= n - tail { *c } else { '*' })
         .collect()
 }
 
@@ -79,19 +84,47 @@ mod tests {
 
     #[test]
     fn masks_keep_first_and_last_three() {
-        assert_eq!(mask_identifier("001203004789"), "0xxxxxxxx789");
-        assert_eq!(mask_identifier(" 001203004789 "), "0xxxxxxxx789");
-        assert_eq!(mask_identifier("12345678"), "1xxxx678");
-        assert_eq!(mask_identifier("12345"), "xxxx5");
-        assert_eq!(mask_identifier("123"), "xxx");
+        assert_eq!(mask_identifier("001203004789"), "0********789");
+        assert_eq!(mask_identifier(" 001203004789 "), "0********789");
+        assert_eq!(mask_identifier("12345678"), "1****678");
+        assert_eq!(mask_identifier("12345"), "****5");
+        assert_eq!(mask_identifier("123"), "***");
         assert_eq!(mask_identifier(""), "");
+    }
+
+    /// What the second, app-side mask (first three and last two) was used
+    /// for: the applicant's ID on dossiers, tax codes, phone numbers and
+    /// e-mail local parts, now through the one rule.
+    #[test]
+    fn the_inputs_of_the_old_dossier_mask_get_the_one_form() {
+        assert_eq!(mask_identifier("022087123456"), "0********456");
+        assert_eq!(mask_identifier("0101234567-001"), "0**********001");
+        assert_eq!(mask_identifier("0241234567"), "0******567");
+        assert_eq!(mask_identifier("lananh.nguyen"), "l*********yen");
+        assert_eq!(mask_identifier("12345"), "****5");
+        assert_eq!(mask_identifier("ab"), "**");
+        assert_eq!(mask_identifier("Nguyễn Văn"), "N******Văn");
     }
 
     #[test]
     fn a_mask_never_shows_the_middle_digits() {
-        let masked = mask_identifier("019085123456");
-        assert!(!masked.contains("085123"), "{masked}");
-        assert_eq!(masked.len(), 12);
+        for raw in [
+            "019085123456",
+            "022087123456",
+            "0101234567-001",
+            "0912345678",
+        ] {
+            let masked = mask_identifier(raw);
+            assert_eq!(masked.chars().count(), raw.chars().count(), "{masked}");
+            assert!(
+                !masked.contains("085123") && !masked.contains("2345"),
+                "{masked}"
+            );
+            assert!(
+                masked.chars().filter(|c| *c != '*').count() <= 4,
+                "{masked}"
+            );
+        }
     }
 
     #[test]

@@ -353,7 +353,7 @@ impl RuleSet {
                         break;
                     }
                     if !self.is_rest_day(c) && !out.contains_key(&c) {
-                        let shown = date.format("%d/%m/%Y");
+                        let shown = crate::format::date(*date);
                         let label = format!("Nghỉ bù {} ({shown})", joined_names(rules));
                         let label_en = joined_english(rules)
                             .map(|n| format!("Compensatory day off for {n} ({shown})"));

@@ -353,10 +353,13 @@ fn change(d: &Dossier, command: &Command, now: DateTime<Utc>) -> Result<EventPay
                 return Err(Refusal::new(
                     RefusalCode::FeesUnpaid,
                     format!(
-                        "Chưa nộp đủ phí, lệ phí: còn thiếu {} đồng",
-                        d.outstanding_vnd()
+                        "Chưa nộp đủ phí, lệ phí: còn thiếu {}",
+                        crate::format::dong(d.outstanding_vnd())
                     ),
-                    format!("Fees are unpaid: {} VND outstanding", d.outstanding_vnd()),
+                    format!(
+                        "Fees are unpaid: {} VND outstanding",
+                        crate::format::thousands(d.outstanding_vnd(), ',')
+                    ),
                 ));
             }
             Ok(EventPayload::ResultReturned { method: *method })

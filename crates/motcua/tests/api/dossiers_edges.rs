@@ -316,7 +316,7 @@ async fn work_lists_page_filter_and_export() {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let items = page.body["items"].as_array().unwrap();
     assert_eq!(items.len(), 3);
-    assert_eq!(items[0]["applicant_id"], "010*****06");
+    assert_eq!(items[0]["applicant_id"], "0******106");
     let cursor = page.body["next_cursor"].as_str().unwrap();
     let (next, _) = call(
         &app,
