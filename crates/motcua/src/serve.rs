@@ -194,6 +194,13 @@ pub async fn prepare_with_clock(settings: &Settings, clock: Clock) -> Result<App
             "reference units loaded"
         );
     }
+    // The address converter's index, built once here rather than on the
+    // first request (issue 18).
+    let took = motcua_app::addresses::AddressService::warm().map_err(anyhow::Error::msg)?;
+    tracing::info!(
+        build_ms = took.as_millis() as u64,
+        "address converter ready"
+    );
     if let Some(report) = state
         .catalog
         .load_seed_if_empty()

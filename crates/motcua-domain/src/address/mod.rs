@@ -19,7 +19,7 @@
 //! "quan 10"), "Phường 01" = "Phường 1", missing commas and type words, and a
 //! missing or wrong district (the commune is then looked for in the whole
 //! province, and a warning says so). The index is built once from records
-//! passed in; nothing here does I/O. See `docs/decisions/0025-address-converter.md`.
+//! passed in; nothing here does I/O. See `docs/decisions/0027-address-converter.md`.
 
 mod index;
 mod notes;

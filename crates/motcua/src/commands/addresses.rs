@@ -39,6 +39,11 @@ pub enum AddressesCommand {
         /// No progress bar (it is hidden anyway when stderr is not a terminal).
         #[arg(long)]
         quiet: bool,
+        /// Benchmark baseline: instead of converting, look each address up
+        /// as an exact "commune, district, province" name in a plain hash
+        /// map (scripts/bench-addresses).
+        #[arg(long, hide = true)]
+        baseline_exact: bool,
     },
 }
 
@@ -124,12 +129,18 @@ pub fn run(command: AddressesCommand) -> Result<()> {
         as_of,
         delimiter,
         quiet,
+        baseline_exact,
     } = command;
     let delimiter = u8::try_from(delimiter).map_err(|_| anyhow!("delimiter must be ASCII"))?;
     let as_of = as_of.unwrap_or_else(|| motcua_app::ports::Clock::system().today());
     let started = Instant::now();
     let build = AddressService::warm().map_err(|e| anyhow!(e))?;
     let service = AddressService::embedded();
+    let exact = if baseline_exact {
+        Some(exact_names()?)
+    } else {
+        None
+    };
     let file = File::open(&input).with_context(|| format!("opening {}", input.display()))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut reader = csv::ReaderBuilder::new()
@@ -171,9 +182,12 @@ pub fn run(command: AddressesCommand) -> Result<()> {
     let convert_started = Instant::now();
     while reader.read_record(&mut record)? {
         let address = record.get(at).unwrap_or_default();
-        let c = service
-            .convert(address, as_of)
-            .map_err(|e| anyhow!("{e}"))?;
+        let c = match &exact {
+            Some(map) => exact_lookup(map, address),
+            None => service
+                .convert(address, as_of)
+                .map_err(|e| anyhow!("{e}"))?,
+        };
         *counts.entry(c.status).or_default() += 1;
         for field in columns(&c) {
             record.push_field(&field);
@@ -206,4 +220,57 @@ pub fn run(command: AddressesCommand) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The baseline's map: "commune, district, province" (official names) →
+/// the first new commune of the conversion table.
+fn exact_names() -> Result<std::collections::HashMap<String, UnitRef>> {
+    use motcua_app::refdata;
+    let units = refdata::legacy_units()?;
+    let current = refdata::current_units()?;
+    let by_code: std::collections::HashMap<&str, &str> = units
+        .iter()
+        .map(|u| (u.code.as_str(), u.name.as_str()))
+        .collect();
+    let names: std::collections::HashMap<&str, &str> = current
+        .iter()
+        .map(|u| (u.code.as_str(), u.name.as_str()))
+        .collect();
+    let mut map = std::collections::HashMap::new();
+    for link in refdata::lineage()? {
+        let (Some(d), Some(p)) = (
+            by_code.get(link.old_district_code.as_str()),
+            by_code.get(link.old_province_code.as_str()),
+        ) else {
+            continue;
+        };
+        map.entry(format!("{}, {d}, {p}", link.old_name))
+            .or_insert_with(|| UnitRef {
+                name: names
+                    .get(link.new_code.as_str())
+                    .copied()
+                    .unwrap_or_default()
+                    .to_owned(),
+                code: link.new_code.clone(),
+            });
+    }
+    Ok(map)
+}
+
+fn exact_lookup(map: &std::collections::HashMap<String, UnitRef>, address: &str) -> Conversion {
+    let hit = map.get(address.trim()).cloned();
+    Conversion {
+        status: if hit.is_some() {
+            Status::Converted
+        } else {
+            Status::NotFound
+        },
+        street: None,
+        old: None,
+        commune: hit,
+        province: None,
+        formatted: None,
+        candidates: Vec::new(),
+        warnings: Vec::new(),
+    }
 }
