@@ -504,8 +504,13 @@ pub async fn layer(State(cache): State<Arc<PublicCache>>, req: Request, next: Ne
     }
 
     let mut res = next.run(req).await;
+    // Only a body of known size up to `MAX_BODY` is kept (a long unit or
+    // procedure list is answered as the handler made it).
     let cacheable = res.status() == StatusCode::OK
         && !res.headers().contains_key(header::CONTENT_ENCODING)
+        && axum::body::HttpBody::size_hint(res.body())
+            .upper()
+            .is_some_and(|n| n <= MAX_BODY as u64)
         && res
             .headers()
             .get_all(header::SET_COOKIE)
@@ -515,10 +520,8 @@ pub async fn layer(State(cache): State<Arc<PublicCache>>, req: Request, next: Ne
         drop_lang_cookie(res.headers_mut());
     }
     if !cacheable {
-        if res.status().is_success() {
-            res.headers_mut()
-                .insert(header::ETAG, etag(&base, Encoding::Identity));
-        }
+        // No tag: the compression layer may still encode this body, and a
+        // strong tag names one encoding.
         reference_headers(res.headers_mut(), kind, changed_language);
         return res;
     }
