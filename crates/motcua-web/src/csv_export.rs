@@ -17,7 +17,6 @@ use chrono::{DateTime, Utc};
 use motcua_app::dossiers::{DossierError, WorkListFilter};
 use motcua_app::ports::dossiers::WorkListRow;
 use motcua_domain::audit::{AuditAction, AuditEntry, AuditOutcome};
-use motcua_domain::clock::to_local;
 use motcua_domain::dossier::AgencyId;
 
 use crate::AppState;
@@ -60,9 +59,10 @@ pub fn safe_cell(value: &str) -> String {
     }
 }
 
-/// An instant in Vietnam time, `dd/mm/yyyy HH:MM` (empty when absent).
+/// An instant in Vietnam time, `dd/mm/yyyy HH:MM` (the one rule of
+/// [`motcua_domain::format::local_datetime`]), empty when absent.
 pub fn vn_time(at: Option<DateTime<Utc>>) -> String {
-    at.map(|t| to_local(t).format("%d/%m/%Y %H:%M").to_string())
+    at.map(motcua_domain::format::local_datetime)
         .unwrap_or_default()
 }
 

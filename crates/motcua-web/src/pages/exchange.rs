@@ -60,12 +60,6 @@ pub struct Notice {
     pub missing: Option<i64>,
 }
 
-fn vn_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    motcua_domain::clock::to_local(at)
-        .format("%d/%m/%Y %H:%M")
-        .to_string()
-}
-
 /// `GET /can-bo/trao-doi`.
 pub async fn page(
     State(state): State<AppState>,
@@ -131,7 +125,7 @@ pub async fn page(
                     message_type: d.record.row.message_type,
                     attempts: d.record.attempts,
                     last_error: d.last_error.chars().take(200).collect(),
-                    dead_at: vn_time(d.dead_at),
+                    dead_at: motcua_domain::format::local_datetime(d.dead_at),
                 })
                 .collect();
         }

@@ -91,13 +91,6 @@ fn client_of(extensions: &Extensions) -> String {
     crate::rate_limit::client_key(extensions)
 }
 
-/// A Vietnam-time `HH:MM dd/mm/yyyy`.
-fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    motcua_domain::clock::to_local(at)
-        .format("%H:%M %d/%m/%Y")
-        .to_string()
-}
-
 /// Counts a refused log-in in `motcua_login_refusals_total{reason}`: most
 /// refusals write no audit row (review F9), the counter sees them all.
 fn count_refusal(refusal: &LoginRefusal) {
@@ -230,7 +223,7 @@ pub async fn my_data_page(t: Messages) -> Response {
 
 fn line(t: Messages, a: CitizenAccess) -> AccessLine {
     AccessLine {
-        at: local_time(a.occurred_at),
+        at: motcua_domain::format::local_datetime(a.occurred_at),
         unit: a
             .unit_name
             .or(a.unit_code)

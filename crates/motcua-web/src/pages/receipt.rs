@@ -105,26 +105,15 @@ pub struct ReceiptDocument {
 /// `1234567` as `1.234.567` (vi) or `1,234,567` (en).
 pub fn group_thousands(n: u64, locale: Locale) -> String {
     let sep = if locale == Locale::Vi { '.' } else { ',' };
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(sep);
-        }
-        out.push(c);
-    }
-    out
+    motcua_domain::format::thousands(n, sep)
 }
 
 /// An instant in Vietnam time, e.g. `09:15 ngày 15/07/2025`.
 pub fn local_datetime(t: &Messages, at: DateTime<Utc>) -> String {
-    let local = motcua_domain::clock::to_local(at);
+    use motcua_domain::format::{local_date, local_time_of_day};
     t.with_args(
         "receipt-datetime",
-        &[
-            ("time", &local.format("%H:%M").to_string()),
-            ("date", &local.format("%d/%m/%Y").to_string()),
-        ],
+        &[("time", &local_time_of_day(at)), ("date", &local_date(at))],
     )
 }
 

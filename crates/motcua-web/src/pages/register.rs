@@ -190,7 +190,7 @@ async fn sheet(
     rows: Vec<Vec<String>>,
 ) -> Sheet {
     let agency = super::desk::view::agency_name(state, officer.agency.as_str()).await;
-    let fmt = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
+    let fmt = motcua_domain::format::date;
     let mut blocks = vec![Block::Fields(vec![Field {
         label: t.get("form-officer"),
         value: officer.name.clone(),

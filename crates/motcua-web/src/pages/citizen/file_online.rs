@@ -26,6 +26,7 @@ use motcua_app::dossiers::{
 };
 use motcua_app::ports::AgencyFilter;
 use motcua_domain::agency::AgencyKind;
+use motcua_domain::audit::hex_of;
 use motcua_domain::catalog::ProcedureVersion;
 use motcua_domain::dossier::ids::PersonalId;
 use motcua_domain::dossier::{Actor, Channel, ComponentState};
@@ -399,10 +400,6 @@ fn signing_key() -> &'static [u8; 32] {
     })
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn unhex(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(2) {
         return None;
@@ -422,8 +419,8 @@ fn mac(payload: &[u8]) -> Hmac<Sha256> {
 /// The token and signature of held files for one procedure.
 fn sign(code: &str, staged: &[StagedAttachment]) -> (String, String) {
     let payload = serde_json::to_vec(&(code, staged)).unwrap_or_default();
-    let sig = hex(&mac(&payload).finalize().into_bytes());
-    (hex(&payload), sig)
+    let sig = hex_of(&mac(&payload).finalize().into_bytes());
+    (hex_of(&payload), sig)
 }
 
 /// The held files, if the token is intact and for this procedure.

@@ -15,11 +15,12 @@ use motcua_app::dossiers::{Accessor, ActionInput, DossierError, TrackingView};
 use motcua_domain::dossier::Rating;
 use serde::Deserialize;
 
+use super::field_value;
 use super::file_online::file_error;
-use super::{field_value, local_time};
 use crate::AppState;
 use crate::i18n::Messages;
 use crate::upload;
+use motcua_domain::format::local_datetime;
 
 /// One step of the timeline.
 pub struct Step {
@@ -263,7 +264,7 @@ async fn found(state: &AppState, t: Messages, v: TrackingView, verifier: &str) -
                     .map_or_else(|| a.component.clone(), |c| c.name.clone())
             },
             name: a.display_name,
-            at: local_time(a.uploaded_at),
+            at: local_datetime(a.uploaded_at),
             href: format!(
                 "/api/v1/dossiers/{}/attachments/{}?verifier={}",
                 enc(&v.code),
@@ -281,16 +282,16 @@ async fn found(state: &AppState, t: Messages, v: TrackingView, verifier: &str) -
         phone_only,
         status_key: v.status,
         has_receipt: v.received_at.is_some(),
-        received_at: v.received_at.map(local_time).unwrap_or_default(),
+        received_at: v.received_at.map(local_datetime).unwrap_or_default(),
         due_at: v
             .due_at
-            .map_or_else(|| t.get("citizen-due-none"), local_time),
+            .map_or_else(|| t.get("citizen-due-none"), local_datetime),
         late: v.counts_late,
         timeline: v
             .timeline
             .iter()
             .map(|e| Step {
-                at: local_time(e.at),
+                at: local_datetime(e.at),
                 words: event_words(t, &e.event, &e.label_vi),
             })
             .collect(),
@@ -301,9 +302,9 @@ async fn found(state: &AppState, t: Messages, v: TrackingView, verifier: &str) -
         end_notice,
         apology: v.apology.map(|a| Apology {
             reason: a.reason,
-            old_date: a.previous_due_at.map(local_time).unwrap_or_default(),
-            new_date: local_time(a.new_due_at),
-            at: local_time(a.at),
+            old_date: a.previous_due_at.map(local_datetime).unwrap_or_default(),
+            new_date: local_datetime(a.new_due_at),
+            at: local_datetime(a.at),
         }),
         rated: v
             .rating

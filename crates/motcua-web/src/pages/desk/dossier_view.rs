@@ -14,10 +14,11 @@ use motcua_domain::dossier::{
     ApplicantId, ComponentState, DataSource, Timeliness, records::classify_handover,
 };
 
-use super::reception_view::{ComponentRow, component_rows, vnd};
-use super::view::{actor_name, event_name, when, when_opt};
+use super::reception_view::{ComponentRow, component_rows};
+use super::view::{actor_name, event_name, when_opt};
 use crate::AppState;
 use crate::i18n::Messages;
+use motcua_domain::format::{local_datetime, vnd};
 
 /// Who uploads a supplement: the holder of the tracking verifier.
 const HOLDER: &str = "citizen:holder";
@@ -208,7 +209,7 @@ fn events(t: &Messages, view: &DossierView) -> Vec<(DateTime<Utc>, StepView)> {
             (
                 e.at,
                 StepView {
-                    at: when(e.at),
+                    at: local_datetime(e.at),
                     actor: actor_name(t, &e.actor),
                     what,
                     timeliness,
@@ -250,7 +251,7 @@ pub fn components(t: &Messages, view: &DossierView, files: &[FileView]) -> Vec<C
                     "desk-state-reused",
                     &[
                         ("source", &source_name(t, source)),
-                        ("at", &when(r.looked_up_at)),
+                        ("at", &local_datetime(r.looked_up_at)),
                         ("officer", &r.officer),
                     ],
                 ),
@@ -280,7 +281,7 @@ pub fn money_and_results(t: &Messages, view: &DossierView) -> Vec<Line> {
                 "{} ({}, {})",
                 vnd(p.amount_vnd),
                 p.reference,
-                when(p.paid_at)
+                local_datetime(p.paid_at)
             ),
         });
     }
@@ -299,7 +300,7 @@ pub fn money_and_results(t: &Messages, view: &DossierView) -> Vec<Line> {
             value: format!(
                 "{} → {} ({})",
                 when_opt(e.previous_due_at),
-                when(e.new_due_at),
+                local_datetime(e.new_due_at),
                 e.reason
             ),
         });
@@ -307,7 +308,7 @@ pub fn money_and_results(t: &Messages, view: &DossierView) -> Vec<Line> {
     for p in &d.pauses {
         out.push(Line {
             label: t.get("desk-line-pause"),
-            value: format!("{} → {}", when(p.from), when_opt(p.until)),
+            value: format!("{} → {}", local_datetime(p.from), when_opt(p.until)),
         });
     }
     out
@@ -349,7 +350,7 @@ pub fn file_views(view: &DossierView, rows: Vec<AttachmentRow>) -> Vec<FileView>
                 },
                 size_words(r.size_bytes)
             ),
-            at: when(r.uploaded_at),
+            at: local_datetime(r.uploaded_at),
             uploaded_at: r.uploaded_at,
             supplement: r.uploaded_by == HOLDER,
             component: r.component,
@@ -461,7 +462,10 @@ pub async fn desk_extras(
             reuse: reuse.map(|r| {
                 t.with_args(
                     "desk-reuse-recorded",
-                    &[("at", &when(r.looked_up_at)), ("officer", &r.officer)],
+                    &[
+                        ("at", &local_datetime(r.looked_up_at)),
+                        ("officer", &r.officer),
+                    ],
                 )
             }),
             can_look_up: matches!(d.applicant.id, ApplicantId::Citizen(_)),

@@ -278,7 +278,7 @@ async fn lookup(
                     (t.get("desk-field-full-name"), resident.full_name),
                     (
                         t.get("desk-field-birth-date"),
-                        resident.birth_date.format("%d/%m/%Y").to_string(),
+                        motcua_domain::format::date(resident.birth_date),
                     ),
                     (t.get("desk-lookup-permanent"), commune),
                 ],

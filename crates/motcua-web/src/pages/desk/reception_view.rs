@@ -8,6 +8,7 @@ use motcua_app::ports::AgencyFilter;
 use motcua_domain::agency::AgencyKind;
 use motcua_domain::catalog::{ProcedureCode, ProcedureVersion, WaiverSource};
 use motcua_domain::dossier::ComponentState;
+use motcua_domain::format::vnd;
 use motcua_domain::legal_time::{TimeLimit, TimeUnit};
 
 use crate::AppState;
@@ -156,19 +157,6 @@ pub struct AgencyOption {
     pub name: String,
     /// Selected.
     pub selected: bool,
-}
-
-/// `20000` → `20.000 đ`.
-pub fn vnd(amount: u64) -> String {
-    let digits = amount.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    format!("{out} đ")
 }
 
 /// A time limit in words.
@@ -398,10 +386,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn amounts_and_choices() {
-        assert_eq!(vnd(20_000), "20.000 đ");
-        assert_eq!(vnd(1_500_000), "1.500.000 đ");
-        assert_eq!(vnd(500), "500 đ");
+    fn choices() {
         assert!(component_state("waived:population_db").is_some());
         assert!(component_state("bogus").is_none());
         let f = ReceptionForm::from_pairs(vec![

@@ -3,24 +3,15 @@
 
 use chrono::{DateTime, Utc};
 use motcua_app::dossiers::DossierError;
-use motcua_domain::clock::to_local;
+use motcua_domain::format::local_datetime;
 
 use crate::AppState;
 use crate::i18n::Messages;
 
-/// `dd/mm/yyyy HH:MM` in Vietnam time.
-pub fn when(at: DateTime<Utc>) -> String {
-    to_local(at).format("%d/%m/%Y %H:%M").to_string()
-}
-
-/// `dd/mm/yyyy` in Vietnam time.
-pub fn day(at: DateTime<Utc>) -> String {
-    to_local(at).format("%d/%m/%Y").to_string()
-}
-
-/// An optional instant, or a dash.
+/// An optional instant in Vietnam time (`dd/mm/yyyy HH:MM`, the one rule
+/// of [`local_datetime`]), or a dash.
 pub fn when_opt(at: Option<DateTime<Utc>>) -> String {
-    at.map_or_else(|| "—".to_owned(), when)
+    at.map_or_else(|| "—".to_owned(), local_datetime)
 }
 
 /// A main status (`received`...) in the page's language.
