@@ -17,8 +17,8 @@ use motcua_domain::identity::{
 use serde::Serialize;
 
 use crate::AppError;
+use crate::ports::AccountStore;
 use crate::ports::Clock;
-use crate::ports::Store;
 use crate::ports::accounts::LoginCounters;
 use crate::rate_limit::RateLimiter;
 
@@ -135,7 +135,7 @@ pub struct IssuedKey {
 /// The identity use cases.
 #[derive(Clone)]
 pub struct IdentityService {
-    store: Arc<dyn Store>,
+    store: Arc<dyn AccountStore>,
     clock: Clock,
     lockout: LockoutPolicy,
     sessions: SessionPolicy,
@@ -323,7 +323,7 @@ impl IdentityService {
     /// (review F24: one attacker cannot lock an officer out). At most 10
     /// attempts a minute per account and 30 per client address; at most
     /// one audited failure a minute per account.
-    pub fn new(store: Arc<dyn Store>, clock: Clock) -> Self {
+    pub fn new(store: Arc<dyn AccountStore>, clock: Clock) -> Self {
         Self {
             store,
             clock,

@@ -12,7 +12,7 @@ use motcua_domain::identity::Account;
 use motcua_domain::text::{VietnameseCollator, fold};
 
 use crate::AppError;
-use crate::ports::Store;
+use crate::ports::{DossierPorts, Store};
 
 /// Names of accounts for one request; unknown ids fall back to the id.
 #[derive(Debug, Clone, Default)]
@@ -98,10 +98,10 @@ pub struct HandOverTarget {
 /// it, and the units they work in (with `root` itself), sorted in
 /// Vietnamese order by label, officers first.
 pub async fn hand_over_targets(
-    store: &dyn Store,
+    store: &dyn DossierPorts,
     root: &str,
 ) -> Result<Vec<HandOverTarget>, AppError> {
-    let officers: Vec<Account> = store.officers_in_agency_subtree(root).await?;
+    let officers: Vec<Account> = store.officers_under(root).await?;
     let mut agency_names: HashMap<String, String> = HashMap::new();
     let mut units: BTreeSet<String> = officers.iter().map(|a| a.agency_id.clone()).collect();
     units.insert(root.to_owned());

@@ -49,7 +49,7 @@ pub use sector::{ResultFile, SectorCaller, SectorError, SectorInput, SectorProgr
 pub use write::{ActionAnswer, FiledAttachment};
 
 use crate::ports::dossiers::StoredAnswer;
-use crate::ports::{Clock, Store};
+use crate::ports::{Clock, DossierPorts};
 
 /// Settings of the dossier use cases.
 #[derive(Debug, Clone, Default)]
@@ -115,7 +115,7 @@ pub trait ReuseRecords: Send + Sync {
 /// The dossier use cases.
 #[derive(Clone)]
 pub struct DossierService {
-    store: Arc<dyn Store>,
+    store: Arc<dyn DossierPorts>,
     procedures: Arc<dyn ProcedureLookup>,
     settings: DossierSettings,
     clock: Clock,
@@ -128,7 +128,7 @@ impl DossierService {
     /// The service over a store, a procedure lookup and settings, reading
     /// "now" from `clock`.
     pub fn new(
-        store: Arc<dyn Store>,
+        store: Arc<dyn DossierPorts>,
         procedures: Arc<dyn ProcedureLookup>,
         settings: DossierSettings,
         clock: Clock,

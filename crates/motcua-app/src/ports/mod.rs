@@ -135,6 +135,35 @@ pub trait AgencyStore: Send + Sync {
     async fn list_agencies(&self, filter: &AgencyFilter) -> Result<(Vec<Agency>, u64), StoreError>;
 }
 
+/// The officers of an agency subtree: the one account query the dossier
+/// use cases need (whom a dossier can be handed over to). Every
+/// [`AccountStore`] answers it.
+#[async_trait]
+pub trait OfficerDirectory: Send + Sync {
+    /// Officers whose agency is `root` or below it.
+    async fn officers_under(
+        &self,
+        root: &str,
+    ) -> Result<Vec<motcua_domain::identity::Account>, StoreError>;
+}
+
+#[async_trait]
+impl<T: AccountStore + ?Sized> OfficerDirectory for T {
+    async fn officers_under(
+        &self,
+        root: &str,
+    ) -> Result<Vec<motcua_domain::identity::Account>, StoreError> {
+        self.officers_in_agency_subtree(root).await
+    }
+}
+
+/// What the dossier use cases read and write: dossiers, agencies and the
+/// officers of an agency (issue 20, item 2: a use case depends on the
+/// ports it uses, so a test fakes only those).
+pub trait DossierPorts: dossiers::DossierStore + AgencyStore + OfficerDirectory {}
+
+impl<T: dossiers::DossierStore + AgencyStore + OfficerDirectory + ?Sized> DossierPorts for T {}
+
 /// Everything a store engine provides.
 #[async_trait]
 pub trait Store:
@@ -151,6 +180,7 @@ pub trait Store:
     + national::NationalStore
     + webhooks::WebhookStore
     + reference_version::ReferenceVersionStore
+    + DossierPorts
 {
     /// A cheap round trip to the database, for readiness checks.
     async fn ping(&self) -> Result<(), StoreError>;
