@@ -37,21 +37,21 @@ use motcua_app::attachments::AttachmentService;
 use motcua_app::audit::AuditService;
 use motcua_app::authz::ScopeResolver;
 use motcua_app::catalog::CatalogService;
-use motcua_app::dossiers::{DossierService, DossierSettings, SeedProcedures};
+use motcua_app::dossiers::DossierService;
 use motcua_app::due_dates::DueDateService;
 use motcua_app::grants::GrantService;
 use motcua_app::identity::IdentityService;
 use motcua_app::lookup::LookupService;
 use motcua_app::ports::{Clock, Store};
-use motcua_app::registry::EmbeddedRegistry;
 use motcua_app::units::UnitService;
-use motcua_domain::audit::SubjectKey;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-/// Everything a handler may use.
+/// Everything a handler may use. The binary builds it, each service once
+/// with its settings (`motcua::wiring::app_state`); the web layer only
+/// reads it.
 #[derive(Clone)]
 pub struct AppState {
     /// The unit registry.
@@ -66,8 +66,8 @@ pub struct AppState {
     pub due_dates: DueDateService,
     /// Dossiers (hồ sơ).
     pub dossiers: DossierService,
-    /// Attachments of dossiers (tệp đính kèm); in memory unless wired to
-    /// the data directory (`motcua serve` does).
+    /// Attachments of dossiers (tệp đính kèm), where the binary keeps them
+    /// (the data directory when serving).
     pub attachments: AttachmentService,
     /// Accept the development login `Bearer dev:<officer>:<agency>`
     /// (demonstration only: `motcua serve --demo`, on loopback; the test
@@ -111,102 +111,13 @@ pub struct AppState {
     pub clock: Clock,
 }
 
-fn lookup_service(store: Arc<dyn Store>, subjects: SubjectKey, clock: Clock) -> LookupService {
-    LookupService::new(
-        store.clone(),
-        Arc::new(EmbeddedRegistry::new(store)),
-        subjects,
-        Arc::new(motcua_app::rate_limit::RateLimiter::desk_default()),
-        clock,
-    )
-    .requiring_open_dossier()
-}
-
 /// The public base URL when none is configured.
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 impl AppState {
-    /// Builds the services over one store, with the seed catalog, the
-    /// default dossier settings, the development login on and 30 tracking
-    /// look-ups a minute per client (burst 10); every service reads
-    /// `clock`.
-    pub fn new(store: Arc<dyn Store>, clock: Clock) -> Self {
-        Self {
-            units: UnitService::new(store.clone()),
-            addresses: motcua_app::addresses::AddressService::embedded(),
-            agencies: AgencyService::new(store.clone()),
-            catalog: CatalogService::new(store.clone()),
-            due_dates: DueDateService::new(CatalogService::new(store.clone())),
-            dossiers: DossierService::new(
-                store.clone(),
-                Arc::new(SeedProcedures::new()),
-                DossierSettings::default(),
-                clock.clone(),
-            )
-            .with_reuse_records(Arc::new(lookup_service(
-                store.clone(),
-                SubjectKey::new(Vec::new()),
-                clock.clone(),
-            ))),
-            attachments: AttachmentService::in_memory(store.clone(), clock.clone()),
-            dev_login: true,
-            tracking_limiter: Arc::new(rate_limit::VerifierLimiter::default()),
-            filing_limiter: Arc::new(rate_limit::FilingLimiter::default()),
-            trusted_proxies: Arc::default(),
-            exchange: motcua_app::exchange::ExchangeAdmin::new(store.clone(), clock.clone()),
-            national: None,
-            identity: IdentityService::new(store.clone(), clock.clone()),
-            scopes: ScopeResolver::new(store.clone()),
-            grants: GrantService::new(store.clone(), clock.clone()),
-            lookups: lookup_service(store.clone(), SubjectKey::new(Vec::new()), clock.clone()),
-            audit: AuditService::new(store.clone(), SubjectKey::new(Vec::new())),
-            oidc: None,
-            webhooks: motcua_app::webhooks::WebhookService::new(
-                store.clone(),
-                Default::default(),
-                clock.clone(),
-            ),
-            public_cache: Arc::new(http_cache::PublicCache::new(store.clone(), clock.clone())),
-            clock,
-            store,
-            public_url: DEFAULT_PUBLIC_URL.to_owned(),
-        }
-    }
-
-    /// Sets the key that hides personal IDs in the audit log
-    /// (`MOTCUA_AUDIT_PEPPER`); look-ups and the citizen view use it.
-    pub fn with_subject_key(mut self, subjects: SubjectKey) -> Self {
-        self.lookups = lookup_service(self.store.clone(), subjects.clone(), self.clock.clone());
-        self.audit = AuditService::new(self.store.clone(), subjects);
-        self.dossiers = self
-            .dossiers
-            .clone()
-            .with_reuse_records(Arc::new(self.lookups.clone()));
-        self
-    }
-
-    /// Sets the webhook settings (province, `allow_http`, rotation overlap).
-    pub fn with_webhook_settings(
-        mut self,
-        settings: motcua_app::webhooks::WebhookSettings,
-    ) -> Self {
-        self.webhooks = motcua_app::webhooks::WebhookService::new(
-            self.store.clone(),
-            settings,
-            self.clock.clone(),
-        );
-        self
-    }
-
     /// Whether cookies must be `Secure` (the public URL is https).
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
-    }
-
-    /// Sets the base URL of the public pages (what procedure QR codes open).
-    pub fn with_public_url(mut self, url: impl Into<String>) -> Self {
-        self.public_url = url.into();
-        self
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use motcua_app::agencies::ProvinceSettings;
-use motcua_app::dossiers::{CatalogProcedures, DossierService, DossierSettings};
+use motcua_app::dossiers::{CatalogProcedures, DossierSettings};
 use motcua_app::ports::Clock;
 use motcua_domain::agency::CenterLayout;
 use motcua_domain::dossier::DossierCodePattern;
@@ -16,7 +16,7 @@ use tokio::net::TcpListener;
 
 use crate::cli::Role;
 use crate::config::Settings;
-use crate::wiring::open_store;
+use crate::wiring::{StateParts, app_state, open_store};
 
 /// Parses the configured center layout.
 pub fn province_settings(settings: &Settings) -> Result<ProvinceSettings> {
@@ -133,20 +133,45 @@ pub async fn prepare_with_clock(settings: &Settings, clock: Clock) -> Result<App
         "server.public_url {public:?}: expected an http:// or https:// URL"
     );
     let store = open_store(&settings.database_url()).await?;
-    let mut state = AppState::new(store.clone(), clock.clone())
-        .with_public_url(settings.server.public_url.clone());
-    state = state.with_subject_key(crate::commands::identity_subject_key());
-    state = state.with_webhook_settings(crate::exchange::webhook_settings(settings));
-    state.dev_login = settings.auth.dev_login;
-    if let Some(o) = &settings.auth.oidc {
-        let client = motcua_web::oidc::OidcClient::new(motcua_web::oidc::OidcConfig {
-            issuer: o.issuer.clone(),
-            client_id: o.client_id.clone(),
-            client_secret: o.client_secret.clone(),
-        })
-        .map_err(|e| anyhow::anyhow!("[auth.oidc]: {e}"))?;
-        state.oidc = Some(Arc::new(client));
-    }
+    let oidc = match &settings.auth.oidc {
+        Some(o) => Some(Arc::new(
+            motcua_web::oidc::OidcClient::new(motcua_web::oidc::OidcConfig {
+                issuer: o.issuer.clone(),
+                client_id: o.client_id.clone(),
+                client_secret: o.client_secret.clone(),
+            })
+            .map_err(|e| anyhow::anyhow!("[auth.oidc]: {e}"))?,
+        )),
+        None => None,
+    };
+    let state = app_state(
+        store.clone(),
+        clock.clone(),
+        StateParts {
+            public_url: settings.server.public_url.clone(),
+            subjects: crate::commands::identity_subject_key(),
+            webhooks: crate::exchange::webhook_settings(settings),
+            dev_login: settings.auth.dev_login,
+            oidc,
+            attachments: motcua_app::attachments::AttachmentService::local(
+                store.clone(),
+                &settings.storage.data_dir.join("attachments"),
+                motcua_app::attachments::AttachmentLimits::default(),
+                clock.clone(),
+            )?,
+            // Procedures imported with `motcua catalog import` can be
+            // filed; the seed catalog answers for codes the store lacks.
+            procedures: Arc::new(CatalogProcedures::new(store)),
+            dossiers: dossier_settings(settings)?,
+            tracking_key: motcua_app::dossiers::TrackingKey::load_or_create(
+                &settings.storage.data_dir,
+            )?,
+            trusted_proxies: motcua_web::rate_limit::TrustedProxies::parse(
+                &settings.server.trusted_proxies,
+            )
+            .map_err(anyhow::Error::msg)?,
+        },
+    );
     if state.dev_login {
         tracing::warn!(
             "DEMO MODE: the development login is on (--demo / [auth] dev_login): anyone \
@@ -160,28 +185,6 @@ pub async fn prepare_with_clock(settings: &Settings, clock: Clock) -> Result<App
             crate::commands::identity::PEPPER_VAR
         );
     }
-    state.attachments = motcua_app::attachments::AttachmentService::local(
-        store.clone(),
-        &settings.storage.data_dir.join("attachments"),
-        motcua_app::attachments::AttachmentLimits::default(),
-        clock.clone(),
-    )?;
-    // Procedures imported with `motcua catalog import` can be filed; the
-    // seed catalog answers for codes the store lacks.
-    state.dossiers = DossierService::new(
-        store.clone(),
-        Arc::new(CatalogProcedures::new(store)),
-        dossier_settings(settings)?,
-        clock,
-    )
-    .with_reuse_records(Arc::new(state.lookups.clone()))
-    .with_tracking_key(motcua_app::dossiers::TrackingKey::load_or_create(
-        &settings.storage.data_dir,
-    )?);
-    state.trusted_proxies = Arc::new(
-        motcua_web::rate_limit::TrustedProxies::parse(&settings.server.trusted_proxies)
-            .map_err(anyhow::Error::msg)?,
-    );
     let report = state
         .units
         .load_reference()

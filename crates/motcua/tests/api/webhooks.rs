@@ -12,10 +12,14 @@ use crate::support::{Answer, TestApp};
 
 async fn app() -> TestApp {
     let mut app = TestApp::new().await;
-    app.state = app.state.clone().with_webhook_settings(WebhookSettings {
-        province: "19".into(),
-        ..WebhookSettings::default()
-    });
+    app.state.webhooks = motcua_app::webhooks::WebhookService::new(
+        app.state.store.clone(),
+        WebhookSettings {
+            province: "19".into(),
+            ..WebhookSettings::default()
+        },
+        app.state.clock.clone(),
+    );
     app.router = motcua_web::router(app.state.clone());
     app
 }
