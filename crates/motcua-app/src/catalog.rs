@@ -11,9 +11,8 @@ use motcua_domain::catalog::{
 use motcua_domain::text::fold;
 
 use crate::AppError;
-use crate::ports::Store;
 use crate::ports::catalog::{
-    CatalogImportReport, ImportMode, ProcedureFilter, ProcedurePage, SearchTerms,
+    CatalogImportReport, CatalogStore, ImportMode, ProcedureFilter, ProcedurePage, SearchTerms,
 };
 
 /// The largest page of procedures a caller may ask for.
@@ -146,12 +145,12 @@ fn describe_path(path: &str, version: Option<&ProcedureVersion>) -> String {
 /// The catalog use cases.
 #[derive(Clone)]
 pub struct CatalogService {
-    store: Arc<dyn Store>,
+    store: Arc<dyn CatalogStore>,
 }
 
 impl CatalogService {
     /// Wraps a store.
-    pub fn new(store: Arc<dyn Store>) -> Self {
+    pub fn new(store: Arc<dyn CatalogStore>) -> Self {
         Self { store }
     }
 

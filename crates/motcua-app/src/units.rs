@@ -6,7 +6,7 @@ use motcua_domain::text::VietnameseCollator;
 use motcua_domain::unit::{AdministrativeUnit, Era, LineageLink, UnitChange, UnitCode, UnitLevel};
 use serde::Serialize;
 
-use crate::ports::{AppliedChange, ApplyReport, LoadReport, Store, UnitFilter, UnitPage};
+use crate::ports::{AppliedChange, ApplyReport, LoadReport, UnitFilter, UnitPage, UnitStore};
 use crate::{AppError, refdata};
 
 /// The largest page a caller may ask for.
@@ -44,12 +44,12 @@ pub struct LegacySuccessors {
 /// The unit registry's use cases.
 #[derive(Clone)]
 pub struct UnitService {
-    store: Arc<dyn Store>,
+    store: Arc<dyn UnitStore>,
 }
 
 impl UnitService {
     /// Wraps a store.
-    pub fn new(store: Arc<dyn Store>) -> Self {
+    pub fn new(store: Arc<dyn UnitStore>) -> Self {
         Self { store }
     }
 

@@ -60,7 +60,7 @@ fn request(grant: Option<&str>, dossier: Option<&str>, purpose: Option<&str>) ->
 
 /// Units loaded, one resident, and a 30-day grant to cb-01 made at minute 0.
 async fn setup(store: &Arc<dyn Store>) -> Grant {
-    UnitService::new(Arc::clone(store))
+    UnitService::new(store.clone())
         .load_reference()
         .await
         .expect("units");

@@ -10,8 +10,7 @@ use chrono::{DateTime, Utc};
 use super::cloudevent::{CloudEvent, province_of_source};
 use super::signature::{self, SignatureError, SigningKey};
 use crate::AppError;
-use crate::ports::Store;
-use crate::ports::national::{IngestReport, NationalEventRow, ProvinceTotals};
+use crate::ports::national::{IngestReport, NationalEventRow, NationalStore, ProvinceTotals};
 
 /// Most events in one sync request.
 pub const MAX_BATCH: usize = 1000;
@@ -51,13 +50,13 @@ pub struct SignedHeaders {
 /// The hub: province keys and the index.
 #[derive(Clone)]
 pub struct NationalService {
-    store: Arc<dyn Store>,
+    store: Arc<dyn NationalStore>,
     keys: Arc<BTreeMap<String, Vec<SigningKey>>>,
 }
 
 impl NationalService {
     /// Over a store, with each province's keys (several during a rotation).
-    pub fn new(store: Arc<dyn Store>, keys: BTreeMap<String, Vec<SigningKey>>) -> Self {
+    pub fn new(store: Arc<dyn NationalStore>, keys: BTreeMap<String, Vec<SigningKey>>) -> Self {
         Self {
             store,
             keys: Arc::new(keys),
