@@ -38,5 +38,7 @@ address-not-found = No commune or ward found in the address
 address-old = Former units
 address-now = Current units
 address-why = Why
+address-hint-ambiguous = The old address now lies in one of these units; pick the right one when writing the new address
+address-hint-not-found = No commune or ward recognised in this address; you can still file it as written
 error-bad-query = The search text is not valid.
 footer-licence = motcua open-source software (MIT or Apache-2.0).

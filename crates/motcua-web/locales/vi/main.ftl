@@ -38,5 +38,7 @@ address-not-found = Không tìm thấy xã, phường trong địa chỉ
 address-old = Đơn vị cũ
 address-now = Đơn vị hiện nay
 address-why = Lý do
+address-hint-ambiguous = Địa chỉ cũ nay thuộc một trong các đơn vị sau; chọn đúng đơn vị khi ghi địa chỉ mới
+address-hint-not-found = Chưa nhận ra xã, phường trong địa chỉ này; vẫn nộp được như đã ghi
 error-bad-query = Từ khóa không hợp lệ.
 footer-licence = Phần mềm mã nguồn mở motcua (MIT hoặc Apache-2.0).

@@ -113,3 +113,103 @@ pub fn convert(state: &AppState, t: Messages, typed: &str) -> Option<AddressView
         .ok()
         .map(|c| view(t, c))
 }
+
+/// What the filing forms show beside the applicant's address (issue 18):
+/// the new address, the possible ones, or a plain sentence; never an
+/// error, the address as typed stays the address of record.
+pub struct AddressHint {
+    /// `converted`, `ambiguous`, `unchanged` or `not_found`.
+    pub status: &'static str,
+    /// The sentence shown first.
+    pub heading: String,
+    /// The address with today's commune and province (converted only).
+    pub formatted: Option<String>,
+    /// The possible new addresses (ambiguous), with why.
+    pub choices: Vec<CandidateView>,
+    /// Warnings (a district ignored, a split).
+    pub warnings: Vec<String>,
+}
+
+/// `templates/partials/address_hint.html`: the fragment of
+/// `GET /dia-chi/moi`, and the same lines inside the forms.
+#[derive(Template)]
+#[template(path = "partials/address_hint.html")]
+pub struct AddressHintFragment {
+    /// Messages.
+    pub t: Messages,
+    /// The hint, when an address was typed.
+    pub address_hint: Option<AddressHint>,
+}
+
+/// Builds the hint of one conversion.
+pub fn hint(t: Messages, c: Conversion) -> AddressHint {
+    let (status, key) = match c.status {
+        Status::Converted => ("converted", "address-converted"),
+        Status::Ambiguous => ("ambiguous", "address-hint-ambiguous"),
+        Status::Unchanged => ("unchanged", "address-unchanged"),
+        Status::NotFound => ("not_found", "address-hint-not-found"),
+    };
+    let choices = if c.status == Status::Ambiguous {
+        let province = c.province.as_ref().map(|p| p.name.as_str());
+        c.candidates
+            .iter()
+            .map(|k| CandidateView {
+                code: k.code.to_string(),
+                name: [c.street.as_deref(), Some(k.name.as_str()), province]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                why: text(t, &k.why),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    AddressHint {
+        status,
+        heading: t.get(key),
+        formatted: c.formatted.filter(|_| c.status == Status::Converted),
+        choices,
+        warnings: if c.status == Status::NotFound {
+            Vec::new()
+        } else {
+            c.warnings.iter().map(|w| text(t, w)).collect()
+        },
+    }
+}
+
+/// The hint of a typed address as of today; `None` when nothing was typed
+/// (or the converter is unavailable: the forms then show nothing).
+pub fn hint_of(state: &AppState, t: Messages, typed: &str) -> Option<AddressHint> {
+    let typed: String = typed.chars().take(MAX_CHARS).collect();
+    if typed.trim().is_empty() {
+        return None;
+    }
+    state
+        .addresses
+        .convert(&typed, state.clock.today())
+        .ok()
+        .map(|c| hint(t, c))
+}
+
+/// Query of `GET /dia-chi/moi`.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct HintQuery {
+    /// The address as typed in a form (its field is named `address`).
+    pub address: Option<String>,
+}
+
+/// `GET /dia-chi/moi?address=`: the lines shown beside the address field
+/// of the filing form and of the desk, fetched by htmx as one types.
+pub async fn hint_fragment(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    t: Messages,
+    query: Result<axum::extract::Query<HintQuery>, axum::extract::rejection::QueryRejection>,
+) -> axum::response::Response {
+    let typed = query
+        .map(|axum::extract::Query(q)| q.address.unwrap_or_default())
+        .unwrap_or_default();
+    let address_hint = hint_of(&state, t, &typed);
+    super::render(t, &AddressHintFragment { t, address_hint })
+}

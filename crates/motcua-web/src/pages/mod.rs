@@ -46,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/tra-cuu/{code}/danh-gia", post(citizen::track::rate))
         .route("/don-vi", get(units::page))
+        .route("/dia-chi/moi", get(addresses::hint_fragment))
         .route(
             "/dang-nhap",
             get(identity::login_page).post(identity::login_submit),

@@ -305,3 +305,110 @@ async fn the_email_and_address_are_checked_kept_on_error_and_filed_with_the_doss
     assert_eq!(applicant["email"], "binh.tran@example.vn");
     assert_eq!(applicant["address"], "Thôn Nà Rì, xã Côn Minh");
 }
+
+/// The new address the converter gives for `address` today (the API, no
+/// `as_of`: the same day the pages use).
+async fn converted(app: &TestApp, address: &str) -> serde_json::Value {
+    let a = app
+        .request(
+            "POST",
+            "/api/v1/addresses/convert",
+            Some(serde_json::json!({ "address": address })),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    a.body
+}
+
+#[tokio::test]
+async fn an_old_address_shows_its_new_one_on_the_review_without_javascript() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    let old = "12 Lê Lợi, P. Thạch Thang, Q. Hải Châu, TP. Đà Nẵng";
+    let want = converted(&app, old).await;
+    assert_eq!(want["status"], "converted", "{want}");
+    let new = want["formatted"].as_str().expect("formatted").to_owned();
+    assert!(new.starts_with("12 Lê Lợi, Phường "), "{new}");
+    let fields = [
+        ("step", "review"),
+        ("name", "Trần Thị Bình"),
+        ("personal_id", "019041666439"),
+        ("phone", "0987 654 321"),
+        ("address", old),
+        ("receiving", p.center.as_str()),
+    ];
+    let (status, review) = post(&app, &fields, &[("file_TP1", "to-khai.pdf", PDF)]).await;
+    assert_eq!(status, StatusCode::OK, "{review}");
+    // The address of record stays as typed; the new one is shown beside it.
+    assert_eq!(hidden(&review, "address"), old);
+    assert!(
+        review.contains(&format!(
+            "<p class=\"address-new\">Địa chỉ mới: <strong>{new}</strong></p>"
+        )),
+        "{review}"
+    );
+    assert!(
+        !review.contains("name=\"address_new\""),
+        "nothing else sent"
+    );
+
+    // A split: every possible new address, none chosen silently; an address
+    // the converter does not know: a plain sentence, and filing goes on.
+    let split = "Phuong Cong Vi, Quan Ba Dinh, Ha Noi";
+    let mut fields = fields;
+    fields[4] = ("address", split);
+    let (status, review) = post(&app, &fields, &[("file_TP1", "to-khai.pdf", PDF)]).await;
+    assert_eq!(status, StatusCode::OK, "{review}");
+    assert!(review.contains("data-status=\"ambiguous\""), "{review}");
+    assert!(
+        review.contains("Phường Ngọc Hà") && review.contains("Phường Giảng Võ"),
+        "{review}"
+    );
+    assert!(!review.contains("class=\"address-new\""), "{review}");
+    fields[4] = ("address", "Thôn Nà Rì");
+    let (status, review) = post(&app, &fields, &[("file_TP1", "to-khai.pdf", PDF)]).await;
+    assert_eq!(status, StatusCode::OK, "{review}");
+    assert!(
+        review.contains("Chưa nhận ra xã, phường trong địa chỉ này; vẫn nộp được như đã ghi"),
+        "{review}"
+    );
+}
+
+#[tokio::test]
+async fn the_address_field_converts_as_one_types_through_a_fragment() {
+    let app = TestApp::new().await;
+    let (status, form) = app_get(&app, URI).await;
+    assert_eq!(status, StatusCode::OK);
+    let input = tag(&form, "address");
+    assert!(input.contains("data-hx-get=\"/dia-chi/moi\""), "{input}");
+    assert!(
+        input.contains("data-hx-target=\"#address-hint\""),
+        "{input}"
+    );
+    assert!(form.contains("id=\"address-hint\""), "{form}");
+    let old = "P. Thạch Thang, Q. Hải Châu, Đà Nẵng";
+    let want = converted(&app, old).await;
+    let new = want["formatted"].as_str().expect("formatted");
+    let hint = app
+        .get("/dia-chi/moi?address=P.%20Th%E1%BA%A1ch%20Thang%2C%20Q.%20H%E1%BA%A3i%20Ch%C3%A2u%2C%20%C4%90%C3%A0%20N%E1%BA%B5ng")
+        .await;
+    assert_eq!(hint.status, StatusCode::OK);
+    let html = hint.body.as_str().expect("html");
+    assert!(
+        html.contains(&format!("Địa chỉ mới: <strong>{new}</strong>")),
+        "{html}"
+    );
+    assert!(!html.contains("<html"), "a fragment, not a page: {html}");
+    // Nothing typed: nothing shown.
+    let empty = app.get("/dia-chi/moi?address=").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(
+        !empty
+            .body
+            .as_str()
+            .unwrap_or_default()
+            .contains("address-hint"),
+        "{}",
+        empty.body
+    );
+}

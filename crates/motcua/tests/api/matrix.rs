@@ -134,6 +134,7 @@ const ENDPOINTS: &[&str] = &[
     "GET /can-bo/tiep-nhan/da-nhan/{code}",
     "GET /can-bo/lanh-dao",
     "POST /api/v1/addresses/convert",
+    "GET /dia-chi/moi",
 ];
 
 fn has(who: Who, roles: &[Role]) -> bool {
@@ -296,6 +297,8 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         "GET /can-bo/lanh-dao" => desk(&[Role::Leader], S::OK, S::OK),
         // Public, like the units API: every principal converts.
         "POST /api/v1/addresses/convert" => S::OK,
+        // The address hint of the filing forms: public, like the converter.
+        "GET /dia-chi/moi" => S::OK,
         _ => S::OK,
     }
 }
@@ -763,6 +766,11 @@ impl World {
             "GET /can-bo/trao-doi" => ("GET", "/can-bo/trao-doi".into(), None),
             "GET /" => ("GET", "/".into(), None),
             "GET /don-vi" => ("GET", "/don-vi?q=ha%20noi".into(), None),
+            "GET /dia-chi/moi" => (
+                "GET",
+                "/dia-chi/moi?address=p%20cong%20vi%2C%20ha%20noi".into(),
+                None,
+            ),
             "GET /dang-nhap" => ("GET", "/dang-nhap?next=/".into(), None),
             "GET /du-lieu-cua-toi" => ("GET", "/du-lieu-cua-toi".into(), None),
             "POST /dang-xuat" => ("POST", "/dang-xuat".into(), None),

@@ -141,6 +141,8 @@ pub struct FilePage {
     pub token: String,
     /// Its signature.
     pub sig: String,
+    /// The address with today's units, beside the address field (issue 18).
+    pub address_hint: Option<crate::pages::addresses::AddressHint>,
 }
 
 impl FilePage {
@@ -225,6 +227,8 @@ pub struct ReviewPage {
     pub key: String,
     /// An inline error (a failed submission).
     pub error: String,
+    /// The address with today's units, beside the address as typed.
+    pub address_hint: Option<crate::pages::addresses::AddressHint>,
 }
 
 /// `templates/pages/citizen/file_done.html`.
@@ -329,6 +333,7 @@ fn form_page(
         name: v.procedure.name.clone(),
         components,
         communes,
+        address_hint: crate::pages::addresses::hint_of(state, t, &values.address),
         values,
         errors,
         max_file: state.attachments.limits().max_file_bytes,
@@ -740,6 +745,7 @@ pub async fn post(
         name: v.procedure.name.clone(),
         components: comps,
         commune,
+        address_hint: crate::pages::addresses::hint_of(&state, t, &values.address),
         values,
         missing,
         token,

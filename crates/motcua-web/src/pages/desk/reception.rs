@@ -61,6 +61,8 @@ pub struct ReceptionPage {
     pub errors: Vec<String>,
     /// The refusal reason's own inline error ("" when fine).
     pub refusal_error: String,
+    /// The address with today's units, beside the address field (issue 18).
+    pub address_hint: Option<crate::pages::addresses::AddressHint>,
 }
 
 /// `templates/pages/desk/procedure_hits.html`, for htmx.
@@ -147,11 +149,13 @@ async fn render_with(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let address_hint = crate::pages::addresses::hint_of(state, t, &form.address);
     let mut response = crate::pages::render(
         t,
         &ReceptionPage {
             t,
             nav: nav(officer),
+            address_hint,
             form,
             lookup,
             procedure,
@@ -449,6 +453,10 @@ pub struct ReceivedPage {
     pub status: String,
     /// Refused at the desk (form 03 instead of the receipt).
     pub refused: bool,
+    /// The applicant's address as given ("" when none).
+    pub address: String,
+    /// The address with today's units (issue 18).
+    pub address_hint: Option<crate::pages::addresses::AddressHint>,
 }
 
 /// `GET /can-bo/tiep-nhan/da-nhan/{code}`: the dossier just received, with
@@ -499,6 +507,12 @@ pub async fn done(
             due: when_opt(d.due_at),
             status: super::view::status_name(&t, d.status.status.key()),
             refused: d.status.status == motcua_domain::dossier::DossierStatus::RefusedAtReception,
+            address: d.applicant.address.clone().unwrap_or_default(),
+            address_hint: d
+                .applicant
+                .address
+                .as_deref()
+                .and_then(|a| crate::pages::addresses::hint_of(&state, t, a)),
         },
     )
 }
