@@ -6,7 +6,7 @@ use motcua_domain::agency::{Agency, CenterLayout, default_agencies, is_valid_ide
 use motcua_domain::unit::{Era, UnitCode, UnitLevel};
 
 use crate::AppError;
-use crate::ports::{AgencyFilter, Store, UnitFilter};
+use crate::ports::{AgencyDirectory, AgencyFilter, UnitFilter};
 
 /// The province an instance serves.
 #[derive(Debug, Clone)]
@@ -22,12 +22,12 @@ pub struct ProvinceSettings {
 /// The agency use cases.
 #[derive(Clone)]
 pub struct AgencyService {
-    store: Arc<dyn Store>,
+    store: Arc<dyn AgencyDirectory>,
 }
 
 impl AgencyService {
     /// Wraps a store.
-    pub fn new(store: Arc<dyn Store>) -> Self {
+    pub fn new(store: Arc<dyn AgencyDirectory>) -> Self {
         Self { store }
     }
 

@@ -10,7 +10,7 @@ use motcua_domain::identity::{Role, RoleAssignment, Scope};
 use motcua_domain::unit::{Era, UnitCode};
 
 use crate::AppError;
-use crate::ports::Store;
+use crate::ports::AgencyDirectory;
 
 /// Deepest agency or unit chain walked (guards against a cycle).
 const MAX_DEPTH: usize = 16;
@@ -18,12 +18,12 @@ const MAX_DEPTH: usize = 16;
 /// Scope checks over the store.
 #[derive(Clone)]
 pub struct ScopeResolver {
-    store: Arc<dyn Store>,
+    store: Arc<dyn AgencyDirectory>,
 }
 
 impl ScopeResolver {
     /// Over `store`.
-    pub fn new(store: Arc<dyn Store>) -> Self {
+    pub fn new(store: Arc<dyn AgencyDirectory>) -> Self {
         Self { store }
     }
 

@@ -164,6 +164,12 @@ pub trait DossierPorts: dossiers::DossierStore + AgencyStore + OfficerDirectory 
 
 impl<T: dossiers::DossierStore + AgencyStore + OfficerDirectory + ?Sized> DossierPorts for T {}
 
+/// Agencies and the administrative units they serve: what scope checks
+/// ([`crate::authz::ScopeResolver`]) and the agency use cases read.
+pub trait AgencyDirectory: AgencyStore + UnitStore {}
+
+impl<T: AgencyStore + UnitStore + ?Sized> AgencyDirectory for T {}
+
 /// Everything a store engine provides.
 #[async_trait]
 pub trait Store:
@@ -181,6 +187,7 @@ pub trait Store:
     + webhooks::WebhookStore
     + reference_version::ReferenceVersionStore
     + DossierPorts
+    + AgencyDirectory
 {
     /// A cheap round trip to the database, for readiness checks.
     async fn ping(&self) -> Result<(), StoreError>;
