@@ -875,3 +875,81 @@ async fn the_register_lists_the_dossiers_received_in_the_period_as_page_pdf_and_
         "the register link"
     );
 }
+
+#[tokio::test]
+async fn the_desk_shows_an_old_address_in_todays_units_on_the_form_and_the_summary() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    let c = p.center.as_str();
+    let old = "12 Lê Lợi, P. Thạch Thang, Q. Hải Châu, TP. Đà Nẵng";
+    let want = app
+        .request(
+            "POST",
+            "/api/v1/addresses/convert",
+            Some(json!({ "address": old })),
+        )
+        .await;
+    assert_eq!(want.body["status"], "converted", "{}", want.body);
+    let new = want.body["formatted"]
+        .as_str()
+        .expect("formatted")
+        .to_owned();
+    let line = format!("<p class=\"address-new\">Địa chỉ mới: <strong>{new}</strong></p>");
+    let headers = vec![
+        ("cookie", format!("motcua_dev=nva:{c}")),
+        (
+            "content-type",
+            "application/x-www-form-urlencoded".to_owned(),
+        ),
+    ];
+    let post = |extra: &[(&str, &str)]| {
+        let mut pairs = vec![
+            ("procedure", "1.004873"),
+            ("personal_id", "019087123456"),
+            ("full_name", "Nguyễn Thị Lan"),
+            ("phone", "0912 345 678"),
+            ("address", old),
+        ];
+        pairs.extend_from_slice(extra);
+        let body = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let (app, headers) = (&app, &headers);
+        async move { crate::identity::raw(app, "POST", "/can-bo/tiep-nhan", headers, Some(body)).await }
+    };
+    // The form shown again (here: a refusal without its reason) converts
+    // the address without JavaScript, and the field asks htmx as one types.
+    let (status, _, page) = post(&[
+        ("key", "desk-a-1"),
+        ("step", "refuse"),
+        ("refusal_reason", " "),
+    ])
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains(&line), "{page}");
+    assert!(page.contains("data-hx-get=\"/dia-chi/moi\""), "{page}");
+    // The summary after the desk is done shows both, the old one as given.
+    let (status, out, page) = post(&[
+        ("key", "desk-a-2"),
+        ("step", "refuse"),
+        ("refusal_reason", "Hồ sơ không thuộc thẩm quyền"),
+    ])
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    let location = out["location"].to_str().expect("location").to_owned();
+    let (status, _, _, done) = raw(
+        &app,
+        &location,
+        &[("cookie", format!("motcua_dev=nva:{c}"))],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let done = String::from_utf8(done).expect("utf-8");
+    assert!(
+        done.contains(&format!("<dd>{old}<div id=\"address-hint\">")),
+        "{done}"
+    );
+    assert!(done.contains(&line), "{done}");
+}
