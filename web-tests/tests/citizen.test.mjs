@@ -92,7 +92,11 @@ test('(1) a citizen finds "Đăng ký khai sinh" by typing "khai sinh" and files
   await page.getByLabel('Họ và tên').fill('Nguyễn Văn An');
   await page.getByLabel(/Số định danh cá nhân/).fill('022087123456');
   await page.getByLabel('Số điện thoại').fill('0912 345 678');
-  await page.getByLabel('Địa chỉ liên hệ').fill('Tổ 5, phường Phan Đình Phùng');
+  // An old three-tier address: its new form shows beside the field as one
+  // types (htmx, GET /dia-chi/moi), and again on the review (issue 18).
+  await page.getByLabel('Địa chỉ liên hệ').pressSequentially('12 Lê Lợi, P. Thạch Thang, Q. Hải Châu, TP. Đà Nẵng', { delay: 5 });
+  await page.locator('#address-hint .address-new').waitFor();
+  assert.match(await page.locator('#address-hint').innerText(), /Địa chỉ mới: 12 Lê Lợi, Phường .*Đà Nẵng/);
   const select = page.getByLabel(/Nộp tại xã, phường/);
   const firstCenter = await select.locator('option').nth(1).getAttribute('value');
   await select.selectOption(firstCenter);
@@ -106,6 +110,8 @@ test('(1) a citizen finds "Đăng ký khai sinh" by typing "khai sinh" and files
   assert.match(review, /Nguyễn Văn An/);
   assert.match(review, /to-khai\.pdf/);
   assert.match(review, /giay-chung-sinh\.png/);
+  assert.match(review, /P\. Thạch Thang, Q\. Hải Châu/);
+  assert.match(review, /Địa chỉ mới: 12 Lê Lợi, Phường .*Đà Nẵng/);
   assert.deepEqual(await seriousViolations(page), []);
   await screenshots(page, 'citizen-file-review');
   await page.getByRole('button', { name: 'Nộp hồ sơ' }).click();
