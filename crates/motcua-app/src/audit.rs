@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use crate::AppError;
-use crate::ports::Store;
+use crate::ports::AuditPorts;
 
 /// Entries read per page while verifying.
 const VERIFY_PAGE: u32 = 1_000;
@@ -57,13 +57,13 @@ pub struct CitizenAccess {
 /// Audit log services.
 #[derive(Clone)]
 pub struct AuditService {
-    store: Arc<dyn Store>,
+    store: Arc<dyn AuditPorts>,
     subjects: SubjectKey,
 }
 
 impl AuditService {
     /// Over `store`, with personal IDs keyed by `subjects`.
-    pub fn new(store: Arc<dyn Store>, subjects: SubjectKey) -> Self {
+    pub fn new(store: Arc<dyn AuditPorts>, subjects: SubjectKey) -> Self {
         Self { store, subjects }
     }
 

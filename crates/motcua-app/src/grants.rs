@@ -17,7 +17,7 @@ use motcua_domain::unit::{Era, UnitCode};
 use crate::AppError;
 use crate::authz::ScopeResolver;
 use crate::ports::Clock;
-use crate::ports::Store;
+use crate::ports::GrantPorts;
 use motcua_domain::identity::Scope;
 
 /// How far in the past `valid_from` may lie (clock skew between the
@@ -44,13 +44,13 @@ pub struct NewGrant {
 /// Grant use cases.
 #[derive(Clone)]
 pub struct GrantService {
-    store: Arc<dyn Store>,
+    store: Arc<dyn GrantPorts>,
     clock: Clock,
 }
 
 impl GrantService {
     /// Over `store`, reading time from `clock`.
-    pub fn new(store: Arc<dyn Store>, clock: Clock) -> Self {
+    pub fn new(store: Arc<dyn GrantPorts>, clock: Clock) -> Self {
         Self { store, clock }
     }
 

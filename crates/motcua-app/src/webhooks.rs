@@ -16,7 +16,7 @@ use motcua_domain::webhook::{WebhookSpec, WebhookSubscription};
 
 use crate::AppError;
 use crate::authz::ScopeResolver;
-use crate::ports::{Clock, Store};
+use crate::ports::{Clock, WebhookPorts};
 
 /// The roles that manage webhooks.
 pub const ADMIN_ROLES: [Role; 3] = [Role::UnitAdmin, Role::ProvinceAdmin, Role::System];
@@ -84,7 +84,7 @@ pub fn new_secret() -> Result<String, AppError> {
 /// The webhook administration.
 #[derive(Clone)]
 pub struct WebhookService {
-    store: Arc<dyn Store>,
+    store: Arc<dyn WebhookPorts>,
     scopes: ScopeResolver,
     settings: WebhookSettings,
     clock: Clock,
@@ -92,7 +92,7 @@ pub struct WebhookService {
 
 impl WebhookService {
     /// Over a store, reading time from `clock`.
-    pub fn new(store: Arc<dyn Store>, settings: WebhookSettings, clock: Clock) -> Self {
+    pub fn new(store: Arc<dyn WebhookPorts>, settings: WebhookSettings, clock: Clock) -> Self {
         Self {
             scopes: ScopeResolver::new(store.clone()),
             store,

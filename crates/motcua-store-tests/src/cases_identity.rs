@@ -53,7 +53,7 @@ async fn append_n(store: &dyn Store, n: i64) -> Vec<ChainHead> {
 }
 
 fn audit(store: &Arc<dyn Store>) -> AuditService {
-    AuditService::new(Arc::clone(store), SubjectKey::new(Vec::new()))
+    AuditService::new(store.clone(), SubjectKey::new(Vec::new()))
 }
 
 /// Three appends chain from the genesis hash and read back column for column.

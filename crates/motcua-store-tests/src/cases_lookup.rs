@@ -68,7 +68,7 @@ async fn setup(store: &Arc<dyn Store>) -> Grant {
         .import_residents(&[sample_resident(ID, NAME)])
         .await
         .expect("resident");
-    GrantService::new(Arc::clone(store), fixed(at(0)))
+    GrantService::new(store.clone(), fixed(at(0)))
         .create(NewGrant {
             officer_id: "cb-01".into(),
             unit_code: "01840".into(),
@@ -272,7 +272,7 @@ pub async fn the_citizen_sees_who_looked_at_their_data(store: Arc<dyn Store>) {
         .lookup_citizen(&someone_else)
         .await
         .unwrap();
-    let view = AuditService::new(Arc::clone(&store), pepper())
+    let view = AuditService::new(store.clone(), pepper())
         .for_citizen(ID)
         .await
         .unwrap();
@@ -307,7 +307,7 @@ pub async fn the_citizen_sees_who_looked_at_their_data(store: Arc<dyn Store>) {
             },
         ]
     );
-    let other_pepper = AuditService::new(Arc::clone(&store), SubjectKey::new(Vec::new()));
+    let other_pepper = AuditService::new(store.clone(), SubjectKey::new(Vec::new()));
     assert!(other_pepper.for_citizen(ID).await.unwrap().is_empty());
     assert!(matches!(
         other_pepper.for_citizen("not-an-id").await,

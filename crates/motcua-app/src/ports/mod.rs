@@ -170,6 +170,22 @@ pub trait AgencyDirectory: AgencyStore + UnitStore {}
 
 impl<T: AgencyStore + UnitStore + ?Sized> AgencyDirectory for T {}
 
+/// What the grant use cases use: grants, and agencies and units for scope.
+pub trait GrantPorts: GrantStore + AgencyDirectory {}
+
+impl<T: GrantStore + AgencyDirectory + ?Sized> GrantPorts for T {}
+
+/// What the webhook administration uses: subscriptions, and agencies and
+/// units for scope.
+pub trait WebhookPorts: WebhookStore + AgencyDirectory {}
+
+impl<T: WebhookStore + AgencyDirectory + ?Sized> WebhookPorts for T {}
+
+/// What the audit use cases use: the chain, and the units its entries name.
+pub trait AuditPorts: AuditStore + UnitStore {}
+
+impl<T: AuditStore + UnitStore + ?Sized> AuditPorts for T {}
+
 /// Everything a store engine provides.
 #[async_trait]
 pub trait Store:
@@ -188,6 +204,9 @@ pub trait Store:
     + reference_version::ReferenceVersionStore
     + DossierPorts
     + AgencyDirectory
+    + GrantPorts
+    + WebhookPorts
+    + AuditPorts
 {
     /// A cheap round trip to the database, for readiness checks.
     async fn ping(&self) -> Result<(), StoreError>;
