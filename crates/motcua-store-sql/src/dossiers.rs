@@ -69,10 +69,12 @@ macro_rules! dossier_store {
 
         #[async_trait]
         impl DossierStore for Engine {
+            #[tracing::instrument(level = "debug", skip_all, fields(agency = %new.agency))]
             async fn create_dossier(&self, new: NewDossier) -> Result<Committed, StoreError> {
                 self.engine_create_dossier(new).await
             }
 
+            #[tracing::instrument(level = "debug", skip_all, fields(dossier = %code))]
             async fn append_to_dossier(
                 &self,
                 code: &str,
@@ -83,6 +85,7 @@ macro_rules! dossier_store {
                     .await
             }
 
+            #[tracing::instrument(level = "debug", skip_all, fields(dossier = %code))]
             async fn load_dossier(&self, code: &str) -> Result<Option<StoredDossier>, StoreError> {
                 let row = sqlx::query(&format!(
                     "SELECT {}, verifier_hash FROM dossiers WHERE code = $1",
@@ -101,6 +104,7 @@ macro_rules! dossier_store {
                 .transpose()
             }
 
+            #[tracing::instrument(level = "debug", skip_all, fields(dossier = %code))]
             async fn dossier_events(&self, code: &str) -> Result<Vec<EventRow>, StoreError> {
                 let rows = sqlx::query(&format!(
                     "SELECT version, event_type, event{JSON_OUT}, actor, at, idempotency_key \
@@ -127,6 +131,7 @@ macro_rules! dossier_store {
                     .collect()
             }
 
+            #[tracing::instrument(level = "debug", skip_all, fields(dossier = %code))]
             async fn dossier_outbox(&self, code: &str) -> Result<Vec<OutboxRecord>, StoreError> {
                 let rows = sqlx::query(&format!(
                     "SELECT id, dossier_code, event_version, message_type, payload{JSON_OUT}, \
@@ -172,14 +177,17 @@ macro_rules! dossier_store {
                 find_answer_in(&mut conn, actor, key).await
             }
 
+            #[tracing::instrument(level = "debug", skip_all)]
             async fn work_list(&self, q: &WorkListQuery) -> Result<Vec<WorkListRow>, StoreError> {
                 crate::work_list::read(&self.pool, q).await
             }
 
+            #[tracing::instrument(level = "debug", skip_all)]
             async fn count_work_list(&self, q: &WorkListQuery) -> Result<u64, StoreError> {
                 crate::work_list::count(&self.pool, q).await
             }
 
+            #[tracing::instrument(level = "debug", skip_all)]
             async fn dossier_stats(&self, q: &StatsQuery) -> Result<DossierStats, StoreError> {
                 crate::dossier_stats::stats(&self.pool, q).await
             }

@@ -23,6 +23,7 @@ pub enum Accessor {
 impl DossierService {
     /// The dossier, if `who` may see it: 404 for an unknown code or a wrong
     /// verifier (the same answer), 403 for an officer of another agency.
+    #[tracing::instrument(level = "info", skip_all, fields(dossier = %code))]
     pub async fn authorize(&self, who: &Accessor, code: &str) -> Result<Dossier, DossierError> {
         let code = self.parse_code(code)?;
         match who {
@@ -45,6 +46,7 @@ impl DossierService {
 
     /// An action the applicant takes themselves, proven by the verifier:
     /// only rating the service (đánh giá) once the result is returned.
+    #[tracing::instrument(level = "info", skip_all, fields(dossier = %code))]
     pub async fn act_as_holder(
         &self,
         code: &str,

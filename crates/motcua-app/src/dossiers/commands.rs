@@ -100,6 +100,7 @@ impl DossierService {
     /// transaction as the dossier: either the dossier and its attachments
     /// land together or nothing does (the stored bytes, addressed by their
     /// hash, are then simply unused).
+    #[tracing::instrument(level = "info", skip_all, fields(dossier = tracing::field::Empty))]
     pub async fn create_with_attachments(
         &self,
         actor: Actor,
@@ -124,7 +125,7 @@ impl DossierService {
         // reception at every desk). Only a refused request looks for a kept
         // answer: a replay gets the first answer even if the same request
         // would be refused now (a procedure withdrawn since, say).
-        match self
+        let done = match self
             .decide_and_create(actor, officer, key, input, attachments, &fingerprint)
             .await
         {
@@ -135,7 +136,13 @@ impl DossierService {
                 }
             }
             done => done,
+        };
+        // The code is made inside the store's transaction: the span learns
+        // it from the answer.
+        if let Ok((answer, _)) = &done {
+            tracing::Span::current().record("dossier", answer.code.as_str());
         }
+        done
     }
 
     /// [`Self::create_with_attachments`] once its fingerprint is known:
@@ -383,6 +390,7 @@ impl DossierService {
 
     /// Acts on a dossier as an officer. `expected_version` (from `If-Match`)
     /// makes a stale view a conflict.
+    #[tracing::instrument(level = "info", skip_all, fields(dossier = %code))]
     pub async fn act(
         &self,
         actor: Actor,

@@ -28,6 +28,7 @@ pub struct FormsSource {
 impl DossierService {
     /// The facts of forms 02–06 for `who` (see [`DossierService::authorize`]:
     /// 404 for an unknown code or a wrong verifier, 403 out of scope).
+    #[tracing::instrument(level = "info", skip_all, fields(dossier = %code))]
     pub async fn forms_source(
         &self,
         who: &Accessor,

@@ -258,6 +258,7 @@ impl DossierService {
     }
 
     /// One dossier for an officer whose agency covers it.
+    #[tracing::instrument(level = "info", skip_all, fields(dossier = %code))]
     pub async fn get(&self, officer: &AgencyId, code: &str) -> Result<DossierView, DossierError> {
         let code = self.parse_code(code)?;
         let dossier = self.load(code.as_str()).await?;
@@ -286,6 +287,7 @@ impl DossierService {
     }
 
     /// A work list of the officer's agency and the agencies below it.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn work_list(
         &self,
         officer: &AgencyId,
@@ -297,6 +299,7 @@ impl DossierService {
     /// A work list over several scope roots (an officer's role scopes): the
     /// dossiers of each root and the agencies below it, in one SQL query.
     /// No root gives an empty list.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn work_list_in(
         &self,
         roots: &[AgencyId],
@@ -324,6 +327,7 @@ impl DossierService {
     }
 
     /// How many dossiers a work list holds in all (cursor and limit ignored).
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn count_work_list(
         &self,
         officer: &AgencyId,
@@ -384,6 +388,7 @@ impl DossierService {
     /// its QR secret only (not the phone digits, too weak for personal
     /// data). `None` for an organisation. A wrong secret and an unknown
     /// code give the same 404.
+    #[tracing::instrument(level = "info", skip_all, fields(dossier = %code))]
     pub async fn verified_applicant(
         &self,
         code: &str,
@@ -408,6 +413,7 @@ impl DossierService {
     /// Public tracking: the code plus the QR secret or the last four
     /// digits of the applicant's phone. A wrong verifier and an unknown
     /// code give the same answer.
+    #[tracing::instrument(level = "info", skip_all, fields(dossier = %code))]
     pub async fn track(&self, code: &str, verifier: &str) -> Result<TrackingView, DossierError> {
         let code = self.parse_code(code)?;
         let (d, _) = self.holder_dossier(code.as_str(), verifier).await?;
@@ -503,6 +509,7 @@ impl DossierService {
     /// Which verifier opens the dossier `code` (404 for an unknown code or
     /// a wrong verifier, after the same work): what the web layer's
     /// verifier limiter checks before a route reads anything for a holder.
+    #[tracing::instrument(level = "info", skip_all, fields(dossier = %code))]
     pub async fn check_verifier(
         &self,
         code: &str,

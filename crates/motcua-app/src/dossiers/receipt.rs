@@ -207,6 +207,7 @@ impl DossierService {
     /// The receipt (form 01) of a received dossier. An unknown code, a
     /// wrong verifier and (for verifier holders) a dossier never received
     /// all answer the same 404.
+    #[tracing::instrument(level = "info", skip_all, fields(dossier = %code))]
     pub async fn receipt(
         &self,
         access: &ReceiptAccess,

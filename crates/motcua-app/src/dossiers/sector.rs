@@ -158,6 +158,7 @@ impl DossierService {
     /// agency in the caller's scope (404 otherwise, like an unknown code);
     /// a result needs its `file`, stored through `attachments` and recorded
     /// in the same transaction as the result.
+    #[tracing::instrument(level = "info", skip_all, fields(dossier = %code))]
     pub async fn sector_act(
         &self,
         caller: &SectorCaller,
@@ -254,6 +255,7 @@ impl DossierService {
 
     /// The dossier and its events for the sector system holding it (404
     /// unless an agency in the caller's scope holds it).
+    #[tracing::instrument(level = "info", skip_all, fields(dossier = %code))]
     pub async fn sector_view(
         &self,
         caller: &SectorCaller,

@@ -104,6 +104,7 @@ pub fn fill_days(first: NaiveDate, last: NaiveDate, found: &[DailyCounts]) -> Ve
 impl DossierService {
     /// Today and this month for the officer's agency and the agencies
     /// below it.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn leader_stats(&self, officer: &AgencyId) -> Result<LeaderStats, DossierError> {
         let now = self.now();
         let today = local_day(now);
