@@ -5,7 +5,7 @@
 //! reference data (units, lineage, agencies, the catalog), the day (what is
 //! in force today), the language and the build. The reference data carries
 //! one version number, bumped by the store in the transaction of every
-//! change in any process ([`ReferenceVersionStore`]); this layer
+//! change in any process ([`motcua_app::ports::ReferenceVersionStore`]); this layer
 //!
 //! - gives those answers a strong `ETag` (`"r<version>.<day>.<lang>.<build>"`,
 //!   with `.gz` / `.br` for a compressed body) and answers `If-None-Match`

@@ -20,7 +20,7 @@
 //! 20 February in China; Tết 2007 on 17 February vs 18 February).
 //!
 //! Valid for solar dates 1900-01-01 ..= 2199-12-31. The astronomy is the
-//! low-precision series of [`super::astro`]; see there for its limits.
+//! low-precision series of `super::astro`; see there for its limits.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -6,7 +6,7 @@
 //!
 //! The current law is Labour Code 2019 (Bộ luật Lao động, in force
 //! 01/01/2021), art. 111(3) and 112(1). Older law is encoded by year only and
-//! partly from memory [R]:
+//! partly from memory \[R\]:
 //! - Tết Âm lịch: 4 days until 2013 (Labour Code 1994 art. 73; Tết 2013 came
 //!   before the 2012 Code took effect on 01/05/2013), 5 days from 2014.
 //!   The number before 1995 is unverified.

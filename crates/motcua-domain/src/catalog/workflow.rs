@@ -46,9 +46,9 @@ keywords!(FormRole {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FormPreset {
-    /// Forms 01–07 of Phụ lục I, TT 03/2025/TT-VPCP ([S]).
+    /// Forms 01–07 of Phụ lục I, TT 03/2025/TT-VPCP (\[S\]).
     OneStop,
-    /// Police residence forms of TT 66/2023/TT-BCA (CT01, CT04, CT05, CT06, CT08; [S]);
+    /// Police residence forms of TT 66/2023/TT-BCA (CT01, CT04, CT05, CT06, CT08; \[S\]);
     /// the roles they do not cover fall back to the one-stop forms.
     Police,
 }

@@ -200,7 +200,7 @@ pub fn has_marker(text: &str) -> bool {
 /// research markers (officers and `catalog export` see them) but public
 /// pages never show them. A not-found fact reads "chưa có thông tin, hỏi
 /// tại bộ phận một cửa"; a clause that only qualifies the source
-/// (" — [R] chưa kiểm chứng", "([S])") is dropped; a note that is itself a
+/// (" — \[R\] chưa kiểm chứng", "(\[S\])") is dropped; a note that is itself a
 /// research note (it starts with a tag) is dropped whole.
 pub fn public_text(text: &str) -> String {
     if TAGS.iter().any(|tag| text.trim_start().starts_with(tag)) {

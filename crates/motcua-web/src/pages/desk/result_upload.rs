@@ -17,7 +17,7 @@ use crate::extract::ApiPath;
 use crate::i18n::Messages;
 use crate::policy::{allows, page_refusal, policy};
 
-/// The name of the upload form, as a [`Failure`]'s action and in `?xong=`.
+/// The name of the upload form, as a `Failure`'s action and in `?xong=`.
 pub const FORM: &str = "ket-qua";
 
 /// A result document may be attached while the dossier is processed or its
