@@ -42,6 +42,8 @@ pub struct PgStore {
     pool: PgPool,
     /// Where it is connected, without a password, for `Debug` and errors.
     target: String,
+    /// Work-list scopes kept per reference version.
+    pub(crate) scopes: std::sync::Arc<motcua_store_sql::scope_cache::ScopeCache>,
 }
 
 impl fmt::Debug for PgStore {
@@ -84,7 +86,11 @@ impl PgStore {
             .connect_with(options)
             .await
             .with_context(|| format!("connecting to PostgreSQL at {target}"))?;
-        Ok(Self { pool, target })
+        Ok(Self {
+            pool,
+            target,
+            scopes: std::sync::Arc::default(),
+        })
     }
 
     /// Runs this engine's migrations (under sqlx's advisory lock, so two
@@ -140,6 +146,7 @@ mod tests {
         let store = PgStore {
             target: describe(&options),
             pool: PgPoolOptions::new().connect_lazy_with(options),
+            scopes: std::sync::Arc::default(),
         };
         let shown = format!("{store:?}");
         assert!(shown.contains("db.example"), "{shown}");

@@ -10,37 +10,58 @@
 use motcua_app::StoreError;
 use motcua_app::ports::dossiers::{WorkListQuery, WorkListRow};
 use motcua_app::ports::work_list_lanes::{Lane, lanes};
-use sqlx::{PgPool, Postgres, QueryBuilder};
+use std::sync::Arc;
+
+use motcua_store_sql::scope_cache::ScopeSet;
+use sqlx::{Postgres, QueryBuilder};
 
 use crate::dossier_rows::list_row;
 use crate::dossiers::scoped;
-use crate::other;
+use crate::{PgStore, other};
 
 motcua_store_sql::work_list_parts!();
 
-/// The agencies of the query's permission scope.
-async fn scope_of(pool: &PgPool, q: &WorkListQuery) -> Result<Vec<String>, StoreError> {
+/// The agencies of the query's permission scope: kept per reference
+/// version (see [`motcua_store_sql::scope_cache`]), so the recursive walk of
+/// the agency tree runs once per tree change, not per request.
+async fn scope_of(store: &PgStore, q: &WorkListQuery) -> Result<Arc<ScopeSet>, StoreError> {
+    let version: i64 = sqlx::query_scalar("SELECT version FROM reference_versions WHERE id = 1")
+        .fetch_one(&store.pool)
+        .await
+        .map_err(|e| other(e, "reference version"))?;
+    if let Some(scope) = store.scopes.get(version, &q.scope_agency, &q.also_scope) {
+        return Ok(scope);
+    }
     let mut sized = scoped(&q.scope_agency, &q.also_scope);
     sized.push("SELECT id FROM scope ORDER BY id");
-    sized
+    let ids: Vec<String> = sized
         .build_query_scalar()
-        .fetch_all(pool)
+        .fetch_all(&store.pool)
         .await
-        .map_err(|e| other(e, "reading a work-list scope"))
+        .map_err(|e| other(e, "reading a work-list scope"))?;
+    let json = serde_json::to_string(&ids).map_err(|e| other(e, "scope"))?;
+    let scope = Arc::new(ScopeSet { ids, json });
+    store
+        .scopes
+        .put(version, &q.scope_agency, &q.also_scope, Arc::clone(&scope));
+    Ok(scope)
 }
 
 /// One page of the work list `q`.
-pub(crate) async fn read(pool: &PgPool, q: &WorkListQuery) -> Result<Vec<WorkListRow>, StoreError> {
-    let scope = scope_of(pool, q).await?;
-    let lanes = lanes(q, &scope);
+pub(crate) async fn read(
+    store: &PgStore,
+    q: &WorkListQuery,
+) -> Result<Vec<WorkListRow>, StoreError> {
+    let scope = scope_of(store, q).await?;
+    let lanes = lanes(q, &scope.ids);
     let mut qb = match &lanes {
         Some(lanes) if lanes.is_empty() => return Ok(Vec::new()),
-        Some(lanes) => by_lanes(q, lanes, &scope),
-        None => by_scope(q),
+        Some(lanes) => by_lanes(q, lanes, &scope.ids),
+        None => by_scope(q, &scope.ids),
     };
     let rows = qb
         .build()
-        .fetch_all(pool)
+        .fetch_all(&store.pool)
         .await
         .map_err(|e| other(e, "reading a work list"))?;
     rows.iter().map(list_row).collect()
@@ -49,19 +70,19 @@ pub(crate) async fn read(pool: &PgPool, q: &WorkListQuery) -> Result<Vec<WorkLis
 /// How many dossiers the work list `q` holds (keyset and limit ignored):
 /// a narrow scope counts the codes of its lanes' union, a wide one counts
 /// with one statement.
-pub(crate) async fn count(pool: &PgPool, q: &WorkListQuery) -> Result<u64, StoreError> {
-    let scope = scope_of(pool, q).await?;
-    let lanes = lanes(q, &scope);
+pub(crate) async fn count(store: &PgStore, q: &WorkListQuery) -> Result<u64, StoreError> {
+    let scope = scope_of(store, q).await?;
+    let lanes = lanes(q, &scope.ids);
     let mut qb = match &lanes {
         Some(lanes) if lanes.is_empty() => return Ok(0),
         Some(lanes) => {
             let mut qb: QueryBuilder<Postgres> = QueryBuilder::new("SELECT COUNT(*) FROM (");
-            push_lanes(&mut qb, q, lanes, &scope, false);
+            push_lanes(&mut qb, q, lanes, &scope.ids, false);
             qb.push(") AS lanes");
             qb
         }
         None => {
-            let mut qb = scoped(&q.scope_agency, &q.also_scope);
+            let mut qb = listed(&scope.ids);
             qb.push(
                 "SELECT COUNT(*) FROM dossiers WHERE (current_agency IN (SELECT id FROM scope) \
                  OR receiving_unit IN (SELECT id FROM scope))",
@@ -72,7 +93,7 @@ pub(crate) async fn count(pool: &PgPool, q: &WorkListQuery) -> Result<u64, Store
     };
     let n: i64 = qb
         .build_query_scalar()
-        .fetch_one(pool)
+        .fetch_one(&store.pool)
         .await
         .map_err(|e| other(e, "counting a work list"))?;
     Ok(u64::try_from(n).unwrap_or(0))
@@ -111,9 +132,20 @@ fn push_lanes<'a>(
     }
 }
 
-/// A wide scope: one statement over the recursive permission scope.
-fn by_scope(q: &WorkListQuery) -> QueryBuilder<'_, Postgres> {
-    let mut qb = scoped(&q.scope_agency, &q.also_scope);
+/// The scope's agencies as the CTE `scope(id)` the wide-scope statements
+/// test membership in (materialised once per statement, like the recursive
+/// scope it replaces, so the planner still walks the due-date index).
+fn listed(scope: &[String]) -> QueryBuilder<'_, Postgres> {
+    let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(
+        "WITH scope(id) AS MATERIALIZED (SELECT CAST(x AS text) COLLATE \"C\" FROM unnest(",
+    );
+    qb.push_bind(scope).push("::text[]) AS x) ");
+    qb
+}
+
+/// A wide scope: one statement over the scope's agencies.
+fn by_scope<'a>(q: &'a WorkListQuery, scope: &'a [String]) -> QueryBuilder<'a, Postgres> {
+    let mut qb = listed(scope);
     qb.push(format!(
         "SELECT {LIST_COLUMNS} FROM dossiers WHERE (current_agency IN (SELECT id FROM scope) \
          OR receiving_unit IN (SELECT id FROM scope))"

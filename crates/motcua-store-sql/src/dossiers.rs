@@ -179,12 +179,12 @@ macro_rules! dossier_store {
 
             #[tracing::instrument(level = "debug", skip_all)]
             async fn work_list(&self, q: &WorkListQuery) -> Result<Vec<WorkListRow>, StoreError> {
-                crate::work_list::read(&self.pool, q).await
+                crate::work_list::read(self, q).await
             }
 
             #[tracing::instrument(level = "debug", skip_all)]
             async fn count_work_list(&self, q: &WorkListQuery) -> Result<u64, StoreError> {
-                crate::work_list::count(&self.pool, q).await
+                crate::work_list::count(self, q).await
             }
 
             #[tracing::instrument(level = "debug", skip_all)]

@@ -66,6 +66,7 @@ mod grants;
 mod national;
 mod reference_version;
 mod residents;
+pub mod scope_cache;
 mod units;
 mod webhooks;
 mod work_list;

@@ -43,6 +43,8 @@ pub struct SqliteStore {
     writer: tokio::sync::mpsc::Sender<dossier_writer::Job>,
     /// The day numbers that task will most likely give next.
     proposals: sequence_proposals::Proposals,
+    /// Work-list scopes kept per reference version.
+    pub(crate) scopes: std::sync::Arc<motcua_store_sql::scope_cache::ScopeCache>,
 }
 
 impl SqliteStore {
@@ -97,6 +99,7 @@ impl SqliteStore {
             pool,
             writer,
             proposals,
+            scopes: std::sync::Arc::default(),
         })
     }
 

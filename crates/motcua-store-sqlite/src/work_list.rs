@@ -10,49 +10,63 @@
 use motcua_app::StoreError;
 use motcua_app::ports::dossiers::{WorkListQuery, WorkListRow};
 use motcua_app::ports::work_list_lanes::{Lane, lanes};
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use std::sync::Arc;
+
+use motcua_store_sql::scope_cache::ScopeSet;
+use sqlx::{QueryBuilder, Sqlite};
 
 use crate::dossier_rows::list_row;
 use crate::dossiers::{SCOPE, TREE};
-use crate::other;
+use crate::{SqliteStore, other};
 
 motcua_store_sql::work_list_parts!();
 
 /// The extra scope roots, as a JSON array for `json_each`.
 const MORE: &str = " UNION SELECT value FROM json_each(";
 
-/// The agencies of the query's permission scope.
-async fn scope_of(
-    pool: &SqlitePool,
-    q: &WorkListQuery,
-    also: &str,
-) -> Result<Vec<String>, StoreError> {
-    sqlx::query_scalar(&format!(
+/// The agencies of the query's permission scope: kept per reference
+/// version (see [`motcua_store_sql::scope_cache`]), so the recursive walk of
+/// the agency tree runs once per tree change, not per request.
+async fn scope_of(store: &SqliteStore, q: &WorkListQuery) -> Result<Arc<ScopeSet>, StoreError> {
+    let version: i64 = sqlx::query_scalar("SELECT version FROM reference_versions WHERE id = 1")
+        .fetch_one(&store.pool)
+        .await
+        .map_err(|e| other(e, "reference version"))?;
+    if let Some(scope) = store.scopes.get(version, &q.scope_agency, &q.also_scope) {
+        return Ok(scope);
+    }
+    let also = serde_json::to_string(&q.also_scope).map_err(|e| other(e, "scope roots"))?;
+    let ids: Vec<String> = sqlx::query_scalar(&format!(
         "{SCOPE}?{MORE}?){TREE}SELECT id FROM scope ORDER BY id"
     ))
     .bind(&q.scope_agency)
     .bind(also)
-    .fetch_all(pool)
+    .fetch_all(&store.pool)
     .await
-    .map_err(|e| other(e, "reading a work-list scope"))
+    .map_err(|e| other(e, "reading a work-list scope"))?;
+    let json = serde_json::to_string(&ids).map_err(|e| other(e, "scope"))?;
+    let scope = Arc::new(ScopeSet { ids, json });
+    store
+        .scopes
+        .put(version, &q.scope_agency, &q.also_scope, Arc::clone(&scope));
+    Ok(scope)
 }
 
 /// One page of the work list `q`.
 pub(crate) async fn read(
-    pool: &SqlitePool,
+    store: &SqliteStore,
     q: &WorkListQuery,
 ) -> Result<Vec<WorkListRow>, StoreError> {
-    let also = serde_json::to_string(&q.also_scope).map_err(|e| other(e, "scope roots"))?;
-    let scope = scope_of(pool, q, &also).await?;
-    let lanes = lanes(q, &scope);
+    let scope = scope_of(store, q).await?;
+    let lanes = lanes(q, &scope.ids);
     let mut qb = match &lanes {
         Some(lanes) if lanes.is_empty() => return Ok(Vec::new()),
-        Some(lanes) => by_lanes(q, lanes, &scope),
-        None => by_due_index(q, &also),
+        Some(lanes) => by_lanes(q, lanes, &scope.ids),
+        None => by_due_index(q, &scope.json),
     };
     let rows = qb
         .build()
-        .fetch_all(pool)
+        .fetch_all(&store.pool)
         .await
         .map_err(|e| other(e, "reading a work list"))?;
     rows.iter().map(list_row).collect()
@@ -62,36 +76,32 @@ pub(crate) async fn read(
 /// A narrow scope counts the codes of its lanes' union, read from the
 /// lanes' indexes alone (every lane index ends with the code); a wide
 /// scope counts with one statement.
-pub(crate) async fn count(pool: &SqlitePool, q: &WorkListQuery) -> Result<u64, StoreError> {
-    let also = serde_json::to_string(&q.also_scope).map_err(|e| other(e, "scope roots"))?;
-    let scope = scope_of(pool, q, &also).await?;
-    let lanes = lanes(q, &scope);
+pub(crate) async fn count(store: &SqliteStore, q: &WorkListQuery) -> Result<u64, StoreError> {
+    let scope = scope_of(store, q).await?;
+    let lanes = lanes(q, &scope.ids);
     let mut qb = match &lanes {
         Some(lanes) if lanes.is_empty() => return Ok(0),
         Some(lanes) => {
             let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM (");
-            push_lanes(&mut qb, q, lanes, &scope, false);
+            push_lanes(&mut qb, q, lanes, &scope.ids, false);
             qb.push(")");
             qb
         }
         None => {
-            let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(SCOPE);
-            qb.push_bind(&q.scope_agency)
-                .push(MORE)
-                .push_bind(&also)
-                .push(")")
-                .push(TREE);
-            qb.push(
-                "SELECT COUNT(*) FROM dossiers WHERE (current_agency IN (SELECT id FROM scope) \
-                 OR receiving_unit IN (SELECT id FROM scope))",
+            let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "SELECT COUNT(*) FROM dossiers WHERE (current_agency IN (SELECT value FROM json_each(",
             );
+            qb.push_bind(&scope.json)
+                .push(")) OR receiving_unit IN (SELECT value FROM json_each(")
+                .push_bind(&scope.json)
+                .push(")))");
             push_filters(&mut qb, q);
             qb
         }
     };
     let n: i64 = qb
         .build_query_scalar()
-        .fetch_one(pool)
+        .fetch_one(&store.pool)
         .await
         .map_err(|e| other(e, "counting a work list"))?;
     Ok(u64::try_from(n).unwrap_or(0))
@@ -152,20 +162,18 @@ fn lane_index(lane: &Lane, q: &WorkListQuery) -> &'static str {
     }
 }
 
-/// A wide scope: the due index walked in order, membership tested per row.
-/// The unary `+` keeps SQLite's planner off the agency indexes, which would
-/// gather and sort most of the table.
-fn by_due_index<'a>(q: &'a WorkListQuery, also: &'a str) -> QueryBuilder<'a, Sqlite> {
-    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(SCOPE);
-    qb.push_bind(&q.scope_agency)
-        .push(MORE)
-        .push_bind(also)
-        .push(")")
-        .push(TREE);
-    qb.push(format!(
-        "SELECT {LIST_COLUMNS} FROM dossiers WHERE (+current_agency IN (SELECT id FROM scope) \
-         OR +receiving_unit IN (SELECT id FROM scope))"
+/// A wide scope: the due index walked in order, membership tested per row
+/// against the scope's agencies (`scope_json`, a JSON array). The unary `+`
+/// keeps SQLite's planner off the agency indexes, which would gather and
+/// sort most of the table.
+fn by_due_index<'a>(q: &'a WorkListQuery, scope_json: &'a str) -> QueryBuilder<'a, Sqlite> {
+    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+        "SELECT {LIST_COLUMNS} FROM dossiers WHERE (+current_agency IN (SELECT value FROM json_each("
     ));
+    qb.push_bind(scope_json)
+        .push(")) OR +receiving_unit IN (SELECT value FROM json_each(")
+        .push_bind(scope_json)
+        .push(")))");
     push_filters(&mut qb, q);
     push_page(&mut qb, q);
     qb

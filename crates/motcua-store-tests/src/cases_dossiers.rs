@@ -425,3 +425,52 @@ pub async fn dossier_work_lists(store: Arc<dyn Store>) {
         [b1.as_str(), a2.as_str()]
     );
 }
+
+/// A work list's scope follows the agency tree at once: the scope is kept
+/// per reference version (issue 21 item 5), and an agency moved under the
+/// root, or out of it, is in, or out of, the very next list, narrow (lanes)
+/// and wide (the due index) alike.
+pub async fn dossier_work_list_scope_follows_the_agency_tree(store: Arc<dyn Store>) {
+    store.insert_missing_agencies(&agencies()).await.unwrap();
+    let a1 = create(&*store, TT1, "s1", 5).await;
+    let b1 = create(&*store, TT2, "s2", 1).await;
+    let list = |scope: &str| {
+        let store = Arc::clone(&store);
+        let query = WorkListQuery {
+            scope_agency: scope.into(),
+            limit: 50,
+            ..WorkListQuery::default()
+        };
+        async move {
+            let rows = store.work_list(&query).await.unwrap();
+            let n = store.count_work_list(&query).await.unwrap();
+            assert_eq!(u64::try_from(rows.len()).unwrap(), n, "{query:?}");
+            rows.into_iter().map(|r| r.code).collect::<Vec<_>>()
+        }
+    };
+    // Read (and kept) before the tree changes.
+    assert_eq!(list("H55.X05743").await, [a1.as_str()]);
+    assert_eq!(list("H55").await, [b1.as_str(), a1.as_str()]);
+    let mut moved = store.get_agency(TT2).await.unwrap().unwrap();
+    moved.parent_id = Some("H55.X05743".into());
+    store.upsert_agency(&moved).await.unwrap();
+    assert_eq!(list("H55.X05743").await, [b1.as_str(), a1.as_str()]);
+    assert_eq!(list("H55.X05746").await, Vec::<String>::new());
+    // Wide: more agencies than the lane threshold, then one moved out.
+    let many: Vec<motcua_domain::agency::Agency> = (0..40)
+        .map(|i| motcua_domain::agency::Agency {
+            id: format!("H55.X2{i:04}"),
+            name: format!("Xã {i}"),
+            kind: motcua_domain::agency::AgencyKind::CommuneCommittee,
+            unit_code: format!("2{i:04}"),
+            parent_id: Some("H55".into()),
+            active: true,
+        })
+        .collect();
+    store.insert_missing_agencies(&many).await.unwrap();
+    assert_eq!(list("H55").await, [b1.as_str(), a1.as_str()]);
+    moved.parent_id = None;
+    store.upsert_agency(&moved).await.unwrap();
+    assert_eq!(list("H55").await, [a1.as_str()]);
+    assert_eq!(list(TT2).await, [b1.as_str()]);
+}

@@ -172,6 +172,7 @@ macro_rules! conformance_suite {
             dossier_append_checks_version,
             dossier_concurrent_appends_one_wins,
             dossier_work_lists,
+            dossier_work_list_scope_follows_the_agency_tree,
         );
         $crate::__conformance_cases_from!(
             cases_attachments; $factory;
