@@ -11,7 +11,7 @@ use motcua_domain::unit::{Era, UnitCode, UnitLevel};
 
 use crate::AppError;
 use crate::ports::registry::RegistryError;
-use crate::ports::{CitizenRegistry, Store, UnitFilter};
+use crate::ports::{CitizenRegistry, ResidentPorts, ResidentStore, UnitFilter};
 
 /// Residents written per transaction while importing or generating.
 pub const IMPORT_BATCH: usize = 2_000;
@@ -19,12 +19,12 @@ pub const IMPORT_BATCH: usize = 2_000;
 /// A [`CitizenRegistry`] answered from the `residents` table.
 #[derive(Clone)]
 pub struct EmbeddedRegistry {
-    store: Arc<dyn Store>,
+    store: Arc<dyn ResidentStore>,
 }
 
 impl EmbeddedRegistry {
     /// Over `store`.
-    pub fn new(store: Arc<dyn Store>) -> Self {
+    pub fn new(store: Arc<dyn ResidentStore>) -> Self {
         Self { store }
     }
 }
@@ -51,12 +51,12 @@ impl CitizenRegistry for EmbeddedRegistry {
 /// Managing the embedded registry's residents.
 #[derive(Clone)]
 pub struct ResidentService {
-    store: Arc<dyn Store>,
+    store: Arc<dyn ResidentPorts>,
 }
 
 impl ResidentService {
     /// Over `store`.
-    pub fn new(store: Arc<dyn Store>) -> Self {
+    pub fn new(store: Arc<dyn ResidentPorts>) -> Self {
         Self { store }
     }
 

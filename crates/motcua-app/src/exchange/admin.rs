@@ -16,12 +16,12 @@ use crate::AppError;
 use crate::authz::ScopeResolver;
 use crate::policy::{Capability, Denied, Policy, require};
 use crate::ports::exchange::{DeadLetter, SinkCounts};
-use crate::ports::{Clock, Store};
+use crate::ports::{Clock, ExchangeAdminPorts};
 
 /// The exchange administration (trao đổi dữ liệu).
 #[derive(Clone)]
 pub struct ExchangeAdmin {
-    store: Arc<dyn Store>,
+    store: Arc<dyn ExchangeAdminPorts>,
     policy: Policy,
     clock: Clock,
 }
@@ -31,7 +31,7 @@ pub const SCAN: u32 = 500;
 
 impl ExchangeAdmin {
     /// Over a store, reading time from `clock`.
-    pub fn new(store: Arc<dyn Store>, clock: Clock) -> Self {
+    pub fn new(store: Arc<dyn ExchangeAdminPorts>, clock: Clock) -> Self {
         Self {
             policy: Policy::new(ScopeResolver::new(store.clone())),
             store,

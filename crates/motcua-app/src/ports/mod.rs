@@ -186,6 +186,23 @@ pub trait AuditPorts: AuditStore + UnitStore {}
 
 impl<T: AuditStore + UnitStore + ?Sized> AuditPorts for T {}
 
+/// What the resident import uses: residents, and the units they live in.
+pub trait ResidentPorts: ResidentStore + UnitStore {}
+
+impl<T: ResidentStore + UnitStore + ?Sized> ResidentPorts for T {}
+
+/// What the outbox administration uses: the outbox, the dossiers its rows
+/// belong to, and agencies and units for scope.
+pub trait ExchangeAdminPorts:
+    exchange::ExchangeStore + dossiers::DossierStore + AgencyDirectory
+{
+}
+
+impl<T: exchange::ExchangeStore + dossiers::DossierStore + AgencyDirectory + ?Sized>
+    ExchangeAdminPorts for T
+{
+}
+
 /// Everything a store engine provides.
 #[async_trait]
 pub trait Store:
@@ -207,6 +224,8 @@ pub trait Store:
     + GrantPorts
     + WebhookPorts
     + AuditPorts
+    + ResidentPorts
+    + ExchangeAdminPorts
 {
     /// A cheap round trip to the database, for readiness checks.
     async fn ping(&self) -> Result<(), StoreError>;
