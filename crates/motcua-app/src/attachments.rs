@@ -28,7 +28,7 @@ use thiserror::Error;
 use crate::StoreError;
 use crate::dossiers::write::sha256_hex;
 use crate::ports::attachments::AttachmentRow;
-use crate::ports::{Clock, Store};
+use crate::ports::{AttachmentStore, Clock};
 
 /// Size limits of attachments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -348,7 +348,7 @@ pub struct SweepReport {
 /// The attachment use cases.
 #[derive(Clone)]
 pub struct AttachmentService {
-    store: Arc<dyn Store>,
+    store: Arc<dyn AttachmentStore>,
     blobs: Arc<dyn ObjectStore>,
     limits: AttachmentLimits,
     staging: Arc<Staging>,
@@ -359,7 +359,7 @@ impl AttachmentService {
     /// The service over a metadata store, an object store, limits and a
     /// clock.
     pub fn new(
-        store: Arc<dyn Store>,
+        store: Arc<dyn AttachmentStore>,
         blobs: Arc<dyn ObjectStore>,
         limits: AttachmentLimits,
         clock: Clock,
@@ -375,7 +375,7 @@ impl AttachmentService {
 
     /// The service with its staging area in `staging_dir`.
     pub fn with_staging(
-        store: Arc<dyn Store>,
+        store: Arc<dyn AttachmentStore>,
         blobs: Arc<dyn ObjectStore>,
         limits: AttachmentLimits,
         staging_dir: PathBuf,
@@ -412,7 +412,7 @@ impl AttachmentService {
 
     /// Files on the local filesystem under `dir` (created if missing).
     pub fn local(
-        store: Arc<dyn Store>,
+        store: Arc<dyn AttachmentStore>,
         dir: &std::path::Path,
         limits: AttachmentLimits,
         clock: Clock,
@@ -430,7 +430,7 @@ impl AttachmentService {
     }
 
     /// Files kept in memory (for tests and throwaway instances).
-    pub fn in_memory(store: Arc<dyn Store>, clock: Clock) -> Self {
+    pub fn in_memory(store: Arc<dyn AttachmentStore>, clock: Clock) -> Self {
         Self::new(
             store,
             Arc::new(object_store::memory::InMemory::new()),

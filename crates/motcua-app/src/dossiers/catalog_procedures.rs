@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use motcua_domain::catalog::ProcedureCode;
 
 use super::procedures::{ProcedureFacts, ProcedureLookup, SeedProcedures, facts};
-use crate::ports::Store;
+use crate::ports::catalog::CatalogStore;
 
 /// How long a looked-up procedure is reused.
 pub const TTL: Duration = Duration::from_secs(30);
@@ -25,7 +25,7 @@ type Cache = Mutex<HashMap<(String, NaiveDate), (Instant, Option<ProcedureFacts>
 
 /// Procedures from the catalog store, the seed catalog as fallback.
 pub struct CatalogProcedures {
-    store: Arc<dyn Store>,
+    store: Arc<dyn CatalogStore>,
     seed: SeedProcedures,
     cache: Cache,
 }
@@ -38,7 +38,7 @@ impl std::fmt::Debug for CatalogProcedures {
 
 impl CatalogProcedures {
     /// A lookup over `store`'s catalog.
-    pub fn new(store: Arc<dyn Store>) -> Self {
+    pub fn new(store: Arc<dyn CatalogStore>) -> Self {
         Self {
             store,
             seed: SeedProcedures::new(),
