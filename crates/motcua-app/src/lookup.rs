@@ -18,7 +18,7 @@ use thiserror::Error;
 use crate::AppError;
 use crate::ports::Clock;
 use crate::ports::registry::RegistryError;
-use crate::ports::{CitizenRegistry, Store};
+use crate::ports::{CitizenRegistry, LookupPorts};
 use crate::rate_limit::RateLimiter;
 
 /// What the officer asks.
@@ -84,7 +84,7 @@ pub enum LookupError {
 /// The look-up use case.
 #[derive(Clone)]
 pub struct LookupService {
-    store: Arc<dyn Store>,
+    store: Arc<dyn LookupPorts>,
     registry: Arc<dyn CitizenRegistry>,
     subjects: SubjectKey,
     limiter: Arc<RateLimiter>,
@@ -95,7 +95,7 @@ pub struct LookupService {
 impl LookupService {
     /// Wires the use case.
     pub fn new(
-        store: Arc<dyn Store>,
+        store: Arc<dyn LookupPorts>,
         registry: Arc<dyn CitizenRegistry>,
         subjects: SubjectKey,
         limiter: Arc<RateLimiter>,

@@ -36,7 +36,7 @@ fn pepper() -> SubjectKey {
 
 fn lookups(store: &Arc<dyn Store>, now: DateTime<Utc>, limit: usize) -> LookupService {
     LookupService::new(
-        Arc::clone(store),
+        store.clone(),
         Arc::new(EmbeddedRegistry::new(store.clone())),
         pepper(),
         Arc::new(RateLimiter::new(limit, Duration::minutes(1))),

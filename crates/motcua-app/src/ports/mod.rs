@@ -203,6 +203,15 @@ impl<T: exchange::ExchangeStore + dossiers::DossierStore + AgencyDirectory + ?Si
 {
 }
 
+/// What the desk look-ups use: grants, the audit chain they write, the
+/// dossier a look-up is for, and agencies and units for scope.
+pub trait LookupPorts: GrantStore + AuditStore + dossiers::DossierStore + AgencyDirectory {}
+
+impl<T: GrantStore + AuditStore + dossiers::DossierStore + AgencyDirectory + ?Sized> LookupPorts
+    for T
+{
+}
+
 /// Everything a store engine provides.
 #[async_trait]
 pub trait Store:
@@ -226,6 +235,7 @@ pub trait Store:
     + AuditPorts
     + ResidentPorts
     + ExchangeAdminPorts
+    + LookupPorts
 {
     /// A cheap round trip to the database, for readiness checks.
     async fn ping(&self) -> Result<(), StoreError>;
