@@ -152,6 +152,8 @@ pub struct IdentityService {
     /// Refused log-ins that wrote no audit row (throttled, unknown
     /// accounts, repeated failures within a window).
     unaudited: Arc<AtomicU64>,
+    /// Accepted API keys and sessions, trusted for up to a second.
+    credentials: Arc<crate::credential_cache::CredentialCache>,
 }
 
 fn random_token(prefix: &str) -> Result<String, AppError> {
@@ -344,6 +346,7 @@ impl IdentityService {
             )),
             failure_audits: Arc::new(RateLimiter::new(1, Duration::minutes(1))),
             unaudited: Arc::new(AtomicU64::new(0)),
+            credentials: Arc::default(),
         }
     }
 
@@ -439,6 +442,7 @@ impl IdentityService {
             .set_account_profile(id, name, position.as_deref(), &e)
             .await
             .map_err(|err| not_found_account(err, id))?;
+        self.credentials.clear();
         Ok(())
     }
 
@@ -456,6 +460,7 @@ impl IdentityService {
                 }
                 other => other.into(),
             })?;
+        self.credentials.clear();
         // A new password also ends this process's per-client locks.
         let id_key: String = id.trim().chars().take(64).collect();
         self.pair_failures.clear_prefix(&pair_key(&id_key, ""));
@@ -482,6 +487,7 @@ impl IdentityService {
             .set_account_status(id, status, &e)
             .await
             .map_err(|err| not_found_account(err, id))?;
+        self.credentials.clear();
         Ok(())
     }
 
@@ -625,6 +631,7 @@ impl IdentityService {
         } else {
             self.store.revoke_role(id, &a, &e).await
         };
+        self.credentials.clear();
         done.map_err(|err| match err {
             crate::StoreError::NotFound => AppError::NotFound(format!(
                 "Không có tài khoản hoặc vai trò này: {id} / no such account or role: {id}"
@@ -872,13 +879,18 @@ impl IdentityService {
         })
     }
 
-    /// The principal of a live session token (and marks it used).
+    /// The principal of a live session token (and marks it used). A
+    /// session checked less than a second ago is answered from memory
+    /// ([`crate::credential_cache`]).
     pub async fn session(&self, token: &str) -> Result<Option<Principal>, AppError> {
         if token.len() != 64 {
             return Ok(None);
         }
         let now = self.clock.now_micros();
         let digest = token_digest(token);
+        if let Some(p) = self.credentials.get(&digest, now) {
+            return Ok(Some(p));
+        }
         let Some(s) = self.store.get_session(&digest).await? else {
             return Ok(None);
         };
@@ -889,12 +901,20 @@ impl IdentityService {
         if now - s.last_seen_at > Duration::seconds(30) {
             self.store.touch_session(&digest, now).await?;
         }
-        self.principal(&s.account_id).await
+        let principal = self.principal(&s.account_id).await?;
+        if let Some(p) = &principal {
+            let until = s.expires_at.min(s.last_seen_at + self.sessions.idle);
+            self.credentials.put(&digest, p.clone(), now, Some(until));
+        }
+        Ok(principal)
     }
 
     /// Ends a session.
     pub async fn logout(&self, token: &str) -> Result<(), AppError> {
-        Ok(self.store.delete_session(&token_digest(token)).await?)
+        let digest = token_digest(token);
+        self.store.delete_session(&digest).await?;
+        self.credentials.forget(&digest);
+        Ok(())
     }
 
     /// Issues an API key for an account, limited to `scopes` (all the
@@ -940,6 +960,7 @@ impl IdentityService {
         self.store
             .rotate_api_key(id, &prefix, &token_digest(&secret), now, &e)
             .await?;
+        self.credentials.clear();
         let record = self
             .store
             .get_api_key(id)
@@ -954,16 +975,25 @@ impl IdentityService {
         let mut e = entry(now, by, AuditAction::ApiKeyChange, AuditOutcome::Allowed);
         e.purpose = Some(format!("thu hồi khóa / key revoked {id}"));
         self.store.revoke_api_key(id, now, &e).await?;
+        self.credentials.clear();
         Ok(())
     }
 
     /// The principal an API key acts as: the account's roles, narrowed to
     /// the key's scopes when it has any. `None` for unknown or revoked keys.
+    /// A key accepted less than a second ago is answered from memory
+    /// ([`crate::credential_cache`]): a revocation is honoured within a
+    /// second in every process, at once in this one.
     pub async fn api_key(&self, secret: &str) -> Result<Option<Principal>, AppError> {
         if !secret.starts_with("mck_") || secret.len() > 200 {
             return Ok(None);
         }
-        let Some(key) = self.store.api_key_by_hash(&token_digest(secret)).await? else {
+        let now = self.clock.now_micros();
+        let digest = token_digest(secret);
+        if let Some(p) = self.credentials.get(&digest, now) {
+            return Ok(Some(p));
+        }
+        let Some(key) = self.store.api_key_by_hash(&digest).await? else {
             return Ok(None);
         };
         if key.revoked_at.is_some() {
@@ -975,6 +1005,7 @@ impl IdentityService {
         if !key.scopes.is_empty() {
             p.roles.retain(|r| key.scopes.contains(r));
         }
+        self.credentials.put(&digest, p.clone(), now, None);
         Ok(Some(p))
     }
 }

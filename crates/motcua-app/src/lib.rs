@@ -11,6 +11,7 @@ pub mod attachments;
 pub mod audit;
 pub mod authz;
 pub mod catalog;
+pub mod credential_cache;
 pub mod dossiers;
 pub mod due_dates;
 pub mod error;

@@ -22,7 +22,10 @@ use motcua_domain::identity::{
 struct Fake {
     accounts: Mutex<HashMap<String, Account>>,
     sessions: Mutex<HashMap<String, SessionRecord>>,
+    keys: Mutex<HashMap<String, ApiKeyRecord>>,
     audited: Mutex<Vec<AuditEntry>>,
+    /// Sessions and API keys read from the "database".
+    credential_reads: std::sync::atomic::AtomicUsize,
 }
 
 impl Fake {
@@ -33,6 +36,20 @@ impl Fake {
             seq: audited.len() as i64,
             hash: format!("h{}", audited.len()),
         }
+    }
+
+    /// Revokes a key in the "database" only, as another process would.
+    fn revoke_key(&self, id: &str, at: DateTime<Utc>) {
+        for k in self.keys.lock().unwrap().values_mut() {
+            if k.id == id {
+                k.revoked_at = Some(at);
+            }
+        }
+    }
+
+    fn reads(&self) -> usize {
+        self.credential_reads
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     fn counters(&self, id: &str, counters: &LoginCounters) {
@@ -156,6 +173,8 @@ impl AccountStore for Fake {
         Ok(())
     }
     async fn get_session(&self, hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+        self.credential_reads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(self.sessions.lock().unwrap().get(hash).cloned())
     }
     async fn touch_session(&self, hash: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
@@ -170,13 +189,19 @@ impl AccountStore for Fake {
     }
     async fn create_api_key(
         &self,
-        _k: &ApiKeyRecord,
-        _e: &AuditEntry,
+        k: &ApiKeyRecord,
+        e: &AuditEntry,
     ) -> Result<ChainHead, StoreError> {
-        unused()
+        self.keys
+            .lock()
+            .unwrap()
+            .insert(k.secret_hash.clone(), k.clone());
+        Ok(self.audit(e))
     }
-    async fn api_key_by_hash(&self, _hash: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
-        unused()
+    async fn api_key_by_hash(&self, hash: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
+        self.credential_reads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(self.keys.lock().unwrap().get(hash).cloned())
     }
     async fn get_api_key(&self, _id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
         unused()
@@ -193,11 +218,12 @@ impl AccountStore for Fake {
     }
     async fn revoke_api_key(
         &self,
-        _id: &str,
-        _at: DateTime<Utc>,
-        _e: &AuditEntry,
+        id: &str,
+        at: DateTime<Utc>,
+        e: &AuditEntry,
     ) -> Result<ChainHead, StoreError> {
-        unused()
+        self.revoke_key(id, at);
+        Ok(self.audit(e))
     }
 }
 
@@ -282,4 +308,59 @@ async fn an_idle_session_ends_after_thirty_minutes_on_the_clock() {
     clock.advance(TimeDelta::minutes(31));
     assert!(ids.session(&logged_in.token).await.unwrap().is_none());
     assert!(fake.sessions.lock().unwrap().is_empty(), "deleted");
+}
+
+/// An API key revoked by another process (straight in the database) is
+/// still answered from memory for less than a second, then refused; one
+/// revoked through this service is refused at once (issue 21 item 5).
+#[tokio::test]
+async fn a_revoked_api_key_is_refused_within_a_second() {
+    let (fake, clock, ids) = with_account().await;
+    let key = ids
+        .create_api_key("nva", Vec::new(), "admin")
+        .await
+        .unwrap();
+    let who = ids.api_key(&key.secret).await.unwrap();
+    assert_eq!(who.map(|p| p.id), Some("nva".to_owned()));
+    let reads = fake.reads();
+    fake.revoke_key(&key.record.id, clock.clock().now());
+    clock.advance(TimeDelta::milliseconds(999));
+    assert!(ids.api_key(&key.secret).await.unwrap().is_some(), "cached");
+    assert_eq!(fake.reads(), reads, "answered from memory");
+    clock.advance(TimeDelta::milliseconds(1));
+    assert_eq!(ids.api_key(&key.secret).await.unwrap(), None);
+    // Revoked here: refused on the very next request.
+    let other = ids
+        .create_api_key("nva", Vec::new(), "admin")
+        .await
+        .unwrap();
+    assert!(ids.api_key(&other.secret).await.unwrap().is_some());
+    ids.revoke_api_key(&other.record.id, "admin").await.unwrap();
+    assert_eq!(ids.api_key(&other.secret).await.unwrap(), None);
+}
+
+/// A session ended by another process is refused within a second; a
+/// log-out through this service at once.
+#[tokio::test]
+async fn an_ended_session_is_refused_within_a_second() {
+    let (fake, clock, ids) = with_account().await;
+    let login = || async {
+        ids.login("nva", "đúng-mật-khẩu-1", "10.0.0.1")
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let first = login().await;
+    assert!(ids.session(&first.token).await.unwrap().is_some());
+    let reads = fake.reads();
+    fake.sessions.lock().unwrap().clear();
+    clock.advance(TimeDelta::milliseconds(999));
+    assert!(ids.session(&first.token).await.unwrap().is_some(), "cached");
+    assert_eq!(fake.reads(), reads, "answered from memory");
+    clock.advance(TimeDelta::milliseconds(1));
+    assert_eq!(ids.session(&first.token).await.unwrap(), None);
+    let second = login().await;
+    assert!(ids.session(&second.token).await.unwrap().is_some());
+    ids.logout(&second.token).await.unwrap();
+    assert_eq!(ids.session(&second.token).await.unwrap(), None);
 }
