@@ -13,7 +13,8 @@ use motcua_app::ports::work_list_lanes::{Lane, lanes};
 use std::sync::Arc;
 
 use motcua_store_sql::scope_cache::ScopeSet;
-use sqlx::{Postgres, QueryBuilder};
+use sqlx::postgres::PgRow;
+use sqlx::{Postgres, QueryBuilder, Row};
 
 use crate::dossier_rows::list_row;
 use crate::dossiers::scoped;
@@ -25,10 +26,7 @@ motcua_store_sql::work_list_parts!();
 /// version (see [`motcua_store_sql::scope_cache`]), so the recursive walk of
 /// the agency tree runs once per tree change, not per request.
 async fn scope_of(store: &PgStore, q: &WorkListQuery) -> Result<Arc<ScopeSet>, StoreError> {
-    let version: i64 = sqlx::query_scalar("SELECT version FROM reference_versions WHERE id = 1")
-        .fetch_one(&store.pool)
-        .await
-        .map_err(|e| other(e, "reference version"))?;
+    let version = current_version(store).await?;
     if let Some(scope) = store.scopes.get(version, &q.scope_agency, &q.also_scope) {
         return Ok(scope);
     }
@@ -47,24 +45,59 @@ async fn scope_of(store: &PgStore, q: &WorkListQuery) -> Result<Arc<ScopeSet>, S
     Ok(scope)
 }
 
-/// One page of the work list `q`.
-pub(crate) async fn read(
+/// The reference version as a last column of every page row, read in the
+/// page's own snapshot.
+const REF_VERSION: &str = ", (SELECT version FROM reference_versions WHERE id = 1) AS ref_version";
+
+/// The reference version now.
+async fn current_version(store: &PgStore) -> Result<i64, StoreError> {
+    sqlx::query_scalar("SELECT version FROM reference_versions WHERE id = 1")
+        .fetch_one(&store.pool)
+        .await
+        .map_err(|e| other(e, "reference version"))
+}
+
+/// The rows of one page over `scope`, each with its `ref_version`.
+async fn page(
     store: &PgStore,
     q: &WorkListQuery,
-) -> Result<Vec<WorkListRow>, StoreError> {
-    let scope = scope_of(store, q).await?;
+    scope: &ScopeSet,
+) -> Result<Vec<PgRow>, StoreError> {
     let lanes = lanes(q, &scope.ids);
     let mut qb = match &lanes {
         Some(lanes) if lanes.is_empty() => return Ok(Vec::new()),
         Some(lanes) => by_lanes(q, lanes, &scope.ids),
         None => by_scope(q, &scope.ids),
     };
-    let rows = qb
-        .build()
+    qb.build()
         .fetch_all(&store.pool)
         .await
-        .map_err(|e| other(e, "reading a work list"))?;
-    rows.iter().map(list_row).collect()
+        .map_err(|e| other(e, "reading a work list"))
+}
+
+/// One page of the work list `q`. With the scope kept at the latest
+/// version known, one statement reads the page and the version in one
+/// snapshot: the page stands when that version is still the scope's (or
+/// it is empty and a separate read confirms the version); otherwise the
+/// scope is read again.
+pub(crate) async fn read(
+    store: &PgStore,
+    q: &WorkListQuery,
+) -> Result<Vec<WorkListRow>, StoreError> {
+    if let Some((version, scope)) = store.scopes.latest(&q.scope_agency, &q.also_scope) {
+        let rows = page(store, q, &scope).await?;
+        let seen = match rows.first() {
+            Some(r) => r
+                .try_get::<i64, _>("ref_version")
+                .map_err(|e| other(e, "ref_version"))?,
+            None => current_version(store).await?,
+        };
+        if seen == version {
+            return rows.iter().map(list_row).collect();
+        }
+    }
+    let scope = scope_of(store, q).await?;
+    page(store, q, &scope).await?.iter().map(list_row).collect()
 }
 
 /// How many dossiers the work list `q` holds (keyset and limit ignored):
@@ -113,7 +146,11 @@ fn push_lanes<'a>(
         if i > 0 {
             qb.push(" UNION ");
         }
-        let columns = if page { LIST_COLUMNS } else { "code" };
+        let columns = if page {
+            format!("{LIST_COLUMNS}{REF_VERSION}")
+        } else {
+            "code".to_owned()
+        };
         qb.push(format!(
             "SELECT * FROM (SELECT {columns} FROM dossiers WHERE {} = ",
             lane.column.name()
@@ -147,7 +184,7 @@ fn listed(scope: &[String]) -> QueryBuilder<'_, Postgres> {
 fn by_scope<'a>(q: &'a WorkListQuery, scope: &'a [String]) -> QueryBuilder<'a, Postgres> {
     let mut qb = listed(scope);
     qb.push(format!(
-        "SELECT {LIST_COLUMNS} FROM dossiers WHERE (current_agency IN (SELECT id FROM scope) \
+        "SELECT {LIST_COLUMNS}{REF_VERSION} FROM dossiers WHERE (current_agency IN (SELECT id FROM scope) \
          OR receiving_unit IN (SELECT id FROM scope))"
     ));
     push_filters(&mut qb, q);

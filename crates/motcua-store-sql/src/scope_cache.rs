@@ -57,6 +57,15 @@ impl ScopeCache {
         entries.scopes.get(&key(root, also)).cloned()
     }
 
+    /// The scope of these roots at the latest version this cache knows,
+    /// with that version: a store may read a page with it and keep the page
+    /// only when the same statement saw the same version.
+    pub fn latest(&self, root: &str, also: &[String]) -> Option<(i64, Arc<ScopeSet>)> {
+        let entries = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        let scope = entries.scopes.get(&key(root, also)).cloned()?;
+        Some((entries.version, scope))
+    }
+
     /// Keeps a scope read after the version was `version`. A newer version
     /// empties the cache; a scope of an older one is not kept.
     pub fn put(&self, version: i64, root: &str, also: &[String], scope: Arc<ScopeSet>) {
@@ -97,5 +106,7 @@ mod tests {
         cache.put(3, "H55", &[], set(&["old"]));
         assert_eq!(cache.get(4, "H55", &[]), None, "an older read is not kept");
         assert_eq!(cache.get(4, "H55", &more), Some(set(&["H55", "H56"])));
+        assert_eq!(cache.latest("H55", &more), Some((4, set(&["H55", "H56"]))));
+        assert_eq!(cache.latest("H55", &[]), None);
     }
 }

@@ -13,7 +13,8 @@ use motcua_app::ports::work_list_lanes::{Lane, lanes};
 use std::sync::Arc;
 
 use motcua_store_sql::scope_cache::ScopeSet;
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row, Sqlite};
 
 use crate::dossier_rows::list_row;
 use crate::dossiers::{SCOPE, TREE};
@@ -28,10 +29,7 @@ const MORE: &str = " UNION SELECT value FROM json_each(";
 /// version (see [`motcua_store_sql::scope_cache`]), so the recursive walk of
 /// the agency tree runs once per tree change, not per request.
 async fn scope_of(store: &SqliteStore, q: &WorkListQuery) -> Result<Arc<ScopeSet>, StoreError> {
-    let version: i64 = sqlx::query_scalar("SELECT version FROM reference_versions WHERE id = 1")
-        .fetch_one(&store.pool)
-        .await
-        .map_err(|e| other(e, "reference version"))?;
+    let version = current_version(store).await?;
     if let Some(scope) = store.scopes.get(version, &q.scope_agency, &q.also_scope) {
         return Ok(scope);
     }
@@ -52,24 +50,59 @@ async fn scope_of(store: &SqliteStore, q: &WorkListQuery) -> Result<Arc<ScopeSet
     Ok(scope)
 }
 
-/// One page of the work list `q`.
-pub(crate) async fn read(
+/// The reference version as a last column of every page row, read in the
+/// page's own snapshot.
+const REF_VERSION: &str = ", (SELECT version FROM reference_versions WHERE id = 1) AS ref_version";
+
+/// The reference version now.
+async fn current_version(store: &SqliteStore) -> Result<i64, StoreError> {
+    sqlx::query_scalar("SELECT version FROM reference_versions WHERE id = 1")
+        .fetch_one(&store.pool)
+        .await
+        .map_err(|e| other(e, "reference version"))
+}
+
+/// The rows of one page over `scope`, each with its `ref_version`.
+async fn page(
     store: &SqliteStore,
     q: &WorkListQuery,
-) -> Result<Vec<WorkListRow>, StoreError> {
-    let scope = scope_of(store, q).await?;
+    scope: &ScopeSet,
+) -> Result<Vec<SqliteRow>, StoreError> {
     let lanes = lanes(q, &scope.ids);
     let mut qb = match &lanes {
         Some(lanes) if lanes.is_empty() => return Ok(Vec::new()),
         Some(lanes) => by_lanes(q, lanes, &scope.ids),
         None => by_due_index(q, &scope.json),
     };
-    let rows = qb
-        .build()
+    qb.build()
         .fetch_all(&store.pool)
         .await
-        .map_err(|e| other(e, "reading a work list"))?;
-    rows.iter().map(list_row).collect()
+        .map_err(|e| other(e, "reading a work list"))
+}
+
+/// One page of the work list `q`. With the scope kept at the latest
+/// version known, one statement reads the page and the version in one
+/// snapshot: the page stands when that version is still the scope's (or
+/// it is empty and a separate read confirms the version); otherwise the
+/// scope is read again.
+pub(crate) async fn read(
+    store: &SqliteStore,
+    q: &WorkListQuery,
+) -> Result<Vec<WorkListRow>, StoreError> {
+    if let Some((version, scope)) = store.scopes.latest(&q.scope_agency, &q.also_scope) {
+        let rows = page(store, q, &scope).await?;
+        let seen = match rows.first() {
+            Some(r) => r
+                .try_get::<i64, _>("ref_version")
+                .map_err(|e| other(e, "ref_version"))?,
+            None => current_version(store).await?,
+        };
+        if seen == version {
+            return rows.iter().map(list_row).collect();
+        }
+    }
+    let scope = scope_of(store, q).await?;
+    page(store, q, &scope).await?.iter().map(list_row).collect()
 }
 
 /// How many dossiers the work list `q` holds (keyset and limit ignored).
@@ -121,7 +154,11 @@ fn push_lanes<'a>(
         if i > 0 {
             qb.push(" UNION ");
         }
-        let columns = if page { LIST_COLUMNS } else { "code" };
+        let columns = if page {
+            format!("{LIST_COLUMNS}{REF_VERSION}")
+        } else {
+            "code".to_owned()
+        };
         qb.push(format!(
             "SELECT * FROM (SELECT {columns} FROM dossiers INDEXED BY {} WHERE {} = ",
             lane_index(lane, q),
@@ -168,7 +205,7 @@ fn lane_index(lane: &Lane, q: &WorkListQuery) -> &'static str {
 /// sort most of the table.
 fn by_due_index<'a>(q: &'a WorkListQuery, scope_json: &'a str) -> QueryBuilder<'a, Sqlite> {
     let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-        "SELECT {LIST_COLUMNS} FROM dossiers WHERE (+current_agency IN (SELECT value FROM json_each("
+        "SELECT {LIST_COLUMNS}{REF_VERSION} FROM dossiers WHERE (+current_agency IN (SELECT value FROM json_each("
     ));
     qb.push_bind(scope_json)
         .push(")) OR +receiving_unit IN (SELECT value FROM json_each(")
