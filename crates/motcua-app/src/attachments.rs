@@ -6,7 +6,7 @@
 //! key derived from their SHA-256, so the same file is stored once and a
 //! client's file name is never a path. The metadata (component, size,
 //! sniffed type, hash, sanitised display name, who and when) goes to the
-//! database through [`AttachmentStore`](crate::ports::AttachmentStore).
+//! database through [`AttachmentStore`].
 //!
 //! Only PDF, JPEG and PNG are accepted, judged by the bytes themselves
 //! (magic numbers, with the `infer` crate); a file whose declared type or
