@@ -69,7 +69,7 @@ fn result_cannot_be_returned_with_fees_outstanding() {
     let refusal =
         run(Some(d.clone()), canonical(ActionKind::ReturnResult), t(3)).expect_err("unpaid");
     assert_eq!(refusal.code, RefusalCode::FeesUnpaid);
-    assert!(refusal.vi.contains("8000"), "{}", refusal.vi);
+    assert!(refusal.vi.contains("8.000 đồng"), "{}", refusal.vi);
     let d = ok(
         Some(d),
         Action::RecordPayment {
