@@ -8,8 +8,8 @@ use motcua_domain::address::{Conversion, Note, Status};
 use crate::AppState;
 use crate::i18n::{Locale, Messages};
 
-/// The longest address the box reads, in characters.
-pub const MAX_CHARS: usize = 500;
+/// The longest address the box reads, in characters: the converter's own limit.
+pub use motcua_app::addresses::MAX_ADDRESS_CHARS as MAX_CHARS;
 
 /// One possible commune, or a close name.
 pub struct CandidateView {
