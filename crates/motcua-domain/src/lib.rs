@@ -19,6 +19,7 @@ pub mod identity;
 pub mod legal_time;
 pub mod redact;
 pub mod resident;
+pub mod service_index;
 pub mod text;
 pub mod unit;
 pub mod webhook;

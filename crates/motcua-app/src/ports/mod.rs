@@ -228,6 +228,9 @@ pub trait Store:
     + national::NationalStore
     + webhooks::WebhookStore
     + reference_version::ReferenceVersionStore
+    + service_index::FeedbackFacts
+    + service_index::PaymentFacts
+    + service_index::ElectronicResultFacts
     + DossierPorts
     + AgencyDirectory
     + GrantPorts
@@ -257,6 +260,7 @@ pub mod national;
 pub mod reference_version;
 pub mod registry;
 pub mod rows;
+pub mod service_index;
 pub mod webhooks;
 pub mod work_list_lanes;
 
