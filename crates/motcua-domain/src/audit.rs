@@ -46,11 +46,14 @@ pub enum AuditAction {
     GrantRevoked,
     /// An API key was created, rotated or revoked.
     ApiKeyChange,
+    /// A payment platform's callback was refused (a forged or stale
+    /// signature).
+    PaymentCallback,
 }
 
 impl AuditAction {
     /// Every action, for tests and documentation.
-    pub const ALL: [AuditAction; 7] = [
+    pub const ALL: [AuditAction; 8] = [
         Self::PersonalDataLookup,
         Self::Login,
         Self::PermissionChange,
@@ -58,6 +61,7 @@ impl AuditAction {
         Self::GrantCreated,
         Self::GrantRevoked,
         Self::ApiKeyChange,
+        Self::PaymentCallback,
     ];
 
     /// The stored spelling.
@@ -70,6 +74,7 @@ impl AuditAction {
             Self::GrantCreated => "grant_created",
             Self::GrantRevoked => "grant_revoked",
             Self::ApiKeyChange => "api_key_change",
+            Self::PaymentCallback => "payment_callback",
         }
     }
 

@@ -17,6 +17,7 @@ pub mod format;
 pub mod grant;
 pub mod identity;
 pub mod legal_time;
+pub mod payment;
 pub mod redact;
 pub mod resident;
 pub mod service_index;
