@@ -18,6 +18,7 @@ pub mod format;
 pub mod grant;
 pub mod identity;
 pub mod legal_time;
+pub mod obstacle;
 pub mod notice;
 pub mod payment;
 pub mod redact;
