@@ -19,6 +19,7 @@ pub mod exchange;
 pub mod grants;
 pub mod identity;
 pub mod lookup;
+pub mod payments;
 pub mod people;
 pub mod policy;
 pub mod ports;

@@ -20,6 +20,7 @@ mod dossiers;
 mod exchange;
 mod grants;
 mod national;
+mod payments;
 mod reference_version;
 mod residents;
 mod units;

@@ -44,7 +44,7 @@ macro_rules! engine_root {
         // The 766 index's fact sources not connected yet (issue 15): each
         // module replaces its line with its own macro when its tables land.
         impl motcua_app::ports::service_index::FeedbackFacts for Engine {}
-        impl motcua_app::ports::service_index::PaymentFacts for Engine {}
+        // PaymentFacts: `payment_store!` (payments.rs, migration 0029).
         impl motcua_app::ports::service_index::ElectronicResultFacts for Engine {}
 
         #[async_trait::async_trait]

@@ -64,6 +64,7 @@ mod engine;
 mod exchange;
 mod grants;
 mod national;
+mod payments;
 mod reference_version;
 mod residents;
 pub mod scope_cache;

@@ -19,6 +19,7 @@ mod dossiers;
 mod exchange;
 mod grants;
 mod national;
+mod payments;
 mod reference_version;
 mod residents;
 mod sequence_proposals;

@@ -25,6 +25,7 @@ pub mod cases_exchange;
 pub mod cases_identity;
 pub mod cases_lookup;
 pub mod cases_on_time;
+pub mod cases_payments;
 pub mod cases_webhooks;
 pub mod dossier_fixtures;
 pub mod engines;
@@ -210,6 +211,10 @@ macro_rules! conformance_suite {
             cases_webhooks; $factory;
             webhooks_round_trip_change_and_delete,
             webhook_secrets_rotate_with_an_overlap,
+        );
+        $crate::__conformance_cases_from!(
+            cases_payments; $factory;
+            payment_orders_settle_once_and_feed_the_index,
         );
         $crate::__conformance_raw_cases!(
             $factory;

@@ -44,6 +44,36 @@ impl DossierService {
         }
     }
 
+    /// Records a payment confirmed by the payment platform (a signed
+    /// callback or the day's reconciliation) as the system actor
+    /// `payment-platform`, with the payment order as the idempotency key:
+    /// the same order recorded twice is one event (the second answer is the
+    /// first, replayed). The dossier's history shows it and the outbox
+    /// syncs it (`DuocThanhToanTrucTuyen` = 1). Used only by
+    /// [`crate::payments::PaymentService`].
+    #[tracing::instrument(level = "info", skip_all, fields(dossier = %code))]
+    pub async fn record_online_payment(
+        &self,
+        code: &str,
+        order_id: &str,
+        amount_vnd: u64,
+        transaction_id: &str,
+    ) -> Result<(ActionAnswer, bool), DossierError> {
+        self.act_within(
+            Actor::System("payment-platform".into()),
+            None,
+            &format!("payment-{order_id}"),
+            code,
+            None,
+            ActionInput::RecordPayment {
+                amount_vnd,
+                method: motcua_domain::dossier::PaymentMethod::NationalPortal,
+                reference: transaction_id.to_owned(),
+            },
+        )
+        .await
+    }
+
     /// An action the applicant takes themselves, proven by the verifier:
     /// only rating the service (đánh giá) once the result is returned.
     #[tracing::instrument(level = "info", skip_all, fields(dossier = %code))]

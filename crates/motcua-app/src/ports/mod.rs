@@ -230,6 +230,7 @@ pub trait Store:
     + reference_version::ReferenceVersionStore
     + service_index::FeedbackFacts
     + service_index::PaymentFacts
+    + payments::PaymentStore
     + service_index::ElectronicResultFacts
     + DossierPorts
     + AgencyDirectory
@@ -257,6 +258,7 @@ pub mod dossiers;
 pub mod exchange;
 pub mod grants;
 pub mod national;
+pub mod payments;
 pub mod reference_version;
 pub mod registry;
 pub mod rows;
