@@ -16,6 +16,7 @@ pub mod dossiers;
 pub mod due_dates;
 pub mod error;
 pub mod exchange;
+pub mod feedback;
 pub mod grants;
 pub mod identity;
 pub mod lookup;

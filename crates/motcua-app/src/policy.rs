@@ -53,6 +53,10 @@ pub enum Capability {
     ViewLeaderStats,
     /// Answer as a sector system (accept, progress, result, decline).
     SectorAnswer,
+    /// Handle citizens' feedback and complaints (PAKN) of the unit: list,
+    /// read (the sender's personal data: audited), classify, refuse, ask
+    /// for more, answer, publish.
+    HandleFeedback,
 }
 
 /// Roles that work on dossiers: they see work lists and dossiers of their scope.
@@ -98,6 +102,7 @@ pub fn roles_for(capability: Capability) -> &'static [Role] {
         | Capability::ReplayDeadLetters => &ADMINS,
         Capability::ViewLeaderStats => &[Role::Leader],
         Capability::SectorAnswer => &[Role::System],
+        Capability::HandleFeedback => &DOSSIER_ROLES,
     }
 }
 
@@ -129,6 +134,7 @@ impl Capability {
             Self::ReplayDeadLetters,
             Self::ViewLeaderStats,
             Self::SectorAnswer,
+            Self::HandleFeedback,
         ];
         out.extend(ActionInput::NAMES.iter().copied().map(Self::Act));
         out

@@ -18,6 +18,7 @@ mod dossier_rows;
 mod dossier_stats;
 mod dossiers;
 mod exchange;
+mod feedback;
 mod grants;
 mod national;
 mod payments;

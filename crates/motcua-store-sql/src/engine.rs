@@ -43,7 +43,7 @@ macro_rules! engine_root {
 
         // The 766 index's fact sources not connected yet (issue 15): each
         // module replaces its line with its own macro when its tables land.
-        impl motcua_app::ports::service_index::FeedbackFacts for Engine {}
+        // FeedbackFacts: `motcua_store_sql::feedback_store!` (src/feedback.rs), PAKN.
         // PaymentFacts: `payment_store!` (payments.rs, migration 0029).
         impl motcua_app::ports::service_index::ElectronicResultFacts for Engine {}
 

@@ -62,6 +62,7 @@ mod dossier_rows;
 mod dossiers;
 mod engine;
 mod exchange;
+mod feedback;
 mod grants;
 mod national;
 mod payments;

@@ -17,6 +17,7 @@ mod dossier_stats;
 mod dossier_writer;
 mod dossiers;
 mod exchange;
+mod feedback;
 mod grants;
 mod national;
 mod payments;

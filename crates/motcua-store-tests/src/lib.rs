@@ -22,6 +22,7 @@ pub mod cases_catalog;
 pub mod cases_desk;
 pub mod cases_dossiers;
 pub mod cases_exchange;
+pub mod cases_feedback;
 pub mod cases_identity;
 pub mod cases_lookup;
 pub mod cases_on_time;
@@ -211,6 +212,12 @@ macro_rules! conformance_suite {
             cases_webhooks; $factory;
             webhooks_round_trip_change_and_delete,
             webhook_secrets_rotate_with_an_overlap,
+        );
+        $crate::__conformance_cases_from!(
+            cases_feedback; $factory;
+            feedback_round_trips_with_its_events,
+            feedback_lists_follow_units_status_and_deadlines,
+            feedback_facts_of_a_period,
         );
         $crate::__conformance_cases_from!(
             cases_payments; $factory;

@@ -229,6 +229,7 @@ pub trait Store:
     + webhooks::WebhookStore
     + reference_version::ReferenceVersionStore
     + service_index::FeedbackFacts
+    + feedback::FeedbackStore
     + service_index::PaymentFacts
     + payments::PaymentStore
     + service_index::ElectronicResultFacts
@@ -256,6 +257,7 @@ pub mod dossier_rows;
 pub mod dossier_stats;
 pub mod dossiers;
 pub mod exchange;
+pub mod feedback;
 pub mod grants;
 pub mod national;
 pub mod payments;
