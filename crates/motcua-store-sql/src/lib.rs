@@ -65,6 +65,7 @@ mod exchange;
 mod feedback;
 mod grants;
 mod national;
+mod obstacles;
 mod payments;
 mod reference_version;
 mod residents;

@@ -25,6 +25,7 @@ pub mod cases_exchange;
 pub mod cases_feedback;
 pub mod cases_identity;
 pub mod cases_lookup;
+pub mod cases_obstacles;
 pub mod cases_on_time;
 pub mod cases_payments;
 pub mod cases_webhooks;
@@ -222,6 +223,12 @@ macro_rules! conformance_suite {
         $crate::__conformance_cases_from!(
             cases_payments; $factory;
             payment_orders_settle_once_and_feed_the_index,
+        );
+        $crate::__conformance_cases_from!(
+            cases_obstacles; $factory;
+            obstacles_round_trip_with_versions_and_scopes,
+            obstacles_watcher_sees_only_overdue_cases,
+            obstacle_figures_count_dossiers_of_the_unit,
         );
         $crate::__conformance_raw_cases!(
             $factory;

@@ -227,6 +227,7 @@ pub trait Store:
     + exchange::ExchangeStore
     + national::NationalStore
     + webhooks::WebhookStore
+    + obstacles::ObstacleStore
     + reference_version::ReferenceVersionStore
     + service_index::FeedbackFacts
     + feedback::FeedbackStore
@@ -260,6 +261,7 @@ pub mod exchange;
 pub mod feedback;
 pub mod grants;
 pub mod national;
+pub mod obstacles;
 pub mod payments;
 pub mod reference_version;
 pub mod registry;

@@ -1,0 +1,2 @@
+//! Obstacles (vướng mắc) on PostgreSQL: the shared SQL.
+motcua_store_sql::obstacle_store!();
