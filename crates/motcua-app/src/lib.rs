@@ -20,6 +20,7 @@ pub mod feedback;
 pub mod grants;
 pub mod identity;
 pub mod lookup;
+pub mod notices;
 pub mod payments;
 pub mod people;
 pub mod policy;

@@ -13,13 +13,16 @@
 #![forbid(unsafe_code)]
 
 pub mod backoff;
+pub mod email;
 pub mod envelope;
 pub mod hub;
 pub mod nats;
+pub mod notices;
 pub mod portal;
 pub mod reconcile;
 pub mod relay;
 pub mod sink;
+pub mod sms;
 pub mod webhooks;
 
 pub use relay::{Relay, RelayConfig, RoundReport};

@@ -21,6 +21,7 @@ mod exchange;
 mod feedback;
 mod grants;
 mod national;
+mod notices;
 mod obstacles;
 mod payments;
 mod reference_version;

@@ -45,7 +45,7 @@ macro_rules! engine_root {
         // module replaces its line with its own macro when its tables land.
         // FeedbackFacts: `motcua_store_sql::feedback_store!` (src/feedback.rs), PAKN.
         // PaymentFacts: `payment_store!` (payments.rs, migration 0029).
-        impl motcua_app::ports::service_index::ElectronicResultFacts for Engine {}
+        $crate::electronic_result_facts!();
 
         #[async_trait::async_trait]
         impl motcua_app::ports::Store for Engine {

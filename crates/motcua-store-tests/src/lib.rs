@@ -25,6 +25,7 @@ pub mod cases_exchange;
 pub mod cases_feedback;
 pub mod cases_identity;
 pub mod cases_lookup;
+pub mod cases_notices;
 pub mod cases_obstacles;
 pub mod cases_on_time;
 pub mod cases_payments;
@@ -213,6 +214,12 @@ macro_rules! conformance_suite {
             cases_webhooks; $factory;
             webhooks_round_trip_change_and_delete,
             webhook_secrets_rotate_with_an_overlap,
+        );
+        $crate::__conformance_cases_from!(
+            cases_notices; $factory;
+            notices_are_recorded_once_per_event_and_channel,
+            notice_contacts_keep_their_token_and_opt_out,
+            electronic_results_are_facts_of_the_receiving_unit,
         );
         $crate::__conformance_cases_from!(
             cases_feedback; $factory;

@@ -36,6 +36,119 @@ pub struct Settings {
     /// The national hub (`serve --role national`).
     #[serde(default)]
     pub national: NationalConfig,
+    /// Online fee payment through the payment platform.
+    #[serde(default)]
+    pub payment: PaymentConfig,
+    /// Notices to applicants by e-mail and SMS (sinks of the relay).
+    #[serde(default)]
+    pub notices: NoticesConfig,
+}
+
+/// `[notices]`: e-mail (SMTP) and SMS notices to applicants, sent by the
+/// relay (`[exchange] enabled` or `motcua relay`) through the outbox.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NoticesConfig {
+    /// Events older than this many hours get no notice (a sink registered
+    /// late receives the whole history).
+    pub max_age_hours: u64,
+    /// SMTP server; empty for no e-mail notices.
+    pub smtp_host: String,
+    /// SMTP port.
+    pub smtp_port: u16,
+    /// `starttls`, `tls` or `none` (a relay on the same host only).
+    pub smtp_tls: String,
+    /// SMTP account; empty for none.
+    pub smtp_username: String,
+    /// Its password (never shown).
+    pub smtp_password: String,
+    /// The sender, `Name <address>`.
+    pub smtp_from: String,
+    /// Timeout of one SMTP exchange, in seconds.
+    pub smtp_timeout_secs: u64,
+    /// The SMS gateway's send URL; empty for no SMS notices.
+    pub sms_url: String,
+    /// Its bearer token (never shown).
+    pub sms_token: String,
+    /// The sender name (brandname).
+    pub sms_sender: String,
+    /// Timeout of one gateway request, in milliseconds.
+    pub sms_timeout_ms: u64,
+}
+
+impl Default for NoticesConfig {
+    fn default() -> Self {
+        Self {
+            max_age_hours: 72,
+            smtp_host: String::new(),
+            smtp_port: 587,
+            smtp_tls: "starttls".into(),
+            smtp_username: String::new(),
+            smtp_password: String::new(),
+            smtp_from: "Một cửa điện tử <no-reply@motcua.invalid>".into(),
+            smtp_timeout_secs: 10,
+            sms_url: String::new(),
+            sms_token: String::new(),
+            sms_sender: "MOTCUA".into(),
+            sms_timeout_ms: 10_000,
+        }
+    }
+}
+
+impl fmt::Debug for NoticesConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NoticesConfig")
+            .field("max_age_hours", &self.max_age_hours)
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("smtp_tls", &self.smtp_tls)
+            .field("smtp_username", &self.smtp_username)
+            .field("smtp_password", &"***")
+            .field("smtp_from", &self.smtp_from)
+            .field("sms_url", &redact_url(&self.sms_url))
+            .field("sms_token", &"***")
+            .field("sms_sender", &self.sms_sender)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `[payment]`: online payment of fees through the payment platform
+/// (redirect and signed callback, ADR 0029).
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PaymentConfig {
+    /// Base URL of the payment platform; empty: no online payment (the pay
+    /// button is not shown).
+    pub platform_url: String,
+    /// Bearer token for the platform; empty for none (never shown).
+    pub platform_token: String,
+    /// The secret shared with the platform for callback signatures
+    /// (HMAC-SHA256); required with `platform_url` (never shown or logged).
+    pub callback_secret: String,
+    /// Longest single call to the platform, in milliseconds (three in all).
+    pub timeout_ms: u64,
+}
+
+impl Default for PaymentConfig {
+    fn default() -> Self {
+        Self {
+            platform_url: String::new(),
+            platform_token: String::new(),
+            callback_secret: String::new(),
+            timeout_ms: 3_000,
+        }
+    }
+}
+
+impl fmt::Debug for PaymentConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PaymentConfig")
+            .field("platform_url", &redact_url(&self.platform_url))
+            .field("platform_token", &"***")
+            .field("callback_secret", &"***")
+            .field("timeout_ms", &self.timeout_ms)
+            .finish()
+    }
 }
 
 /// `[exchange]`.
@@ -316,6 +429,7 @@ impl Default for Settings {
             },
             exchange: ExchangeConfig::default(),
             national: NationalConfig::default(),
+            notices: NoticesConfig::default(),
         }
     }
 }
@@ -408,6 +522,9 @@ mod tests {
         let mut s = Settings::default();
         s.exchange.hub_key = "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=".into();
         s.exchange.portal_password = "portal-hunter2".into();
+        s.notices.smtp_password = "smtp-hunter2".into();
+        s.notices.sms_token = "sms-hunter2".into();
+        s.notices.sms_url = "https://sms.example.vn/send?password=hunter2".into();
         s.national
             .senders
             .insert("19".into(), vec!["hunter2-hunter2-hunter2".into()]);

@@ -77,10 +77,11 @@ pub async fn relay(settings: &Settings, store: Arc<dyn Store>, clock: Clock) -> 
         })?;
         sinks.push(Arc::new(PortalSink::new(store.clone(), client)));
     }
+    sinks.extend(notice_sinks(settings, store.clone(), clock.clone())?);
     anyhow::ensure!(
         !sinks.is_empty(),
         "the relay has nowhere to deliver: set exchange.hub_url, exchange.nats_servers \
-         , exchange.webhooks or exchange.portal_url"
+         , exchange.webhooks, exchange.portal_url, notices.smtp_host or notices.sms_url"
     );
     let mut config = RelayConfig::new(province);
     config.batch = x.batch.clamp(1, 1000);
@@ -93,6 +94,67 @@ pub async fn relay(settings: &Settings, store: Arc<dyn Store>, clock: Clock) -> 
     };
     config.clock = clock;
     Ok(Relay::new(store, sinks, config))
+}
+
+/// The notice sinks of `[notices]`: `notices-email` when `smtp_host` is
+/// set, `notices-sms` when `sms_url` is (issue 15 item 7).
+pub fn notice_sinks(
+    settings: &Settings,
+    store: Arc<dyn Store>,
+    clock: Clock,
+) -> Result<Vec<Arc<dyn Sink>>> {
+    use motcua_app::notices::{NoticeSettings, Notices};
+    use motcua_domain::notice::NoticeChannel;
+    use motcua_exchange::email::{SmtpSettings, SmtpTls, SmtpTransport};
+    use motcua_exchange::notices::NoticeSink;
+    use motcua_exchange::sms::{SmsGateway, SmsSettings};
+    let n = &settings.notices;
+    let notices = Notices::new(
+        store.clone(),
+        store,
+        NoticeSettings {
+            public_url: settings.server.public_url.clone(),
+            max_age: chrono::Duration::hours(i64::try_from(n.max_age_hours).unwrap_or(72)),
+        },
+        clock,
+    );
+    let mut sinks: Vec<Arc<dyn Sink>> = Vec::new();
+    if !n.smtp_host.is_empty() {
+        let tls = SmtpTls::parse(&n.smtp_tls).ok_or_else(|| {
+            anyhow::anyhow!(
+                "notices.smtp_tls must be starttls, tls or none, not {:?}",
+                n.smtp_tls
+            )
+        })?;
+        let transport = SmtpTransport::new(&SmtpSettings {
+            host: n.smtp_host.clone(),
+            port: n.smtp_port,
+            tls,
+            username: n.smtp_username.clone(),
+            password: n.smtp_password.clone(),
+            from: n.smtp_from.clone(),
+            timeout: Duration::from_secs(n.smtp_timeout_secs.max(1)),
+        })?;
+        sinks.push(Arc::new(NoticeSink::new(
+            NoticeChannel::Email,
+            notices.clone(),
+            Arc::new(transport),
+        )));
+    }
+    if !n.sms_url.is_empty() {
+        let gateway = SmsGateway::new(SmsSettings {
+            url: n.sms_url.clone(),
+            token: n.sms_token.clone(),
+            sender: n.sms_sender.clone(),
+            timeout: Duration::from_millis(n.sms_timeout_ms.max(100)),
+        })?;
+        sinks.push(Arc::new(NoticeSink::new(
+            NoticeChannel::Sms,
+            notices,
+            Arc::new(gateway),
+        )));
+    }
+    Ok(sinks)
 }
 
 /// The national hub over `store`, with the keys of `[national] senders`.

@@ -234,6 +234,7 @@ pub trait Store:
     + service_index::PaymentFacts
     + payments::PaymentStore
     + service_index::ElectronicResultFacts
+    + notices::NoticeStore
     + DossierPorts
     + AgencyDirectory
     + GrantPorts
@@ -261,6 +262,7 @@ pub mod exchange;
 pub mod feedback;
 pub mod grants;
 pub mod national;
+pub mod notices;
 pub mod obstacles;
 pub mod payments;
 pub mod reference_version;

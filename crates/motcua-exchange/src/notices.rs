@@ -1,0 +1,126 @@
+//! The notice sinks (issue 15 item 7): `notices-email` and `notices-sms`,
+//! one lane each, so an SMTP server that is down holds back no SMS and the
+//! other way round.
+//!
+//! For each event the sink asks [`Notices::prepare`] what to do: most
+//! events call for no notice and are delivered at once; a retried event
+//! whose notice is recorded already is delivered without sending again; a
+//! notice with no contact or to a contact who opted out is recorded and
+//! delivered; otherwise the message goes to the [`NoticeTransport`] and,
+//! once the server or gateway took it, is recorded in the dossier's
+//! notice history. A transport that is down or answers a temporary
+//! failure leaves the event for a retry with backoff (nothing recorded,
+//! nothing lost); a permanent refusal (a malformed or unknown address) is
+//! recorded as `refused`, so the dossier's later notices still go.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use motcua_app::exchange::CloudEvent;
+use motcua_app::notices::{Notices, Outgoing, Prepared};
+use motcua_app::ports::notices::NoticeOutcome;
+use motcua_domain::notice::NoticeChannel;
+
+use crate::sink::{Sink, SinkError};
+
+/// How a transport failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportError {
+    /// Worth retrying (down, timeout, 4xx SMTP reply, 5xx or 429 answer).
+    Transient(String),
+    /// Refused for good (bad address, unknown mailbox): recorded, not
+    /// retried.
+    Refused(String),
+}
+
+/// Sends one message on one channel (SMTP, the SMS gateway).
+#[async_trait]
+pub trait NoticeTransport: Send + Sync {
+    /// Hands `message` over; `Ok` once the server or gateway accepted it.
+    async fn send(&self, message: &Outgoing) -> Result<(), TransportError>;
+}
+
+/// A notice sink: one channel, one transport.
+pub struct NoticeSink {
+    name: String,
+    channel: NoticeChannel,
+    notices: Notices,
+    transport: Arc<dyn NoticeTransport>,
+}
+
+impl NoticeSink {
+    /// The sink of `channel` (named `notices-email` or `notices-sms`).
+    pub fn new(
+        channel: NoticeChannel,
+        notices: Notices,
+        transport: Arc<dyn NoticeTransport>,
+    ) -> Self {
+        Self {
+            name: format!("notices-{}", channel.as_str()),
+            channel,
+            notices,
+            transport,
+        }
+    }
+
+    async fn one(&self, event: &CloudEvent) -> Result<(), SinkError> {
+        let store = |e: motcua_app::StoreError| SinkError::transient(format!("notices: {e}"));
+        match self
+            .notices
+            .prepare(event, self.channel)
+            .await
+            .map_err(store)?
+        {
+            Prepared::NotANotice | Prepared::AlreadyRecorded => Ok(()),
+            Prepared::Skip(row) => {
+                self.notices.record_skipped(&row).await.map_err(store)?;
+                Ok(())
+            }
+            Prepared::Send(message) => match self.transport.send(&message).await {
+                Ok(()) => {
+                    self.notices
+                        .record(&message, NoticeOutcome::Sent)
+                        .await
+                        .map_err(store)?;
+                    tracing::info!(dossier = %message.dossier_code, channel = self.channel.as_str(), kind = message.kind.as_str(), "notice sent");
+                    Ok(())
+                }
+                Err(TransportError::Refused(why)) => {
+                    tracing::warn!(dossier = %message.dossier_code, channel = self.channel.as_str(), error = %why, "notice refused for good");
+                    self.notices
+                        .record(&message, NoticeOutcome::Refused)
+                        .await
+                        .map_err(store)?;
+                    Ok(())
+                }
+                Err(TransportError::Transient(why)) => Err(SinkError::transient(why)),
+            },
+        }
+    }
+}
+
+#[async_trait]
+impl Sink for NoticeSink {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    async fn deliver(&self, events: &[CloudEvent]) -> Vec<Result<(), SinkError>> {
+        let mut out = Vec::with_capacity(events.len());
+        let mut down: Option<SinkError> = None;
+        for event in events {
+            // Once the transport is down, the rest of the batch waits for
+            // the retry instead of knocking on a closed door each time.
+            if let Some(err) = &down {
+                out.push(Err(err.clone()));
+                continue;
+            }
+            let result = self.one(event).await;
+            if let Err(e) = &result {
+                down = Some(e.clone());
+            }
+            out.push(result);
+        }
+        out
+    }
+}

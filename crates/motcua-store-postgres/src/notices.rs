@@ -1,0 +1,3 @@
+//! Notices to applicants on PostgreSQL: the shared SQL of `motcua-store-sql`.
+
+motcua_store_sql::notice_store!();
