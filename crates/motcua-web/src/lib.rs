@@ -107,6 +107,8 @@ pub struct AppState {
     /// The reference-data version and the public answers rendered once
     /// per version ([`http_cache`], ADR 0025).
     pub public_cache: Arc<http_cache::PublicCache>,
+    /// Citizens' feedback and complaints (PAKN).
+    pub feedback: motcua_app::feedback::FeedbackService,
     /// The one clock every service and handler reads "now" from (ADR 0028).
     pub clock: Clock,
 }

@@ -231,6 +231,7 @@ pub trait Store:
     + reference_version::ReferenceVersionStore
     + service_index::FeedbackFacts
     + feedback::FeedbackStore
+    + feedback::FeedbackPorts
     + service_index::PaymentFacts
     + payments::PaymentStore
     + service_index::ElectronicResultFacts

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod dossier_dto;
 pub mod dossiers;
 pub mod exchange;
+pub mod feedback;
 pub mod filings;
 pub mod health;
 pub mod national;
@@ -63,6 +64,12 @@ pub fn routes() -> Router<AppState> {
             get(attachments::download),
         )
         .route("/tracking/{code}", get(tracking::track))
+        .route("/feedback", get(feedback::list).post(feedback::create))
+        .route("/feedback/published", get(feedback::published))
+        .route("/feedback/{id}", get(feedback::get))
+        .route("/feedback/{id}/actions/{action}", post(feedback::act))
+        .route("/feedback/{id}/rating", post(feedback::rate))
+        .route("/feedback/{id}/supplement", post(feedback::supplement))
         .route("/sector/dossiers", get(sector::list))
         .route("/sector/dossiers/{code}", get(sector::get))
         .route("/sector/dossiers/{code}/accept", post(sector::accept))

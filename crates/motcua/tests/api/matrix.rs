@@ -135,6 +135,13 @@ const ENDPOINTS: &[&str] = &[
     "GET /can-bo/lanh-dao",
     "POST /api/v1/addresses/convert",
     "GET /dia-chi/moi",
+    "POST /api/v1/feedback",
+    "GET /api/v1/feedback",
+    "GET /api/v1/feedback/published",
+    "GET /api/v1/feedback/{id}",
+    "POST /api/v1/feedback/{id}/actions/classify",
+    "POST /api/v1/feedback/{id}/rating",
+    "POST /api/v1/feedback/{id}/supplement",
 ];
 
 fn has(who: Who, roles: &[Role]) -> bool {
@@ -299,6 +306,17 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         "POST /api/v1/addresses/convert" => S::OK,
         // The address hint of the filing forms: public, like the converter.
         "GET /dia-chi/moi" => S::OK,
+        // Feedback (PAKN): anyone sends and reads the published answers;
+        // the sender rates with the feedback's token (answered) and cannot
+        // supplement what was not asked (409); officers of the unit list
+        // (another unit: 403), read and act (another unit's: 404).
+        "POST /api/v1/feedback" => S::CREATED,
+        "GET /api/v1/feedback/published" | "POST /api/v1/feedback/{id}/rating" => S::OK,
+        "POST /api/v1/feedback/{id}/supplement" => S::CONFLICT,
+        "GET /api/v1/feedback" => protected(&dossier_roles, S::OK, S::FORBIDDEN),
+        "GET /api/v1/feedback/{id}" | "POST /api/v1/feedback/{id}/actions/classify" => {
+            protected(&dossier_roles, S::OK, S::NOT_FOUND)
+        }
         _ => S::OK,
     }
 }
@@ -498,6 +516,34 @@ impl World {
         let (a, _) = send(&self.app, &uri, &[officer(center)], &ct, body).await;
         assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
         a.body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// A general feedback to `unit` (PAKN), answered by an officer of
+    /// `center` when `answered`: its id and token.
+    async fn feedback(&self, center: &str, unit: &str, answered: bool) -> (String, String) {
+        let (a, _) = call(
+            &self.app,
+            "POST",
+            "/api/v1/feedback",
+            &[],
+            Some(json!({"about": "general", "unit": unit, "name": "Lê Văn C",
+                "contact": "0901234567", "text": "Đề nghị niêm yết lệ phí rõ hơn"})),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        let id = a.body["id"].as_str().unwrap().to_owned();
+        if answered {
+            let (b, _) = call(
+                &self.app,
+                "POST",
+                &format!("/api/v1/feedback/{id}/actions/answer"),
+                &[officer(center)],
+                Some(json!({"text": "Đã niêm yết tại bộ phận một cửa"})),
+            )
+            .await;
+            assert_eq!(b.status, StatusCode::OK, "{}", b.body);
+        }
+        (id, a.body["token"].as_str().unwrap().to_owned())
     }
 
     /// A dossier received at `center` and handed over inside it (processing).
@@ -1050,6 +1096,45 @@ impl World {
                         ],
                     )
                     .await;
+            }
+            "POST /api/v1/feedback" => (
+                "POST",
+                "/api/v1/feedback".into(),
+                Some(json!({"about": "general", "unit": unit, "text": "Góp ý về giờ làm việc"})),
+            ),
+            "GET /api/v1/feedback" => ("GET", format!("/api/v1/feedback?unit={unit}"), None),
+            "GET /api/v1/feedback/published" => (
+                "GET",
+                format!("/api/v1/feedback/published?unit={unit}"),
+                None,
+            ),
+            "GET /api/v1/feedback/{id}" => {
+                let (id, _) = self.feedback(&center, &unit, false).await;
+                ("GET", format!("/api/v1/feedback/{id}"), None)
+            }
+            "POST /api/v1/feedback/{id}/actions/classify" => {
+                let (id, _) = self.feedback(&center, &unit, false).await;
+                (
+                    "POST",
+                    format!("/api/v1/feedback/{id}/actions/classify"),
+                    Some(json!({"classification": "rules"})),
+                )
+            }
+            "POST /api/v1/feedback/{id}/rating" => {
+                let (id, token) = self.feedback(&center, &unit, true).await;
+                (
+                    "POST",
+                    format!("/api/v1/feedback/{id}/rating"),
+                    Some(json!({"token": token, "reaction": "like"})),
+                )
+            }
+            "POST /api/v1/feedback/{id}/supplement" => {
+                let (id, token) = self.feedback(&center, &unit, false).await;
+                (
+                    "POST",
+                    format!("/api/v1/feedback/{id}/supplement"),
+                    Some(json!({"token": token, "text": "Bổ sung"})),
+                )
             }
             other => panic!("no request for {other}"),
         };
