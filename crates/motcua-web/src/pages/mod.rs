@@ -45,6 +45,13 @@ pub fn routes() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(crate::upload::MAX_FORM_BYTES)),
         )
         .route("/tra-cuu/{code}/danh-gia", post(citizen::track::rate))
+        .route(
+            "/phan-anh",
+            get(citizen::feedback::form).post(citizen::feedback::post),
+        )
+        .route("/phan-anh/cong-khai", get(citizen::feedback::public))
+        .route("/phan-anh/{id}", get(citizen::feedback::view))
+        .route("/phan-anh/{id}/danh-gia", post(citizen::feedback::rate))
         .route("/don-vi", get(units::page))
         .route("/dia-chi/moi", get(addresses::hint_fragment))
         .route(

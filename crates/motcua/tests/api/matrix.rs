@@ -142,6 +142,11 @@ const ENDPOINTS: &[&str] = &[
     "POST /api/v1/feedback/{id}/actions/classify",
     "POST /api/v1/feedback/{id}/rating",
     "POST /api/v1/feedback/{id}/supplement",
+    "GET /phan-anh",
+    "POST /phan-anh",
+    "GET /phan-anh/cong-khai",
+    "GET /phan-anh/{id}",
+    "POST /phan-anh/{id}/danh-gia",
 ];
 
 fn has(who: Who, roles: &[Role]) -> bool {
@@ -311,6 +316,10 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         // supplement what was not asked (409); officers of the unit list
         // (another unit: 403), read and act (another unit's: 404).
         "POST /api/v1/feedback" => S::CREATED,
+        // The citizen's feedback pages: the same for everyone; a sent form
+        // and a rating go on to the sender's page (303).
+        "GET /phan-anh" | "GET /phan-anh/cong-khai" | "GET /phan-anh/{id}" => S::OK,
+        "POST /phan-anh" | "POST /phan-anh/{id}/danh-gia" => S::SEE_OTHER,
         "GET /api/v1/feedback/published" | "POST /api/v1/feedback/{id}/rating" => S::OK,
         "POST /api/v1/feedback/{id}/supplement" => S::CONFLICT,
         "GET /api/v1/feedback" => protected(&dossier_roles, S::OK, S::FORBIDDEN),
@@ -1094,6 +1103,31 @@ impl World {
                             ("full_name", "Nguyễn Thị Lan"),
                             ("deciding_agency", &committee),
                         ],
+                    )
+                    .await;
+            }
+            "GET /phan-anh" => ("GET", "/phan-anh".into(), None),
+            "GET /phan-anh/cong-khai" => ("GET", format!("/phan-anh/cong-khai?unit={unit}"), None),
+            "GET /phan-anh/{id}" => {
+                let (id, token) = self.feedback(&center, &unit, false).await;
+                ("GET", format!("/phan-anh/{id}?token={token}"), None)
+            }
+            "POST /phan-anh" => {
+                return self
+                    .form(
+                        "/phan-anh",
+                        &headers,
+                        &[("unit", &unit), ("text", "Góp ý về giờ làm việc")],
+                    )
+                    .await;
+            }
+            "POST /phan-anh/{id}/danh-gia" => {
+                let (id, token) = self.feedback(&center, &unit, true).await;
+                return self
+                    .form(
+                        &format!("/phan-anh/{id}/danh-gia"),
+                        &headers,
+                        &[("token", &token), ("reaction", "dislike")],
                     )
                     .await;
             }

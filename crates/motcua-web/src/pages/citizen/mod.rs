@@ -2,6 +2,7 @@
 //! file online with uploads, and track a dossier by code and verifier.
 //! Every string comes from `locales/<lang>/citizen.ftl`.
 
+pub mod feedback;
 pub mod file_online;
 pub mod home;
 pub mod procedure;
