@@ -28,6 +28,7 @@ pub mod ports;
 pub mod rate_limit;
 pub mod refdata;
 pub mod registry;
+pub mod service_index;
 pub mod units;
 pub mod webhooks;
 

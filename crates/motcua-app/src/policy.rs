@@ -57,6 +57,9 @@ pub enum Capability {
     /// read (the sender's personal data: audited), classify, refuse, ask
     /// for more, answer, publish.
     HandleFeedback,
+    /// See the Decision 766 service index of the scope's units, with the
+    /// dossiers behind each indicator (leaders, province administrators).
+    ViewServiceIndex,
 }
 
 /// Roles that work on dossiers: they see work lists and dossiers of their scope.
@@ -103,6 +106,7 @@ pub fn roles_for(capability: Capability) -> &'static [Role] {
         Capability::ViewLeaderStats => &[Role::Leader],
         Capability::SectorAnswer => &[Role::System],
         Capability::HandleFeedback => &DOSSIER_ROLES,
+        Capability::ViewServiceIndex => &[Role::Leader, Role::ProvinceAdmin],
     }
 }
 
@@ -135,6 +139,7 @@ impl Capability {
             Self::ViewLeaderStats,
             Self::SectorAnswer,
             Self::HandleFeedback,
+            Self::ViewServiceIndex,
         ];
         out.extend(ActionInput::NAMES.iter().copied().map(Self::Act));
         out

@@ -65,6 +65,7 @@ mod engine;
 mod exchange;
 mod feedback;
 mod grants;
+mod index_facts;
 mod national;
 mod notices;
 mod obstacles;

@@ -19,6 +19,7 @@ mod dossiers;
 mod exchange;
 mod feedback;
 mod grants;
+mod index_facts;
 mod national;
 mod notices;
 mod obstacles;

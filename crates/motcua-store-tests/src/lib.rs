@@ -28,6 +28,7 @@ pub mod cases_lookup;
 pub mod cases_notices;
 pub mod cases_obstacles;
 pub mod cases_on_time;
+pub mod cases_service_index;
 pub mod cases_payments;
 pub mod cases_webhooks;
 pub mod dossier_fixtures;
@@ -209,6 +210,7 @@ macro_rules! conformance_suite {
             cases_desk::desk_work_list_counts_and_order,
             cases_desk::desk_leader_stats_in_sql,
             cases_on_time::on_time_rule_is_one_for_leader_hub_and_portal,
+            cases_service_index::index_facts_and_one_on_time_rule_for_leader_hub_and_index,
         );
         $crate::__conformance_cases_from!(
             cases_webhooks; $factory;

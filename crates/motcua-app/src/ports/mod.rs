@@ -232,6 +232,7 @@ pub trait Store:
     + service_index::FeedbackFacts
     + feedback::FeedbackStore
     + feedback::FeedbackPorts
+    + index_facts::IndexFacts
     + service_index::PaymentFacts
     + payments::PaymentStore
     + service_index::ElectronicResultFacts
@@ -262,6 +263,7 @@ pub mod dossiers;
 pub mod exchange;
 pub mod feedback;
 pub mod grants;
+pub mod index_facts;
 pub mod national;
 pub mod notices;
 pub mod obstacles;

@@ -1,0 +1,4 @@
+//! The dossiers of a unit subtree for the Decision 766 index on PostgreSQL:
+//! the shared SQL of `motcua-store-sql`.
+
+motcua_store_sql::index_fact_store!("");
