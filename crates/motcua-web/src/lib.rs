@@ -109,6 +109,9 @@ pub struct AppState {
     pub public_cache: Arc<http_cache::PublicCache>,
     /// Citizens' feedback and complaints (PAKN).
     pub feedback: motcua_app::feedback::FeedbackService,
+    /// Notices to applicants: a dossier's notice history, the unsubscribe
+    /// link (issue 15 item 7).
+    pub notices: motcua_app::notices::NoticeService,
     /// The one clock every service and handler reads "now" from (ADR 0028).
     pub clock: Clock,
 }

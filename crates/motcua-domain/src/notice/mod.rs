@@ -289,8 +289,16 @@ mod tests {
             Some("https://x/thong-bao/huy?t=abc"),
         );
         assert_eq!(t.subject, "Hồ sơ H55.X05743-250715-0001 đã được tiếp nhận");
-        assert!(t.body.contains("Kính gửi Ông/Bà Nguyễn Văn An"), "{}", t.body);
-        assert!(t.body.contains("Ngày hẹn trả kết quả: 25/07/2025."), "{}", t.body);
+        assert!(
+            t.body.contains("Kính gửi Ông/Bà Nguyễn Văn An"),
+            "{}",
+            t.body
+        );
+        assert!(
+            t.body.contains("Ngày hẹn trả kết quả: 25/07/2025."),
+            "{}",
+            t.body
+        );
         assert!(t.body.contains("/tra-cuu/H55.X05743-250715-0001"));
         assert!(t.body.contains("https://x/thong-bao/huy?t=abc"));
     }

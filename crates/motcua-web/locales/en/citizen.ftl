@@ -219,3 +219,10 @@ feedback-status-refused = Refused
 feedback-status-answered = Answered
 feedback-status-published = Answered and published
 citizen-track-feedback = Send feedback about this dossier
+
+# Stop notices (issue 15 item 7)
+citizen-unsubscribe-title = Stop notices about dossiers
+citizen-unsubscribe-ask = Stop sending notices about dossiers (e-mail, SMS) to
+citizen-unsubscribe-button = Stop notices
+citizen-unsubscribe-done = Notices are no longer sent to
+citizen-unsubscribe-unknown = This link is not valid or has expired.

@@ -267,3 +267,24 @@ desk-result-upload-file = Result file (PDF, JPG, PNG)
 desk-result-upload-not-now = A result document can be uploaded only while the dossier is being processed or its result is ready.
 desk-result-upload-no-file = Choose the result file (sent as multipart/form-data).
 desk-result-uploaded = The result document was uploaded.
+
+# Notices to the applicant (issue 15 item 7)
+desk-dossier-notices = Notices sent to the applicant
+desk-no-notices = No notice yet.
+desk-col-notice-at = When
+desk-col-notice-channel = Channel
+desk-col-notice-kind = About
+desk-col-notice-to = To
+desk-col-notice-outcome = Outcome
+desk-notice-email = E-mail
+desk-notice-sms = SMS
+desk-notice-kind-received = Dossier received
+desk-notice-kind-supplement-requested = Supplement requested
+desk-notice-kind-apology = Apology and new appointment date
+desk-notice-kind-result-ready = Result ready
+desk-notice-kind-feedback-answered = Feedback answered
+desk-notice-outcome-sent = Sent
+desk-notice-outcome-opted-out = Not sent: the applicant opted out
+desk-notice-outcome-no-contact = Not sent: no contact on the dossier
+desk-notice-outcome-refused = Not sent: the address was refused
+desk-event-result-attached = Electronic result attached

@@ -219,3 +219,10 @@ feedback-status-refused = Từ chối tiếp nhận
 feedback-status-answered = Đã trả lời
 feedback-status-published = Đã trả lời và công khai
 citizen-track-feedback = Gửi phản ánh, kiến nghị về hồ sơ này
+
+# Hủy nhận thông báo (issue 15 mục 7)
+citizen-unsubscribe-title = Hủy nhận thông báo về hồ sơ
+citizen-unsubscribe-ask = Ngừng gửi thông báo về hồ sơ (thư điện tử, tin nhắn) tới
+citizen-unsubscribe-button = Ngừng nhận thông báo
+citizen-unsubscribe-done = Đã ngừng gửi thông báo tới
+citizen-unsubscribe-unknown = Đường dẫn không hợp lệ hoặc đã hết hạn.

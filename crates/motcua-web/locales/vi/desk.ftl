@@ -267,3 +267,24 @@ desk-result-upload-file = Tệp kết quả (PDF, JPG, PNG)
 desk-result-upload-not-now = Chỉ tải lên giấy tờ kết quả khi hồ sơ đang giải quyết hoặc đã có kết quả.
 desk-result-upload-no-file = Cần chọn tệp kết quả (gửi dạng multipart/form-data).
 desk-result-uploaded = Đã tải lên giấy tờ kết quả.
+
+# Thông báo cho người nộp (issue 15 mục 7)
+desk-dossier-notices = Thông báo đã gửi cho người nộp
+desk-no-notices = Chưa có thông báo nào.
+desk-col-notice-at = Thời gian
+desk-col-notice-channel = Kênh
+desk-col-notice-kind = Nội dung
+desk-col-notice-to = Người nhận
+desk-col-notice-outcome = Kết quả
+desk-notice-email = Thư điện tử
+desk-notice-sms = Tin nhắn SMS
+desk-notice-kind-received = Đã tiếp nhận hồ sơ
+desk-notice-kind-supplement-requested = Yêu cầu bổ sung hồ sơ
+desk-notice-kind-apology = Thư xin lỗi, hẹn lại ngày trả kết quả
+desk-notice-kind-result-ready = Đã có kết quả
+desk-notice-kind-feedback-answered = Đã trả lời phản ánh, kiến nghị
+desk-notice-outcome-sent = Đã gửi
+desk-notice-outcome-opted-out = Không gửi: người nộp từ chối nhận thông báo
+desk-notice-outcome-no-contact = Không gửi: hồ sơ không có địa chỉ liên hệ
+desk-notice-outcome-refused = Không gửi được: địa chỉ bị từ chối
+desk-event-result-attached = Đính kèm kết quả điện tử

@@ -339,6 +339,30 @@ pub async fn list(
     Ok(Json(items).into_response())
 }
 
+/// Writes the download of an electronic result (component `KQ`) to the
+/// audit log before a byte is sent (issue 15 item 6): who (the officer, or
+/// `citizen:holder` with the verifier), which dossier, which file.
+async fn audit_result_download(
+    state: &AppState,
+    who: &str,
+    row: &AttachmentRow,
+) -> Result<(), Problem> {
+    use motcua_domain::audit::{AuditAction, AuditEntry, AuditOutcome};
+    let mut entry = AuditEntry::new(
+        state.clock.now(),
+        who,
+        AuditAction::Export,
+        AuditOutcome::Allowed,
+    );
+    entry.dossier_code = Some(row.dossier_code.clone());
+    entry.purpose = Some(format!(
+        "tải kết quả điện tử / electronic result downloaded: {} ({})",
+        row.display_name, row.id
+    ));
+    state.audit.record(&entry).await?;
+    Ok(())
+}
+
 /// `filename*` per RFC 8187; `inline` to show it in the browser.
 fn disposition(name: &str, inline: bool) -> String {
     let encoded: String = name
@@ -369,7 +393,7 @@ pub async fn download(
     ApiPath((code, id)): ApiPath<(String, String)>,
     ApiQuery(q): ApiQuery<HolderParams>,
 ) -> Result<Response, Problem> {
-    let (dossier, _) = authorized(
+    let (dossier, who) = authorized(
         &state,
         officer,
         Capability::ViewAttachments,
@@ -379,6 +403,9 @@ pub async fn download(
     )
     .await?;
     let (row, bytes) = state.attachments.open(dossier.code.as_str(), &id).await?;
+    if row.component == motcua_app::dossiers::sector::RESULT_COMPONENT {
+        audit_result_download(&state, &who, &row).await?;
+    }
     let mut res = bytes.into_response();
     let headers = res.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&row.content_type) {

@@ -52,6 +52,10 @@ pub fn routes() -> Router<AppState> {
         .route("/phan-anh/cong-khai", get(citizen::feedback::public))
         .route("/phan-anh/{id}", get(citizen::feedback::view))
         .route("/phan-anh/{id}/danh-gia", post(citizen::feedback::rate))
+        .route(
+            "/thong-bao/huy-dang-ky",
+            get(citizen::unsubscribe::form).post(citizen::unsubscribe::submit),
+        )
         .route("/don-vi", get(units::page))
         .route("/dia-chi/moi", get(addresses::hint_fragment))
         .route(

@@ -10,6 +10,7 @@ mod desk_header;
 mod dossier_support;
 mod dossiers_edges;
 mod dossiers_journey;
+mod electronic_results;
 mod errors;
 mod filing_form;
 mod forms;

@@ -142,6 +142,8 @@ const ENDPOINTS: &[&str] = &[
     "POST /api/v1/feedback/{id}/actions/classify",
     "POST /api/v1/feedback/{id}/rating",
     "POST /api/v1/feedback/{id}/supplement",
+    "GET /thong-bao/huy-dang-ky",
+    "POST /thong-bao/huy-dang-ky",
     "GET /phan-anh",
     "POST /phan-anh",
     "GET /phan-anh/cong-khai",
@@ -253,6 +255,8 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         "POST /dang-nhap" => S::UNAUTHORIZED,
         "GET /dang-nhap/sso" | "GET /dang-nhap/sso/callback" => S::NOT_FOUND,
         "POST /du-lieu-cua-toi" => S::OK,
+        // An unknown unsubscribe token: the same 404 page for everyone.
+        "GET /thong-bao/huy-dang-ky" | "POST /thong-bao/huy-dang-ky" => S::NOT_FOUND,
         // A form post without an Origin is refused (log-in CSRF, F27).
         "POST /dang-nhap/phat-trien" => S::FORBIDDEN,
         // Replaying from the page: back to the page (303) for an
@@ -929,6 +933,20 @@ impl World {
                             ("account", &format!("khong-co-{n}")),
                             ("password", "sai-mat-khau-1"),
                         ],
+                    )
+                    .await;
+            }
+            "GET /thong-bao/huy-dang-ky" => (
+                "GET",
+                "/thong-bao/huy-dang-ky?t=0123456789abcdef0123456789abcdef".into(),
+                None,
+            ),
+            "POST /thong-bao/huy-dang-ky" => {
+                return self
+                    .form(
+                        "/thong-bao/huy-dang-ky",
+                        &headers,
+                        &[("t", "0123456789abcdef0123456789abcdef")],
                     )
                     .await;
             }

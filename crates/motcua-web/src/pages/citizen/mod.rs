@@ -7,6 +7,7 @@ pub mod file_online;
 pub mod home;
 pub mod procedure;
 pub mod track;
+pub mod unsubscribe;
 
 use motcua_domain::legal_time::{TimeLimit, TimeUnit};
 

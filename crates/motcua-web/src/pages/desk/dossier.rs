@@ -111,6 +111,8 @@ pub struct DossierPage {
     pub desk: DeskExtras,
     /// The result document's upload form, when the officer may use it now.
     pub result_upload: Option<ResultUploadView>,
+    /// The notices sent to the applicant (e-mail, SMS), oldest first.
+    pub notices: Vec<super::dossier_notices::NoticeLine>,
 }
 
 /// `templates/pages/desk/error.html`: the dossier cannot be shown.
@@ -300,6 +302,7 @@ pub(super) async fn render_dossier(
     .then_some(ResultUploadView {
         error: result_error,
     });
+    let notices = super::dossier_notices::lines(state, &t, d.code.as_str()).await;
     let page = DossierPage {
         t,
         nav: nav(officer),
@@ -328,6 +331,7 @@ pub(super) async fn render_dossier(
         error: conflict.then(|| t.get("desk-error-stale")),
         desk,
         result_upload,
+        notices,
     };
     let mut response = crate::pages::render(t, &page);
     if let Some(f) = failure {

@@ -137,6 +137,7 @@ fn timeliness(t: &Messages, v: Timeliness) -> (String, String) {
 pub fn timeline(t: &Messages, view: &DossierView, files: &[FileView]) -> Vec<StepView> {
     let mut steps: Vec<(DateTime<Utc>, StepView)> = events(t, view);
     steps.extend(supplement_steps(t, files));
+    steps.extend(result_steps(t, files));
     steps.sort_by_key(|(at, _)| *at);
     steps.into_iter().map(|(_, s)| s).collect()
 }
@@ -157,6 +158,28 @@ fn supplement_steps(t: &Messages, files: &[FileView]) -> Vec<(DateTime<Utc>, Ste
                         t.get("desk-event-supplement-sent"),
                         f.component_name
                     ),
+                    timeliness: String::new(),
+                    timeliness_label: String::new(),
+                    files: vec![(f.name.clone(), f.url.clone())],
+                },
+            )
+        })
+        .collect()
+}
+
+/// The result documents (electronic results, component `KQ`) as steps
+/// (issue 15 item 6).
+fn result_steps(t: &Messages, files: &[FileView]) -> Vec<(DateTime<Utc>, StepView)> {
+    files
+        .iter()
+        .filter(|f| f.component == motcua_app::dossiers::sector::RESULT_COMPONENT)
+        .map(|f| {
+            (
+                f.uploaded_at,
+                StepView {
+                    at: f.at.clone(),
+                    actor: String::new(),
+                    what: t.get("desk-event-result-attached"),
                     timeliness: String::new(),
                     timeliness_label: String::new(),
                     files: vec![(f.name.clone(), f.url.clone())],

@@ -8,6 +8,7 @@ pub mod dev_login;
 pub mod dossier;
 pub mod dossier_actions;
 pub mod dossier_lookup;
+pub mod dossier_notices;
 pub mod dossier_view;
 pub mod leader;
 pub mod people;
