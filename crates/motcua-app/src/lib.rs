@@ -21,6 +21,7 @@ pub mod grants;
 pub mod identity;
 pub mod lookup;
 pub mod notices;
+pub mod obstacles;
 pub mod payments;
 pub mod people;
 pub mod policy;

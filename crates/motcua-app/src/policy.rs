@@ -57,6 +57,16 @@ pub enum Capability {
     /// read (the sender's personal data: audited), classify, refuse, ask
     /// for more, answer, publish.
     HandleFeedback,
+    /// Raise an obstacle (vướng mắc) for the unit, submit it, and confirm
+    /// its answer resolved it (commune officers).
+    RaiseObstacle,
+    /// Receive, answer, escalate or merge obstacles the agency owns (sở,
+    /// UBND tỉnh, ministry officers).
+    HandleObstacle,
+    /// See the obstacles raised, owned or (once overdue) watched in the scope.
+    ViewObstacles,
+    /// The monthly obstacle report of the scope, and the leader's assessment.
+    ReportObstacles,
     /// See the Decision 766 service index of the scope's units, with the
     /// dossiers behind each indicator (leaders, province administrators).
     ViewServiceIndex,
@@ -106,6 +116,9 @@ pub fn roles_for(capability: Capability) -> &'static [Role] {
         Capability::ViewLeaderStats => &[Role::Leader],
         Capability::SectorAnswer => &[Role::System],
         Capability::HandleFeedback => &DOSSIER_ROLES,
+        Capability::RaiseObstacle | Capability::ViewObstacles => &DOSSIER_ROLES,
+        Capability::HandleObstacle => &[Role::Specialist, Role::Leader],
+        Capability::ReportObstacles => &[Role::Leader],
         Capability::ViewServiceIndex => &[Role::Leader, Role::ProvinceAdmin],
     }
 }
@@ -139,6 +152,10 @@ impl Capability {
             Self::ViewLeaderStats,
             Self::SectorAnswer,
             Self::HandleFeedback,
+            Self::RaiseObstacle,
+            Self::HandleObstacle,
+            Self::ViewObstacles,
+            Self::ReportObstacles,
             Self::ViewServiceIndex,
         ];
         out.extend(ActionInput::NAMES.iter().copied().map(Self::Act));

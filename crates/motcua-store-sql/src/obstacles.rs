@@ -137,6 +137,17 @@ macro_rules! obstacle_store {
                 rows.iter().map(|r| decode_event(r)).collect()
             }
 
+            async fn obstacles_merged_into(&self, id: &str) -> Result<Vec<Obstacle>, StoreError> {
+                let rows: Vec<String> = sqlx::query_scalar(
+                    "SELECT state FROM obstacles WHERE merged_into = $1 ORDER BY id",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| other(e, "reading a group"))?;
+                rows.iter().map(|r| decode_case(r)).collect()
+            }
+
             async fn list_obstacles(
                 &self,
                 q: &ObstacleQuery,

@@ -112,6 +112,8 @@ pub struct AppState {
     /// Notices to applicants: a dossier's notice history, the unsubscribe
     /// link (issue 15 item 7).
     pub notices: motcua_app::notices::NoticeService,
+    /// Difficulties and obstacles (vướng mắc) reported upward (issue 16).
+    pub obstacles: motcua_app::obstacles::ObstacleService,
     /// The one clock every service and handler reads "now" from (ADR 0028).
     pub clock: Clock,
 }

@@ -120,6 +120,7 @@ pub fn app_state(store: Arc<dyn Store>, clock: Clock, parts: StateParts) -> AppS
         oidc: parts.oidc,
         webhooks: WebhookService::new(store.clone(), parts.webhooks, clock.clone()),
         feedback: motcua_app::feedback::FeedbackService::new(store.clone(), clock.clone()),
+        obstacles: motcua_app::obstacles::ObstacleService::new(store.clone(), clock.clone(), None),
         notices: motcua_app::notices::NoticeService::new(store.clone(), clock.clone()),
         public_cache: Arc::new(motcua_web::http_cache::PublicCache::new(
             store.clone(),

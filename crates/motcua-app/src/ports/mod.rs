@@ -228,6 +228,7 @@ pub trait Store:
     + national::NationalStore
     + webhooks::WebhookStore
     + obstacles::ObstacleStore
+    + obstacles::ObstaclePorts
     + reference_version::ReferenceVersionStore
     + service_index::FeedbackFacts
     + feedback::FeedbackStore

@@ -74,6 +74,8 @@ pub trait ObstacleStore: Send + Sync {
     async fn get_obstacle(&self, id: &str) -> Result<Option<Obstacle>, StoreError>;
     /// One case's events, in order.
     async fn obstacle_events(&self, id: &str) -> Result<Vec<ObstacleEvent>, StoreError>;
+    /// The cases closed as duplicates of `id` (its group), in id order.
+    async fn obstacles_merged_into(&self, id: &str) -> Result<Vec<Obstacle>, StoreError>;
     /// Cases of a scope, oldest due first (see [`ObstacleQuery`]).
     async fn list_obstacles(&self, query: &ObstacleQuery) -> Result<Vec<Obstacle>, StoreError>;
     /// Every case raised or owned in the scope's subtree with its events,
@@ -98,3 +100,8 @@ pub trait ObstacleStore: Send + Sync {
         now_key: i64,
     ) -> Result<ProcedureFigures, StoreError>;
 }
+
+/// What the obstacle use cases need: the obstacles and the agency tree.
+pub trait ObstaclePorts: ObstacleStore + crate::ports::AgencyDirectory {}
+
+impl<T: ObstacleStore + crate::ports::AgencyDirectory + ?Sized> ObstaclePorts for T {}

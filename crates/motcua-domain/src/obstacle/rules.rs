@@ -314,7 +314,7 @@ mod tests {
         assert_eq!(dept.name, "Sở Khoa học và Công nghệ");
         let tthc = set.category("TTHC").unwrap();
         assert_eq!(set.first_level(tthc), Level::Province);
-        assert_eq!(set.owner_at(tthc, Level::Ministry, "H55").agency, "VPCP");
+        assert_eq!(set.owner_at(tthc, Level::Ministry, "H55").agency, "G90");
         let watcher = rules.watcher(set, it, &dept, "H55").unwrap();
         assert_eq!(watcher.agency, "H55");
         assert_eq!(set.answer_working_days(Level::Ministry), 15);
@@ -322,7 +322,7 @@ mod tests {
 
     #[test]
     fn a_category_with_an_unknown_ministry_is_refused() {
-        let bad = EMBEDDED.replace("ministry = \"BTP\"", "ministry = \"XYZ\"");
+        let bad = EMBEDDED.replace("ministry = \"G94\"", "ministry = \"XYZ\"");
         assert!(matches!(
             ObstacleRules::parse(&bad),
             Err(RulesError::Invalid(_))

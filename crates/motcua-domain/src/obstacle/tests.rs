@@ -155,10 +155,10 @@ fn escalation_follows_the_chain_and_stops_at_the_ministry() {
     assert_eq!(o.status, Status::Escalated);
     let (o, _) = step(Some(o), officer("H55"), ObstacleAction::Receive, at(4, 3)).unwrap();
     let (o, _) = step(Some(o), officer("H55"), up(Level::Ministry), at(5, 3)).unwrap();
-    assert_eq!(o.owner.as_ref().unwrap().agency, "BKHCN");
+    assert_eq!(o.owner.as_ref().unwrap().agency, "G93");
     assert_eq!(o.escalations.len(), 2);
-    let (o, _) = step(Some(o), officer("BKHCN"), ObstacleAction::Receive, at(6, 3)).unwrap();
-    let err = step(Some(o), officer("BKHCN"), up(Level::Ministry), at(6, 4)).unwrap_err();
+    let (o, _) = step(Some(o), officer("G93"), ObstacleAction::Receive, at(6, 3)).unwrap();
+    let err = step(Some(o), officer("G93"), up(Level::Ministry), at(6, 4)).unwrap_err();
     assert_eq!(err.code, "no_level_above");
 }
 
@@ -259,14 +259,14 @@ fn a_merged_case_receives_the_group_answer_and_replay_rebuilds_it() {
         answer: answer.clone(),
     };
     assert_eq!(
-        step(Some(o.clone()), officer("BKHCN"), wrong, at(9, 3))
+        step(Some(o.clone()), officer("G93"), wrong, at(9, 3))
             .unwrap_err()
             .code,
         "bad_group"
     );
     let (o, e) = step(
         Some(o),
-        officer("BKHCN"),
+        officer("G93"),
         ObstacleAction::GroupAnswer {
             from: "VM-9".into(),
             answer,

@@ -11,6 +11,7 @@ pub mod feedback;
 pub mod filings;
 pub mod health;
 pub mod national;
+pub mod obstacles;
 pub mod procedures;
 pub mod registry;
 pub mod sector;
@@ -70,6 +71,9 @@ pub fn routes() -> Router<AppState> {
         .route("/feedback/{id}/actions/{action}", post(feedback::act))
         .route("/feedback/{id}/rating", post(feedback::rate))
         .route("/feedback/{id}/supplement", post(feedback::supplement))
+        .route("/obstacles", get(obstacles::list).post(obstacles::create))
+        .route("/obstacles/report", get(obstacles::report))
+        .route("/obstacles/{id}/actions/{action}", post(obstacles::act))
         .route("/sector/dossiers", get(sector::list))
         .route("/sector/dossiers/{code}", get(sector::get))
         .route("/sector/dossiers/{code}/accept", post(sector::accept))

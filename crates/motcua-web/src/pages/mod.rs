@@ -10,6 +10,7 @@ pub mod exchange;
 pub mod forms;
 pub mod identity;
 pub mod national;
+pub mod obstacle_report;
 pub mod receipt;
 pub mod receipt_pdf;
 pub mod register;

@@ -142,6 +142,10 @@ const ENDPOINTS: &[&str] = &[
     "POST /api/v1/feedback/{id}/actions/classify",
     "POST /api/v1/feedback/{id}/rating",
     "POST /api/v1/feedback/{id}/supplement",
+    "POST /api/v1/obstacles",
+    "GET /api/v1/obstacles",
+    "POST /api/v1/obstacles/{id}/actions/submit",
+    "GET /api/v1/obstacles/report",
     "GET /thong-bao/huy-dang-ky",
     "POST /thong-bao/huy-dang-ky",
     "GET /phan-anh",
@@ -330,6 +334,15 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         "GET /api/v1/feedback/{id}" | "POST /api/v1/feedback/{id}/actions/classify" => {
             protected(&dossier_roles, S::OK, S::NOT_FOUND)
         }
+        // Obstacles (vướng mắc, issue 16): officers raise and submit their
+        // unit's cases (another unit: 403 on create and list, the 404 of an
+        // unknown case on a step); leaders read the monthly report.
+        "POST /api/v1/obstacles" => protected(&dossier_roles, S::CREATED, S::FORBIDDEN),
+        "GET /api/v1/obstacles" => protected(&dossier_roles, S::OK, S::FORBIDDEN),
+        "POST /api/v1/obstacles/{id}/actions/submit" => {
+            protected(&dossier_roles, S::OK, S::NOT_FOUND)
+        }
+        "GET /api/v1/obstacles/report" => protected(&[Role::Leader], S::OK, S::FORBIDDEN),
         _ => S::OK,
     }
 }
@@ -1188,6 +1201,38 @@ impl World {
                     Some(json!({"token": token, "text": "Bổ sung"})),
                 )
             }
+            "POST /api/v1/obstacles" => (
+                "POST",
+                "/api/v1/obstacles".into(),
+                Some(
+                    json!({"unit": center, "title": "Thiếu máy quét", "description": "Bộ phận một cửa thiếu máy quét",
+                    "category": "CO_SO_VAT_CHAT", "proposal": "Cấp 02 máy quét", "submit": false}),
+                ),
+            ),
+            "GET /api/v1/obstacles" => ("GET", format!("/api/v1/obstacles?unit={center}"), None),
+            "POST /api/v1/obstacles/{id}/actions/submit" => {
+                let (a, _) = call(
+                    &self.app,
+                    "POST",
+                    "/api/v1/obstacles",
+                    &[officer(&center)],
+                    Some(json!({"unit": center, "title": "Thiếu máy quét", "description": "Thiếu máy quét",
+                        "category": "CO_SO_VAT_CHAT", "proposal": "Cấp máy quét", "submit": false})),
+                )
+                .await;
+                assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+                let id = a.body["id"].as_str().unwrap().to_owned();
+                (
+                    "POST",
+                    format!("/api/v1/obstacles/{id}/actions/submit"),
+                    Some(json!({})),
+                )
+            }
+            "GET /api/v1/obstacles/report" => (
+                "GET",
+                format!("/api/v1/obstacles/report?unit={center}&period=2026-11"),
+                None,
+            ),
             other => panic!("no request for {other}"),
         };
         let (a, _) = call(&self.app, method, &uri, &headers, body).await;
