@@ -217,7 +217,6 @@ impl PaymentService {
     /// the platform; answers where to pay.
     #[tracing::instrument(level = "info", skip_all, fields(dossier = %code))]
     pub async fn start(&self, code: &str, verifier: &str) -> Result<Started, PaymentError> {
-        let platform = self.platform()?;
         let dossier = self
             .dossiers
             .authorize(&Accessor::Holder(verifier.to_owned()), code)
@@ -234,6 +233,7 @@ impl PaymentService {
                 en: "the dossier's fees are paid",
             },
         })?;
+        let platform = self.platform()?;
         let code = dossier.code.as_str();
         let order = PaymentOrder {
             id: order_id(code, &lines, amount),
@@ -433,18 +433,20 @@ impl PaymentService {
         Ok((dossier, orders))
     }
 
-    /// The dossier and its orders, for an officer whose agency covers it.
-    pub async fn for_officer(
-        &self,
-        agency: &motcua_domain::dossier::AgencyId,
-        code: &str,
-    ) -> Result<(Dossier, Vec<PaymentOrder>), PaymentError> {
-        let dossier = self
-            .dossiers
-            .authorize(&Accessor::Officer(agency.clone()), code)
-            .await?;
-        let orders = self.store.payment_orders_of(dossier.code.as_str()).await?;
-        Ok((dossier, orders))
+    /// The orders of a dossier, for a caller the policy has checked
+    /// already (an officer whose scope covers it).
+    pub async fn orders_of(&self, code: &str) -> Result<Vec<PaymentOrder>, PaymentError> {
+        Ok(self.store.payment_orders_of(code).await?)
+    }
+
+    /// One order of a dossier, for the page the platform sends the citizen
+    /// back to: no verifier there, so the page shows only what the order
+    /// itself says (status and amount, no personal data).
+    pub async fn order_of(&self, code: &str, order_id: &str) -> Result<PaymentOrder, PaymentError> {
+        match self.store.payment_order(order_id).await? {
+            Some(o) if o.dossier_code == code => Ok(o),
+            _ => Err(PaymentError::NotFound),
+        }
     }
 
     /// "Now", for pages that show it.

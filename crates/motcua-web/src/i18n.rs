@@ -25,6 +25,7 @@ macro_rules! locale_files {
             include_str!(concat!("../locales/", $lang, "/receipt.ftl")),
             include_str!(concat!("../locales/", $lang, "/forms.ftl")),
             include_str!(concat!("../locales/", $lang, "/errors.ftl")),
+            include_str!(concat!("../locales/", $lang, "/payment.ftl")),
         ]
     };
 }

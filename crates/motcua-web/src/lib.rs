@@ -114,6 +114,9 @@ pub struct AppState {
     pub notices: motcua_app::notices::NoticeService,
     /// Difficulties and obstacles (vướng mắc) reported upward (issue 16).
     pub obstacles: motcua_app::obstacles::ObstacleService,
+    /// Online payment of fees: orders, the platform's callback,
+    /// reconciliation (issue 15, ADR 0029).
+    pub payments: motcua_app::payments::PaymentService,
     /// The one clock every service and handler reads "now" from (ADR 0028).
     pub clock: Clock,
 }

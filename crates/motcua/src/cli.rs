@@ -174,6 +174,16 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::commands::webhooks::WebhooksCommand,
     },
+    /// Online fee payment (thanh toán trực tuyến, `[payment]`): the day's
+    /// reconciliation, and the stub platform for demonstrations.
+    Payments {
+        /// Database location.
+        #[command(flatten)]
+        db: DbArgs,
+        /// Which payments command.
+        #[command(subcommand)]
+        command: crate::commands::payments::PaymentsCommand,
+    },
 }
 
 /// `motcua exchange ...`.

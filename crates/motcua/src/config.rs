@@ -429,6 +429,7 @@ impl Default for Settings {
             },
             exchange: ExchangeConfig::default(),
             national: NationalConfig::default(),
+            payment: PaymentConfig::default(),
             notices: NoticesConfig::default(),
         }
     }

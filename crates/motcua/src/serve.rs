@@ -144,7 +144,7 @@ pub async fn prepare_with_clock(settings: &Settings, clock: Clock) -> Result<App
         )),
         None => None,
     };
-    let state = app_state(
+    let mut state = app_state(
         store.clone(),
         clock.clone(),
         StateParts {
@@ -172,6 +172,9 @@ pub async fn prepare_with_clock(settings: &Settings, clock: Clock) -> Result<App
             .map_err(anyhow::Error::msg)?,
         },
     );
+    if let Some((gateway, secret)) = crate::commands::payments::platform(settings)? {
+        state.payments = state.payments.clone().with_platform(gateway, secret);
+    }
     if state.dev_login {
         tracing::warn!(
             "DEMO MODE: the development login is on (--demo / [auth] dev_login): anyone \

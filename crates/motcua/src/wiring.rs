@@ -91,20 +91,27 @@ pub fn app_state(store: Arc<dyn Store>, clock: Clock, parts: StateParts) -> AppS
         clock.clone(),
     )
     .requiring_open_dossier();
+    let dossiers = DossierService::new(
+        store.clone(),
+        parts.procedures,
+        parts.dossiers,
+        clock.clone(),
+    )
+    .with_reuse_records(Arc::new(lookups.clone()))
+    .with_tracking_key(parts.tracking_key);
     AppState {
         units: UnitService::new(store.clone()),
         addresses: motcua_app::addresses::AddressService::embedded(),
         agencies: AgencyService::new(store.clone()),
         catalog: CatalogService::new(store.clone()),
         due_dates: DueDateService::new(CatalogService::new(store.clone())),
-        dossiers: DossierService::new(
+        dossiers: dossiers.clone(),
+        payments: motcua_app::payments::PaymentService::new(
             store.clone(),
-            parts.procedures,
-            parts.dossiers,
+            dossiers,
+            parts.public_url.clone(),
             clock.clone(),
-        )
-        .with_reuse_records(Arc::new(lookups.clone()))
-        .with_tracking_key(parts.tracking_key),
+        ),
         attachments: parts.attachments,
         dev_login: parts.dev_login,
         tracking_limiter: Arc::new(VerifierLimiter::default()),

@@ -236,6 +236,7 @@ pub trait Store:
     + index_facts::IndexFacts
     + service_index::PaymentFacts
     + payments::PaymentStore
+    + crate::payments::PaymentPorts
     + service_index::ElectronicResultFacts
     + notices::NoticeStore
     + DossierPorts

@@ -11,6 +11,7 @@ pub mod feedback;
 pub mod filings;
 pub mod health;
 pub mod national;
+pub mod payments;
 pub mod obstacles;
 pub mod procedures;
 pub mod registry;
@@ -65,6 +66,9 @@ pub fn routes() -> Router<AppState> {
             get(attachments::download),
         )
         .route("/tracking/{code}", get(tracking::track))
+        .route("/tracking/{code}/payments", post(payments::start))
+        .route("/payments/callback", post(payments::callback))
+        .route("/dossiers/{code}/payments", get(payments::list))
         .route("/feedback", get(feedback::list).post(feedback::create))
         .route("/feedback/published", get(feedback::published))
         .route("/feedback/{id}", get(feedback::get))

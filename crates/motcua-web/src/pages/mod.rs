@@ -46,6 +46,15 @@ pub fn routes() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(crate::upload::MAX_FORM_BYTES)),
         )
         .route("/tra-cuu/{code}/danh-gia", post(citizen::track::rate))
+        .route("/tra-cuu/{code}/thanh-toan", post(citizen::payment::pay))
+        .route(
+            "/tra-cuu/{code}/thanh-toan/{order}",
+            get(citizen::payment::result),
+        )
+        .route(
+            "/tra-cuu/{code}/thanh-toan/{order}/bien-lai.pdf",
+            get(citizen::payment::receipt_pdf),
+        )
         .route(
             "/phan-anh",
             get(citizen::feedback::form).post(citizen::feedback::post),

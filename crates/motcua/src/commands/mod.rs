@@ -8,6 +8,7 @@ mod catalog;
 mod demo;
 mod demo_walk;
 pub mod grants;
+pub mod payments;
 pub(crate) mod identity;
 pub mod registry;
 mod units;
@@ -146,6 +147,9 @@ pub async fn run_with_clock(cli: Cli, clock: &Clock) -> Result<ExitCode> {
         }
         Command::Webhooks { db, command } => {
             webhooks::run(&settings_with(config, &db)?, command, clock).await?
+        }
+        Command::Payments { db, command } => {
+            return payments::run(&settings_with(config, &db)?, command, clock.clone()).await;
         }
     }
     Ok(ExitCode::SUCCESS)

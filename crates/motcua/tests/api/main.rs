@@ -21,6 +21,7 @@ mod national_ids;
 mod obstacles;
 mod oidc;
 mod online_reception;
+mod payments;
 mod people;
 mod procedures;
 mod public_pages;

@@ -153,6 +153,12 @@ const ENDPOINTS: &[&str] = &[
     "GET /phan-anh/cong-khai",
     "GET /phan-anh/{id}",
     "POST /phan-anh/{id}/danh-gia",
+    "POST /api/v1/tracking/{code}/payments",
+    "POST /api/v1/payments/callback",
+    "GET /api/v1/dossiers/{code}/payments",
+    "POST /tra-cuu/{code}/thanh-toan",
+    "GET /tra-cuu/{code}/thanh-toan/{order}",
+    "GET /tra-cuu/{code}/thanh-toan/{order}/bien-lai.pdf",
 ];
 
 fn has(who: Who, roles: &[Role]) -> bool {
@@ -256,6 +262,16 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         "POST /thu-tuc/{code}/nop-truc-tuyen" => S::UNPROCESSABLE_ENTITY,
         "GET /tra-cuu/{code}" => S::OK,
         "POST /tra-cuu/{code}/bo-sung" | "POST /tra-cuu/{code}/danh-gia" => S::SEE_OTHER,
+        // Online payment (ADR 0029): the applicant's order is proven by the
+        // QR secret, not a login (a dossier without fees: 409 for everyone);
+        // the callback by its signature (no platform configured here: 503
+        // for everyone); officers read a dossier's payments like the dossier.
+        "POST /api/v1/tracking/{code}/payments" | "POST /tra-cuu/{code}/thanh-toan" => S::CONFLICT,
+        "POST /api/v1/payments/callback" => S::SERVICE_UNAVAILABLE,
+        "GET /api/v1/dossiers/{code}/payments" => protected(&dossier_roles, S::OK, S::NOT_FOUND),
+        // An unknown order, and a receipt of no settled order: 404 for all.
+        "GET /tra-cuu/{code}/thanh-toan/{order}"
+        | "GET /tra-cuu/{code}/thanh-toan/{order}/bien-lai.pdf" => S::NOT_FOUND,
         "POST /dang-nhap" => S::UNAUTHORIZED,
         "GET /dang-nhap/sso" | "GET /dang-nhap/sso/callback" => S::NOT_FOUND,
         "POST /du-lieu-cua-toi" => S::OK,
@@ -925,6 +941,41 @@ impl World {
                 let (ct, body) = multipart(&[("verifier", &secret), ("key", "k")], None);
                 let (a, _) = send(&self.app, &uri, &headers, &ct, body).await;
                 return (a.status, a.body);
+            }
+            "POST /api/v1/tracking/{code}/payments" => {
+                let (code, secret) = self.dossier(&center, false).await;
+                (
+                    "POST",
+                    format!("/api/v1/tracking/{code}/payments"),
+                    Some(json!({"verifier": secret})),
+                )
+            }
+            "POST /api/v1/payments/callback" => (
+                "POST",
+                "/api/v1/payments/callback".into(),
+                Some(json!({"order_id": "TT0", "transaction_id": "GD0", "amount_vnd": 1,
+                    "paid": true, "paid_at": "2026-03-02T01:00:00Z"})),
+            ),
+            "GET /api/v1/dossiers/{code}/payments" => {
+                let (code, _) = self.dossier(&center, true).await;
+                ("GET", format!("/api/v1/dossiers/{code}/payments"), None)
+            }
+            "POST /tra-cuu/{code}/thanh-toan" => {
+                let (code, secret) = self.dossier(&center, false).await;
+                let uri = format!("/tra-cuu/{code}/thanh-toan");
+                return self.form(&uri, &headers, &[("verifier", &secret)]).await;
+            }
+            "GET /tra-cuu/{code}/thanh-toan/{order}" => {
+                let (code, _) = self.dossier(&center, false).await;
+                ("GET", format!("/tra-cuu/{code}/thanh-toan/TT0000"), None)
+            }
+            "GET /tra-cuu/{code}/thanh-toan/{order}/bien-lai.pdf" => {
+                let (code, secret) = self.dossier(&center, false).await;
+                (
+                    "GET",
+                    format!("/tra-cuu/{code}/thanh-toan/TT0000/bien-lai.pdf?verifier={secret}"),
+                    None,
+                )
             }
             "POST /tra-cuu/{code}/danh-gia" => {
                 let (code, secret) = self.dossier(&center, false).await;

@@ -5,6 +5,7 @@
 pub mod feedback;
 pub mod file_online;
 pub mod home;
+pub mod payment;
 pub mod procedure;
 pub mod track;
 pub mod unsubscribe;

@@ -155,6 +155,8 @@ pub struct Found {
     /// Opened with the phone's last four digits: the status only (no
     /// files, no supplement, no rating; those need the QR secret).
     pub phone_only: bool,
+    /// Fees and online payment (issue 15), for the holder of the QR secret.
+    pub payment: Option<super::payment::PayBox>,
 }
 
 /// `templates/pages/citizen/track.html`.
@@ -273,7 +275,13 @@ async fn found(state: &AppState, t: Messages, v: TrackingView, verifier: &str) -
             ),
         })
         .collect();
+    let payment = if phone_only {
+        None
+    } else {
+        super::payment::pay_box(state, t, &v.code, verifier).await
+    };
     Found {
+        payment,
         code: v.code.clone(),
         procedure: v.procedure.clone(),
         status: status_words(t, &v.status),
