@@ -11,6 +11,7 @@ pub mod agency;
 pub mod audit;
 pub mod calendar;
 pub mod catalog;
+pub mod classification;
 pub mod clock;
 pub mod dossier;
 pub mod feedback;
