@@ -226,3 +226,4 @@ citizen-unsubscribe-ask = Stop sending notices about dossiers (e-mail, SMS) to
 citizen-unsubscribe-button = Stop notices
 citizen-unsubscribe-done = Notices are no longer sent to
 citizen-unsubscribe-unknown = This link is not valid or has expired.
+citizen-no-notices = Do not send me notices about the dossier by e-mail or SMS

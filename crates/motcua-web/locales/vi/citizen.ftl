@@ -226,3 +226,4 @@ citizen-unsubscribe-ask = Ngừng gửi thông báo về hồ sơ (thư điện 
 citizen-unsubscribe-button = Ngừng nhận thông báo
 citizen-unsubscribe-done = Đã ngừng gửi thông báo tới
 citizen-unsubscribe-unknown = Đường dẫn không hợp lệ hoặc đã hết hạn.
+citizen-no-notices = Không nhận thông báo về hồ sơ qua thư điện tử và tin nhắn SMS

@@ -18,6 +18,7 @@ mod identity;
 mod limits;
 mod matrix;
 mod national_ids;
+mod notice_pages;
 mod obstacles;
 mod oidc;
 mod online_reception;

@@ -112,6 +112,9 @@ pub struct Applicant {
     pub address: String,
     /// Receiving agency id.
     pub receiving: String,
+    /// The applicant chose to receive no notices by e-mail or SMS
+    /// (issue 15 item 7).
+    pub no_notices: bool,
 }
 
 /// `templates/pages/citizen/file_online.html`.
@@ -445,6 +448,7 @@ fn applicant_of(form: &FormParts) -> Applicant {
         email: field_value(&form.text("email"), 300),
         address: field_value(&form.text("address"), 400),
         receiving: field_value(&form.text("receiving"), 64),
+        no_notices: form.text("no_notices") == "1",
     }
 }
 
@@ -862,6 +866,11 @@ async fn submit(
     match created {
         Ok((answer, _)) => {
             state.attachments.release_held(&held).await;
+            if values.no_notices
+                && let Err(err) = state.notices.opt_out(&[&values.email, &values.phone]).await
+            {
+                tracing::warn!(error = %err, "recording the applicant's notice opt-out");
+            }
             let page = DonePage {
                 t,
                 code: answer.code,
