@@ -358,10 +358,16 @@ async fn create_batch(
     conn: &mut SqliteConnection,
     items: Vec<(NewDossier, Option<BuiltAhead>)>,
 ) -> Result<Batch, StoreError> {
-    let mut tx = conn
-        .begin_with("BEGIN IMMEDIATE")
-        .await
-        .map_err(|e| other(e, "begin"))?;
+    // Beside another process's writes (a command beside `serve`), wait
+    // for the lock within the bound rather than fail the batch.
+    let mut wait = crate::write_lock::LockWait::new("begin");
+    let mut tx = loop {
+        match conn.begin_with("BEGIN IMMEDIATE").await {
+            Ok(tx) => break tx,
+            Err(e) => wait.after(e).await?,
+        }
+    };
+    wait.done();
     let keys: HashSet<Pair> = items
         .iter()
         .map(|(i, _)| (i.actor.clone(), i.idempotency_key.clone()))

@@ -160,11 +160,7 @@ mod own {
             expected_version: u64,
             w: DossierWrite,
         ) -> Result<Committed, StoreError> {
-            let mut tx = self
-                .pool
-                .begin_with("BEGIN IMMEDIATE")
-                .await
-                .map_err(|e| other(e, "begin"))?;
+            let mut tx = crate::write_lock::begin_immediate(&self.pool, "begin").await?;
             if let Some(answer) = find_answer_in(&mut tx, &w.answer.actor, &w.answer.key).await? {
                 return Ok(Committed::Replayed(answer));
             }

@@ -30,6 +30,7 @@ mod sequence_proposals;
 mod units;
 mod webhooks;
 mod work_list;
+mod write_lock;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -123,10 +124,7 @@ impl SqliteStore {
     pub(crate) async fn begin_write(
         &self,
     ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
-        self.pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(|e| other(e, "begin immediate"))
+        write_lock::begin_immediate(&self.pool, "begin immediate").await
     }
 
     /// The pool, for benchmarks that measure a bare baseline beside the store.
