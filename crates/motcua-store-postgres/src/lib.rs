@@ -24,6 +24,7 @@ mod index_facts;
 mod national;
 mod notices;
 mod obstacles;
+mod staff;
 mod payments;
 mod reference_version;
 mod residents;

@@ -29,6 +29,7 @@ pub mod cases_notices;
 pub mod cases_obstacles;
 pub mod cases_on_time;
 pub mod cases_service_index;
+pub mod cases_staff;
 pub mod cases_payments;
 pub mod cases_webhooks;
 pub mod dossier_fixtures;
@@ -238,6 +239,11 @@ macro_rules! conformance_suite {
             obstacles_round_trip_with_versions_and_scopes,
             obstacles_watcher_sees_only_overdue_cases,
             obstacle_figures_count_dossiers_of_the_unit,
+        );
+        $crate::__conformance_cases_from!(
+            cases_staff; $factory;
+            staff_statistics_and_classifications_round_trip,
+            workload_aggregates_follow_units_fields_and_windows,
         );
         $crate::__conformance_raw_cases!(
             $factory;

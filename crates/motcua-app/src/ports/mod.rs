@@ -239,6 +239,7 @@ pub trait Store:
     + crate::payments::PaymentPorts
     + service_index::ElectronicResultFacts
     + notices::NoticeStore
+    + staff::StaffStore
     + DossierPorts
     + AgencyDirectory
     + GrantPorts
@@ -274,6 +275,7 @@ pub mod reference_version;
 pub mod registry;
 pub mod rows;
 pub mod service_index;
+pub mod staff;
 pub mod webhooks;
 pub mod work_list_lanes;
 
