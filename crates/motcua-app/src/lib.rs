@@ -11,6 +11,7 @@ pub mod attachments;
 pub mod audit;
 pub mod authz;
 pub mod catalog;
+pub mod classification;
 pub mod credential_cache;
 pub mod dossiers;
 pub mod due_dates;
@@ -30,7 +31,9 @@ pub mod rate_limit;
 pub mod refdata;
 pub mod registry;
 pub mod service_index;
+pub mod staff;
 pub mod units;
 pub mod webhooks;
+pub mod workload;
 
 pub use error::{AppError, StoreError};

@@ -70,6 +70,16 @@ pub enum Capability {
     /// See the Decision 766 service index of the scope's units, with the
     /// dossiers behind each indicator (leaders, province administrators).
     ViewServiceIndex,
+    /// Manage the staff registry of the unit (people, positions,
+    /// expertise, secondments; CSV import).
+    ManageStaff,
+    /// See the staff registry of the scope.
+    ViewStaff,
+    /// See the measured workload, after-hours work and the shortage signal
+    /// of the scope, and its units' classification.
+    ViewWorkload,
+    /// Classify administrative units (NĐ 307/2025: the Sở Nội vụ's work).
+    ClassifyUnits,
 }
 
 /// Roles that work on dossiers: they see work lists and dossiers of their scope.
@@ -120,6 +130,11 @@ pub fn roles_for(capability: Capability) -> &'static [Role] {
         Capability::HandleObstacle => &[Role::Specialist, Role::Leader],
         Capability::ReportObstacles => &[Role::Leader],
         Capability::ViewServiceIndex => &[Role::Leader, Role::ProvinceAdmin],
+        Capability::ManageStaff => &[Role::UnitAdmin, Role::ProvinceAdmin],
+        Capability::ViewStaff | Capability::ViewWorkload => {
+            &[Role::Leader, Role::UnitAdmin, Role::ProvinceAdmin]
+        }
+        Capability::ClassifyUnits => &[Role::ProvinceAdmin],
     }
 }
 
@@ -157,6 +172,10 @@ impl Capability {
             Self::ViewObstacles,
             Self::ReportObstacles,
             Self::ViewServiceIndex,
+            Self::ManageStaff,
+            Self::ViewStaff,
+            Self::ViewWorkload,
+            Self::ClassifyUnits,
         ];
         out.extend(ActionInput::NAMES.iter().copied().map(Self::Act));
         out
