@@ -63,6 +63,10 @@ pub fn routes() -> Router<AppState> {
         .route("/phan-anh/{id}", get(citizen::feedback::view))
         .route("/phan-anh/{id}/danh-gia", post(citizen::feedback::rate))
         .route(
+            "/phan-anh/{id}/bo-sung",
+            get(citizen::feedback::supplement_form).post(citizen::feedback::supplement),
+        )
+        .route(
             "/thong-bao/huy-dang-ky",
             get(citizen::unsubscribe::form).post(citizen::unsubscribe::submit),
         )

@@ -12,6 +12,7 @@ mod dossiers_edges;
 mod dossiers_journey;
 mod electronic_results;
 mod errors;
+mod feedback_pages;
 mod filing_form;
 mod forms;
 mod identity;

@@ -153,6 +153,11 @@ const ENDPOINTS: &[&str] = &[
     "GET /phan-anh/cong-khai",
     "GET /phan-anh/{id}",
     "POST /phan-anh/{id}/danh-gia",
+    "GET /phan-anh/{id}/bo-sung",
+    "POST /phan-anh/{id}/bo-sung",
+    "GET /can-bo/phan-anh",
+    "GET /can-bo/phan-anh/{id}",
+    "POST /can-bo/phan-anh/{id}/thao-tac/classify",
     "POST /api/v1/tracking/{code}/payments",
     "POST /api/v1/payments/callback",
     "GET /api/v1/dossiers/{code}/payments",
@@ -344,6 +349,17 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         // and a rating go on to the sender's page (303).
         "GET /phan-anh" | "GET /phan-anh/cong-khai" | "GET /phan-anh/{id}" => S::OK,
         "POST /phan-anh" | "POST /phan-anh/{id}/danh-gia" => S::SEE_OTHER,
+        // The sender's supplement page (with the feedback's token): the
+        // form, and a sent supplement goes on to the sender's page (303).
+        "GET /phan-anh/{id}/bo-sung" => S::OK,
+        "POST /phan-anh/{id}/bo-sung" => S::SEE_OTHER,
+        // The officers' feedback pages: another unit named in the inbox is
+        // the 403 page, another unit's case the 404 page.
+        "GET /can-bo/phan-anh" => desk(&dossier_roles, S::OK, S::FORBIDDEN),
+        "GET /can-bo/phan-anh/{id}" => desk(&dossier_roles, S::OK, S::NOT_FOUND),
+        "POST /can-bo/phan-anh/{id}/thao-tac/classify" => {
+            desk(&dossier_roles, S::SEE_OTHER, S::NOT_FOUND)
+        }
         "GET /api/v1/feedback/published" | "POST /api/v1/feedback/{id}/rating" => S::OK,
         "POST /api/v1/feedback/{id}/supplement" => S::CONFLICT,
         "GET /api/v1/feedback" => protected(&dossier_roles, S::OK, S::FORBIDDEN),
@@ -1210,6 +1226,44 @@ impl World {
                         &format!("/phan-anh/{id}/danh-gia"),
                         &headers,
                         &[("token", &token), ("reaction", "dislike")],
+                    )
+                    .await;
+            }
+            "GET /phan-anh/{id}/bo-sung" => {
+                let (id, token) = self.feedback(&center, &unit, false).await;
+                ("GET", format!("/phan-anh/{id}/bo-sung?token={token}"), None)
+            }
+            "POST /phan-anh/{id}/bo-sung" => {
+                let (id, token) = self.feedback(&center, &unit, false).await;
+                let (a, _) = call(
+                    &self.app,
+                    "POST",
+                    &format!("/api/v1/feedback/{id}/actions/request_supplement"),
+                    &[officer(&center)],
+                    Some(json!({"text": "Cho biết ngày giờ đến bộ phận một cửa"})),
+                )
+                .await;
+                assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+                return self
+                    .form(
+                        &format!("/phan-anh/{id}/bo-sung"),
+                        &headers,
+                        &[("token", &token), ("text", "Sáng 03/12/2026")],
+                    )
+                    .await;
+            }
+            "GET /can-bo/phan-anh" => ("GET", format!("/can-bo/phan-anh?unit={unit}"), None),
+            "GET /can-bo/phan-anh/{id}" => {
+                let (id, _) = self.feedback(&center, &unit, false).await;
+                ("GET", format!("/can-bo/phan-anh/{id}"), None)
+            }
+            "POST /can-bo/phan-anh/{id}/thao-tac/classify" => {
+                let (id, _) = self.feedback(&center, &unit, false).await;
+                return self
+                    .form(
+                        &format!("/can-bo/phan-anh/{id}/thao-tac/classify"),
+                        &headers,
+                        &[("classification", "rules")],
                     )
                     .await;
             }

@@ -1,7 +1,8 @@
 //! Citizens' feedback and complaints (phản ánh, kiến nghị — PAKN) pages:
 //! the form (general, or about a dossier from its tracking page with the
 //! QR secret), the sender's view of the answer with like / dislike and a
-//! follow-up, and the public page of published answers. The checks and
+//! follow-up, the page where the sender sends the supplement an officer
+//! asked for, and the public page of published answers. The checks and
 //! limits are the API's ([`crate::api::feedback::send`],
 //! [`crate::api::feedback::sender_act`]); forms are protected by the
 //! same-origin check of every form ([`crate::csrf`]).
@@ -217,6 +218,8 @@ pub struct ViewQuery {
     pub sent: Option<String>,
     /// Just rated.
     pub rated: Option<String>,
+    /// Just supplemented.
+    pub bo_sung: Option<String>,
     /// An error of a post.
     pub loi: Option<String>,
 }
@@ -239,6 +242,8 @@ pub async fn view(
             t.get("feedback-sent")
         } else if q.rated.is_some() {
             t.get("feedback-rated")
+        } else if q.bo_sung.is_some() {
+            t.get("pakn-sup-sent")
         } else {
             String::new()
         },
@@ -407,4 +412,175 @@ pub async fn public(
     let mut res = crate::pages::render(t, &page);
     *res.status_mut() = status;
     res
+}
+
+/// `templates/pages/citizen/feedback_supplement.html`.
+#[derive(Template)]
+#[template(path = "pages/citizen/feedback_supplement.html")]
+pub struct SupplementPage {
+    /// Messages.
+    pub t: Messages,
+    /// The feedback's id.
+    pub id: String,
+    /// The token (in the form).
+    pub token: String,
+    /// What the officer asked for ("" when unknown: wrong token).
+    pub asked: String,
+    /// A supplement is asked for now: the form is shown.
+    pub open: bool,
+    /// What the sender typed, kept after an error.
+    pub text: String,
+    /// An inline error.
+    pub error: String,
+}
+
+/// The supplement page's query and form.
+#[derive(Debug, Default, Deserialize)]
+pub struct SupplementFields {
+    /// The feedback's token.
+    pub token: Option<String>,
+    /// What the sender adds.
+    pub text: Option<String>,
+}
+
+/// Loads the feedback with its token for the supplement page, limited like
+/// every verifier; the page's status with it.
+async fn supplement_page(
+    state: &AppState,
+    t: Messages,
+    extensions: &Extensions,
+    id: &str,
+    token: &str,
+) -> (SupplementPage, StatusCode) {
+    let mut page = SupplementPage {
+        t,
+        id: id.to_owned(),
+        token: token.to_owned(),
+        asked: String::new(),
+        open: false,
+        text: String::new(),
+        error: String::new(),
+    };
+    if let Err(wait) =
+        state
+            .tracking_limiter
+            .admit(&crate::rate_limit::client_key(extensions), id, token)
+    {
+        page.error = t.with_count("citizen-track-limited", "s", wait.as_secs().max(1));
+        return (page, StatusCode::TOO_MANY_REQUESTS);
+    }
+    match state.feedback.for_sender(id, token).await {
+        Ok(f) => {
+            page.open = f.status == motcua_domain::feedback::FeedbackStatus::SupplementRequested;
+            page.asked = f.supplement_request.unwrap_or_default();
+            (page, StatusCode::OK)
+        }
+        Err(motcua_app::feedback::FeedbackError::NotFound) => {
+            state.tracking_limiter.failed(id);
+            page.error = t.get("feedback-not-found");
+            (page, StatusCode::NOT_FOUND)
+        }
+        Err(_) => {
+            page.error = t.get("feedback-error-unavailable");
+            (page, StatusCode::SERVICE_UNAVAILABLE)
+        }
+    }
+}
+
+/// `GET /phan-anh/{id}/bo-sung?token=`: what the officer asked for, and
+/// the form to send it.
+pub async fn supplement_form(
+    State(state): State<AppState>,
+    t: Messages,
+    extensions: Extensions,
+    Path(id): Path<String>,
+    q: Result<Query<SupplementFields>, QueryRejection>,
+) -> Response {
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let id = field_value(&id, 64);
+    let token = field_value(q.token.as_deref().unwrap_or_default(), 64);
+    let (page, status) = supplement_page(&state, t, &extensions, &id, &token).await;
+    let mut res = crate::pages::render(t, &page);
+    *res.status_mut() = status;
+    res
+}
+
+/// `POST /phan-anh/{id}/bo-sung`: sends the supplement with the token,
+/// then the sender's page; a refusal stays on the form, inline.
+pub async fn supplement(
+    State(state): State<AppState>,
+    t: Messages,
+    extensions: Extensions,
+    Path(id): Path<String>,
+    form: Result<Form<SupplementFields>, FormRejection>,
+) -> Response {
+    let id = field_value(&id, 64);
+    let f = form.map(|Form(f)| f).unwrap_or_default();
+    let token = field_value(f.token.as_deref().unwrap_or_default(), 64);
+    let text: String = f
+        .text
+        .unwrap_or_default()
+        .chars()
+        .take(motcua_domain::feedback::MAX_TEXT + 1)
+        .collect();
+    let again = |mut page: SupplementPage, status: StatusCode, error: String| {
+        page.text = text
+            .chars()
+            .take(motcua_domain::feedback::MAX_TEXT)
+            .collect();
+        if !error.is_empty() {
+            page.error = error;
+        }
+        let mut res = crate::pages::render(t, &page);
+        *res.status_mut() = status;
+        res
+    };
+    let empty = text.trim().is_empty();
+    if empty || text.chars().count() > motcua_domain::feedback::MAX_TEXT {
+        // The token is still checked first: a wrong one is the 404.
+        let (page, status) = supplement_page(&state, t, &extensions, &id, &token).await;
+        if status != StatusCode::OK {
+            return again(page, status, String::new());
+        }
+        return again(
+            page,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            t.get("pakn-sup-error-empty"),
+        );
+    }
+    let actions = vec![SenderAction::Supplement(text.clone())];
+    match crate::api::feedback::sender_act(&state, &extensions, &id, &token, actions).await {
+        Ok(_) => Redirect::to(&format!(
+            "/phan-anh/{}?token={}&bo_sung=1&lang={}",
+            enc(&id),
+            enc(&token),
+            t.locale.tag()
+        ))
+        .into_response(),
+        Err(res) => {
+            let status = res.status();
+            let key = match status.as_u16() {
+                404 => "feedback-not-found",
+                409 => "pakn-sup-none",
+                429 => "feedback-error-limited",
+                400 | 422 => "pakn-sup-error-empty",
+                _ => "feedback-error-unavailable",
+            };
+            let page = SupplementPage {
+                t,
+                id: id.clone(),
+                token: token.clone(),
+                asked: String::new(),
+                open: status.as_u16() != 404 && status.as_u16() != 409,
+                text: String::new(),
+                error: String::new(),
+            };
+            let status = if status.is_server_error() {
+                StatusCode::SERVICE_UNAVAILABLE
+            } else {
+                status
+            };
+            again(page, status, t.get(key))
+        }
+    }
 }

@@ -10,6 +10,7 @@ pub mod dossier_actions;
 pub mod dossier_lookup;
 pub mod dossier_notices;
 pub mod dossier_view;
+pub mod feedback;
 pub mod leader;
 pub mod people;
 pub mod reception;
@@ -54,6 +55,7 @@ pub fn routes() -> Router<AppState> {
             "/dang-nhap/phat-trien",
             get(dev_login::page).post(dev_login::submit),
         )
+        .merge(feedback::routes())
 }
 
 /// An officer on a desk page. Anonymous visitors (and broken credentials)
