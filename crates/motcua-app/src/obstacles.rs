@@ -1,5 +1,5 @@
 //! Obstacles (khó khăn, vướng mắc) reported upward, answered and tracked
-//! to resolution (issue 16, ADR 0031).
+//! to resolution (issue 16, ADR 0033).
 //!
 //! The use cases put the domain's case (`motcua_domain::obstacle`) behind
 //! the one policy ([`crate::policy`]): commune officers raise, submit and
@@ -252,7 +252,7 @@ impl ObstacleService {
     /// Creates the agencies of the central owners named in the rules
     /// (ministries, the Government Office: kind `sector_agency`, no parent,
     /// national unit `00`) when missing, so their officers can be given
-    /// roles scoped to them (ADR 0031). Answers how many were created.
+    /// roles scoped to them (ADR 0033). Answers how many were created.
     pub async fn ensure_ministries(&self) -> Result<usize, ObstacleError> {
         let agencies: Vec<motcua_domain::agency::Agency> = rules()?
             .latest()

@@ -26,6 +26,7 @@ macro_rules! locale_files {
             include_str!(concat!("../locales/", $lang, "/forms.ftl")),
             include_str!(concat!("../locales/", $lang, "/errors.ftl")),
             include_str!(concat!("../locales/", $lang, "/payment.ftl")),
+            include_str!(concat!("../locales/", $lang, "/obstacles.ftl")),
             include_str!(concat!("../locales/", $lang, "/feedback.ftl")),
         ]
     };

@@ -23,7 +23,7 @@
 //! group's case reaches every merged case as a `group_answered` event.
 //! The monthly report ([`MonthlyReport`]) is computed from the event
 //! histories for a reporting month (15th to 14th, NĐ 09/2019) and holds no
-//! free text but the leader's assessment. ADR 0029 records the choices.
+//! free text but the leader's assessment. ADR 0033 records the choices.
 
 mod case;
 mod group;

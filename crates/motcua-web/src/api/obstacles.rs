@@ -1,4 +1,4 @@
-//! Obstacles (khó khăn, vướng mắc) reported upward (issue 16, ADR 0031):
+//! Obstacles (khó khăn, vướng mắc) reported upward (issue 16, ADR 0033):
 //!
 //! - `POST /api/v1/obstacles`: a commune officer raises a case for the
 //!   unit ([`Capability::RaiseObstacle`]); `submit: true` sends it at once.

@@ -146,6 +146,14 @@ const ENDPOINTS: &[&str] = &[
     "GET /api/v1/obstacles",
     "POST /api/v1/obstacles/{id}/actions/submit",
     "GET /api/v1/obstacles/report",
+    "GET /can-bo/vuong-mac",
+    "GET /can-bo/vuong-mac/moi",
+    "POST /can-bo/vuong-mac/moi",
+    "GET /can-bo/vuong-mac/bao-cao",
+    "GET /can-bo/vuong-mac/bao-cao.pdf",
+    "GET /can-bo/vuong-mac/bao-cao.docx",
+    "GET /can-bo/vuong-mac/{id}",
+    "POST /can-bo/vuong-mac/{id}/thao-tac/submit",
     "GET /thong-bao/huy-dang-ky",
     "POST /thong-bao/huy-dang-ky",
     "GET /phan-anh",
@@ -375,6 +383,22 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
             protected(&dossier_roles, S::OK, S::NOT_FOUND)
         }
         "GET /api/v1/obstacles/report" => protected(&[Role::Leader], S::OK, S::FORBIDDEN),
+        // The obstacle pages ask the same capabilities (the filing form
+        // raises for the officer's own unit: no scope to leave).
+        "GET /can-bo/vuong-mac" => desk(&dossier_roles, S::OK, S::FORBIDDEN),
+        "GET /can-bo/vuong-mac/moi" => desk(&dossier_roles, S::OK, S::OK),
+        "POST /can-bo/vuong-mac/moi" => desk(&dossier_roles, S::SEE_OTHER, S::SEE_OTHER),
+        "GET /can-bo/vuong-mac/bao-cao"
+        | "GET /can-bo/vuong-mac/bao-cao.pdf"
+        | "GET /can-bo/vuong-mac/bao-cao.docx" => desk(&[Role::Leader], S::OK, S::FORBIDDEN),
+        "GET /can-bo/vuong-mac/{id}" => desk(&dossier_roles, S::OK, S::NOT_FOUND),
+        "POST /can-bo/vuong-mac/{id}/thao-tac/submit" => {
+            desk(&dossier_roles, S::SEE_OTHER, S::NOT_FOUND)
+        }
+        // The 766 index: leaders and province administrators, their units.
+        "GET /api/v1/service-index" => {
+            protected(&[Role::Leader, Role::ProvinceAdmin], S::OK, S::FORBIDDEN)
+        }
         _ => S::OK,
     }
 }
@@ -1338,6 +1362,52 @@ impl World {
                 format!("/api/v1/obstacles/report?unit={center}&period=2026-11"),
                 None,
             ),
+            "GET /can-bo/vuong-mac" => ("GET", format!("/can-bo/vuong-mac?unit={center}"), None),
+            "GET /can-bo/vuong-mac/moi" => ("GET", "/can-bo/vuong-mac/moi".into(), None),
+            "POST /can-bo/vuong-mac/moi" => {
+                return self
+                    .form(
+                        "/can-bo/vuong-mac/moi",
+                        &headers,
+                        &[
+                            ("title", "Thiếu máy quét"),
+                            ("category", "CO_SO_VAT_CHAT"),
+                            ("description", "Bộ phận một cửa thiếu máy quét"),
+                            ("proposal", "Cấp 02 máy quét"),
+                        ],
+                    )
+                    .await;
+            }
+            "GET /can-bo/vuong-mac/bao-cao"
+            | "GET /can-bo/vuong-mac/bao-cao.pdf"
+            | "GET /can-bo/vuong-mac/bao-cao.docx" => {
+                let path = endpoint.trim_start_matches("GET ");
+                ("GET", format!("{path}?unit={center}&period=2026-11"), None)
+            }
+            "GET /can-bo/vuong-mac/{id}" | "POST /can-bo/vuong-mac/{id}/thao-tac/submit" => {
+                let (a, _) = call(
+                    &self.app,
+                    "POST",
+                    "/api/v1/obstacles",
+                    &[officer(&center)],
+                    Some(json!({"unit": center, "title": "Thiếu máy quét", "description": "Thiếu máy quét",
+                        "category": "CO_SO_VAT_CHAT", "proposal": "Cấp máy quét", "submit": false})),
+                )
+                .await;
+                assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+                let id = a.body["id"].as_str().unwrap().to_owned();
+                if endpoint.starts_with("GET") {
+                    ("GET", format!("/can-bo/vuong-mac/{id}"), None)
+                } else {
+                    return self
+                        .form(
+                            &format!("/can-bo/vuong-mac/{id}/thao-tac/submit"),
+                            &headers,
+                            &[("version", "1")],
+                        )
+                        .await;
+                }
+            }
             other => panic!("no request for {other}"),
         };
         let (a, _) = call(&self.app, method, &uri, &headers, body).await;

@@ -342,3 +342,134 @@ async fn steps_out_of_order_and_bad_input_are_problems() {
     assert_eq!(period.status, StatusCode::BAD_REQUEST);
     assert_eq!(period.content_type, "application/problem+json");
 }
+
+/// 5,000 cases of one province (submitted, received, a third answered,
+/// spread over the communes and categories): the monthly report is built
+/// from their histories and answers as JSON and DOCX within 2 s (issue 16).
+/// The PDF lists every one of the 5,000 lines (some 170 A4 pages); in a
+/// debug build it took 1.9–2.8 s (05/12/2026, the shared 2-core test
+/// machine under load), so it is held to 6 s here as a regression guard.
+#[tokio::test]
+async fn a_province_report_of_5000_cases_renders_under_two_seconds() {
+    use motcua_app::ports::obstacles::{ObstacleRow, ObstacleWrite};
+    use motcua_domain::obstacle::{
+        Actor, Blocks, Command, Draft, Level, ObstacleAction, ObstacleRules, Owner, decide, evolve,
+    };
+    let app = TestApp::new().await;
+    let ((p1, _), _) = communes(&app).await;
+    let list = app
+        .get("/api/v1/agencies?kind=commune_committee&limit=5000")
+        .await;
+    let communes: Vec<String> = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["parent_id"] == json!(p1))
+        .map(|a| a["id"].as_str().unwrap().to_owned())
+        .collect();
+    let set = ObstacleRules::embedded().unwrap().latest();
+    let now = app.state.clock.now();
+    let start = now - chrono::Duration::days(20);
+    let mut writes = Vec::new();
+    for i in 0..5000usize {
+        let unit = &communes[i % communes.len()];
+        let cat = &set.category[i % set.category.len()];
+        let at = start + chrono::Duration::minutes(i as i64 * 5);
+        let actor = Actor {
+            officer: "cb".into(),
+            agency: unit.clone(),
+        };
+        let id = format!("VM-PERF-{i:05}");
+        let mut events = Vec::new();
+        let mut state = None;
+        let mut step = |action, at| {
+            let e = decide(
+                state.as_ref(),
+                &Command {
+                    actor: actor.clone(),
+                    action,
+                },
+                at,
+            )
+            .unwrap();
+            state = Some(evolve(&id, state.take(), &e).unwrap());
+            events.push(e);
+        };
+        step(
+            ObstacleAction::Draft(Box::new(Draft {
+                title: format!("Vướng mắc số {i} về {}", cat.name),
+                description: "Mô tả vướng mắc".into(),
+                category: cat.code.clone(),
+                blocks: Blocks::default(),
+                since: start.date_naive(),
+                proposal: "Đề nghị cấp trên hướng dẫn".into(),
+                evidence: String::new(),
+                unit_agency: unit.clone(),
+                unit_name: format!("Xã {unit}"),
+                unit_code: "00000".into(),
+                province_root: p1.clone(),
+            })),
+            at,
+        );
+        let level = set.first_level(cat);
+        let owner: Owner = set.owner_at(cat, level, &p1);
+        step(
+            ObstacleAction::Submit {
+                owner,
+                due_at: at + chrono::Duration::days(14),
+                figures: vec![],
+            },
+            at,
+        );
+        step(ObstacleAction::Receive, at + chrono::Duration::hours(1));
+        if i % 3 == 0 {
+            step(
+                ObstacleAction::Answer {
+                    text: "Đã hướng dẫn".into(),
+                },
+                at + chrono::Duration::hours(2),
+            );
+        }
+        let o = state.unwrap();
+        assert_ne!(o.level(), Some(Level::Ministry));
+        writes.push(ObstacleWrite {
+            expected_version: 0,
+            row: ObstacleRow {
+                due_key: o.due_at.map_or(i64::MAX, |d| d.timestamp_millis()),
+                watcher: Some(p1.clone()),
+                text_folded: motcua_domain::text::fold(&o.draft.title),
+                obstacle: o,
+            },
+            events,
+        });
+    }
+    for chunk in writes.chunks(500) {
+        app.state.store.save_obstacles(chunk).await.unwrap();
+    }
+    let period = ReportingMonth::containing(now).code();
+    for format in ["json", "pdf", "docx"] {
+        let t0 = std::time::Instant::now();
+        let (r, _) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/obstacles/report?unit={p1}&period={period}&format={format}"),
+            &[officer(&p1)],
+            None,
+        )
+        .await;
+        let took = t0.elapsed();
+        assert_eq!(r.status, StatusCode::OK, "{format}");
+        if format == "json" {
+            assert_eq!(
+                r.body["lines"].as_array().unwrap().len() as u64,
+                r.body["open"].as_u64().unwrap() + r.body["answered"].as_u64().unwrap()
+            );
+        }
+        eprintln!("obstacle report of 5000 cases as {format}: {took:?}");
+        let limit = if format == "pdf" { 6 } else { 2 };
+        assert!(
+            took < std::time::Duration::from_secs(limit),
+            "{format} took {took:?}"
+        );
+    }
+}

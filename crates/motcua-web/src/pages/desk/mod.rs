@@ -12,6 +12,7 @@ pub mod dossier_notices;
 pub mod dossier_view;
 pub mod feedback;
 pub mod leader;
+pub mod obstacles;
 pub mod people;
 pub mod reception;
 pub mod reception_view;
@@ -51,6 +52,7 @@ pub fn routes() -> Router<AppState> {
             )),
         )
         .route("/can-bo/lanh-dao", get(leader::page))
+        .merge(obstacles::routes())
         .route(
             "/dang-nhap/phat-trien",
             get(dev_login::page).post(dev_login::submit),
