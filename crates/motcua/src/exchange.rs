@@ -195,6 +195,29 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn notice_sinks_follow_the_notices_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(dir.path()).await;
+        let mut settings = Settings::default();
+        let none = notice_sinks(&settings, store.clone(), Clock::system()).unwrap();
+        assert!(none.is_empty(), "no notices unless configured");
+        settings.notices.smtp_host = "127.0.0.1".into();
+        settings.notices.smtp_tls = "ssl".into();
+        let err = notice_sinks(&settings, store.clone(), Clock::system())
+            .err()
+            .unwrap();
+        assert!(format!("{err:#}").contains("notices.smtp_tls"), "{err:#}");
+        settings.notices.smtp_tls = "none".into();
+        settings.notices.sms_url = "http://127.0.0.1:9/sms".into();
+        let sinks = notice_sinks(&settings, store.clone(), Clock::system()).unwrap();
+        let names: Vec<&str> = sinks.iter().map(|s| s.name()).collect();
+        assert_eq!(names, ["notices-email", "notices-sms"]);
+        // Alone they are enough for a relay.
+        let relay = relay(&settings, store, Clock::system()).await.unwrap();
+        assert_eq!(relay.sink_names(), ["notices-email", "notices-sms"]);
+    }
+
+    #[tokio::test]
     async fn the_portal_is_a_sink_of_its_own_from_exchange_settings() {
         let dir = tempfile::tempdir().unwrap();
         let store = store(dir.path()).await;
