@@ -10,11 +10,11 @@
 //! the public province page shows only scores and rankings (no dossier
 //! codes, no personal data).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 use motcua_domain::service_index::engine::{RankLine, rank};
-use motcua_domain::service_index::rules::{RuleSet, RuleSetError};
+use motcua_domain::service_index::rules::RuleSet;
 use motcua_domain::service_index::{
     FactSet, IndexReport, Level, Period, built_in, compute, in_force,
 };
@@ -104,17 +104,23 @@ pub struct ServiceIndexService {
     rules: Arc<Vec<RuleSet>>,
 }
 
-fn rules_error(e: RuleSetError) -> AppError {
-    AppError::Unexpected(anyhow::anyhow!(e.to_string()))
+fn rules_error(e: &str) -> AppError {
+    AppError::Unexpected(anyhow::anyhow!("766 rule set: {e}"))
 }
 
 impl ServiceIndexService {
-    /// Over its ports and the clock, with the built-in rule sets.
+    /// Over its ports and the clock, with the built-in rule sets (parsed
+    /// once per process).
     pub fn new(ports: Arc<dyn ServiceIndexPorts>, clock: Clock) -> Result<Self, AppError> {
+        static RULES: OnceLock<Result<Arc<Vec<RuleSet>>, String>> = OnceLock::new();
+        let rules = RULES
+            .get_or_init(|| built_in().map(Arc::new).map_err(|e| e.to_string()))
+            .clone()
+            .map_err(|e| rules_error(&e))?;
         Ok(Self {
             ports,
             clock,
-            rules: Arc::new(built_in().map_err(rules_error)?),
+            rules,
         })
     }
 
@@ -221,14 +227,15 @@ impl ServiceIndexService {
     ) -> Result<Vec<RankLine>, AppError> {
         let rules = self.rules_for(period)?;
         let now = self.clock.now();
+        let mut units = facts.by_unit();
         Ok(rank(
             subtree
                 .communes
                 .iter()
                 .map(|c| {
                     let code = c.code.as_str().to_owned();
-                    let report =
-                        compute(rules, &facts.restrict(&code), period, Level::Commune, now);
+                    let own = units.remove(&code).unwrap_or_else(|| facts.restrict(&code));
+                    let report = compute(rules, &own, period, Level::Commune, now);
                     (code, report)
                 })
                 .collect(),

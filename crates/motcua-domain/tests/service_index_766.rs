@@ -384,3 +384,71 @@ fn the_index_judges_a_dossier_by_the_dossiers_own_on_time_rule() {
     }
     let _ = TimeDelta::zero();
 }
+
+#[test]
+fn splitting_by_unit_is_restricting_to_each_unit() {
+    let mut facts = example();
+    for d in &mut facts.dossiers {
+        if d.code == "D2" || d.code == "D3" {
+            d.unit_code = "05746".into();
+        }
+    }
+    let split = facts.by_unit();
+    assert_eq!(split.len(), 2);
+    for (unit, part) in &split {
+        assert_eq!(*part, facts.restrict(unit), "{unit}");
+    }
+}
+
+#[test]
+fn a_fact_from_stored_parts_is_the_fact_of_the_whole_state() {
+    use motcua_domain::dossier::parts::{ComponentState, DataReuse, DataSource};
+    use motcua_domain::service_index::dossier_fact::StateParts;
+    let mut from_parts = 0;
+    for status in [
+        LocalStatus::new(S::Processing, SubStatus::AtStep),
+        LocalStatus::new(S::Returned, SubStatus::None),
+        LocalStatus::new(S::AwaitingPayment, SubStatus::None),
+    ] {
+        let mut d = reach(status);
+        d.rating = Some(motcua_domain::dossier::Rating::Dissatisfied);
+        d.components.push(dossier_support::component(
+            "TP9",
+            "CCCD",
+            true,
+            ComponentState::Waived {
+                source: DataSource::PopulationDatabase,
+                reuse: Some(DataReuse {
+                    looked_up_at: t(1),
+                    officer: "a".into(),
+                    grant_id: "g".into(),
+                }),
+            },
+        ));
+        let json = serde_json::to_value(&d).unwrap();
+        let text = |k: &str| json[k].to_string();
+        let (history, components, fees) = (text("history"), text("components"), text("fees"));
+        let parts = StateParts {
+            code: d.code.as_str(),
+            procedure_code: &d.procedure.code,
+            unit_code: "05743",
+            channel: d.channel.code(),
+            received_at: d.received_at,
+            on_time_due_at: d.on_time_due_at,
+            history: &history,
+            components: &components,
+            fees: &fees,
+            rating: json["rating"].as_str(),
+        };
+        let whole = DossierFact::of(&d, "05743");
+        assert!(whole.population_data && whole.reused && whole.disliked);
+        match DossierFact::from_parts(&parts).unwrap() {
+            Some(f) => {
+                assert_eq!(f, whole, "{status:?}");
+                from_parts += 1;
+            }
+            None => assert!(d.on_time_due_at.is_none(), "{status:?}"),
+        }
+    }
+    assert_eq!(from_parts, 3, "received dossiers carry on_time_due_at");
+}

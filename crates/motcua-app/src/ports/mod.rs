@@ -234,6 +234,7 @@ pub trait Store:
     + feedback::FeedbackStore
     + feedback::FeedbackPorts
     + index_facts::IndexFacts
+    + crate::service_index::ServiceIndexPorts
     + service_index::PaymentFacts
     + payments::PaymentStore
     + crate::payments::PaymentPorts

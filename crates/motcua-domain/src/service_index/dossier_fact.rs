@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::dossier::on_time_766::{Milestone, MilestoneKind, OnTimeVerdict, evaluate_on_time};
-use crate::dossier::parts::{ComponentState, DataSource, Rating};
+use crate::dossier::parts::{Component, ComponentState, DataSource, FeeLine, Rating};
 use crate::dossier::{Channel, Dossier};
 
 /// One dossier as the index reads it.
@@ -44,41 +44,155 @@ pub struct DossierFact {
     pub disliked: bool,
 }
 
+/// The parts of a dossier's state the index reads, as a store can pull them
+/// out of the stored state without building the whole [`Dossier`]: each
+/// JSON part is the text of the field of that name in the state.
+#[derive(Debug, Clone, Copy)]
+pub struct StateParts<'a> {
+    /// Mã hồ sơ.
+    pub code: &'a str,
+    /// The procedure code.
+    pub procedure_code: &'a str,
+    /// The receiving agency's unit.
+    pub unit_code: &'a str,
+    /// `KenhThucHien` (1, 2 = online, 3).
+    pub channel: u8,
+    /// When received.
+    pub received_at: Option<DateTime<Utc>>,
+    /// The state's `on_time_due_at`; `None` for a state written before it
+    /// existed, which must go through [`DossierFact::of`].
+    pub on_time_due_at: Option<DateTime<Utc>>,
+    /// `history` (JSON array).
+    pub history: &'a str,
+    /// `components` (JSON array).
+    pub components: &'a str,
+    /// `fees` (JSON array).
+    pub fees: &'a str,
+    /// `rating` as a JSON string value without quotes (e.g.
+    /// `dissatisfied`), if any.
+    pub rating: Option<&'a str>,
+}
+
+/// Why stored parts could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("phần hồ sơ không đọc được / unreadable dossier part {part}: {source}")]
+pub struct PartsError {
+    /// Which part.
+    pub part: &'static str,
+    /// The parse error.
+    #[source]
+    pub source: serde_json::Error,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn assemble(
+    code: &str,
+    procedure_code: &str,
+    unit_code: &str,
+    online: bool,
+    received_at: Option<DateTime<Utc>>,
+    on_time_due: Option<DateTime<Utc>>,
+    history: Vec<Milestone>,
+    components: &[Component],
+    fees_vnd: u64,
+    rating: Option<Rating>,
+) -> DossierFact {
+    let reused_from = |pred: &dyn Fn(&DataSource) -> bool| {
+        components.iter().any(|c| match &c.state {
+            ComponentState::Waived {
+                source,
+                reuse: Some(_),
+            } => pred(source),
+            _ => false,
+        })
+    };
+    DossierFact {
+        code: code.to_owned(),
+        procedure_code: procedure_code.to_owned(),
+        unit_code: unit_code.to_owned(),
+        online,
+        received_at,
+        on_time_due,
+        history,
+        fees_vnd,
+        digitised: components
+            .iter()
+            .any(|c| matches!(c.state, ComponentState::Submitted { digitised: true })),
+        reused: reused_from(&|_| true),
+        citizen_data_store: reused_from(&|s| matches!(s, DataSource::CitizenDataStore)),
+        population_data: reused_from(&|s| {
+            matches!(
+                s,
+                DataSource::PopulationDatabase | DataSource::CivilStatusDatabase
+            )
+        }),
+        disliked: rating == Some(Rating::Dissatisfied),
+    }
+}
+
 impl DossierFact {
     /// The fact of a dossier whose receiving agency belongs to `unit_code`.
     pub fn of(d: &Dossier, unit_code: &str) -> Self {
-        let reused_from = |pred: &dyn Fn(&DataSource) -> bool| {
-            d.components.iter().any(|c| match &c.state {
-                ComponentState::Waived {
-                    source,
-                    reuse: Some(_),
-                } => pred(source),
-                _ => false,
-            })
+        assemble(
+            d.code.as_str(),
+            &d.procedure.code,
+            unit_code,
+            d.channel == Channel::Online,
+            d.received_at,
+            d.on_time_due(),
+            d.history.clone(),
+            &d.components,
+            d.fees_vnd(),
+            d.rating,
+        )
+    }
+
+    /// The fact from parts of a stored state (the same result as
+    /// [`DossierFact::of`] on the whole state). `None` when the state has
+    /// no `on_time_due_at`: read it whole and use [`DossierFact::of`].
+    pub fn from_parts(p: &StateParts<'_>) -> Result<Option<Self>, PartsError> {
+        let Some(on_time_due) = p.on_time_due_at else {
+            return Ok(None);
         };
-        Self {
-            code: d.code.as_str().to_owned(),
-            procedure_code: d.procedure.code.clone(),
-            unit_code: unit_code.to_owned(),
-            online: d.channel == Channel::Online,
-            received_at: d.received_at,
-            on_time_due: d.on_time_due(),
-            history: d.history.clone(),
-            fees_vnd: d.fees_vnd(),
-            digitised: d
-                .components
-                .iter()
-                .any(|c| matches!(c.state, ComponentState::Submitted { digitised: true })),
-            reused: reused_from(&|_| true),
-            citizen_data_store: reused_from(&|s| matches!(s, DataSource::CitizenDataStore)),
-            population_data: reused_from(&|s| {
-                matches!(
-                    s,
-                    DataSource::PopulationDatabase | DataSource::CivilStatusDatabase
-                )
-            }),
-            disliked: d.rating == Some(Rating::Dissatisfied),
-        }
+        let history: Vec<Milestone> =
+            serde_json::from_str(p.history).map_err(|source| PartsError {
+                part: "history",
+                source,
+            })?;
+        let components: Vec<Component> =
+            serde_json::from_str(p.components).map_err(|source| PartsError {
+                part: "components",
+                source,
+            })?;
+        let fees: Vec<FeeLine> = serde_json::from_str(p.fees).map_err(|source| PartsError {
+            part: "fees",
+            source,
+        })?;
+        let rating = match p.rating {
+            None => None,
+            Some(r) => Some(
+                serde_json::from_value::<Rating>(serde_json::Value::String(r.to_owned())).map_err(
+                    |source| PartsError {
+                        part: "rating",
+                        source,
+                    },
+                )?,
+            ),
+        };
+        Ok(Some(assemble(
+            p.code,
+            p.procedure_code,
+            p.unit_code,
+            p.channel == Channel::Online.code(),
+            p.received_at,
+            Some(on_time_due),
+            history,
+            &components,
+            fees.iter()
+                .map(|f| f.amount_vnd)
+                .fold(0, u64::saturating_add),
+            rating,
+        )))
     }
 
     /// The verdict of **the one on-time rule** at `period_end`: the same

@@ -82,6 +82,53 @@ impl FactSet {
     }
 }
 
+impl FactSet {
+    /// The facts of every unit at once (one pass; the same split as
+    /// [`FactSet::restrict`] per unit).
+    pub fn by_unit(&self) -> HashMap<String, FactSet> {
+        let mut out: HashMap<String, FactSet> = HashMap::new();
+        let empty = |f: &FactSet| FactSet {
+            dossiers: Vec::new(),
+            payments: f.payments.as_ref().map(|_| Vec::new()),
+            feedback: f.feedback.as_ref().map(|_| Vec::new()),
+            electronic_results: f.electronic_results.as_ref().map(|_| Vec::new()),
+        };
+        let mut unit_of: HashMap<&str, &str> = HashMap::new();
+        for d in &self.dossiers {
+            unit_of.insert(d.code.as_str(), d.unit_code.as_str());
+            out.entry(d.unit_code.clone())
+                .or_insert_with(|| empty(self))
+                .dossiers
+                .push(d.clone());
+        }
+        for p in self.payments.iter().flatten() {
+            if let Some(u) = unit_of.get(p.dossier_code.as_str())
+                && let Some(list) = out.get_mut(*u).and_then(|f| f.payments.as_mut())
+            {
+                list.push(p.clone());
+            }
+        }
+        for r in self.electronic_results.iter().flatten() {
+            if let Some(u) = unit_of.get(r.dossier_code.as_str())
+                && let Some(list) = out.get_mut(*u).and_then(|f| f.electronic_results.as_mut())
+            {
+                list.push(r.clone());
+            }
+        }
+        for f in self.feedback.iter().flatten() {
+            if let Some(list) = out
+                .entry(f.unit_code.clone())
+                .or_insert_with(|| empty(self))
+                .feedback
+                .as_mut()
+            {
+                list.push(f.clone());
+            }
+        }
+        out
+    }
+}
+
 /// What the items behind an indicator are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ItemKind {
@@ -220,6 +267,9 @@ struct Ctx<'a> {
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     as_of: DateTime<Utc>,
+    /// Each dossier's verdict of the one on-time rule at `as_of` (same
+    /// order as `facts.dossiers`), evaluated once.
+    verdicts: Vec<OnTimeVerdict>,
 }
 
 impl Ctx<'_> {
@@ -256,15 +306,16 @@ impl Ctx<'_> {
         c
     }
 
-    /// 2.1's population: (dossier, on time, open with its due date).
-    fn handled(&self) -> Vec<(&DossierFact, bool)> {
+    /// 2.1's population: (dossier, verdict, on time).
+    fn handled(&self) -> Vec<(&DossierFact, &OnTimeVerdict, bool)> {
         self.facts
             .dossiers
             .iter()
-            .filter(|d| d.received_at.is_some_and(|r| r < self.to))
-            .filter_map(|d| match d.on_time(self.as_of) {
-                OnTimeVerdict::OnTime(s) if s.end >= self.from => Some((d, true)),
-                OnTimeVerdict::Late(s, _) if s.end >= self.from => Some((d, false)),
+            .zip(&self.verdicts)
+            .filter(|(d, _)| d.received_at.is_some_and(|r| r < self.to))
+            .filter_map(|(d, v)| match v {
+                OnTimeVerdict::OnTime(s) if s.end >= self.from => Some((d, v, true)),
+                OnTimeVerdict::Late(s, _) if s.end >= self.from => Some((d, v, false)),
                 _ => None,
             })
             .collect()
@@ -274,22 +325,19 @@ impl Ctx<'_> {
         let handled = self.handled();
         let mut c = Count::of(
             ItemKind::Dossier,
-            handled.iter().map(|(d, _)| d.code.clone()).collect(),
+            handled.iter().map(|(d, _, _)| d.code.clone()).collect(),
             handled
                 .iter()
-                .filter(|(_, ok)| *ok)
-                .map(|(d, _)| d.code.clone())
+                .filter(|(_, _, ok)| *ok)
+                .map(|(d, _, _)| d.code.clone())
                 .collect(),
         );
         let mut open: Vec<(&DossierFact, DateTime<Utc>)> = handled
             .iter()
-            .filter(|(d, ok)| {
-                *ok && matches!(
-                    d.on_time(self.as_of),
-                    OnTimeVerdict::OnTime(s) if s.end_kind == EndKind::PeriodEnd
-                )
+            .filter(|(_, v, _)| {
+                matches!(v, OnTimeVerdict::OnTime(s) if s.end_kind == EndKind::PeriodEnd)
             })
-            .filter_map(|(d, _)| d.on_time_due.map(|due| (*d, due)))
+            .filter_map(|(d, _, _)| d.on_time_due.map(|due| (*d, due)))
             .collect();
         open.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.code.cmp(&b.0.code)));
         c.to_act = open.into_iter().map(|(d, _)| d.code.clone()).collect();
@@ -299,10 +347,13 @@ impl Ctx<'_> {
     fn average_days(&self) -> Count {
         let mut total = 0.0;
         let mut den = Vec::new();
-        for d in self.received() {
+        for (d, v) in self.facts.dossiers.iter().zip(&self.verdicts) {
+            if !d.received_at.is_some_and(|r| self.in_period(r)) {
+                continue;
+            }
             if let OnTimeVerdict::OnTime(s)
             | OnTimeVerdict::Late(s, _)
-            | OnTimeVerdict::NoDeadline(s) = d.on_time(self.as_of)
+            | OnTimeVerdict::NoDeadline(s) = v
                 && matches!(s.end_kind, EndKind::ResultReady | EndKind::Returned)
             {
                 let net = s.end - s.start - s.supplement_wait;
@@ -443,12 +494,12 @@ impl Ctx<'_> {
         let handled = self.handled();
         let num = handled
             .iter()
-            .filter(|(d, ok)| *ok && !d.disliked && !with_feedback.contains(d.code.as_str()))
-            .map(|(d, _)| d.code.clone())
+            .filter(|(d, _, ok)| *ok && !d.disliked && !with_feedback.contains(d.code.as_str()))
+            .map(|(d, _, _)| d.code.clone())
             .collect();
         let mut c = Count::of(
             ItemKind::Dossier,
-            handled.iter().map(|(d, _)| d.code.clone()).collect(),
+            handled.iter().map(|(d, _, _)| d.code.clone()).collect(),
             num,
         );
         c.to_act.clear();
@@ -538,11 +589,23 @@ pub fn compute(
     now: DateTime<Utc>,
 ) -> IndexReport {
     let (from, to) = period.bounds();
+    let as_of = now.min(to - chrono::TimeDelta::nanoseconds(1));
     let ctx = Ctx {
         facts,
         from,
         to,
-        as_of: now.min(to - chrono::TimeDelta::nanoseconds(1)),
+        as_of,
+        verdicts: facts
+            .dossiers
+            .iter()
+            .map(|d| {
+                if d.received_at.is_some_and(|r| r < to) {
+                    d.on_time(as_of)
+                } else {
+                    OnTimeVerdict::NotReceived
+                }
+            })
+            .collect(),
     };
     let mut indicators = Vec::with_capacity(rules.indicators.len());
     for rule in &rules.indicators {
