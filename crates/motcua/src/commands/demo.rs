@@ -233,5 +233,8 @@ async fn seed_dossiers(settings: &Settings, n: u64, seed: u64, clock: &Clock) ->
         written as f64 / secs.max(1e-9),
         store.engine()
     );
+    let obstacles =
+        super::demo_obstacles::seed(&store, &settings.province.identifier_root, clock).await?;
+    println!("Đã tạo / created {obstacles} vướng mắc / obstacles");
     Ok(())
 }

@@ -6,6 +6,7 @@ mod agencies;
 pub mod audit;
 mod catalog;
 mod demo;
+mod demo_obstacles;
 mod demo_walk;
 pub mod grants;
 pub mod payments;
