@@ -10,6 +10,7 @@ mod accounts;
 mod agencies;
 mod attachments;
 mod audit;
+mod backup;
 mod catalog;
 mod dialect;
 mod dossier_rows;

@@ -184,6 +184,30 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::commands::payments::PaymentsCommand,
     },
+    /// Back up the database (SQLite: an online `VACUUM INTO` copy;
+    /// PostgreSQL: `pg_dump`) and the data directory's keys and attachments
+    /// into a new folder (sao lưu).
+    Backup {
+        /// The folder to write (must be new or empty).
+        #[arg(long)]
+        to: PathBuf,
+        /// Database location.
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Restore a backup made by `motcua backup` (khôi phục), then run
+    /// `motcua audit verify`.
+    Restore {
+        /// The backup folder.
+        #[arg(long)]
+        from: PathBuf,
+        /// Write over an existing database (stop the server first).
+        #[arg(long)]
+        force: bool,
+        /// Database location.
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 /// `motcua exchange ...`.

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod addresses;
 mod agencies;
 pub mod audit;
+mod backup;
 mod catalog;
 mod demo;
 mod demo_obstacles;
@@ -151,6 +152,12 @@ pub async fn run_with_clock(cli: Cli, clock: &Clock) -> Result<ExitCode> {
         }
         Command::Payments { db, command } => {
             return payments::run(&settings_with(config, &db)?, command, clock.clone()).await;
+        }
+        Command::Backup { to, db } => {
+            return backup::backup(&settings_with(config, &db)?, &to, clock.now()).await;
+        }
+        Command::Restore { from, force, db } => {
+            return backup::restore(&settings_with(config, &db)?, &from, force).await;
         }
     }
     Ok(ExitCode::SUCCESS)
