@@ -95,6 +95,10 @@ pub fn kind_of(method: &Method, path: &str) -> Kind {
     if path.starts_with("/api/v1/calendar/") {
         return Kind::BuildData;
     }
+    // A unit's classification is an officer's answer, not reference data.
+    if path.starts_with("/api/v1/units/") && path.ends_with("/classification") {
+        return Kind::Private;
+    }
     for prefix in ["/api/v1/units", "/api/v1/agencies", "/api/v1/procedures"] {
         if let Some(rest) = path.strip_prefix(prefix)
             && (rest.is_empty() || rest.starts_with('/'))
@@ -566,6 +570,10 @@ mod tests {
         assert_eq!(kind_of(&get, "/don-vi"), Kind::ReferencePage);
         assert_eq!(kind_of(&get, "/api/v1/units/00004"), Kind::ReferenceData);
         assert_eq!(kind_of(&get, "/api/v1/unitsx"), Kind::Private);
+        assert_eq!(
+            kind_of(&get, "/api/v1/units/00004/classification"),
+            Kind::Private
+        );
         assert_eq!(kind_of(&get, "/api/v1/calendar/2026"), Kind::BuildData);
         assert_eq!(kind_of(&get, "/tra-cuu/X"), Kind::Private);
         assert_eq!(kind_of(&get, "/api/v1/dossiers"), Kind::Private);

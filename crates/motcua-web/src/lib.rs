@@ -114,6 +114,12 @@ pub struct AppState {
     pub notices: motcua_app::notices::NoticeService,
     /// Difficulties and obstacles (vướng mắc) reported upward (issue 16).
     pub obstacles: motcua_app::obstacles::ObstacleService,
+    /// The staff registry (issue 17).
+    pub staff: motcua_app::staff::StaffService,
+    /// Workload measured from dossier events and the shortage signal (issue 17).
+    pub workload: motcua_app::workload::WorkloadService,
+    /// Classification of administrative units (NĐ 307/2025, issue 17).
+    pub classification: motcua_app::classification::ClassificationService,
     /// Online payment of fees: orders, the platform's callback,
     /// reconciliation (issue 15, ADR 0029).
     pub payments: motcua_app::payments::PaymentService,

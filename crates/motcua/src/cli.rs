@@ -87,6 +87,15 @@ pub enum Command {
         #[command(subcommand)]
         command: UnitsCommand,
     },
+    /// The staff registry (cán bộ): check, import and export CSV files.
+    Staff {
+        /// Database location.
+        #[command(flatten)]
+        db: DbArgs,
+        /// Which staff command.
+        #[command(subcommand)]
+        command: crate::commands::staff::StaffCommand,
+    },
     /// Old addresses to current units (chuyển đổi địa chỉ); needs no database.
     Addresses {
         /// Which addresses command.
@@ -316,6 +325,27 @@ pub enum UnitsCommand {
     ApplyChanges {
         /// The CSV file.
         file: PathBuf,
+    },
+    /// Classify units (NĐ 307/2025) from a statistics CSV (unit_code, one
+    /// column per input of the rule file, source, as_of); prints a CSV of
+    /// results.
+    Classify {
+        /// The statistics file.
+        #[arg(long)]
+        stats: PathBuf,
+        /// A unit and its children (a province: all its communes); default:
+        /// every unit the file names.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Where to write the results (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The date whose rule set applies (default: today).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Use draft rules too (a provisional score, marked so).
+        #[arg(long)]
+        provisional: bool,
     },
 }
 

@@ -128,6 +128,12 @@ pub fn app_state(store: Arc<dyn Store>, clock: Clock, parts: StateParts) -> AppS
         webhooks: WebhookService::new(store.clone(), parts.webhooks, clock.clone()),
         feedback: motcua_app::feedback::FeedbackService::new(store.clone(), clock.clone()),
         obstacles: motcua_app::obstacles::ObstacleService::new(store.clone(), clock.clone(), None),
+        staff: motcua_app::staff::StaffService::new(store.clone(), clock.clone()),
+        workload: motcua_app::workload::WorkloadService::new(store.clone(), clock.clone(), None),
+        classification: motcua_app::classification::ClassificationService::new(
+            store.clone(),
+            clock.clone(),
+        ),
         notices: motcua_app::notices::NoticeService::new(store.clone(), clock.clone()),
         public_cache: Arc::new(motcua_web::http_cache::PublicCache::new(
             store.clone(),

@@ -241,6 +241,8 @@ pub trait Store:
     + service_index::ElectronicResultFacts
     + notices::NoticeStore
     + staff::StaffStore
+    + crate::staff::StaffPorts
+    + crate::classification::ClassificationPorts
     + DossierPorts
     + AgencyDirectory
     + GrantPorts

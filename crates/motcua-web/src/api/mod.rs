@@ -16,8 +16,11 @@ pub mod obstacles;
 pub mod procedures;
 pub mod registry;
 pub mod sector;
+pub mod service_index;
 pub mod tracking;
 pub mod units;
+pub mod staff;
+pub mod classification;
 pub mod webhooks;
 
 use axum::Router;
@@ -32,6 +35,13 @@ pub fn routes() -> Router<AppState> {
         .route("/units", get(units::list))
         .route("/units/legacy/{old_code}", get(units::legacy))
         .route("/units/{code}", get(units::detail))
+        .route(
+            "/units/{code}/classification",
+            get(classification::last).post(classification::classify),
+        )
+        .route("/staff", get(staff::list).post(staff::import))
+        .route("/workload", get(staff::workload))
+        .route("/shortages", get(staff::shortages))
         .route(
             "/addresses/convert",
             post(addresses::convert).layer(DefaultBodyLimit::max(addresses::MAX_BODY_BYTES)),
@@ -97,6 +107,7 @@ pub fn routes() -> Router<AppState> {
         .route("/exchange/dead-letters/{id}/replay", post(exchange::replay))
         .route("/national/events", post(national::intake))
         .route("/national/totals", get(national::totals))
+        .route("/service-index", get(service_index::get))
         .route("/webhooks", get(webhooks::list).post(webhooks::create))
         .route(
             "/webhooks/{id}",

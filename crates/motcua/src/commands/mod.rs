@@ -13,6 +13,7 @@ pub mod grants;
 pub mod payments;
 pub(crate) mod identity;
 pub mod registry;
+pub mod staff;
 mod units;
 pub mod webhooks;
 
@@ -122,6 +123,9 @@ pub async fn run_with_clock(cli: Cli, clock: &Clock) -> Result<ExitCode> {
         }
         Command::DefaultConfig => print!("{DEFAULT_CONFIG}"),
         Command::Units { db, command } => units::run(&settings_with(config, &db)?, command).await?,
+        Command::Staff { db, command } => {
+            return staff::run(&settings_with(config, &db)?, command).await;
+        }
         Command::Addresses { command } => addresses::run(command)?,
         Command::Agencies { db, command } => {
             agencies::run(&settings_with(config, &db)?, command).await?

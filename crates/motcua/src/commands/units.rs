@@ -20,6 +20,24 @@ fn code(raw: &str) -> Result<UnitCode> {
 
 /// Runs a units command.
 pub async fn run(settings: &Settings, command: UnitsCommand) -> Result<()> {
+    if let UnitsCommand::Classify {
+        stats,
+        unit,
+        out,
+        as_of,
+        provisional,
+    } = &command
+    {
+        return super::staff::classify(
+            settings,
+            stats,
+            unit.as_deref(),
+            out.as_deref(),
+            *as_of,
+            *provisional,
+        )
+        .await;
+    }
     let units = UnitService::new(open_store(&settings.database_url()).await?);
     let spinner =
         ProgressBar::new_spinner().with_message("nạp danh mục đơn vị / loading reference units");
@@ -104,6 +122,7 @@ pub async fn run(settings: &Settings, command: UnitsCommand) -> Result<()> {
                 report.applied, report.already_applied
             );
         }
+        UnitsCommand::Classify { .. } => {}
     }
     Ok(())
 }

@@ -31,6 +31,8 @@ mod receipts;
 mod result_document;
 mod sector;
 mod sector_support;
+mod service_index;
+mod staff;
 mod support;
 mod units;
 mod webhooks;

@@ -172,6 +172,13 @@ const ENDPOINTS: &[&str] = &[
     "POST /tra-cuu/{code}/thanh-toan",
     "GET /tra-cuu/{code}/thanh-toan/{order}",
     "GET /tra-cuu/{code}/thanh-toan/{order}/bien-lai.pdf",
+    "GET /api/v1/service-index",
+    "GET /api/v1/staff",
+    "POST /api/v1/staff",
+    "GET /api/v1/workload",
+    "GET /api/v1/shortages",
+    "POST /api/v1/units/{code}/classification",
+    "GET /api/v1/units/{code}/classification",
 ];
 
 fn has(who: Who, roles: &[Role]) -> bool {
@@ -398,6 +405,23 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         // The 766 index: leaders and province administrators, their units.
         "GET /api/v1/service-index" => {
             protected(&[Role::Leader, Role::ProvinceAdmin], S::OK, S::FORBIDDEN)
+        }
+        // Staff (issue 17): unit and province administrators manage their
+        // unit's staff; leaders and administrators read staff, workload and
+        // shortages of their subtree; province administrators classify.
+        "POST /api/v1/staff" => {
+            protected(&[Role::UnitAdmin, Role::ProvinceAdmin], S::OK, S::FORBIDDEN)
+        }
+        "GET /api/v1/staff"
+        | "GET /api/v1/workload"
+        | "GET /api/v1/shortages"
+        | "GET /api/v1/units/{code}/classification" => protected(
+            &[Role::Leader, Role::UnitAdmin, Role::ProvinceAdmin],
+            S::OK,
+            S::FORBIDDEN,
+        ),
+        "POST /api/v1/units/{code}/classification" => {
+            protected(&[Role::ProvinceAdmin], S::OK, S::FORBIDDEN)
         }
         _ => S::OK,
     }
@@ -1363,6 +1387,39 @@ impl World {
                 None,
             ),
             "GET /can-bo/vuong-mac" => ("GET", format!("/can-bo/vuong-mac?unit={center}"), None),
+            "GET /api/v1/staff" => ("GET", format!("/api/v1/staff?unit={center}"), None),
+            "POST /api/v1/staff" => (
+                "POST",
+                "/api/v1/staff".into(),
+                Some(json!({"csv": format!(
+                    "id,unit,full_name,account,position_group,position,department,employment,expertise,qualifications\n\
+                     NS{n},{center},Nguyễn Văn An,,specialised,Địa chính,kinh_te,cong_chuc,dat_dai,Cử nhân\n"
+                )})),
+            ),
+            "GET /api/v1/workload" => ("GET", format!("/api/v1/workload?unit={center}"), None),
+            "GET /api/v1/shortages" => (
+                "GET",
+                format!("/api/v1/shortages?unit={center}&expertise=dat_dai"),
+                None,
+            ),
+            "POST /api/v1/units/{code}/classification" => (
+                "POST",
+                format!("/api/v1/units/{unit}/classification"),
+                Some(json!({"population": 25000, "natural_area_km2": 60})),
+            ),
+            "GET /api/v1/units/{code}/classification" => {
+                // Classified first by the province administrator of A.
+                let admin = self.auth(Who::Has(Role::ProvinceAdmin));
+                call(
+                    &self.app,
+                    "POST",
+                    &format!("/api/v1/units/{unit}/classification"),
+                    &admin,
+                    Some(json!({"population": 25000})),
+                )
+                .await;
+                ("GET", format!("/api/v1/units/{unit}/classification"), None)
+            }
             "GET /can-bo/vuong-mac/moi" => ("GET", "/can-bo/vuong-mac/moi".into(), None),
             "POST /can-bo/vuong-mac/moi" => {
                 return self
@@ -1408,6 +1465,11 @@ impl World {
                         .await;
                 }
             }
+            "GET /api/v1/service-index" => (
+                "GET",
+                format!("/api/v1/service-index?unit={unit}&period=2026-11"),
+                None,
+            ),
             other => panic!("no request for {other}"),
         };
         let (a, _) = call(&self.app, method, &uri, &headers, body).await;
