@@ -3,6 +3,7 @@
 pub mod addresses;
 pub mod agencies;
 pub mod attachments;
+pub mod classification;
 pub mod clock;
 pub mod dossier_dto;
 pub mod dossiers;
@@ -17,10 +18,9 @@ pub mod procedures;
 pub mod registry;
 pub mod sector;
 pub mod service_index;
+pub mod staff;
 pub mod tracking;
 pub mod units;
-pub mod staff;
-pub mod classification;
 pub mod webhooks;
 
 use axum::Router;
