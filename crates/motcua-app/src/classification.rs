@@ -141,26 +141,25 @@ pub struct ClassificationService {
     store: Arc<dyn ClassificationPorts>,
     policy: Policy,
     clock: Clock,
-    book: Arc<RuleBook>,
+}
+
+/// The embedded rule sets, read once.
+pub fn rule_book() -> Result<&'static RuleBook, ClassificationError> {
+    static BOOK: std::sync::OnceLock<Result<RuleBook, String>> = std::sync::OnceLock::new();
+    BOOK.get_or_init(|| RuleBook::embedded().map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| ClassificationError::Unexpected(anyhow::anyhow!("{e}")))
 }
 
 impl ClassificationService {
     /// Over the store and the clock, with the embedded rule sets.
-    pub fn new(store: Arc<dyn ClassificationPorts>, clock: Clock) -> Result<Self, AppError> {
+    pub fn new(store: Arc<dyn ClassificationPorts>, clock: Clock) -> Self {
         let directory: Arc<dyn AgencyDirectory> = store.clone();
-        let book =
-            RuleBook::embedded().map_err(|e| AppError::Unexpected(anyhow::anyhow!("{e}")))?;
-        Ok(Self {
+        Self {
             store,
             policy: Policy::new(ScopeResolver::new(directory)),
             clock,
-            book: Arc::new(book),
-        })
-    }
-
-    /// The rule sets.
-    pub fn rules(&self) -> &RuleBook {
-        &self.book
+        }
     }
 
     async fn unit(&self, code: &str) -> Result<AdministrativeUnit, ClassificationError> {
@@ -198,7 +197,7 @@ impl ClassificationService {
         let unit = self.unit(code).await?;
         let now = self.clock.now();
         let as_of = input.as_of.unwrap_or_else(|| self.clock.today());
-        let set = self.book.in_force(as_of).ok_or_else(|| {
+        let set = rule_book()?.in_force(as_of).ok_or_else(|| {
             ClassificationError::Invalid(format!(
                 "Không có bộ quy tắc phân loại hiệu lực ngày {as_of} / no rule set in force on {as_of}"
             ))

@@ -14,12 +14,12 @@ use motcua_domain::identity::RoleAssignment;
 use motcua_domain::staff::csv::{self, RowProblem};
 use motcua_domain::staff::{ExpertiseCatalog, StaffMember};
 
+use crate::StoreError;
 use crate::authz::ScopeResolver;
 use crate::policy::{Capability, Denied, Policy};
 use crate::ports::AgencyDirectory;
 use crate::ports::clock::Clock;
 use crate::ports::staff::StaffStore;
-use crate::{AppError, StoreError};
 
 /// What the staff use cases need from the store.
 pub trait StaffPorts: StaffStore + AgencyDirectory {}
@@ -75,32 +75,36 @@ fn units_named(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// The embedded expertise tags, read once.
+pub fn tags() -> Result<&'static ExpertiseCatalog, StaffError> {
+    static TAGS: std::sync::OnceLock<Result<ExpertiseCatalog, String>> = std::sync::OnceLock::new();
+    TAGS.get_or_init(ExpertiseCatalog::embedded)
+        .as_ref()
+        .map_err(|e| StaffError::Unexpected(anyhow::anyhow!("{e}")))
+}
+
 /// The staff use cases.
 #[derive(Clone)]
 pub struct StaffService {
     store: Arc<dyn StaffPorts>,
     policy: Policy,
     clock: Clock,
-    tags: Arc<ExpertiseCatalog>,
 }
 
 impl StaffService {
     /// Over the store and the clock, with the embedded expertise tags.
-    pub fn new(store: Arc<dyn StaffPorts>, clock: Clock) -> Result<Self, AppError> {
+    pub fn new(store: Arc<dyn StaffPorts>, clock: Clock) -> Self {
         let directory: Arc<dyn AgencyDirectory> = store.clone();
-        let tags = ExpertiseCatalog::embedded()
-            .map_err(|e| AppError::Unexpected(anyhow::anyhow!("{e}")))?;
-        Ok(Self {
+        Self {
             store,
             policy: Policy::new(ScopeResolver::new(directory)),
             clock,
-            tags: Arc::new(tags),
-        })
+        }
     }
 
     /// The expertise tags.
-    pub fn tags(&self) -> &ExpertiseCatalog {
-        &self.tags
+    pub fn tags(&self) -> Result<&'static ExpertiseCatalog, StaffError> {
+        tags()
     }
 
     /// Checks a registry file against the tags and the agencies that exist.
@@ -112,7 +116,7 @@ impl StaffService {
                 known.insert(unit.clone());
             }
         }
-        csv::parse(text, &self.tags, &|u| known.contains(u)).map_err(StaffError::BadRows)
+        csv::parse(text, tags()?, &|u| known.contains(u)).map_err(StaffError::BadRows)
     }
 
     /// Imports a registry file for an officer who may manage the staff of

@@ -24,12 +24,11 @@ use motcua_domain::staff::workload::{
 use motcua_domain::unit::{Era, UnitCode};
 use serde::Serialize;
 
-use crate::AppError;
 use crate::authz::ScopeResolver;
 use crate::policy::{Capability, Policy};
 use crate::ports::clock::Clock;
 use crate::ports::staff::WorkloadQuery;
-use crate::staff::{StaffError, StaffPorts};
+use crate::staff::{StaffError, StaffPorts, tags};
 
 /// The default period: the last 90 days.
 const DEFAULT_DAYS: i64 = 90;
@@ -177,27 +176,19 @@ pub struct WorkloadService {
     store: Arc<dyn StaffPorts>,
     policy: Policy,
     clock: Clock,
-    tags: Arc<ExpertiseCatalog>,
     province: Option<String>,
 }
 
 impl WorkloadService {
     /// Over the store, the clock and the province whose office hours apply.
-    pub fn new(
-        store: Arc<dyn StaffPorts>,
-        clock: Clock,
-        province: Option<String>,
-    ) -> Result<Self, AppError> {
+    pub fn new(store: Arc<dyn StaffPorts>, clock: Clock, province: Option<String>) -> Self {
         let directory: Arc<dyn crate::ports::AgencyDirectory> = store.clone();
-        let tags = ExpertiseCatalog::embedded()
-            .map_err(|e| AppError::Unexpected(anyhow::anyhow!("{e}")))?;
-        Ok(Self {
+        Self {
             store,
             policy: Policy::new(ScopeResolver::new(directory)),
             clock,
-            tags: Arc::new(tags),
             province,
-        })
+        }
     }
 
     fn query(&self, root: &str, period: Option<&str>) -> Result<WorkloadQuery, StaffError> {
@@ -244,6 +235,7 @@ impl WorkloadService {
     ) -> Result<WorkloadReport, StaffError> {
         let q = self.query(unit, period)?;
         let cal = calendar()?;
+        let tags = tags()?;
         let groups = self.store.action_groups(&q).await?;
         let handled = self.store.handled_counts(&q).await?;
         let fields = self.store.field_counts(&q).await?;
@@ -269,7 +261,7 @@ impl WorkloadService {
                 FieldWork {
                     unit_code: f.unit_code.clone(),
                     field: f.field.clone(),
-                    expertise: self.tags.tag_of_field(&f.field).map(|t| t.id.clone()),
+                    expertise: tags.tag_of_field(&f.field).map(|t| t.id.clone()),
                     dossiers: f.dossiers,
                     overdue: f.overdue,
                     actions: ActionSplit::default(),
@@ -298,7 +290,7 @@ impl WorkloadService {
                 .or_insert_with(|| FieldWork {
                     unit_code: g.unit_code.clone(),
                     field: g.field.clone(),
-                    expertise: self.tags.tag_of_field(&g.field).map(|t| t.id.clone()),
+                    expertise: tags.tag_of_field(&g.field).map(|t| t.id.clone()),
                     dossiers: 0,
                     overdue: 0,
                     actions: ActionSplit::default(),
@@ -361,7 +353,7 @@ impl WorkloadService {
     ) -> Result<ShortageReport, StaffError> {
         let expertise = expertise.map(str::trim).filter(|e| !e.is_empty());
         if let Some(e) = expertise
-            && self.tags.get(e).is_none()
+            && tags()?.get(e).is_none()
         {
             return Err(StaffError::Invalid(format!(
                 "Không có thẻ chuyên môn {e} / unknown expertise tag {e}"
@@ -384,7 +376,7 @@ impl WorkloadService {
             .collect();
         let mut loads: BTreeMap<(String, String), (u64, u64, u64)> = BTreeMap::new();
         for f in self.store.field_counts(&q).await? {
-            if let Some(tag) = self.tags.tag_of_field(&f.field)
+            if let Some(tag) = tags()?.tag_of_field(&f.field)
                 && expertise.is_none_or(|e| e == tag.id)
             {
                 let e = loads
@@ -483,8 +475,8 @@ impl WorkloadService {
     }
 
     /// The expertise tags.
-    pub fn tags(&self) -> &ExpertiseCatalog {
-        &self.tags
+    pub fn tags(&self) -> Result<&'static ExpertiseCatalog, StaffError> {
+        tags()
     }
 }
 
