@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use motcua_app::exchange::obstacle::{MESSAGE_PREFIX, ObstacleOutboxPayload};
 use motcua_app::exchange::{CloudEvent, DossierSummary};
 use motcua_app::ports::Store;
 use motcua_app::ports::dossiers::OutboxRecord;
@@ -77,6 +78,23 @@ impl EnvelopeBuilder {
     /// The CloudEvent of an outbox row; an error means the row can never
     /// be delivered as it is (it goes to the dead letters).
     pub async fn build(&self, record: &OutboxRecord) -> Result<CloudEvent, String> {
+        if record
+            .row
+            .message_type
+            .starts_with(motcua_app::notices::FEEDBACK_MESSAGE_PREFIX)
+        {
+            // A feedback's notice (ADR 0032 point 9): for the notice sinks.
+            return motcua_app::notices::feedback_cloud_event(
+                &self.province,
+                &record.row.message_type,
+                &record.dossier_code,
+                record.row.event_version,
+                &record.row.payload_json,
+            );
+        }
+        if record.row.message_type.starts_with(MESSAGE_PREFIX) {
+            return self.obstacle(record);
+        }
         let payload: Payload = serde_json::from_str(&record.row.payload_json)
             .map_err(|e| format!("outbox payload unreadable: {e}"))?;
         if payload.code != record.dossier_code || payload.version != record.row.event_version {
@@ -105,6 +123,22 @@ impl EnvelopeBuilder {
             event.at,
             summary,
             Some(payload.event),
+        ))
+    }
+
+    /// The CloudEvent of an obstacle's outbox row (issue 16 item 5).
+    fn obstacle(&self, record: &OutboxRecord) -> Result<CloudEvent, String> {
+        let p: ObstacleOutboxPayload = serde_json::from_str(&record.row.payload_json)
+            .map_err(|e| format!("obstacle outbox payload unreadable: {e}"))?;
+        if p.code != record.dossier_code || p.version != record.row.event_version {
+            return Err("outbox payload disagrees with its row".to_owned());
+        }
+        Ok(CloudEvent::obstacle(
+            &self.province,
+            &p.event,
+            p.version,
+            p.at,
+            p.obstacle,
         ))
     }
 }

@@ -158,6 +158,11 @@ impl WebhookSink {
         let subs = cache.subscriptions.clone();
         let mut out = Vec::with_capacity(events.len());
         for event in events {
+            if event.is_obstacle() {
+                // Subscriptions are about dossiers; obstacles go to the hub.
+                out.push(Vec::new());
+                continue;
+            }
             let d = &event.data.dossier;
             let mut agencies = vec![
                 d.receiving_agency.clone(),

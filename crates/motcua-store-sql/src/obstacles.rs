@@ -2,10 +2,16 @@
 
 /// Stamps `impl ObstacleStore for crate::Engine`: cases and their events
 /// written together, scope queries over the agency tree, and the live
-/// dossier figures an obstacle cites.
+/// dossier figures an obstacle cites. The argument is the engine's
+/// spelling of the outbox payload parameter (`$4`, or `CAST($4 AS jsonb)`):
+/// each travelling event also writes its outbox row in the case's
+/// transaction (issue 16 item 5).
 #[macro_export]
 macro_rules! obstacle_store {
     () => {
+        $crate::obstacle_store!("$4");
+    };
+    ($payload:literal) => {
         use async_trait::async_trait;
         use motcua_app::StoreError;
         use motcua_app::ports::obstacles::{
@@ -110,6 +116,24 @@ macro_rules! obstacle_store {
                         .execute(&mut *tx)
                         .await
                         .map_err(|e| other(e, "inserting an obstacle event"))?;
+                    }
+                    let outbox = motcua_app::exchange::obstacle::outbox_rows(w)
+                        .map_err(|e| other(e, "encoding an obstacle outbox row"))?;
+                    for (key, row) in &outbox {
+                        sqlx::query(concat!(
+                            "INSERT INTO outbox (dossier_code, event_version, message_type, payload, \
+                             created_at, available_at) VALUES ($1, $2, $3, ",
+                            $payload,
+                            ", $5, $5)"
+                        ))
+                        .bind(key)
+                        .bind(i64::try_from(row.event_version).unwrap_or(i64::MAX))
+                        .bind(&row.message_type)
+                        .bind(&row.payload_json)
+                        .bind(row.created_at)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| other(e, "inserting an obstacle outbox row"))?;
                     }
                 }
                 tx.commit().await.map_err(|e| other(e, "commit obstacles"))?;

@@ -37,7 +37,7 @@ use crate::problem::Problem;
         api::registry::lookup, api::registry::list_grants, api::registry::create_grant,
         api::registry::revoke_grant,
         api::exchange::dead_letters, api::exchange::replay,
-        api::national::intake, api::national::totals,
+        api::national::intake, api::national::totals, api::national::obstacles,
         api::service_index::get,
         api::sector::list, api::sector::get, api::sector::accept, api::sector::progress,
         api::sector::decline, api::sector::result,

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::obstacle::{OBSTACLE_DATA_SCHEMA, ObstacleSummary};
 use super::summary::DossierSummary;
 
 /// `specversion` of every event.
@@ -52,8 +53,14 @@ pub struct DossierEventData {
     pub commune: Option<String>,
     /// Event name, e.g. `received`.
     pub event: String,
-    /// The dossier's index facts after the event.
+    /// The dossier's index facts after the event; blank (and left out of
+    /// the JSON) in an obstacle event.
+    #[serde(default, skip_serializing_if = "DossierSummary::is_blank")]
     pub dossier: DossierSummary,
+    /// The obstacle case's index facts, in a `vn.motcua.obstacle.*` event
+    /// (issue 16 item 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub obstacle: Option<ObstacleSummary>,
     /// The domain event itself (may hold personal data of the applicant);
     /// left out of national syncs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,8 +109,44 @@ impl CloudEvent {
                 event: event.to_owned(),
                 dossier,
                 change,
+                obstacle: None,
             },
         }
+    }
+
+    /// An obstacle event (`vn.motcua.obstacle.<event>`), id
+    /// `<province>.<case id>.<version>`; the commune is the raising unit's
+    /// code.
+    pub fn obstacle(
+        province: &str,
+        event: &str,
+        version: u64,
+        time: DateTime<Utc>,
+        obstacle: ObstacleSummary,
+    ) -> Self {
+        Self {
+            specversion: SPEC_VERSION.to_owned(),
+            id: event_id(province, &obstacle.id, version),
+            source: source_of(province),
+            kind: format!("{TYPE_PREFIX}obstacle.{event}"),
+            subject: obstacle.id.clone(),
+            time,
+            datacontenttype: "application/json".to_owned(),
+            dataschema: OBSTACLE_DATA_SCHEMA.to_owned(),
+            data: DossierEventData {
+                province: province.to_owned(),
+                commune: Some(obstacle.unit_code.clone()).filter(|c| !c.is_empty()),
+                event: event.to_owned(),
+                dossier: DossierSummary::default(),
+                change: None,
+                obstacle: Some(obstacle),
+            },
+        }
+    }
+
+    /// Whether it is an obstacle event (dossier sinks skip it).
+    pub fn is_obstacle(&self) -> bool {
+        self.data.obstacle.is_some()
     }
 
     /// The same event without the domain change (no personal data): what a
@@ -124,6 +167,15 @@ impl CloudEvent {
         }
         if self.id.is_empty() || self.id.len() > 200 {
             return Err("id empty or too long".to_owned());
+        }
+        let obstacle_kind = self.kind.starts_with(&format!("{TYPE_PREFIX}obstacle."));
+        if obstacle_kind || self.data.obstacle.is_some() {
+            return match &self.data.obstacle {
+                Some(o) if obstacle_kind && self.subject == o.id && !o.id.is_empty() => Ok(()),
+                _ => {
+                    Err("obstacle event without its case, or subject ≠ data.obstacle.id".to_owned())
+                }
+            };
         }
         if self.subject != self.data.dossier.code {
             return Err("subject ≠ data.dossier.code".to_owned());

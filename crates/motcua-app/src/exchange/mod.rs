@@ -3,11 +3,13 @@
 //! Standard Webhooks signatures. No I/O here.
 
 pub mod cloudevent;
+pub mod obstacle;
 pub mod signature;
 pub mod summary;
 
 pub use cloudevent::{CloudEvent, DossierEventData};
 pub use signature::{SignatureError, SigningKey};
+pub use obstacle::ObstacleSummary;
 pub use summary::DossierSummary;
 pub mod admin;
 pub mod national;

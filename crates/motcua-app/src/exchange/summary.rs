@@ -7,7 +7,7 @@ use motcua_domain::dossier::{Dossier, MilestoneKind};
 use serde::{Deserialize, Serialize};
 
 /// Index facts of a dossier at one version (schema `motcua.dossier-summary.v1`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DossierSummary {
     /// Mã hồ sơ.
     pub code: String,
@@ -58,6 +58,12 @@ pub struct DossierSummary {
 }
 
 impl DossierSummary {
+    /// The blank summary of an event that is not about a dossier (an
+    /// obstacle event), left out of its JSON.
+    pub fn is_blank(&self) -> bool {
+        self.code.is_empty() && self.version == 0
+    }
+
     /// The summary of `d` as of `at` (the event's instant).
     pub fn of(d: &Dossier, at: DateTime<Utc>) -> Self {
         let finished_at = d

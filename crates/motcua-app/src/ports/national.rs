@@ -73,6 +73,49 @@ pub struct ProvinceTotals {
     pub events: u64,
 }
 
+/// One obstacle case as the hub keeps it (issue 16 item 5): the newest
+/// version received of each province's case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NationalObstacleRow {
+    /// CloudEvent id of the event that brought this version.
+    pub event_id: String,
+    /// Sending province code.
+    pub province: String,
+    /// The case id (unique within the province).
+    pub id: String,
+    /// The case version.
+    pub version: u64,
+    /// The event name, e.g. `answered`.
+    pub event_type: String,
+    /// Category key.
+    pub category: String,
+    /// Status key (`submitted`, `received`, `escalated`, `answered`,
+    /// `resolved`, `merged`).
+    pub status: String,
+    /// The case's title.
+    pub title: String,
+    /// The raising unit's agency.
+    pub unit_agency: String,
+    /// The raising unit's name.
+    pub unit_name: String,
+    /// The raising unit's (commune) code.
+    pub commune: String,
+    /// The owner agency now.
+    pub owner_agency: Option<String>,
+    /// The owner's name.
+    pub owner_name: Option<String>,
+    /// The owner's level.
+    pub owner_level: Option<String>,
+    /// First submitted.
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// The answer is due.
+    pub due_at: Option<DateTime<Utc>>,
+    /// Answered at.
+    pub answered_at: Option<DateTime<Utc>>,
+    /// When the hub received this version.
+    pub received_at: DateTime<Utc>,
+}
+
 /// The hub's index.
 #[async_trait]
 pub trait NationalStore: Send + Sync {
@@ -87,4 +130,16 @@ pub trait NationalStore: Send + Sync {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<ProvinceTotals>, StoreError>;
+
+    /// Records obstacle events in one transaction, idempotent by event id
+    /// like [`NationalStore::ingest_national`]; a case's row keeps its
+    /// highest version.
+    async fn ingest_national_obstacles(
+        &self,
+        rows: &[NationalObstacleRow],
+    ) -> Result<IngestReport, StoreError>;
+
+    /// Every province's cases still waiting (not answered, resolved or
+    /// merged), oldest submission first.
+    async fn national_open_obstacles(&self) -> Result<Vec<NationalObstacleRow>, StoreError>;
 }

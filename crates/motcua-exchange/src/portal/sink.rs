@@ -46,6 +46,10 @@ impl PortalSink {
     }
 
     async fn one(&self, event: &CloudEvent) -> Result<(), SinkError> {
+        if event.is_obstacle() {
+            // The portal synchronises dossiers only.
+            return Ok(());
+        }
         let stored = self
             .store
             .load_dossier(&event.subject)

@@ -107,6 +107,7 @@ pub fn routes() -> Router<AppState> {
         .route("/exchange/dead-letters/{id}/replay", post(exchange::replay))
         .route("/national/events", post(national::intake))
         .route("/national/totals", get(national::totals))
+        .route("/national/obstacles", get(national::obstacles))
         .route("/service-index", get(service_index::get))
         .route("/webhooks", get(webhooks::list).post(webhooks::create))
         .route(

@@ -193,3 +193,28 @@ pub async fn totals(
         provinces,
     }))
 }
+
+/// Every province's open obstacle cases (vướng mắc, issue 16 item 5), as
+/// received through the exchange.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NationalObstaclesAnswer {
+    /// Open cases in all, and of which overdue; by category, by owner and
+    /// by province (most first); the oldest unanswered (at most 20); one
+    /// tile per province with open cases per 100 communes and a band 0–4.
+    #[schema(value_type = Object)]
+    #[serde(flatten)]
+    pub picture: motcua_app::exchange::national::NationalObstacles,
+}
+
+/// The hub's national picture of open obstacles: by category and owner,
+/// the oldest unanswered, and the 34 provinces' tiles.
+#[utoipa::path(get, path = "/api/v1/national/obstacles", operation_id = "getNationalObstacles",
+    tag = "national",
+    responses((status = 200, body = NationalObstaclesAnswer), (status = 404, body = Problem)))]
+pub async fn obstacles(
+    State(state): State<AppState>,
+) -> Result<Json<NationalObstaclesAnswer>, Problem> {
+    let service = hub(&state)?;
+    let picture = service.obstacles(state.clock.now()).await?;
+    Ok(Json(NationalObstaclesAnswer { picture }))
+}

@@ -13,6 +13,7 @@ use motcua_domain::unit::{Era, UnitLevel};
 use crate::AppState;
 use crate::api::national::{PeriodParams, ProvinceLine, period};
 use crate::i18n::Messages;
+use motcua_app::exchange::national::NationalObstacles;
 
 /// One bar row.
 pub struct Line {
@@ -52,6 +53,8 @@ pub struct NationalPage {
     pub total: String,
     /// Inline message.
     pub notice: Option<String>,
+    /// Every province's open obstacles (issue 16 item 5), when readable.
+    pub obstacles: Option<NationalObstacles>,
 }
 
 /// `1234567` → `1.234.567` (Vietnamese grouping).
@@ -89,6 +92,7 @@ pub async fn page(
         svg_height: 0,
         total: "0".to_owned(),
         notice: None,
+        obstacles: None,
     };
     let Some(hub) = state.national.as_ref() else {
         page.notice = Some(t.get("national-not-hub"));
@@ -161,5 +165,6 @@ pub async fn page(
     if page.lines.is_empty() {
         page.notice = Some(t.get("national-empty"));
     }
+    page.obstacles = hub.obstacles(state.clock.now()).await.ok();
     super::render(t, &page)
 }

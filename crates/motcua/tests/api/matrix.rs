@@ -87,6 +87,7 @@ const ENDPOINTS: &[&str] = &[
     "POST /api/v1/filings",
     "POST /api/v1/national/events",
     "GET /api/v1/national/totals",
+    "GET /api/v1/national/obstacles",
     "GET /healthz",
     "GET /readyz",
     "GET /metrics",
@@ -278,6 +279,7 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         "POST /api/v1/filings" => S::BAD_REQUEST,
         // Not a national hub: nothing there.
         "POST /api/v1/national/events" | "GET /api/v1/national/totals" => S::NOT_FOUND,
+        "GET /api/v1/national/obstacles" => S::NOT_FOUND,
         // Public pages and forms: the same answer for everyone.
         "POST /thu-tuc/{code}/nop-truc-tuyen" => S::UNPROCESSABLE_ENTITY,
         "GET /tra-cuu/{code}" => S::OK,
@@ -960,6 +962,9 @@ impl World {
                 Some(json!({"events": []})),
             ),
             "GET /api/v1/national/totals" => ("GET", "/api/v1/national/totals".into(), None),
+            "GET /api/v1/national/obstacles" => {
+                ("GET", "/api/v1/national/obstacles".into(), None)
+            }
             "GET /healthz"
             | "GET /readyz"
             | "GET /metrics"
