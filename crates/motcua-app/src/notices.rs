@@ -15,6 +15,14 @@
 //! gateway took it, [`Notices::record`] writes it in the dossier's notice
 //! history (`notices`, shown on the officer's dossier page).
 //!
+//! A feedback (PAKN) is announced the same way (ADR 0032 point 9): the
+//! feedback store writes an outbox row `feedback.answered` or
+//! `feedback.supplement_requested` ([`feedback_outbox`]) in the
+//! transaction of the answer or the request, keyed by the feedback's id;
+//! the notice goes to the sender's contact (an e-mail or a phone) and is
+//! recorded under the feedback's id, so the officer's feedback page shows
+//! it. Only the notice sinks read these rows ([`is_feedback_event`]).
+//!
 //! Opt-out is per contact (an e-mail address or a phone number): the
 //! applicant's choice at filing ([`NoticeService::opt_out`]) or the
 //! unsubscribe link at the end of every e-mail
@@ -24,13 +32,16 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use motcua_domain::dossier::{Dossier, Event, EventPayload};
+use motcua_domain::feedback::{Feedback, FeedbackEvent};
 use motcua_domain::notice::{
     NoticeChannel, NoticeFacts, NoticeKind, mask_contact, normalise_contact, render,
 };
+use serde::{Deserialize, Serialize};
 
 use crate::StoreError;
-use crate::exchange::CloudEvent;
+use crate::exchange::{CloudEvent, DossierSummary};
 use crate::ports::Clock;
+use crate::ports::dossier_rows::OutboxRow;
 use crate::ports::dossiers::DossierStore;
 use crate::ports::notices::{NoticeOutcome, NoticeRow, NoticeStore};
 
@@ -137,6 +148,9 @@ impl Notices {
         event: &CloudEvent,
         channel: NoticeChannel,
     ) -> Result<Prepared, StoreError> {
+        if is_feedback_event(event) {
+            return self.prepare_feedback(event, channel).await;
+        }
         let Some(change) = &event.data.change else {
             return Ok(Prepared::NotANotice);
         };
@@ -208,6 +222,79 @@ impl Notices {
         })))
     }
 
+    /// What to do with a feedback's outbox event on `channel`: the
+    /// sender's contact, if it is one of this channel and did not opt out.
+    async fn prepare_feedback(
+        &self,
+        event: &CloudEvent,
+        channel: NoticeChannel,
+    ) -> Result<Prepared, StoreError> {
+        let Some(p) = event
+            .data
+            .change
+            .clone()
+            .and_then(|c| serde_json::from_value::<FeedbackNoticePayload>(c).ok())
+        else {
+            return Ok(Prepared::NotANotice);
+        };
+        let Some(kind) = NoticeKind::parse(&p.kind) else {
+            return Ok(Prepared::NotANotice);
+        };
+        if self.clock.now() - event.time > self.settings.max_age {
+            return Ok(Prepared::NotANotice);
+        }
+        if self
+            .store
+            .notice_recorded(&event.id, channel.as_str())
+            .await?
+        {
+            return Ok(Prepared::AlreadyRecorded);
+        }
+        let facts = NoticeFacts {
+            code: p.code.clone(),
+            applicant: p.sender_name.clone(),
+            tracking_url: self.link(&feedback_path(&p.code)),
+            reason: Some(p.text.clone()).filter(|t| !t.trim().is_empty()),
+            ..NoticeFacts::default()
+        };
+        let text = render(kind, channel, &facts, None);
+        let row = |recipient: String, outcome| NoticeRow {
+            event_id: event.id.clone(),
+            channel: channel.as_str().to_owned(),
+            dossier_code: p.code.clone(),
+            kind: kind.as_str().to_owned(),
+            recipient,
+            subject: text.subject.clone(),
+            outcome,
+            at: self.clock.now_millis(),
+        };
+        let Some(raw) = contact_for(&p.contact, channel) else {
+            return Ok(Prepared::Skip(row(String::new(), NoticeOutcome::NoContact)));
+        };
+        let contact = self
+            .store
+            .notice_contact(&normalise_contact(&raw), &new_token())
+            .await?;
+        if contact.opted_out_at.is_some() {
+            return Ok(Prepared::Skip(row(
+                mask_contact(&raw),
+                NoticeOutcome::OptedOut,
+            )));
+        }
+        let unsubscribe_url = self.link(&format!("/thong-bao/huy-dang-ky?t={}", contact.token));
+        let text = render(kind, channel, &facts, Some(&unsubscribe_url));
+        Ok(Prepared::Send(Box::new(Outgoing {
+            event_id: event.id.clone(),
+            channel,
+            kind,
+            dossier_code: p.code,
+            to: raw,
+            subject: text.subject,
+            body: text.body,
+            unsubscribe_url,
+        })))
+    }
+
     /// Records what became of a message (sent, or refused for good).
     pub async fn record(
         &self,
@@ -247,6 +334,128 @@ pub fn tracking_path(code: &str) -> String {
         })
         .collect();
     format!("/tra-cuu/{encoded}")
+}
+
+/// The sender's page of a feedback (the answer, with the sender's token).
+pub fn feedback_path(id: &str) -> String {
+    tracking_path(id).replacen("/tra-cuu/", "/phan-anh/", 1)
+}
+
+/// The outbox message types of feedback notices start with this.
+pub const FEEDBACK_MESSAGE_PREFIX: &str = "feedback.";
+
+/// The CloudEvent type of a feedback notice starts with this.
+pub const FEEDBACK_EVENT_TYPE_PREFIX: &str = "vn.motcua.feedback.";
+
+/// What a feedback's outbox row carries to the notice sinks (the sender's
+/// contact is personal data: no other sink is given these events).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackNoticePayload {
+    /// The feedback's id (the row's key, in `outbox.dossier_code`).
+    pub code: String,
+    /// The feedback's version after the event.
+    pub version: u64,
+    /// The notice kind (`feedback_answered`, `feedback_supplement_requested`).
+    pub kind: String,
+    /// When the event happened.
+    pub at: DateTime<Utc>,
+    /// The sender's name (may be empty).
+    pub sender_name: String,
+    /// The sender's contact, an e-mail or a phone (may be empty).
+    pub contact: String,
+    /// The answer, or what is to be supplemented.
+    pub text: String,
+}
+
+/// The outbox rows announcing `events`, appended to a feedback whose
+/// first new event has version `first_version`; `after` is the feedback
+/// after them. An answer and a request for a supplement are announced;
+/// other events are not. The store writes them in the events'
+/// transaction.
+pub fn feedback_outbox(
+    after: &Feedback,
+    events: &[FeedbackEvent],
+    first_version: u32,
+    now: DateTime<Utc>,
+) -> Result<Vec<OutboxRow>, StoreError> {
+    let mut rows = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        let (kind, text) = match e {
+            FeedbackEvent::Answered { text, .. } => (NoticeKind::FeedbackAnswered, text),
+            FeedbackEvent::SupplementRequested { what, .. } => {
+                (NoticeKind::FeedbackSupplementRequested, what)
+            }
+            _ => continue,
+        };
+        let version = u64::from(first_version) + u64::try_from(i).unwrap_or(u64::MAX);
+        let payload = FeedbackNoticePayload {
+            code: after.id.clone(),
+            version,
+            kind: kind.as_str().to_owned(),
+            at: e.at(),
+            sender_name: after.sender.name.clone(),
+            contact: after.sender.contact.clone(),
+            text: text.clone(),
+        };
+        rows.push(OutboxRow {
+            event_version: version,
+            message_type: format!(
+                "{FEEDBACK_MESSAGE_PREFIX}{}",
+                kind.as_str().trim_start_matches("feedback_")
+            ),
+            payload_json: serde_json::to_string(&payload)
+                .map_err(|e| StoreError::Other(anyhow::anyhow!("feedback notice: {e}")))?,
+            created_at: now,
+        });
+    }
+    Ok(rows)
+}
+
+/// The CloudEvent of a feedback's outbox row (`vn.motcua.feedback.<…>`,
+/// id `<province>.<feedback id>.<version>`), for the notice sinks.
+pub fn feedback_cloud_event(
+    province: &str,
+    message_type: &str,
+    key: &str,
+    version: u64,
+    payload_json: &str,
+) -> Result<CloudEvent, String> {
+    let p: FeedbackNoticePayload = serde_json::from_str(payload_json)
+        .map_err(|e| format!("feedback outbox payload unreadable: {e}"))?;
+    if p.code != key || p.version != version {
+        return Err("outbox payload disagrees with its row".to_owned());
+    }
+    let name = message_type
+        .strip_prefix(FEEDBACK_MESSAGE_PREFIX)
+        .unwrap_or(message_type);
+    let summary = DossierSummary {
+        code: p.code.clone(),
+        version,
+        ..DossierSummary::default()
+    };
+    let at = p.at;
+    let change = serde_json::to_value(&p).map_err(|e| e.to_string())?;
+    let mut event = CloudEvent::new(province, None, name, at, summary, Some(change));
+    event.kind = format!("{FEEDBACK_EVENT_TYPE_PREFIX}{name}");
+    Ok(event)
+}
+
+/// Whether `event` is a feedback notice's (only the notice sinks take it).
+pub fn is_feedback_event(event: &CloudEvent) -> bool {
+    event.kind.starts_with(FEEDBACK_EVENT_TYPE_PREFIX)
+}
+
+/// The sender's contact if it is one of `channel`: an e-mail address for
+/// e-mail, a phone number (9 to 15 digits) for SMS.
+fn contact_for(contact: &str, channel: NoticeChannel) -> Option<String> {
+    let c = contact.trim();
+    let is_email = c.contains('@');
+    let digits = c.chars().filter(char::is_ascii_digit).count();
+    let ok = match channel {
+        NoticeChannel::Email => is_email,
+        NoticeChannel::Sms => !is_email && (9..=15).contains(&digits),
+    };
+    ok.then(|| c.to_owned())
 }
 
 /// What a notice of `payload` says about `dossier`.
@@ -369,5 +578,21 @@ mod tests {
             "/tra-cuu/H55.X05743-250715-0001"
         );
         assert_eq!(tracking_path("a b/c"), "/tra-cuu/a%20b%2Fc");
+        assert_eq!(feedback_path("PAKN-1"), "/phan-anh/PAKN-1");
+    }
+
+    #[test]
+    fn a_feedback_contact_belongs_to_one_channel() {
+        assert_eq!(
+            contact_for(" an@example.vn ", NoticeChannel::Email).as_deref(),
+            Some("an@example.vn")
+        );
+        assert_eq!(contact_for("an@example.vn", NoticeChannel::Sms), None);
+        assert_eq!(
+            contact_for("0912 345 678", NoticeChannel::Sms).as_deref(),
+            Some("0912 345 678")
+        );
+        assert_eq!(contact_for("0912345678", NoticeChannel::Email), None);
+        assert_eq!(contact_for("Phường 3", NoticeChannel::Sms), None);
     }
 }

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use motcua_app::exchange::CloudEvent;
-use motcua_app::notices::{Notices, Outgoing, Prepared};
+use motcua_app::notices::{Notices, Outgoing, Prepared, is_feedback_event};
 use motcua_app::ports::notices::NoticeOutcome;
 use motcua_domain::notice::NoticeChannel;
 
@@ -122,5 +122,50 @@ impl Sink for NoticeSink {
             out.push(result);
         }
         out
+    }
+}
+
+/// Any sink but a notice sink, kept from the feedback notices' events
+/// (ADR 0032 point 9): they carry a citizen's contact and are no dossier
+/// event, so the hub, NATS, webhooks and the portal are answered "done"
+/// for them without seeing them; every other event goes through.
+pub struct WithoutFeedbackNotices(pub Arc<dyn Sink>);
+
+#[async_trait]
+impl Sink for WithoutFeedbackNotices {
+    fn name(&self) -> &str {
+        self.0.name()
+    }
+
+    async fn deliver(&self, events: &[CloudEvent]) -> Vec<Result<(), SinkError>> {
+        if !events.iter().any(is_feedback_event) {
+            return self.0.deliver(events).await;
+        }
+        let passed: Vec<CloudEvent> = events
+            .iter()
+            .filter(|e| !is_feedback_event(e))
+            .cloned()
+            .collect();
+        let mut answers = if passed.is_empty() {
+            Vec::new()
+        } else {
+            self.0.deliver(&passed).await
+        }
+        .into_iter();
+        events
+            .iter()
+            .map(|e| {
+                if is_feedback_event(e) {
+                    Ok(())
+                } else {
+                    answers.next().unwrap_or_else(|| {
+                        Err(SinkError::transient(format!(
+                            "{}: no answer for an event",
+                            self.0.name()
+                        )))
+                    })
+                }
+            })
+            .collect()
     }
 }

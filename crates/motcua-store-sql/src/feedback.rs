@@ -1,5 +1,7 @@
 //! Citizens' feedback and complaints (PAKN): `FeedbackStore` and the 766
 //! index's `FeedbackFacts`, with the SQL both engines share (migration 0027).
+//! An answer or a request for a supplement writes its notice's outbox row
+//! (`feedback.*`, keyed by the feedback's id) in the same transaction.
 
 /// Stamps `impl FeedbackStore for crate::Engine` and
 /// `impl FeedbackFacts for crate::Engine`: the state of each feedback as
@@ -17,6 +19,7 @@ macro_rules! feedback_store {
         use motcua_domain::service_index::facts::FeedbackFact;
         use sqlx::{QueryBuilder, Row};
 
+        use crate::dialect::JSON_IN;
         use crate::{Db, Engine, EngineConnection, EngineRow, other};
 
         fn state_of(r: &EngineRow) -> Result<Feedback, StoreError> {
@@ -169,6 +172,24 @@ macro_rules! feedback_store {
                     });
                 }
                 insert_events(&mut tx, &f.id, expected_version + 1, events).await?;
+                // The notice to the sender (ADR 0032 point 9), in the
+                // answer's transaction: no answer without its notice.
+                let outbox =
+                    motcua_app::notices::feedback_outbox(f, events, expected_version + 1, now)?;
+                for o in &outbox {
+                    sqlx::query(&format!(
+                        "INSERT INTO outbox (dossier_code, event_version, message_type, payload, \
+                           created_at, available_at) VALUES ($1, $2, $3, $4{JSON_IN}, $5, $5)"
+                    ))
+                    .bind(&f.id)
+                    .bind(i64::try_from(o.event_version).unwrap_or(i64::MAX))
+                    .bind(&o.message_type)
+                    .bind(&o.payload_json)
+                    .bind(o.created_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| other(e, "writing a feedback notice to the outbox"))?;
+                }
                 tx.commit().await.map_err(|e| other(e, "commit"))?;
                 Ok(())
             }

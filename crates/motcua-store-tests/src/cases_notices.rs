@@ -168,3 +168,113 @@ pub async fn electronic_results_are_facts_of_the_receiving_unit(store: Arc<dyn S
         Some(Vec::new())
     );
 }
+
+/// A feedback's answer and its request for a supplement write their
+/// notice's outbox row (`feedback.*`, keyed by the feedback's id, with the
+/// sender's contact) in the same transaction (ADR 0032 point 9): one row
+/// per announcing event and none for the others; a stale or unknown
+/// append, which writes no event, writes no row either.
+pub async fn a_feedback_answer_writes_its_notice_to_the_outbox_atomically(store: Arc<dyn Store>) {
+    use motcua_app::StoreError;
+    use motcua_app::notices::FeedbackNoticePayload;
+    use motcua_domain::calendar::WorkingCalendar;
+    use motcua_domain::feedback::{
+        Classification, DeadlineRules, Feedback, FeedbackCommand as C, FeedbackEvent, Sender,
+        Subject, decide, evolve,
+    };
+    let cal = WorkingCalendar::vietnam().unwrap();
+    let rules = DeadlineRules::embedded().unwrap();
+    let step = |state: Option<&Feedback>, c: C, minutes: i64| -> (Feedback, Vec<FeedbackEvent>) {
+        let at = t0() + TimeDelta::minutes(minutes);
+        let events = decide(state, c, at, &rules, &cal).unwrap();
+        (events.iter().fold(state.cloned(), evolve).unwrap(), events)
+    };
+    let id = "PAKN-261201-0A0B0C0D";
+    let (f, events) = step(
+        None,
+        C::Receive {
+            id: id.into(),
+            unit_code: "26734".into(),
+            subject: Subject::General,
+            sender: Sender {
+                name: "Trần Thị B".into(),
+                contact: "b.tran@example.vn".into(),
+            },
+            text: "Cán bộ hẹn lại nhiều lần".into(),
+        },
+        0,
+    );
+    store
+        .create_feedback(&f, &events, "hash", t0())
+        .await
+        .unwrap();
+    assert!(
+        store.dossier_outbox(id).await.unwrap().is_empty(),
+        "a receipt announces nothing"
+    );
+
+    let (classified, events) = step(
+        Some(&f),
+        C::Classify {
+            class: Classification::StaffBehaviour,
+            by: "officer-1".into(),
+        },
+        5,
+    );
+    store
+        .append_feedback(&classified, f.version, &events, t0())
+        .await
+        .unwrap();
+    assert!(
+        store.dossier_outbox(id).await.unwrap().is_empty(),
+        "a classification announces nothing"
+    );
+
+    let later = t0() + TimeDelta::hours(2);
+    let (answered, events) = step(
+        Some(&classified),
+        C::Answer {
+            text: "Đã nhắc nhở cán bộ".into(),
+            by: "officer-1".into(),
+        },
+        120,
+    );
+    store
+        .append_feedback(&answered, classified.version, &events, later)
+        .await
+        .unwrap();
+    // The same write again is stale, and one for an unknown feedback finds
+    // nothing: neither leaves an outbox row.
+    assert!(matches!(
+        store
+            .append_feedback(&answered, classified.version, &events, later)
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let mut ghost = answered.clone();
+    ghost.id = "PAKN-ghost".into();
+    assert!(matches!(
+        store
+            .append_feedback(&ghost, classified.version, &events, later)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(store.dossier_outbox("PAKN-ghost").await.unwrap().is_empty());
+
+    let rows = store.dossier_outbox(id).await.unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let row = &rows[0];
+    assert_eq!(row.dossier_code, id);
+    assert_eq!(row.row.message_type, "feedback.answered");
+    assert_eq!(row.row.event_version, u64::from(answered.version));
+    let payload: FeedbackNoticePayload = serde_json::from_str(&row.row.payload_json).unwrap();
+    assert_eq!(payload.code, id);
+    assert_eq!(payload.kind, "feedback_answered");
+    assert_eq!(payload.contact, "b.tran@example.vn");
+    assert_eq!(payload.text, "Đã nhắc nhở cán bộ");
+    // The answer and its row are one write: the stored feedback is the
+    // answered one, at the row's version.
+    let stored = store.get_feedback(id).await.unwrap().unwrap().feedback;
+    assert_eq!(stored.version, answered.version);
+    assert_eq!(stored.answer.as_deref(), Some("Đã nhắc nhở cán bộ"));
+}

@@ -223,6 +223,7 @@ macro_rules! conformance_suite {
             notices_are_recorded_once_per_event_and_channel,
             notice_contacts_keep_their_token_and_opt_out,
             electronic_results_are_facts_of_the_receiving_unit,
+            a_feedback_answer_writes_its_notice_to_the_outbox_atomically,
         );
         $crate::__conformance_cases_from!(
             cases_feedback; $factory;

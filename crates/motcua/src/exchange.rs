@@ -77,6 +77,13 @@ pub async fn relay(settings: &Settings, store: Arc<dyn Store>, clock: Clock) -> 
         })?;
         sinks.push(Arc::new(PortalSink::new(store.clone(), client)));
     }
+    // Feedback notices' events are for the notice sinks alone (ADR 0032).
+    let mut sinks: Vec<Arc<dyn Sink>> = sinks
+        .into_iter()
+        .map(|s| {
+            Arc::new(motcua_exchange::notices::WithoutFeedbackNotices(s)) as Arc<dyn Sink>
+        })
+        .collect();
     sinks.extend(notice_sinks(settings, store.clone(), clock.clone())?);
     anyhow::ensure!(
         !sinks.is_empty(),

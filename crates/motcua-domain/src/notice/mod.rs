@@ -25,18 +25,21 @@ pub enum NoticeKind {
     Apology,
     /// The result is ready.
     ResultReady,
-    /// A feedback (PAKN) about the dossier was answered.
+    /// A feedback (PAKN) was answered (its `code` is the feedback's id).
     FeedbackAnswered,
+    /// The officer asked the sender of a feedback for more information.
+    FeedbackSupplementRequested,
 }
 
 impl NoticeKind {
     /// Every kind.
-    pub const ALL: [NoticeKind; 5] = [
+    pub const ALL: [NoticeKind; 6] = [
         Self::Received,
         Self::SupplementRequested,
         Self::Apology,
         Self::ResultReady,
         Self::FeedbackAnswered,
+        Self::FeedbackSupplementRequested,
     ];
 
     /// The stored name (`received`, `supplement_requested`, …).
@@ -47,6 +50,7 @@ impl NoticeKind {
             Self::Apology => "apology",
             Self::ResultReady => "result_ready",
             Self::FeedbackAnswered => "feedback_answered",
+            Self::FeedbackSupplementRequested => "feedback_supplement_requested",
         }
     }
 
@@ -74,6 +78,7 @@ impl NoticeKind {
             Self::Apology => "Thư xin lỗi và hẹn lại ngày trả kết quả",
             Self::ResultReady => "Đã có kết quả",
             Self::FeedbackAnswered => "Đã trả lời phản ánh, kiến nghị",
+            Self::FeedbackSupplementRequested => "Đề nghị bổ sung thông tin phản ánh, kiến nghị",
         }
     }
 }
@@ -197,22 +202,48 @@ pub fn render(
             format!("Ho so {code} da co ket qua. Moi Ong/Ba nhan ket qua."),
         ),
         NoticeKind::FeedbackAnswered => (
-            format!("Phản ánh, kiến nghị về hồ sơ {code} đã được trả lời"),
+            format!("Phản ánh, kiến nghị {code} đã được trả lời"),
             format!(
-                "Phản ánh, kiến nghị của Ông/Bà về hồ sơ {code} đã được trả lời.{}",
+                "Phản ánh, kiến nghị {code} của Ông/Bà đã được trả lời.{}\n\
+                 Xem câu trả lời bằng mã tra cứu đã nhận khi gửi phản ánh.",
                 f.reason
                     .as_deref()
                     .map(|r| format!("\nNội dung trả lời: {r}"))
                     .unwrap_or_default()
             ),
-            format!("Phan anh ve ho so {code} da duoc tra loi. Xem tai trang tra cuu."),
+            format!("Phan anh {code} da duoc tra loi. Xem tai:"),
+        ),
+        NoticeKind::FeedbackSupplementRequested => (
+            format!("Phản ánh, kiến nghị {code} cần bổ sung thông tin"),
+            format!(
+                "Cơ quan tiếp nhận đề nghị Ông/Bà bổ sung thông tin cho phản ánh, kiến nghị {code}.{}\n\
+                 Bổ sung bằng mã tra cứu đã nhận khi gửi phản ánh.",
+                f.reason
+                    .as_deref()
+                    .map(|r| format!("\nNội dung cần bổ sung: {r}"))
+                    .unwrap_or_default()
+            ),
+            format!("Phan anh {code} can bo sung thong tin. Xem tai:"),
         ),
     };
     match channel {
         NoticeChannel::Email => {
+            let link = if matches!(
+                kind,
+                NoticeKind::FeedbackAnswered | NoticeKind::FeedbackSupplementRequested
+            ) {
+                "Xem phản ánh, kiến nghị"
+            } else {
+                "Tra cứu hồ sơ"
+            };
+            let to = if f.applicant.trim().is_empty() {
+                String::new()
+            } else {
+                format!(" {}", f.applicant.trim())
+            };
             let mut body = format!(
-                "Kính gửi Ông/Bà {},\n\n{lead}\n\nTra cứu hồ sơ: {}\n",
-                f.applicant, f.tracking_url
+                "Kính gửi Ông/Bà{to},\n\n{lead}\n\n{link}: {}\n",
+                f.tracking_url
             );
             body.push_str(
                 "\nThư này được gửi tự động từ hệ thống một cửa điện tử, vui lòng không trả lời.\n",
@@ -334,6 +365,33 @@ mod tests {
                 documents: Vec::new()
             }),
             Some(NoticeKind::ResultReady)
+        );
+    }
+
+    #[test]
+    fn feedback_notices_name_the_feedback_and_link_to_it() {
+        let f = NoticeFacts {
+            code: "PAKN-251205-0A1B2C3D".into(),
+            tracking_url: "https://x/phan-anh/PAKN-251205-0A1B2C3D".into(),
+            reason: Some("Đã xử lý".into()),
+            ..NoticeFacts::default()
+        };
+        let t = render(NoticeKind::FeedbackAnswered, NoticeChannel::Email, &f, None);
+        assert!(t.subject.contains("PAKN-251205-0A1B2C3D"), "{}", t.subject);
+        assert!(t.body.starts_with("Kính gửi Ông/Bà,"), "{}", t.body);
+        assert!(t.body.contains("Nội dung trả lời: Đã xử lý"), "{}", t.body);
+        assert!(
+            t.body
+                .contains("Xem phản ánh, kiến nghị: https://x/phan-anh/PAKN-251205-0A1B2C3D")
+        );
+        let s = render(
+            NoticeKind::FeedbackSupplementRequested,
+            NoticeChannel::Sms,
+            &f,
+            None,
+        );
+        assert!(
+            s.body.contains("can bo sung") && s.body.ends_with("/phan-anh/PAKN-251205-0A1B2C3D")
         );
     }
 

@@ -283,6 +283,7 @@ desk-notice-kind-supplement-requested = Supplement requested
 desk-notice-kind-apology = Apology and new appointment date
 desk-notice-kind-result-ready = Result ready
 desk-notice-kind-feedback-answered = Feedback answered
+desk-notice-kind-feedback-supplement-requested = Feedback: more information requested
 desk-notice-outcome-sent = Sent
 desk-notice-outcome-opted-out = Not sent: the applicant opted out
 desk-notice-outcome-no-contact = Not sent: no contact on the dossier

@@ -283,6 +283,7 @@ desk-notice-kind-supplement-requested = Yêu cầu bổ sung hồ sơ
 desk-notice-kind-apology = Thư xin lỗi, hẹn lại ngày trả kết quả
 desk-notice-kind-result-ready = Đã có kết quả
 desk-notice-kind-feedback-answered = Đã trả lời phản ánh, kiến nghị
+desk-notice-kind-feedback-supplement-requested = Đề nghị bổ sung thông tin phản ánh, kiến nghị
 desk-notice-outcome-sent = Đã gửi
 desk-notice-outcome-opted-out = Không gửi: người nộp từ chối nhận thông báo
 desk-notice-outcome-no-contact = Không gửi: hồ sơ không có địa chỉ liên hệ

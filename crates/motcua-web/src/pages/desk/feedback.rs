@@ -303,8 +303,11 @@ pub struct StepLine {
     pub at: String,
     /// What happened.
     pub what: String,
-    /// Who (an officer id, or "the sender").
+    /// Who (an officer id, or "the sender"); for a notice, to whom
+    /// (masked).
     pub by: String,
+    /// A notice to the sender (e-mail or SMS), not an event.
+    pub notice: bool,
 }
 
 /// A deadline line.
@@ -426,7 +429,57 @@ fn step(t: &Messages, e: &FeedbackEvent) -> StepLine {
         at: local_datetime(e.at()),
         what,
         by,
+        notice: false,
     }
+}
+
+/// The history of a feedback: its events and the notices to its sender, in
+/// the order they happened (a notice after the event it announces).
+async fn history(
+    state: &AppState,
+    t: &Messages,
+    id: &str,
+    events: &[FeedbackEvent],
+) -> Vec<StepLine> {
+    let mut all: Vec<(DateTime<Utc>, StepLine)> =
+        events.iter().map(|e| (e.at(), step(t, e))).collect();
+    all.extend(notice_steps(state, t, id).await);
+    all.sort_by_key(|(at, _)| *at);
+    all.into_iter().map(|(_, s)| s).collect()
+}
+
+/// The notices sent to the sender (or not sent, and why), as steps of the
+/// history with their instants (ADR 0032 point 9); none when they cannot
+/// be read (the page still shows).
+async fn notice_steps(state: &AppState, t: &Messages, id: &str) -> Vec<(DateTime<Utc>, StepLine)> {
+    let rows = match state.notices.history(id).await {
+        Ok(rows) => rows,
+        Err(err) => {
+            tracing::warn!(feedback = id, error = %err, "reading the notices of a feedback");
+            return Vec::new();
+        }
+    };
+    rows.into_iter()
+        .map(|n| {
+            let channel = match motcua_domain::notice::NoticeChannel::parse(&n.channel) {
+                Some(motcua_domain::notice::NoticeChannel::Email) => t.get("desk-notice-email"),
+                Some(motcua_domain::notice::NoticeChannel::Sms) => t.get("desk-notice-sms"),
+                None => n.channel.clone(),
+            };
+            let kind = t.get(&format!("desk-notice-kind-{}", n.kind.replace('_', "-")));
+            let outcome = t.get(&format!(
+                "desk-notice-outcome-{}",
+                n.outcome.as_str().replace('_', "-")
+            ));
+            let line = StepLine {
+                at: local_datetime(n.at),
+                what: format!("{channel}: {kind} — {outcome}"),
+                by: n.recipient,
+                notice: true,
+            };
+            (n.at, line)
+        })
+        .collect()
 }
 
 /// What went wrong with one action, shown beside its form.
@@ -442,7 +495,7 @@ fn case_page(
     t: Messages,
     officer: &Officer,
     f: &Feedback,
-    events: &[FeedbackEvent],
+    steps: Vec<StepLine>,
     now: DateTime<Utc>,
     done: Option<String>,
     failure: Option<Failure>,
@@ -518,7 +571,7 @@ fn case_page(
             .map(|r| t.get(&format!("feedback-{}", r.as_str())))
             .unwrap_or_default(),
         follow_up: f.follow_up.clone().unwrap_or_default(),
-        steps: events.iter().map(|e| step(&t, e)).collect(),
+        steps,
         error: failure
             .as_ref()
             .filter(|x| !allowed(f.status).contains(&x.action.as_str()))
@@ -558,7 +611,10 @@ pub async fn case(
         .filter(|a| FeedbackCommand::OFFICER_ACTIONS.contains(a))
         .map(|a| t.with_args("pakn-done", &[("action", &action_label(&t, a))]));
     match state.feedback.for_officer(&who(&officer), &id).await {
-        Ok((f, events)) => case_page(t, &officer, &f, &events, state.clock.now(), done, None),
+        Ok((f, events)) => {
+            let steps = history(&state, &t, &f.id, &events).await;
+            case_page(t, &officer, &f, steps, state.clock.now(), done, None)
+        }
         Err(e) => failure_page(t, &officer, e),
     }
 }
@@ -634,7 +690,7 @@ pub async fn act(
             t,
             &officer,
             &f,
-            &events,
+            history(&state, &t, &f.id, &events).await,
             state.clock.now(),
             None,
             Some(Failure {
