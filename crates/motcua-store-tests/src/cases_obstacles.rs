@@ -85,7 +85,10 @@ pub async fn obstacles_round_trip_with_versions_and_scopes(store: Arc<dyn Store>
         t0(),
         None,
     );
-    store.save_obstacles(&[w.clone()]).await.expect("create");
+    store
+        .save_obstacles(std::slice::from_ref(&w))
+        .await
+        .expect("create");
     assert!(matches!(
         store.save_obstacles(&[w]).await,
         Err(StoreError::Conflict(_))
@@ -107,7 +110,10 @@ pub async fn obstacles_round_trip_with_versions_and_scopes(store: Arc<dyn Store>
         t0() + TimeDelta::hours(1),
         Some("H55"),
     );
-    store.save_obstacles(&[w.clone()]).await.expect("submit");
+    store
+        .save_obstacles(std::slice::from_ref(&w))
+        .await
+        .expect("submit");
     // The same change again is at a stale version now.
     assert!(matches!(
         store.save_obstacles(&[w]).await,
@@ -249,4 +255,108 @@ pub async fn obstacle_figures_count_dossiers_of_the_unit(store: Arc<dyn Store>) 
         .await
         .unwrap();
     assert_eq!(f.open, 0);
+}
+
+/// Issue 16 item 5: the draft stays private, the submission writes one
+/// `obstacle.submitted` outbox row in the case's transaction (a refused
+/// write adds none); the hub's index keeps each event once, the newest
+/// version of the case, and lists it while it waits for an answer.
+pub async fn obstacle_events_reach_the_outbox_and_the_national_index(store: Arc<dyn Store>) {
+    use motcua_app::exchange::obstacle::ObstacleOutboxPayload;
+    use motcua_app::ports::national::NationalObstacleRow;
+
+    store
+        .insert_missing_agencies(&agencies())
+        .await
+        .expect("agencies");
+    let (d, w) = write(
+        None,
+        "VM-X",
+        ObstacleAction::Draft(Box::new(draft("H55.X05743"))),
+        t0(),
+        None,
+    );
+    store.save_obstacles(&[w]).await.expect("draft");
+    assert!(store.dossier_outbox("VM-X").await.unwrap().is_empty());
+    let owner = Owner {
+        agency: "H55.S10".into(),
+        name: "Sở KH&CN".into(),
+        level: Level::Department,
+    };
+    let (s, w) = write(
+        Some(&d),
+        "VM-X",
+        ObstacleAction::Submit {
+            owner,
+            due_at: t0() + TimeDelta::days(14),
+            figures: vec![],
+        },
+        t0() + TimeDelta::hours(1),
+        Some("H55"),
+    );
+    store
+        .save_obstacles(std::slice::from_ref(&w))
+        .await
+        .expect("submit");
+    assert!(store.save_obstacles(&[w]).await.is_err(), "stale");
+    let rows = store.dossier_outbox("VM-X").await.unwrap();
+    assert_eq!(rows.len(), 1, "one row, none from the refused write");
+    assert_eq!(rows[0].row.message_type, "obstacle.submitted");
+    assert_eq!(rows[0].row.event_version, 2);
+    let p: ObstacleOutboxPayload = serde_json::from_str(&rows[0].row.payload_json).unwrap();
+    assert_eq!((p.code.as_str(), p.version), ("VM-X", 2));
+    assert_eq!(p.obstacle.status, "submitted");
+    assert_eq!(p.obstacle.owner_agency.as_deref(), Some("H55.S10"));
+
+    let row = |province: &str, version: u64, status: &str| NationalObstacleRow {
+        event_id: format!("{province}.VM-X.{version}"),
+        province: province.into(),
+        id: "VM-X".into(),
+        version,
+        event_type: status.into(),
+        category: "HA_TANG_CNTT".into(),
+        status: status.into(),
+        title: s.draft.title.clone(),
+        unit_agency: "H55.X05743".into(),
+        unit_name: "Xã X05743".into(),
+        commune: "05743".into(),
+        owner_agency: Some("H55.S10".into()),
+        owner_name: Some("Sở KH&CN".into()),
+        owner_level: Some("department".into()),
+        submitted_at: s.submitted_at,
+        due_at: s.due_at,
+        answered_at: None,
+        received_at: t0(),
+    };
+    let r = store
+        .ingest_national_obstacles(&[row("19", 2, "submitted"), row("01", 3, "received")])
+        .await
+        .unwrap();
+    assert_eq!((r.accepted, r.duplicates), (2, 0));
+    let again = store
+        .ingest_national_obstacles(&[row("19", 2, "submitted")])
+        .await
+        .unwrap();
+    assert_eq!((again.accepted, again.duplicates), (0, 1));
+    let open = store.national_open_obstacles().await.unwrap();
+    assert_eq!(
+        open.iter()
+            .map(|o| (o.province.as_str(), o.status.as_str()))
+            .collect::<Vec<_>>(),
+        [("01", "received"), ("19", "submitted")]
+    );
+    // An older version arriving late changes nothing; an answer closes it.
+    store
+        .ingest_national_obstacles(&[row("19", 1, "escalated")])
+        .await
+        .unwrap();
+    store
+        .ingest_national_obstacles(&[row("19", 4, "answered")])
+        .await
+        .unwrap();
+    let open = store.national_open_obstacles().await.unwrap();
+    assert_eq!(
+        open.iter().map(|o| o.province.as_str()).collect::<Vec<_>>(),
+        ["01"]
+    );
 }

@@ -240,6 +240,7 @@ macro_rules! conformance_suite {
             obstacles_round_trip_with_versions_and_scopes,
             obstacles_watcher_sees_only_overdue_cases,
             obstacle_figures_count_dossiers_of_the_unit,
+            obstacle_events_reach_the_outbox_and_the_national_index,
         );
         $crate::__conformance_cases_from!(
             cases_staff; $factory;
