@@ -236,5 +236,9 @@ async fn seed_dossiers(settings: &Settings, n: u64, seed: u64, clock: &Clock) ->
     let obstacles =
         super::demo_obstacles::seed(&store, &settings.province.identifier_root, clock).await?;
     println!("Đã tạo / created {obstacles} vướng mắc / obstacles");
+    let staff =
+        super::staff::seed_demo_staff(&store, &settings.province.identifier_root, seed, clock)
+            .await?;
+    println!("Đã tạo / created {staff} cán bộ mẫu / demo staff");
     Ok(())
 }

@@ -281,3 +281,224 @@ pub async fn classify(
     }
     Ok(())
 }
+
+/// Demo staff (`motcua demo seed`), labelled synthetic, after the recipe of
+/// the domain notes: about 41 officials per commune (3 leaders of the UBND,
+/// 2 of the HĐND, about 6 at the service centre, the rest over the three
+/// departments), each with expertise tags; land (`dat_dai`), IT
+/// (`cntt_chuyen_doi_so`) and finance (`tai_chinh_ke_toan`) are often thin
+/// or missing, so the shortage signal has something to show. Deterministic
+/// for a seed; seeding again replaces the same ids.
+pub async fn seed_demo_staff(
+    store: &std::sync::Arc<dyn motcua_app::ports::Store>,
+    root: &str,
+    seed: u64,
+    clock: &Clock,
+) -> Result<u64> {
+    use motcua_app::ports::AgencyFilter;
+    use motcua_domain::agency::AgencyKind;
+    use motcua_domain::staff::{PositionGroup, Secondment, SecondmentDirection, StaffMember};
+
+    use super::demo_walk::Rng;
+
+    let list = |kind| AgencyFilter {
+        kind: Some(kind),
+        limit: 5_000,
+        ..AgencyFilter::default()
+    };
+    let (committees, _) = store
+        .list_agencies(&list(AgencyKind::CommuneCommittee))
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    let (centers, _) = store
+        .list_agencies(&list(AgencyKind::CommuneServiceCenter))
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    const FAMILY: [&str; 8] = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi"];
+    const MIDDLE: [&str; 6] = ["Văn", "Thị", "Minh", "Thu", "Đức", "Ngọc"];
+    const GIVEN: [&str; 10] = [
+        "An", "Bình", "Chi", "Dũng", "Hà", "Hùng", "Lan", "Nam", "Phương", "Tâm",
+    ];
+    let mut rows = Vec::new();
+    for c in committees.iter().filter(|c| c.id.starts_with(root)) {
+        let mut rng = Rng::new(
+            seed ^ c.id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+            }),
+        );
+        let center = centers
+            .iter()
+            .find(|x| x.unit_code == c.unit_code && x.id.starts_with(root))
+            .map_or(c.id.clone(), |x| x.id.clone());
+        // (unit, group, position, department, tags, how many)
+        let thin = |rng: &mut Rng| -> u64 {
+            match rng.below(10) {
+                0..=3 => 0,
+                4..=7 => 1,
+                _ => 2,
+            }
+        };
+        let plan: Vec<(&str, PositionGroup, &str, &str, &str, u64)> = vec![
+            (
+                &c.id,
+                PositionGroup::Leadership,
+                "Chủ tịch, Phó Chủ tịch UBND",
+                "lanh_dao",
+                "noi_vu",
+                3,
+            ),
+            (
+                &c.id,
+                PositionGroup::Leadership,
+                "Lãnh đạo HĐND",
+                "lanh_dao",
+                "noi_vu",
+                2,
+            ),
+            (
+                &center,
+                PositionGroup::Specialised,
+                "Tiếp nhận, trả kết quả",
+                "trung_tam_phvhcc",
+                "mot_cua_tthc",
+                6,
+            ),
+            (
+                &c.id,
+                PositionGroup::Specialised,
+                "Tư pháp - hộ tịch",
+                "van_phong",
+                "tu_phap_ho_tich",
+                2 + rng.below(2),
+            ),
+            (
+                &c.id,
+                PositionGroup::Specialised,
+                "Địa chính - đất đai",
+                "kinh_te",
+                "dat_dai",
+                thin(&mut rng),
+            ),
+            (
+                &c.id,
+                PositionGroup::Specialised,
+                "Công nghệ thông tin",
+                "van_phong",
+                "cntt_chuyen_doi_so",
+                thin(&mut rng),
+            ),
+            (
+                &c.id,
+                PositionGroup::Shared,
+                "Tài chính - kế toán",
+                "kinh_te",
+                "tai_chinh_ke_toan",
+                thin(&mut rng),
+            ),
+            (
+                &c.id,
+                PositionGroup::Specialised,
+                "Xây dựng - đô thị",
+                "kinh_te",
+                "xay_dung_do_thi",
+                1 + rng.below(2),
+            ),
+            (
+                &c.id,
+                PositionGroup::Specialised,
+                "Nông nghiệp - môi trường",
+                "kinh_te",
+                "nong_nghiep_moi_truong",
+                2,
+            ),
+            (
+                &c.id,
+                PositionGroup::Specialised,
+                "Văn hóa - xã hội",
+                "van_hoa_xa_hoi",
+                "van_hoa_the_thao",
+                3,
+            ),
+            (
+                &c.id,
+                PositionGroup::Specialised,
+                "Lao động - xã hội",
+                "van_hoa_xa_hoi",
+                "lao_dong_xa_hoi",
+                2,
+            ),
+            (
+                &c.id,
+                PositionGroup::Specialised,
+                "Giáo dục, y tế",
+                "van_hoa_xa_hoi",
+                "giao_duc",
+                2,
+            ),
+            (
+                &c.id,
+                PositionGroup::Shared,
+                "Văn phòng, văn thư",
+                "van_phong",
+                "van_phong_van_thu_luu_tru",
+                4,
+            ),
+            (&c.id, PositionGroup::Support, "Phục vụ", "van_phong", "", 3),
+        ];
+        let mut n = 0;
+        for (unit, group, position, department, tag, count) in plan {
+            for _ in 0..count {
+                n += 1;
+                let name = format!(
+                    "{} {} {}",
+                    rng.pick(&FAMILY),
+                    rng.pick(&MIDDLE),
+                    rng.pick(&GIVEN)
+                );
+                let mut expertise: Vec<String> = Vec::new();
+                if !tag.is_empty() {
+                    expertise.push(tag.to_owned());
+                }
+                // About 1 in 20 works outside the field they trained in.
+                let qualifications = if rng.chance(5) {
+                    "Cử nhân (ngoài chuyên ngành)".to_owned()
+                } else {
+                    format!("Cử nhân {}", position.to_lowercase())
+                };
+                let secondment = rng.chance(2).then(|| Secondment {
+                    direction: SecondmentDirection::In,
+                    agency: "Sở Nội vụ".into(),
+                    from: clock.today() - chrono::Duration::days(60),
+                    to: Some(clock.today() + chrono::Duration::days(120)),
+                });
+                if secondment.is_some() && expertise.is_empty() {
+                    expertise.push("noi_vu".into());
+                }
+                expertise.sort();
+                rows.push(StaffMember {
+                    id: format!("{}-CB{n:03}", c.id),
+                    unit_agency: unit.to_owned(),
+                    full_name: name,
+                    account: None,
+                    position_group: group,
+                    position: position.to_owned(),
+                    department: department.to_owned(),
+                    employment: if group == PositionGroup::Leadership {
+                        "can_bo".into()
+                    } else if group == PositionGroup::Support {
+                        "hop_dong".into()
+                    } else {
+                        "cong_chuc".into()
+                    },
+                    expertise,
+                    qualifications,
+                    secondment,
+                });
+            }
+        }
+    }
+    store
+        .save_staff(&rows, clock.now())
+        .await
+        .map_err(|e| anyhow!("{e}"))
+}
