@@ -275,3 +275,65 @@ async fn a_refusing_or_down_sink_holds_back_nobody_else() {
     );
     fresh.finish().await;
 }
+
+/// Takes a moment per batch, so that rounds in flight overlap.
+#[derive(Default)]
+struct Slow {
+    seen: Mutex<Vec<CloudEvent>>,
+}
+
+#[async_trait]
+impl Sink for Slow {
+    fn name(&self) -> &str {
+        "slow"
+    }
+
+    async fn deliver(&self, events: &[CloudEvent]) -> Vec<Result<(), SinkError>> {
+        tokio::time::sleep(Duration::from_millis(3)).await;
+        self.seen.lock().unwrap().extend(events.iter().cloned());
+        vec![Ok(()); events.len()]
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn rounds_in_flight_deliver_every_event_once_and_in_order_per_dossier() {
+    let fresh = motcua_store_tests::engines::sqlite().await;
+    let store = fresh.store.clone();
+    store.insert_missing_agencies(&agencies()).await.unwrap();
+    let mut codes = Vec::new();
+    for i in 0..60 {
+        let code = create(&*store, "H55.X05743.TT", &format!("r{i}"), 10).await;
+        let d = state(&*store, &code).await;
+        append(
+            &*store,
+            &d,
+            1,
+            &format!("rh{i}"),
+            Action::HandOver {
+                to: "cv".into(),
+                step_deadline: t0() + TimeDelta::days(3),
+            },
+            5,
+        )
+        .await
+        .unwrap();
+        codes.push(code);
+    }
+    let sink = Arc::new(Slow::default());
+    let mut c = config();
+    c.rounds_in_flight = 3;
+    let relay = Relay::new(store.clone(), vec![sink.clone()], c);
+    let report = relay.drain().await.unwrap();
+    assert_eq!((report.delivered, report.retried, report.dead), (120, 0, 0));
+    let seen = sink.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 120, "each event once");
+    for code in &codes {
+        let versions: Vec<u64> = seen
+            .iter()
+            .filter(|e| &e.subject == code)
+            .map(|e| e.data.dossier.version)
+            .collect();
+        assert_eq!(versions, [1, 2], "{code} in order");
+    }
+    fresh.finish().await;
+}
