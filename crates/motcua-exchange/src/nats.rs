@@ -40,8 +40,14 @@ pub fn subject_of(event: &CloudEvent) -> String {
             .collect();
         if t.is_empty() { "_".to_owned() } else { t }
     };
+    // Obstacle cases (issue 16) have their own subject family.
+    let family = if event.is_obstacle() {
+        "obstacle"
+    } else {
+        "dossier"
+    };
     format!(
-        "motcua.{}.{}.dossier.{}",
+        "motcua.{}.{}.{family}.{}",
         token(&event.data.province),
         token(event.data.commune.as_deref().unwrap_or("_")),
         token(&event.data.event)
