@@ -169,3 +169,76 @@ impl Sink for WithoutFeedbackNotices {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use motcua_app::exchange::DossierSummary;
+
+    use super::*;
+
+    /// Remembers what it was given; refuses the event of dossier `B`.
+    #[derive(Default)]
+    struct Seen(Mutex<Vec<String>>);
+
+    #[async_trait]
+    impl Sink for Seen {
+        fn name(&self) -> &str {
+            "hub"
+        }
+
+        async fn deliver(&self, events: &[CloudEvent]) -> Vec<Result<(), SinkError>> {
+            events
+                .iter()
+                .map(|e| {
+                    self.0.lock().unwrap().push(e.subject.clone());
+                    if e.subject == "B" {
+                        Err(SinkError::transient("down"))
+                    } else {
+                        Ok(())
+                    }
+                })
+                .collect()
+        }
+    }
+
+    fn dossier_event(code: &str) -> CloudEvent {
+        let summary = DossierSummary {
+            code: code.into(),
+            version: 1,
+            ..DossierSummary::default()
+        };
+        let at = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+        CloudEvent::new("19", None, "received", at, summary, None)
+    }
+
+    #[tokio::test]
+    async fn other_sinks_never_see_a_feedback_notice_and_keep_their_answers() {
+        let payload = serde_json::json!({
+            "code": "PAKN-1", "version": 2, "kind": "feedback_answered",
+            "at": "2025-07-15T01:00:00Z", "sender_name": "", "contact": "a@b.vn", "text": "x"
+        });
+        let feedback = motcua_app::notices::feedback_cloud_event(
+            "19",
+            "feedback.answered",
+            "PAKN-1",
+            2,
+            &payload.to_string(),
+        )
+        .unwrap();
+        assert_eq!(feedback.kind, "vn.motcua.feedback.answered");
+        assert_eq!(feedback.id, "19.PAKN-1.2");
+        let inner = Arc::new(Seen::default());
+        let sink = WithoutFeedbackNotices(inner.clone());
+        assert_eq!(sink.name(), "hub");
+        let out = sink
+            .deliver(&[dossier_event("A"), feedback.clone(), dossier_event("B")])
+            .await;
+        assert_eq!(out[0], Ok(()));
+        assert_eq!(out[1], Ok(()));
+        assert!(out[2].is_err());
+        assert_eq!(sink.deliver(&[feedback]).await, vec![Ok(())]);
+        assert_eq!(*inner.0.lock().unwrap(), vec!["A", "B"]);
+    }
+}

@@ -624,3 +624,194 @@ async fn events_older_than_the_notice_age_are_not_notified() {
     let _: DateTime<Utc> = clock.now();
     fresh.finish().await;
 }
+
+// ------------------------------------------------- feedback (PAKN) notices
+
+/// Receives a feedback from `contact` and applies `then` (an officer's
+/// answer or request for a supplement) through the store, as
+/// `FeedbackService` does: the store writes the notice's outbox row.
+async fn feedback_with(
+    store: &dyn Store,
+    id: &str,
+    contact: &str,
+    then: motcua_domain::feedback::FeedbackCommand,
+) -> u32 {
+    use motcua_domain::calendar::WorkingCalendar;
+    use motcua_domain::feedback::{
+        DeadlineRules, FeedbackCommand as C, Sender, Subject, decide, evolve,
+    };
+    let cal = WorkingCalendar::vietnam().unwrap();
+    let rules = DeadlineRules::embedded().unwrap();
+    let events = decide(
+        None,
+        C::Receive {
+            id: id.into(),
+            unit_code: "19001".into(),
+            subject: Subject::General,
+            sender: Sender {
+                name: "Trần Thị Bình".into(),
+                contact: contact.into(),
+            },
+            text: "Cán bộ hẹn lại nhiều lần".into(),
+        },
+        t0(),
+        &rules,
+        &cal,
+    )
+    .unwrap();
+    let f = events.iter().fold(None, evolve).unwrap();
+    store
+        .create_feedback(&f, &events, "hash", t0())
+        .await
+        .unwrap();
+    let at = t0() + TimeDelta::minutes(2);
+    let events = decide(Some(&f), then, at, &rules, &cal).unwrap();
+    let next = events.iter().fold(Some(f.clone()), evolve).unwrap();
+    store
+        .append_feedback(&next, f.version, &events, at)
+        .await
+        .unwrap();
+    next.version
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answered_feedback_emails_its_sender_once_with_its_id_and_link_and_nobody_else() {
+    use motcua_domain::feedback::FeedbackCommand as C;
+    let Some(python) = smtp_python() else { return };
+    let own = tempfile::tempdir().unwrap();
+    let shared = std::env::var("MOTCUA_TEST_SMTP")
+        .ok()
+        .zip(std::env::var_os("MOTCUA_TEST_SMTP_DIR"));
+    let (port, dir, server) = match shared {
+        Some((addr, dir)) => {
+            let port = addr.rsplit_once(':').and_then(|(_, p)| p.parse().ok());
+            (
+                port.expect("MOTCUA_TEST_SMTP is host:port"),
+                PathBuf::from(dir),
+                None,
+            )
+        }
+        None => {
+            let port = free_port();
+            let server = SmtpServer::start(&python, port, own.path()).await;
+            (port, own.path().to_owned(), Some(server))
+        }
+    };
+    // Addresses of this run only (a shared server keeps every test's mail).
+    let run = uuid::Uuid::new_v4().simple().to_string();
+    let answered_to = format!("binh.{run}@example.vn");
+    let opted_out = format!("khong.{run}@example.vn");
+    let asked_to = format!("bosung.{run}@example.vn");
+    let fresh = motcua_store_tests::engines::sqlite().await;
+    let store = fresh.store.clone();
+    let answer = || C::Answer {
+        text: "Đã nhắc nhở cán bộ tiếp nhận".into(),
+        by: "officer-1".into(),
+    };
+    let answered = "PAKN-250715-00000001";
+    let version = feedback_with(&*store, answered, &answered_to, answer()).await;
+    feedback_with(&*store, "PAKN-250715-00000002", &opted_out, answer()).await;
+    feedback_with(&*store, "PAKN-250715-00000003", "", answer()).await;
+    feedback_with(&*store, "PAKN-250715-00000004", "0912345678", answer()).await;
+    let asked = "PAKN-250715-00000005";
+    feedback_with(
+        &*store,
+        asked,
+        &asked_to,
+        C::RequestSupplement {
+            what: "Thời gian và nơi xảy ra sự việc".into(),
+            by: "officer-1".into(),
+        },
+    )
+    .await;
+    let clock = clock_after_t0();
+    let service = NoticeService::new(store.clone(), clock.clock());
+    service.opt_out(&[opted_out.as_str()]).await.unwrap();
+
+    let sink = Arc::new(NoticeSink::new(
+        NoticeChannel::Email,
+        notices(&store, &clock),
+        Arc::new(smtp_transport(port)),
+    ));
+    let relay = relay(&store, sink, &clock);
+    let report = relay.drain().await.unwrap();
+    assert_eq!((report.delivered, report.retried, report.dead), (5, 0, 0));
+    // A second drain sends nothing again.
+    assert_eq!(relay.drain().await.unwrap().delivered, 0);
+
+    let to = |addr: &str| -> Vec<serde_json::Value> {
+        delivered(&dir)
+            .into_iter()
+            .filter(|m| m["to"] == addr)
+            .collect()
+    };
+    let mail = to(&answered_to);
+    assert_eq!(mail.len(), 1, "{mail:#?}");
+    let m = &mail[0];
+    assert_eq!(
+        m["subject"],
+        format!("Phản ánh, kiến nghị {answered} đã được trả lời")
+    );
+    assert_eq!(
+        m["message_id"],
+        format!("<19.{answered}.{version}.email@motcua>")
+    );
+    let body = m["body"].as_str().unwrap();
+    for part in [
+        "Kính gửi Ông/Bà Trần Thị Bình",
+        &format!("Phản ánh, kiến nghị {answered} của Ông/Bà đã được trả lời."),
+        "Nội dung trả lời: Đã nhắc nhở cán bộ tiếp nhận",
+        &format!("Xem phản ánh, kiến nghị: {PUBLIC}/phan-anh/{answered}"),
+        &format!("{PUBLIC}/thong-bao/huy-dang-ky?t="),
+    ] {
+        assert!(body.contains(part), "{part:?} not in {body}");
+    }
+    assert!(to(&opted_out).is_empty(), "an opted-out sender got mail");
+    let mail = to(&asked_to);
+    assert_eq!(mail.len(), 1, "{mail:#?}");
+    assert_eq!(
+        mail[0]["subject"],
+        format!("Phản ánh, kiến nghị {asked} cần bổ sung thông tin")
+    );
+    assert!(
+        mail[0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("Nội dung cần bổ sung: Thời gian và nơi xảy ra sự việc")
+    );
+
+    // The history of each feedback says what became of its notice.
+    let outcome = |rows: Vec<motcua_app::ports::notices::NoticeRow>| {
+        rows.into_iter()
+            .map(|n| (n.channel, n.kind, n.outcome))
+            .collect::<Vec<_>>()
+    };
+    let answered_kind = "feedback_answered".to_owned();
+    let email = "email".to_owned();
+    assert_eq!(
+        outcome(service.history(answered).await.unwrap()),
+        vec![(email.clone(), answered_kind.clone(), NoticeOutcome::Sent)]
+    );
+    assert_eq!(
+        outcome(service.history("PAKN-250715-00000002").await.unwrap()),
+        vec![(
+            email.clone(),
+            answered_kind.clone(),
+            NoticeOutcome::OptedOut
+        )]
+    );
+    for no_email in ["PAKN-250715-00000003", "PAKN-250715-00000004"] {
+        assert_eq!(
+            outcome(service.history(no_email).await.unwrap()),
+            vec![(
+                email.clone(),
+                answered_kind.clone(),
+                NoticeOutcome::NoContact
+            )],
+            "{no_email}"
+        );
+    }
+    if let Some(server) = server {
+        server.stop().await;
+    }
+}
