@@ -28,6 +28,7 @@ macro_rules! locale_files {
             include_str!(concat!("../locales/", $lang, "/payment.ftl")),
             include_str!(concat!("../locales/", $lang, "/obstacles.ftl")),
             include_str!(concat!("../locales/", $lang, "/feedback.ftl")),
+            include_str!(concat!("../locales/", $lang, "/service_index.ftl")),
         ]
     };
 }

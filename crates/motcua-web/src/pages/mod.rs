@@ -14,6 +14,7 @@ pub mod obstacle_report;
 pub mod receipt;
 pub mod receipt_pdf;
 pub mod register;
+pub mod service_index;
 pub mod units;
 
 use askama::Template;
@@ -95,6 +96,9 @@ pub fn routes() -> Router<AppState> {
         .route("/can-bo/so-theo-doi", get(register::page))
         .route("/can-bo/so-theo-doi.pdf", get(register::pdf))
         .route("/can-bo/so-theo-doi.xlsx", get(register::xlsx))
+        .route("/can-bo/chi-so-766", get(service_index::leader_page))
+        .route("/can-bo/chi-so-766.xlsx", get(service_index::leader_xlsx))
+        .route("/chi-so-766/{province}", get(service_index::public_page))
         .route("/static/style.css", get(assets::style))
         .route("/static/htmx.min.js", get(assets::htmx))
         .merge(desk::routes())

@@ -32,6 +32,7 @@ mod result_document;
 mod sector;
 mod sector_support;
 mod service_index;
+mod service_index_pages;
 mod staff;
 mod support;
 mod units;

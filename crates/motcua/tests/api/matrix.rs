@@ -180,6 +180,9 @@ const ENDPOINTS: &[&str] = &[
     "GET /api/v1/shortages",
     "POST /api/v1/units/{code}/classification",
     "GET /api/v1/units/{code}/classification",
+    "GET /can-bo/chi-so-766",
+    "GET /can-bo/chi-so-766.xlsx",
+    "GET /chi-so-766/{province}",
 ];
 
 fn has(who: Who, roles: &[Role]) -> bool {
@@ -408,6 +411,13 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         "GET /api/v1/service-index" => {
             protected(&[Role::Leader, Role::ProvinceAdmin], S::OK, S::FORBIDDEN)
         }
+        // Its pages: the leader's page and monthly XLSX the same (a unit
+        // outside the scope: the 403 page); the province's public page is
+        // open to everyone.
+        "GET /can-bo/chi-so-766" | "GET /can-bo/chi-so-766.xlsx" => {
+            desk(&[Role::Leader, Role::ProvinceAdmin], S::OK, S::FORBIDDEN)
+        }
+        "GET /chi-so-766/{province}" => S::OK,
         // Staff (issue 17): unit and province administrators manage their
         // unit's staff; leaders and administrators read staff, workload and
         // shortages of their subtree; province administrators classify.
@@ -1475,6 +1485,15 @@ impl World {
                 format!("/api/v1/service-index?unit={unit}&period=2026-11"),
                 None,
             ),
+            "GET /can-bo/chi-so-766" | "GET /can-bo/chi-so-766.xlsx" => (
+                "GET",
+                format!("{}?don-vi={unit}&ky=2026-11", &endpoint[4..]),
+                None,
+            ),
+            "GET /chi-so-766/{province}" => {
+                let province = self.app.state.agencies.get("H55").await.unwrap().unit_code;
+                ("GET", format!("/chi-so-766/{province}?ky=2026-11"), None)
+            }
             other => panic!("no request for {other}"),
         };
         let (a, _) = call(&self.app, method, &uri, &headers, body).await;
