@@ -517,3 +517,72 @@ async fn bad_input_on_the_desk_pages_is_inline_or_a_4xx_page_never_a_5xx() {
     .await;
     assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
 }
+
+/// An answer given on the case page writes its notice's outbox row in the
+/// same request (ADR 0032 point 9); once the notice sink has sent it (here
+/// the SMS sink's steps, without a gateway), the case page's history shows
+/// it: the channel, the kind, the outcome and the masked phone.
+#[tokio::test]
+async fn an_answer_on_the_page_writes_its_notice_and_the_history_shows_it() {
+    use motcua_app::notices::{NoticeSettings, Notices, Prepared, feedback_cloud_event};
+    use motcua_app::ports::notices::NoticeOutcome;
+    use motcua_domain::notice::NoticeChannel;
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    let unit = unit_of(&app, &p.center).await;
+    let (id, _) = feedback(&app, &unit, TEXT).await;
+    let me = [officer(&p.center)];
+    let answer = "Xã đã niêm yết lệ phí chứng thực.";
+    let (s, _, _) = post_form(
+        &app,
+        &format!("/can-bo/phan-anh/{id}/thao-tac/answer"),
+        &me,
+        &[("text", answer)],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let rows = app.state.store.dossier_outbox(&id).await.unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].row.message_type, "feedback.answered");
+
+    let event = feedback_cloud_event(
+        "19",
+        &rows[0].row.message_type,
+        &rows[0].dossier_code,
+        rows[0].row.event_version,
+        &rows[0].row.payload_json,
+    )
+    .unwrap();
+    let notices = Notices::new(
+        app.state.store.clone(),
+        app.state.store.clone(),
+        NoticeSettings::default(),
+        app.state.clock.clone(),
+    );
+    let Prepared::Send(sms) = notices.prepare(&event, NoticeChannel::Sms).await.unwrap() else {
+        panic!("the sender's phone gets an SMS");
+    };
+    assert_eq!(sms.to, CONTACT);
+    assert!(
+        sms.body.contains(&format!("/phan-anh/{id}")),
+        "{}",
+        sms.body
+    );
+    notices.record(&sms, NoticeOutcome::Sent).await.unwrap();
+    let Prepared::Skip(row) = notices.prepare(&event, NoticeChannel::Email).await.unwrap() else {
+        panic!("no e-mail address: nothing to send");
+    };
+    notices.record_skipped(&row).await.unwrap();
+
+    let (_, shown) = page(&app, &format!("/can-bo/phan-anh/{id}"), &me).await;
+    assert!(
+        shown.contains("Tin nhắn SMS: Đã trả lời phản ánh, kiến nghị — Đã gửi"),
+        "{shown}"
+    );
+    assert!(shown.contains(&mask_identifier(CONTACT)), "{shown}");
+    assert!(
+        shown.contains("Thư điện tử: Đã trả lời phản ánh, kiến nghị — Không gửi"),
+        "{shown}"
+    );
+    assert!(shown.contains("class=\"notice\""), "{shown}");
+}
