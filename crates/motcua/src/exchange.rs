@@ -80,9 +80,7 @@ pub async fn relay(settings: &Settings, store: Arc<dyn Store>, clock: Clock) -> 
     // Feedback notices' events are for the notice sinks alone (ADR 0032).
     let mut sinks: Vec<Arc<dyn Sink>> = sinks
         .into_iter()
-        .map(|s| {
-            Arc::new(motcua_exchange::notices::WithoutFeedbackNotices(s)) as Arc<dyn Sink>
-        })
+        .map(|s| Arc::new(motcua_exchange::notices::WithoutFeedbackNotices(s)) as Arc<dyn Sink>)
         .collect();
     sinks.extend(notice_sinks(settings, store.clone(), clock.clone())?);
     anyhow::ensure!(
