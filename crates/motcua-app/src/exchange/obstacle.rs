@@ -123,3 +123,94 @@ pub fn outbox_rows(w: &ObstacleWrite) -> Result<Vec<(String, OutboxRow)>, serde_
     }
     Ok(rows)
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::exchange::CloudEvent;
+    use crate::exchange::national::NationalObstacles;
+    use crate::ports::national::NationalObstacleRow;
+
+    fn summary(id: &str) -> ObstacleSummary {
+        ObstacleSummary {
+            id: id.into(),
+            version: 2,
+            category: "HA_TANG_CNTT".into(),
+            status: "submitted".into(),
+            title: "Mất kết nối".into(),
+            unit_agency: "H55.X05743".into(),
+            unit_name: "Xã A".into(),
+            unit_code: "05743".into(),
+            owner_agency: Some("H55.S10".into()),
+            owner_name: Some("Sở KH&CN".into()),
+            owner_level: Some("department".into()),
+            submitted_at: None,
+            due_at: None,
+            answered_at: None,
+            merged_into: None,
+        }
+    }
+
+    #[test]
+    fn an_obstacle_event_checks_its_case_and_leaves_the_dossier_out() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 20, 3, 0, 0).unwrap();
+        let e = CloudEvent::obstacle("19", "submitted", 2, at, summary("VM-1"));
+        assert_eq!(e.id, "19.VM-1.2");
+        assert_eq!(e.kind, "vn.motcua.obstacle.submitted");
+        assert!(e.check().is_ok());
+        let json = serde_json::to_value(&e).unwrap();
+        assert!(json["data"].get("dossier").is_none());
+        assert_eq!(json["data"]["obstacle"]["id"], "VM-1");
+        let back: CloudEvent = serde_json::from_value(json).unwrap();
+        assert_eq!(back, e);
+        let mut wrong = e.clone();
+        wrong.subject = "VM-2".into();
+        assert!(wrong.check().is_err());
+        let mut bare = e.clone();
+        bare.data.obstacle = None;
+        assert!(bare.check().is_err(), "an obstacle type without its case");
+    }
+
+    #[test]
+    fn the_national_picture_counts_open_cases_and_colours_34_tiles() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 20, 3, 0, 0).unwrap();
+        let row = |province: &str, id: &str, overdue: bool| NationalObstacleRow {
+            event_id: format!("{province}.{id}.2"),
+            province: province.into(),
+            id: id.into(),
+            version: 2,
+            event_type: "submitted".into(),
+            category: "HA_TANG_CNTT".into(),
+            status: "submitted".into(),
+            title: "t".into(),
+            unit_agency: "a".into(),
+            unit_name: "n".into(),
+            commune: "c".into(),
+            owner_agency: Some("H55.S10".into()),
+            owner_name: Some("Sở KH&CN".into()),
+            owner_level: None,
+            submitted_at: Some(now),
+            due_at: Some(now + chrono::Duration::days(if overdue { -1 } else { 1 })),
+            answered_at: None,
+            received_at: now,
+        };
+        let p = NationalObstacles::build(
+            vec![
+                row("19", "a", true),
+                row("19", "b", false),
+                row("01", "c", false),
+            ],
+            now,
+        );
+        assert_eq!((p.open, p.overdue), (3, 1));
+        assert_eq!(p.tiles.len(), 34);
+        assert_eq!(p.by_province[0].key, "19");
+        assert_eq!(p.by_province[0].open, 2);
+        let tile = |c: &str| p.tiles.iter().find(|t| t.code == c).unwrap();
+        assert_eq!(tile("19").open, 2);
+        assert!(tile("19").band >= 1 && tile("19").communes > 0);
+        assert_eq!((tile("04").open, tile("04").band), (0, 0));
+    }
+}
