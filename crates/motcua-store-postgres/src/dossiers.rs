@@ -104,6 +104,7 @@ mod own {
         conn: &mut PgConnection,
         w: &DossierWrite,
     ) -> Result<bool, StoreError> {
+        crate::index_facts::write_index_fact(&mut *conn, &w.projection).await?;
         let code = &w.projection.code;
         for e in &w.events {
             sqlx::query(

@@ -1,4 +1,4 @@
 //! The dossiers of a unit subtree for the Decision 766 index on PostgreSQL:
-//! the shared SQL of `motcua-store-sql`, state fields read with `->>`.
+//! the shared SQL of `motcua-store-sql` over `dossier_index_facts`.
 
-motcua_store_sql::index_fact_store!("", "d.state->>'{}'");
+motcua_store_sql::index_fact_store!("");

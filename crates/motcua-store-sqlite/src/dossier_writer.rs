@@ -247,6 +247,9 @@ async fn insert_writes(
     conn: &mut SqliteConnection,
     writes: &[DossierWrite],
 ) -> Result<(), StoreError> {
+    for w in writes {
+        crate::index_facts::write_index_fact(&mut *conn, &w.projection).await?;
+    }
     for chunk in writes.chunks(ROWS_PER_INSERT) {
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
             "INSERT INTO dossiers ({PROJECTION_COLUMNS}, verifier_hash) VALUES "

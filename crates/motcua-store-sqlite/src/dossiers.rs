@@ -71,6 +71,7 @@ mod own {
         conn: &mut SqliteConnection,
         w: &DossierWrite,
     ) -> Result<(), StoreError> {
+        crate::index_facts::write_index_fact(&mut *conn, &w.projection).await?;
         let code = &w.projection.code;
         for e in &w.events {
             sqlx::query(

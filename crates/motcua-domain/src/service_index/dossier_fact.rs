@@ -5,13 +5,20 @@
 //! the leader page and the portal summary.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::dossier::on_time_766::{Milestone, MilestoneKind, OnTimeVerdict, evaluate_on_time};
 use crate::dossier::parts::{Component, ComponentState, DataSource, FeeLine, Rating};
 use crate::dossier::{Channel, Dossier};
 
 /// One dossier as the index reads it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// A store keeps it as JSON beside the dossier (the index's narrow read);
+/// the unit is not kept, since the receiving agency's unit is joined on
+/// read. A change to what [`DossierFact::of`] derives needs the kept facts
+/// derived again (a migration that clears them: the store derives a
+/// missing one from the whole state).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DossierFact {
     /// Mã hồ sơ.
     pub code: String,
@@ -19,6 +26,7 @@ pub struct DossierFact {
     pub procedure_code: String,
     /// The administrative unit (commune or province code) of the receiving
     /// agency.
+    #[serde(skip)]
     pub unit_code: String,
     /// Filed online.
     pub online: bool,
