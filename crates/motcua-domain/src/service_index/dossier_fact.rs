@@ -238,3 +238,57 @@ impl DossierFact {
             })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    /// The JSON a store keeps reads back as the same fact, but for the unit
+    /// (joined on read), and judges the same with the one on-time rule.
+    #[test]
+    fn a_kept_fact_reads_back_the_same_but_for_its_unit() {
+        let at = |d, h| Utc.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap();
+        let fact = DossierFact {
+            code: "H55.X05743.TT-261102-0001".into(),
+            procedure_code: "1.004873".into(),
+            unit_code: "05743".into(),
+            online: true,
+            received_at: Some(at(2, 8)),
+            on_time_due: Some(at(5, 17)),
+            history: vec![
+                Milestone {
+                    kind: MilestoneKind::Received,
+                    at: at(2, 8),
+                },
+                Milestone {
+                    kind: MilestoneKind::SupplementRequested,
+                    at: at(3, 9),
+                },
+                Milestone {
+                    kind: MilestoneKind::SupplementCompleted,
+                    at: at(4, 9),
+                },
+                Milestone {
+                    kind: MilestoneKind::ResultReady,
+                    at: at(6, 10),
+                },
+            ],
+            fees_vnd: 50_000,
+            digitised: true,
+            reused: true,
+            citizen_data_store: false,
+            population_data: true,
+            disliked: true,
+        };
+        let json = serde_json::to_string(&fact).unwrap();
+        assert!(!json.contains("05743\""), "the unit is not kept: {json}");
+        let mut back: DossierFact = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.unit_code, "");
+        back.unit_code = "05743".into();
+        assert_eq!(back, fact);
+        let end = at(30, 0);
+        assert_eq!(back.on_time(end), fact.on_time(end));
+    }
+}
