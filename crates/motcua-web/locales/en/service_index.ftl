@@ -47,3 +47,5 @@ si-xlsx-title = Report of the service index for citizens and businesses (Decisio
 si-no-unit = The officer's unit could not be determined; choose a unit (don-vi).
 si-not-province = This unit is not a province or city.
 si-unavailable = The index cannot be computed right now; please try again later.
+si-download-pdf = Download the monthly report (PDF)
+si-pdf-sign = Head of the unit

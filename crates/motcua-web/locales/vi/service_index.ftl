@@ -47,3 +47,5 @@ si-xlsx-title = Báo cáo chỉ số phục vụ người dân, doanh nghiệp (
 si-no-unit = Không xác định được đơn vị của cán bộ; hãy chọn đơn vị (don-vi).
 si-not-province = Đơn vị này không phải là tỉnh, thành phố.
 si-unavailable = Chưa tính được chỉ số lúc này, vui lòng thử lại sau.
+si-download-pdf = Tải báo cáo tháng (PDF)
+si-pdf-sign = Thủ trưởng đơn vị

@@ -98,6 +98,7 @@ pub fn routes() -> Router<AppState> {
         .route("/can-bo/so-theo-doi.xlsx", get(register::xlsx))
         .route("/can-bo/chi-so-766", get(service_index::leader_page))
         .route("/can-bo/chi-so-766.xlsx", get(service_index::leader_xlsx))
+        .route("/can-bo/chi-so-766.pdf", get(service_index::leader_pdf))
         .route("/chi-so-766/{province}", get(service_index::public_page))
         .route("/static/style.css", get(assets::style))
         .route("/static/htmx.min.js", get(assets::htmx))

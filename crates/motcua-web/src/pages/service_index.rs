@@ -7,8 +7,9 @@
 //!   ranking of the subtree's communes, and per indicator the dossiers to
 //!   act on now (links to their pages). `Capability::ViewServiceIndex`
 //!   through the one policy, the unit in the officer's scope.
-//! * `GET /can-bo/chi-so-766.xlsx?ky=&don-vi=`: the monthly report as a
-//!   spreadsheet (unit, period, one row per indicator).
+//! * `GET /can-bo/chi-so-766.xlsx?ky=&don-vi=` and `.pdf`: the monthly
+//!   report as a spreadsheet and as an A4 sheet (unit, period, one row per
+//!   indicator, the communes ranked).
 //! * `GET /chi-so-766/{province}?ky=`: public, per province — its score and
 //!   the ranking of its communes; no dossier codes, no personal data;
 //!   `Cache-Control: public`.
@@ -369,6 +370,8 @@ pub struct LeaderIndexPage {
     pub height: u32,
     /// The export's link.
     pub xlsx_href: String,
+    /// The PDF's link.
+    pub pdf_href: String,
     /// An inline error.
     pub error: Option<String>,
 }
@@ -543,6 +546,7 @@ pub async fn leader_page(
         width: WIDTH,
         height: HEIGHT,
         xlsx_href: String::new(),
+        pdf_href: String::new(),
         error: None,
     };
     let (period, c) = match compute_for(&state, t, &officer, &q, true).await {
@@ -616,6 +620,7 @@ pub async fn leader_page(
         "/can-bo/chi-so-766.xlsx?ky={}&don-vi={}",
         page.ky, page.unit
     );
+    page.pdf_href = format!("/can-bo/chi-so-766.pdf?ky={}&don-vi={}", page.ky, page.unit);
     let mut res = super::render(t, &page);
     no_store(&mut res);
     res
@@ -672,6 +677,140 @@ pub async fn leader_xlsx(
             no_store(&mut res);
             res
         }
+    }
+}
+
+/// `GET /can-bo/chi-so-766.pdf`: the monthly report as an A4 PDF.
+pub async fn leader_pdf(
+    State(state): State<AppState>,
+    t: Messages,
+    DeskOfficer(officer): DeskOfficer,
+    q: Result<Query<IndexQuery>, QueryRejection>,
+) -> Response {
+    let q = query(q);
+    let (period, c) = match compute_for(&state, t, &officer, &q, false).await {
+        Ok(done) => done,
+        Err(Stop::Refused(refused)) => return *refused,
+        Err(Stop::Failed(_, e)) => {
+            let mut res = crate::problem::html_page(t, &Problem::from(e));
+            no_store(&mut res);
+            return res;
+        }
+    };
+    let agency = super::desk::view::agency_name(&state, officer.agency.as_str()).await;
+    let doc = sheet(&c.index, period, &t, agency, officer.name.clone());
+    super::forms::pdf_response(
+        t,
+        &doc,
+        &format!(
+            "chi-so-766-{}-{}.pdf",
+            c.index.subtree.unit.code.as_str(),
+            period
+        ),
+    )
+}
+
+/// The report as an A4 sheet: the unit, the period, the score, one row per
+/// indicator, the communes ranked, the head of the unit's signature.
+pub fn sheet(
+    index: &UnitIndex,
+    period: Period,
+    t: &Messages,
+    agency: String,
+    signer: String,
+) -> super::receipt_pdf::Sheet {
+    use super::receipt::Field;
+    use super::receipt_pdf::{Block, Sheet, Signer};
+    let r = &index.report;
+    let l = t.locale;
+    let mut blocks = vec![Block::Fields(vec![
+        Field {
+            label: t.get("si-score"),
+            value: score(r, l),
+        },
+        Field {
+            label: t.get("si-percent"),
+            value: percent(r.score_percent(), t),
+        },
+        Field {
+            label: t.get("si-rule-set"),
+            value: r.rule_set.clone(),
+        },
+    ])];
+    blocks.push(Block::Heading(t.get("si-indicators")));
+    blocks.push(Block::Table {
+        columns: [
+            "si-col-id",
+            "si-col-name",
+            "si-col-numerator",
+            "si-col-denominator",
+            "si-col-ratio",
+            "si-col-points",
+            "si-col-max",
+        ]
+        .iter()
+        .map(|k| t.get(k))
+        .collect(),
+        widths: vec![30.0, 200.0, 48.0, 48.0, 48.0, 40.0, 40.0],
+        rows: r
+            .indicators
+            .iter()
+            .map(|i| {
+                let line = indicator_line(i, t, false);
+                let name = if line.computed {
+                    line.name
+                } else {
+                    format!("{} ({})", line.name, t.get("si-not-computed"))
+                };
+                vec![
+                    line.id,
+                    name,
+                    line.numerator,
+                    line.denominator,
+                    line.ratio,
+                    line.points,
+                    line.max_points,
+                ]
+            })
+            .collect(),
+    });
+    if !index.ranking.is_empty() {
+        blocks.push(Block::Heading(t.get("si-ranking")));
+        blocks.push(Block::Table {
+            columns: ["si-col-rank", "si-col-name", "si-score", "si-percent"]
+                .iter()
+                .map(|k| t.get(k))
+                .collect(),
+            widths: vec![30.0, 200.0, 100.0, 80.0],
+            rows: rank_rows(index, t)
+                .into_iter()
+                .map(|x| vec![x.rank.to_string(), x.name, x.score, x.percent])
+                .collect(),
+        });
+    }
+    Sheet {
+        agency,
+        nation: t.get("receipt-nation"),
+        motto: t.get("receipt-motto"),
+        form: String::new(),
+        title: t.get("si-xlsx-title"),
+        subtitles: vec![
+            format!(
+                "{}: {} ({})",
+                t.get("si-unit"),
+                index.subtree.unit.name,
+                index.subtree.unit.code.as_str()
+            ),
+            period_words(period, t),
+        ],
+        blocks,
+        signers: vec![Signer {
+            title: t.get("si-pdf-sign"),
+            note: t.get("form-sign-note"),
+            name: signer,
+        }],
+        page_title: format!("{} {}", t.get("si-xlsx-title"), period),
+        lang: l.tag(),
     }
 }
 

@@ -182,6 +182,7 @@ const ENDPOINTS: &[&str] = &[
     "GET /api/v1/units/{code}/classification",
     "GET /can-bo/chi-so-766",
     "GET /can-bo/chi-so-766.xlsx",
+    "GET /can-bo/chi-so-766.pdf",
     "GET /chi-so-766/{province}",
 ];
 
@@ -414,7 +415,7 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         // Its pages: the leader's page and monthly XLSX the same (a unit
         // outside the scope: the 403 page); the province's public page is
         // open to everyone.
-        "GET /can-bo/chi-so-766" | "GET /can-bo/chi-so-766.xlsx" => {
+        "GET /can-bo/chi-so-766" | "GET /can-bo/chi-so-766.xlsx" | "GET /can-bo/chi-so-766.pdf" => {
             desk(&[Role::Leader, Role::ProvinceAdmin], S::OK, S::FORBIDDEN)
         }
         "GET /chi-so-766/{province}" => S::OK,
@@ -1485,7 +1486,9 @@ impl World {
                 format!("/api/v1/service-index?unit={unit}&period=2026-11"),
                 None,
             ),
-            "GET /can-bo/chi-so-766" | "GET /can-bo/chi-so-766.xlsx" => (
+            "GET /can-bo/chi-so-766"
+            | "GET /can-bo/chi-so-766.xlsx"
+            | "GET /can-bo/chi-so-766.pdf" => (
                 "GET",
                 format!("{}?don-vi={unit}&ky=2026-11", &endpoint[4..]),
                 None,

@@ -116,7 +116,10 @@ async fn the_leader_page_shows_the_score_the_trend_and_the_dossiers_to_act_on() 
             "{code} to act on: {html}"
         );
     }
-    let xlsx = format!("/can-bo/chi-so-766.xlsx?ky={}&#38;don-vi={}", w.period, w.commune);
+    let xlsx = format!(
+        "/can-bo/chi-so-766.xlsx?ky={}&#38;don-vi={}",
+        w.period, w.commune
+    );
     assert!(html.contains(&xlsx), "{xlsx}: {html}");
     // The leader's page links to it.
     let (_, _, leader) = page(&w.app, &cookie, "/can-bo/lanh-dao").await;
@@ -159,7 +162,11 @@ async fn the_province_leader_sees_its_communes_ranked_and_may_open_one() {
 async fn officers_without_the_capability_and_units_out_of_scope_are_refused() {
     let w = world().await;
     let officer = session(&w.app, "cb.xa").await;
-    for uri in ["/can-bo/chi-so-766", "/can-bo/chi-so-766.xlsx"] {
+    for uri in [
+        "/can-bo/chi-so-766",
+        "/can-bo/chi-so-766.xlsx",
+        "/can-bo/chi-so-766.pdf",
+    ] {
         let (status, _, html) = page(&w.app, &officer, uri).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{uri}: {html}");
     }
@@ -214,7 +221,7 @@ async fn a_bad_period_or_unit_is_an_inline_message_never_a_server_error() {
 }
 
 #[tokio::test]
-async fn the_monthly_report_is_a_spreadsheet() {
+async fn the_monthly_report_is_a_spreadsheet_and_a_pdf() {
     let w = world().await;
     let cookie = session(&w.app, "ld.tinh").await;
     let uri = format!("/can-bo/chi-so-766.xlsx?ky={}", w.period);
@@ -228,6 +235,16 @@ async fn the_monthly_report_is_a_spreadsheet() {
             .unwrap()
             .contains(&format!("chi-so-766-{}-{}.xlsx", w.province, w.period))
     );
+    // The same report as an A4 PDF.
+    let (status, headers, body) = page(
+        &w.app,
+        &cookie,
+        &format!("/can-bo/chi-so-766.pdf?ky={}", w.period),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/pdf");
+    assert!(body.starts_with("%PDF"));
 }
 
 #[tokio::test]
