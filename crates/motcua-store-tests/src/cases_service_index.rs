@@ -135,7 +135,11 @@ pub async fn index_facts_and_one_on_time_rule_for_leader_hub_and_index(store: Ar
     // 2.1 counts A, D (on time) and C (open, not late) of A B C D.
     assert_eq!(i21.denominator, Some(4));
     assert_eq!(i21.numerator, Some(3.0));
-    assert_eq!(i21.to_act, std::slice::from_ref(&c), "the open dossier to act on");
+    assert_eq!(
+        i21.to_act,
+        std::slice::from_ref(&c),
+        "the open dossier to act on"
+    );
     let finished_on_time_in_index = i21.numerator_items.iter().filter(|x| **x != c).count() as u64;
 
     // The leader page: results ready in the period, on time.
@@ -187,4 +191,47 @@ pub async fn index_facts_and_one_on_time_rule_for_leader_hub_and_index(store: Ar
     assert_eq!(hub.finished, 3);
     assert_eq!(hub.on_time, finished_on_time_in_index, "hub totals vs 2.1");
     assert_eq!(hub.on_time, 2);
+}
+
+/// A dossier whose kept index fact is missing (written before migration
+/// 0032) is read from its whole state, the same fact, and the derived fact
+/// is kept for the next read.
+pub async fn index_facts_missing_are_derived_from_the_state_and_kept(
+    store: Arc<dyn Store>,
+    raw: crate::RawSql,
+) {
+    store.insert_missing_agencies(&agencies()).await.unwrap();
+    let s = &*store;
+    let a = create(s, "H55.X05743.TT", "sk-a", 1).await;
+    let st = state(s, &a).await;
+    append(s, &st, st.version, "sk-a-r", result_ready(), 60)
+        .await
+        .unwrap();
+    let kept = store
+        .index_dossier_facts(&scope(&["05743"], -1, 4))
+        .await
+        .unwrap();
+    let cleared = raw("UPDATE dossier_index_facts SET fact = NULL".to_owned())
+        .await
+        .unwrap();
+    assert_eq!(cleared, 1);
+    let derived = store
+        .index_dossier_facts(&scope(&["05743"], -1, 4))
+        .await
+        .unwrap();
+    let whole = motcua_domain::service_index::DossierFact::of(&state(s, &a).await, "05743");
+    assert_eq!(derived, std::slice::from_ref(&whole));
+    assert_eq!(kept, derived);
+    let none_left =
+        raw("UPDATE dossier_index_facts SET closed = closed WHERE fact IS NULL".to_owned())
+            .await
+            .unwrap();
+    assert_eq!(none_left, 0, "the derived fact was kept");
+    assert_eq!(
+        store
+            .index_dossier_facts(&scope(&["05743"], -1, 4))
+            .await
+            .unwrap(),
+        [whole]
+    );
 }

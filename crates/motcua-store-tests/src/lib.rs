@@ -254,6 +254,7 @@ macro_rules! conformance_suite {
             cases_identity::tampered_audit_delete_is_caught,
             cases_identity::tampered_audit_reorder_is_caught,
             cases_exchange::exchange_a_new_sink_gets_earlier_events_with_their_old_state,
+            cases_service_index::index_facts_missing_are_derived_from_the_state_and_kept,
         );
     };
 }
