@@ -78,10 +78,6 @@ mod lanes {
             // per-candidate test; only the heads picked are checked for an
             // earlier dead letter. Its cost follows the window, not the
             // backlog.
-            // BEGIN IMMEDIATE: the claim reads then writes; taking the write
-            // lock first means a settle committed meanwhile (another round
-            // in flight) makes it wait, not fail with a stale snapshot.
-            let mut tx = self.begin_write().await?;
             let claimed = sqlx::query(
                 "WITH win AS ( \
                    SELECT outbox_id, dossier_code, available_at, claimed_until \
@@ -108,10 +104,9 @@ mod lanes {
             .bind(i64::from(req.limit))
             .bind(req.lease_until)
             .bind(&req.relay)
-            .fetch_all(&mut *tx)
+            .fetch_all(&self.pool)
             .await
             .map_err(|e| other(e, "claiming deliveries"))?;
-            tx.commit().await.map_err(|e| other(e, "commit"))?;
             if claimed.is_empty() {
                 return Ok(Vec::new());
             }
