@@ -37,17 +37,11 @@ pub struct RelayConfig {
     pub backoff: Backoff,
     /// Where "now" comes from (claims, leases, retry times).
     pub clock: Clock,
-    /// Rounds a lane keeps in flight at once in `run` and `drain` (issue 19
-    /// item 4): while one batch is on the wire the next is claimed and
-    /// built. Safe by construction: a claim takes only the oldest
-    /// undelivered event of each dossier, so a dossier with an event in
-    /// flight has none in the next batch.
-    pub rounds_in_flight: usize,
 }
 
 impl RelayConfig {
     /// Defaults for `province`: batches of 200, 30 s leases, 500 ms polls,
-    /// the system clock, three rounds in flight per sink.
+    /// the system clock.
     pub fn new(province: impl Into<String>) -> Self {
         Self {
             relay_id: format!("relay-{}", uuid::Uuid::new_v4().simple()),
@@ -57,7 +51,6 @@ impl RelayConfig {
             idle_poll: Duration::from_millis(500),
             backoff: Backoff::default(),
             clock: Clock::system(),
-            rounds_in_flight: 3,
         }
     }
 }
@@ -187,8 +180,7 @@ impl Relay {
         tracing::info!(relay = %self.inner.config.relay_id, sinks = ?self.sink_names(), "exchange relay started");
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let mut set = tokio::task::JoinSet::new();
-        let loops = self.inner.config.rounds_in_flight.max(1);
-        for i in (0..self.inner.lanes.len()).flat_map(|i| std::iter::repeat_n(i, loops)) {
+        for i in 0..self.inner.lanes.len() {
             let inner = self.inner.clone();
             let mut stopped = stopped.clone();
             set.spawn(async move {
@@ -221,55 +213,15 @@ impl Relay {
         tracing::info!(relay = %self.inner.config.relay_id, "exchange relay stopped");
     }
 
-    /// Runs rounds until nothing is left to claim (tests, `motcua relay
-    /// --once`): each sink keeps `rounds_in_flight` rounds going at once,
-    /// and stops when all of them claimed nothing in a row.
+    /// Runs rounds until one claims nothing (tests, `motcua relay --once`).
     pub async fn drain(&self) -> anyhow::Result<RoundReport> {
-        let loops = self.inner.config.rounds_in_flight.max(1);
-        let mut set = tokio::task::JoinSet::new();
-        for i in 0..self.inner.lanes.len() {
-            // Rounds of this lane under way; a loop that found nothing stops
-            // when no other round is under way (nothing is in flight that
-            // could free the next event of a dossier), or after 200 empty
-            // rounds in a row.
-            let busy = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-            for _ in 0..loops {
-                let (inner, busy) = (self.inner.clone(), busy.clone());
-                set.spawn(async move {
-                    let mut total = RoundReport::default();
-                    let mut empty = 0;
-                    loop {
-                        busy.fetch_add(1, Ordering::AcqRel);
-                        let r = inner.round(i).await;
-                        let others = busy.fetch_sub(1, Ordering::AcqRel) - 1;
-                        let r = r?;
-                        if r.claimed > 0 {
-                            empty = 0;
-                            total.add(r);
-                            continue;
-                        }
-                        empty += 1;
-                        if others == 0 || empty >= 200 {
-                            return anyhow::Ok(total);
-                        }
-                        tokio::time::sleep(Duration::from_millis(1)).await;
-                    }
-                });
-            }
-        }
         let mut total = RoundReport::default();
-        let mut first_error = None;
-        while let Some(joined) = set.join_next().await {
-            match joined.map_err(anyhow::Error::from).and_then(|r| r) {
-                Ok(r) => total.add(r),
-                Err(e) => {
-                    first_error.get_or_insert(e);
-                }
+        loop {
+            let r = self.run_once().await?;
+            if r.claimed == 0 {
+                return Ok(total);
             }
-        }
-        match first_error {
-            Some(e) => Err(e),
-            None => Ok(total),
+            total.add(r);
         }
     }
 }

@@ -71,33 +71,17 @@ mod lanes {
             &self,
             req: &ClaimRequest,
         ) -> Result<Vec<OutboxRecord>, StoreError> {
-            // The window of the sink's oldest live deliveries, the first of
-            // each dossier there (its head: order per dossier by
-            // construction), an earlier dead letter checked only for the
-            // heads picked (issue 19 item 4). `SKIP LOCKED` leaves rows
-            // another relay is claiming; the UPDATE's own conditions are
-            // checked again on rows changed since the snapshot.
             let sql = format!(
-                "WITH win AS ( \
-                   SELECT outbox_id, dossier_code, available_at, claimed_until \
-                   FROM outbox_deliveries \
-                   WHERE sink = $3 AND delivered_at IS NULL AND dead_at IS NULL \
-                   ORDER BY outbox_id LIMIT $6), \
-                 heads AS (SELECT DISTINCT ON (dossier_code) outbox_id, dossier_code, available_at, \
-                             claimed_until FROM win ORDER BY dossier_code, outbox_id), \
-                 pick AS ( \
-                   SELECT d.outbox_id FROM outbox_deliveries d JOIN heads h \
-                     ON d.sink = $3 AND d.outbox_id = h.outbox_id \
-                   WHERE h.available_at <= $4 AND (h.claimed_until IS NULL OR h.claimed_until < $4) \
-                     AND NOT EXISTS (SELECT 1 FROM outbox_deliveries p \
-                                     WHERE p.sink = $3 AND p.dossier_code = h.dossier_code \
-                                       AND p.outbox_id < h.outbox_id AND p.delivered_at IS NULL \
-                                       AND p.dead_at IS NOT NULL) \
-                   ORDER BY d.outbox_id LIMIT $5 FOR UPDATE OF d SKIP LOCKED), \
-                 claimed AS ( \
+                "WITH claimed AS ( \
                    UPDATE outbox_deliveries SET claimed_until = $1, claimed_by = $2 \
-                   WHERE sink = $3 AND outbox_id IN (SELECT outbox_id FROM pick) \
-                     AND delivered_at IS NULL AND (claimed_until IS NULL OR claimed_until < $4) \
+                   WHERE sink = $3 AND outbox_id IN ( \
+                     SELECT d.outbox_id FROM outbox_deliveries d \
+                     WHERE d.sink = $3 AND d.delivered_at IS NULL AND d.dead_at IS NULL \
+                       AND d.available_at <= $4 AND (d.claimed_until IS NULL OR d.claimed_until < $4) \
+                       AND NOT EXISTS (SELECT 1 FROM outbox_deliveries p WHERE p.sink = d.sink \
+                                       AND p.dossier_code = d.dossier_code \
+                                       AND p.outbox_id < d.outbox_id AND p.delivered_at IS NULL) \
+                     ORDER BY d.outbox_id LIMIT $5 FOR UPDATE SKIP LOCKED) \
                    RETURNING * ) \
                  SELECT {} FROM claimed d JOIN outbox o ON o.id = d.outbox_id \
                  ORDER BY o.id",
@@ -109,10 +93,6 @@ mod lanes {
                 .bind(&req.sink)
                 .bind(req.now)
                 .bind(i64::from(req.limit))
-                .bind(i64::from(
-                    req.limit
-                        .saturating_mul(motcua_app::ports::exchange::CLAIM_WINDOW),
-                ))
                 .fetch_all(&self.pool)
                 .await
                 .map_err(|e| other(e, "claiming deliveries"))?;

@@ -70,40 +70,25 @@ mod lanes {
             &self,
             req: &ClaimRequest,
         ) -> Result<Vec<OutboxRecord>, StoreError> {
-            // The window: the oldest undelivered, live deliveries of the
-            // sink, read off the pending index (issue 19 item 4). Every
-            // earlier live delivery of a dossier in the window is in the
-            // window too, so the first row of each dossier there is its
-            // head: the order per dossier holds by construction, with no
-            // per-candidate test; only the heads picked are checked for an
-            // earlier dead letter. Its cost follows the window, not the
-            // backlog.
             let claimed = sqlx::query(
-                "WITH win AS ( \
-                   SELECT outbox_id, dossier_code, available_at, claimed_until \
-                   FROM outbox_deliveries INDEXED BY outbox_deliveries_pending \
-                   WHERE sink = ?1 AND delivered_at IS NULL AND dead_at IS NULL \
-                   ORDER BY outbox_id LIMIT ?2), \
-                 heads AS (SELECT MIN(outbox_id) AS outbox_id FROM win GROUP BY dossier_code), \
-                 pick AS ( \
-                   SELECT w.outbox_id FROM win w JOIN heads h ON h.outbox_id = w.outbox_id \
-                   WHERE w.available_at <= ?3 AND (w.claimed_until IS NULL OR w.claimed_until < ?3) \
-                     AND NOT EXISTS (SELECT 1 FROM outbox_deliveries p \
-                                     WHERE p.sink = ?1 AND p.dossier_code = w.dossier_code \
-                                       AND p.outbox_id < w.outbox_id AND p.delivered_at IS NULL \
-                                       AND p.dead_at IS NOT NULL) \
-                   ORDER BY w.outbox_id LIMIT ?4) \
-                 UPDATE outbox_deliveries SET claimed_until = ?5, claimed_by = ?6 \
-                 WHERE sink = ?1 AND outbox_id IN (SELECT outbox_id FROM pick) \
-                   AND delivered_at IS NULL AND (claimed_until IS NULL OR claimed_until < ?3) \
+                "UPDATE outbox_deliveries SET claimed_until = ?, claimed_by = ? \
+                 WHERE sink = ? AND outbox_id IN ( \
+                   SELECT d.outbox_id FROM outbox_deliveries d \
+                   WHERE d.sink = ? AND d.delivered_at IS NULL AND d.dead_at IS NULL \
+                     AND d.available_at <= ? AND (d.claimed_until IS NULL OR d.claimed_until < ?) \
+                     AND NOT EXISTS (SELECT 1 FROM outbox_deliveries p WHERE p.sink = d.sink \
+                                     AND p.dossier_code = d.dossier_code \
+                                     AND p.outbox_id < d.outbox_id AND p.delivered_at IS NULL) \
+                   ORDER BY d.outbox_id LIMIT ?) \
                  RETURNING outbox_id",
             )
-            .bind(&req.sink)
-            .bind(i64::from(req.limit.saturating_mul(motcua_app::ports::exchange::CLAIM_WINDOW)))
-            .bind(req.now)
-            .bind(i64::from(req.limit))
             .bind(req.lease_until)
             .bind(&req.relay)
+            .bind(&req.sink)
+            .bind(&req.sink)
+            .bind(req.now)
+            .bind(req.now)
+            .bind(i64::from(req.limit))
             .fetch_all(&self.pool)
             .await
             .map_err(|e| other(e, "claiming deliveries"))?;

@@ -14,12 +14,6 @@ use chrono::{DateTime, Utc};
 use super::dossier_rows::OutboxRecord;
 use crate::StoreError;
 
-/// How many undelivered deliveries a claim of `limit` rows reads, as a
-/// multiple of `limit` (issue 19 item 4): the claim looks only at that
-/// window of a sink's oldest live deliveries and takes the first of each
-/// dossier there, so its cost follows the window, not the backlog.
-pub const CLAIM_WINDOW: u32 = 8;
-
 /// A claim request.
 #[derive(Debug, Clone)]
 pub struct ClaimRequest {
