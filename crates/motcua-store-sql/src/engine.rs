@@ -41,10 +41,9 @@ macro_rules! engine_root {
             motcua_app::StoreError::Other(err.into().context(what))
         }
 
-        // The 766 index's fact sources not connected yet (issue 15): each
-        // module replaces its line with its own macro when its tables land.
-        // FeedbackFacts: `motcua_store_sql::feedback_store!` (src/feedback.rs), PAKN.
-        // PaymentFacts: `payment_store!` (payments.rs, migration 0029).
+        // The 766 index's fact sources (issue 15): FeedbackFacts is in
+        // `feedback_store!` (feedback.rs), PaymentFacts in `payment_store!`
+        // (payments.rs), ElectronicResultFacts here.
         $crate::electronic_result_facts!();
 
         #[async_trait::async_trait]

@@ -28,6 +28,7 @@ mod payments;
 mod reference_version;
 mod residents;
 mod sequence_proposals;
+mod staff;
 mod units;
 mod webhooks;
 mod work_list;

@@ -28,9 +28,9 @@ pub mod cases_lookup;
 pub mod cases_notices;
 pub mod cases_obstacles;
 pub mod cases_on_time;
+pub mod cases_payments;
 pub mod cases_service_index;
 pub mod cases_staff;
-pub mod cases_payments;
 pub mod cases_webhooks;
 pub mod dossier_fixtures;
 pub mod engines;
@@ -219,11 +219,8 @@ macro_rules! conformance_suite {
             webhook_secrets_rotate_with_an_overlap,
         );
         $crate::__conformance_cases_from!(
-            cases_notices; $factory;
-            notices_are_recorded_once_per_event_and_channel,
-            notice_contacts_keep_their_token_and_opt_out,
-            electronic_results_are_facts_of_the_receiving_unit,
-            a_feedback_answer_writes_its_notice_to_the_outbox_atomically,
+            cases_payments; $factory;
+            payment_orders_settle_once_and_feed_the_index,
         );
         $crate::__conformance_cases_from!(
             cases_feedback; $factory;
@@ -232,8 +229,11 @@ macro_rules! conformance_suite {
             feedback_facts_of_a_period,
         );
         $crate::__conformance_cases_from!(
-            cases_payments; $factory;
-            payment_orders_settle_once_and_feed_the_index,
+            cases_notices; $factory;
+            notices_are_recorded_once_per_event_and_channel,
+            notice_contacts_keep_their_token_and_opt_out,
+            electronic_results_are_facts_of_the_receiving_unit,
+            a_feedback_answer_writes_its_notice_to_the_outbox_atomically,
         );
         $crate::__conformance_cases_from!(
             cases_obstacles; $factory;

@@ -112,6 +112,9 @@ pub struct AppState {
     /// Notices to applicants: a dossier's notice history, the unsubscribe
     /// link (issue 15 item 7).
     pub notices: motcua_app::notices::NoticeService,
+    /// Online payment of fees: orders, the platform's callback,
+    /// reconciliation (issue 15, ADR 0029).
+    pub payments: motcua_app::payments::PaymentService,
     /// Difficulties and obstacles (vướng mắc) reported upward (issue 16).
     pub obstacles: motcua_app::obstacles::ObstacleService,
     /// The staff registry (issue 17).
@@ -120,9 +123,6 @@ pub struct AppState {
     pub workload: motcua_app::workload::WorkloadService,
     /// Classification of administrative units (NĐ 307/2025, issue 17).
     pub classification: motcua_app::classification::ClassificationService,
-    /// Online payment of fees: orders, the platform's callback,
-    /// reconciliation (issue 15, ADR 0029).
-    pub payments: motcua_app::payments::PaymentService,
     /// The one clock every service and handler reads "now" from (ADR 0028).
     pub clock: Clock,
 }

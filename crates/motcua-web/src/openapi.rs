@@ -61,7 +61,7 @@ use crate::problem::Problem;
          (name = "registry", description = "Khai thác dữ liệu dân cư, phân quyền khai thác / population registry look-ups and grants"),
          (name = "exchange", description = "Trao đổi dữ liệu: thư chết của hàng đợi gửi đi / exchange: outbox dead letters (event schema: docs/asyncapi.yaml)"),
          (name = "national", description = "Trung tâm quốc gia: nhận đồng bộ từ các tỉnh / national hub: province syncs"),
-         (name = "service-index", description = "Bá» chá» sá» 766 phá»¥c vá»¥ ngÆ°á»i dÃ¢n, doanh nghiá»p: Äiá»m, xáº¿p háº¡ng, há» sÆ¡ phÃ­a sau tá»«ng chá» sá» / the Decision 766 service index: score, ranking, the dossiers behind each indicator"),
+         (name = "service-index", description = "Bộ chỉ số 766 phục vụ người dân, doanh nghiệp: điểm, xếp hạng, hồ sơ phía sau từng chỉ số / the Decision 766 service index: score, ranking, the dossiers behind each indicator"),
          (name = "sector", description = "Liên thông ngành dọc: hệ thống ngành nhận, báo tiến độ, trả kết quả (khóa API, vai trò system) / vertical-sector systems: accept, progress, result (API key, system role)"),
          (name = "webhooks", description = "Webhook có chữ ký cho hệ thống chuyên ngành / signed webhooks for sector systems (Standard Webhooks)"),
          (name = "ops", description = "Health, metrics and this document / sức khỏe, số đo và tài liệu này"))

@@ -8,8 +8,8 @@ pub mod signature;
 pub mod summary;
 
 pub use cloudevent::{CloudEvent, DossierEventData};
-pub use signature::{SignatureError, SigningKey};
 pub use obstacle::ObstacleSummary;
+pub use signature::{SignatureError, SigningKey};
 pub use summary::DossierSummary;
 pub mod admin;
 pub mod national;

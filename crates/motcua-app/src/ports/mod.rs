@@ -230,11 +230,11 @@ pub trait Store:
     + obstacles::ObstacleStore
     + obstacles::ObstaclePorts
     + reference_version::ReferenceVersionStore
-    + service_index::FeedbackFacts
     + feedback::FeedbackStore
     + feedback::FeedbackPorts
     + index_facts::IndexFacts
     + crate::service_index::ServiceIndexPorts
+    + service_index::FeedbackFacts
     + service_index::PaymentFacts
     + payments::PaymentStore
     + crate::payments::PaymentPorts

@@ -2,10 +2,9 @@
 //! feedback (PAKN), online payments and electronic results.
 //!
 //! Each trait is implemented by the store engines next to the tables of the
-//! module that owns the facts. A source that is not connected yet answers
-//! `None` (the default), and the index lists the indicators that need it as
-//! not computed, with that reason — never as zero.
-//! TODO(issue 15): remove the defaults once every engine implements them.
+//! module that owns the facts. A source that does not record its facts
+//! answers `None`, and the index lists the indicators that need it as not
+//! computed, with that reason — never as zero.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -33,10 +32,8 @@ pub trait FeedbackFacts: Send + Sync {
     /// `None` when this engine does not record feedback.
     async fn feedback_facts(
         &self,
-        _scope: &FactScope,
-    ) -> Result<Option<Vec<FeedbackFact>>, StoreError> {
-        Ok(None)
-    }
+        scope: &FactScope,
+    ) -> Result<Option<Vec<FeedbackFact>>, StoreError>;
 }
 
 /// Online payments settled for dossiers of the scope.
@@ -46,10 +43,8 @@ pub trait PaymentFacts: Send + Sync {
     /// units (any settlement time), or `None` when not recorded.
     async fn payment_facts(
         &self,
-        _scope: &FactScope,
-    ) -> Result<Option<Vec<PaymentFact>>, StoreError> {
-        Ok(None)
-    }
+        scope: &FactScope,
+    ) -> Result<Option<Vec<PaymentFact>>, StoreError>;
 }
 
 /// Electronic results offered for dossiers of the scope.
@@ -59,8 +54,6 @@ pub trait ElectronicResultFacts: Send + Sync {
     /// result, or `None` when not recorded.
     async fn electronic_result_facts(
         &self,
-        _scope: &FactScope,
-    ) -> Result<Option<Vec<ElectronicResultFact>>, StoreError> {
-        Ok(None)
-    }
+        scope: &FactScope,
+    ) -> Result<Option<Vec<ElectronicResultFact>>, StoreError>;
 }

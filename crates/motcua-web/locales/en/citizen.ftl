@@ -178,6 +178,13 @@ citizen-event-rated = You rated the service
 citizen-data-vi-note = (in Vietnamese, as published in the procedure catalog)
 citizen-track-result-document = Result document
 
+# Stop notices (issue 15 item 7)
+citizen-unsubscribe-title = Stop notices about dossiers
+citizen-unsubscribe-ask = Stop sending notices about dossiers (e-mail, SMS) to
+citizen-unsubscribe-button = Stop notices
+citizen-unsubscribe-done = Notices are no longer sent to
+citizen-unsubscribe-unknown = This link is not valid or has expired.
+
 ## Feedback and complaints (PAKN)
 feedback-title = Send feedback or a complaint
 feedback-intro = Feedback on the rules, a procedure, or the staff who received or handled it. The agency refuses within 2 working days if it cannot handle it, answers within 15 working days and publishes the answer.
@@ -219,11 +226,4 @@ feedback-status-refused = Refused
 feedback-status-answered = Answered
 feedback-status-published = Answered and published
 citizen-track-feedback = Send feedback about this dossier
-
-# Stop notices (issue 15 item 7)
-citizen-unsubscribe-title = Stop notices about dossiers
-citizen-unsubscribe-ask = Stop sending notices about dossiers (e-mail, SMS) to
-citizen-unsubscribe-button = Stop notices
-citizen-unsubscribe-done = Notices are no longer sent to
-citizen-unsubscribe-unknown = This link is not valid or has expired.
 citizen-no-notices = Do not send me notices about the dossier by e-mail or SMS

@@ -178,6 +178,13 @@ citizen-event-rated = Bạn đã đánh giá
 citizen-data-vi-note = (nội dung bằng tiếng Việt theo danh mục thủ tục)
 citizen-track-result-document = Kết quả giải quyết
 
+# Hủy nhận thông báo (issue 15 mục 7)
+citizen-unsubscribe-title = Hủy nhận thông báo về hồ sơ
+citizen-unsubscribe-ask = Ngừng gửi thông báo về hồ sơ (thư điện tử, tin nhắn) tới
+citizen-unsubscribe-button = Ngừng nhận thông báo
+citizen-unsubscribe-done = Đã ngừng gửi thông báo tới
+citizen-unsubscribe-unknown = Đường dẫn không hợp lệ hoặc đã hết hạn.
+
 ## Phản ánh, kiến nghị (PAKN)
 feedback-title = Gửi phản ánh, kiến nghị
 feedback-intro = Phản ánh, kiến nghị về quy định hành chính, thủ tục hoặc về cán bộ tiếp nhận, giải quyết. Cơ quan từ chối trong 2 ngày làm việc nếu không xử lý được, trả lời trong 15 ngày làm việc và công khai trả lời.
@@ -219,11 +226,4 @@ feedback-status-refused = Từ chối tiếp nhận
 feedback-status-answered = Đã trả lời
 feedback-status-published = Đã trả lời và công khai
 citizen-track-feedback = Gửi phản ánh, kiến nghị về hồ sơ này
-
-# Hủy nhận thông báo (issue 15 mục 7)
-citizen-unsubscribe-title = Hủy nhận thông báo về hồ sơ
-citizen-unsubscribe-ask = Ngừng gửi thông báo về hồ sơ (thư điện tử, tin nhắn) tới
-citizen-unsubscribe-button = Ngừng nhận thông báo
-citizen-unsubscribe-done = Đã ngừng gửi thông báo tới
-citizen-unsubscribe-unknown = Đường dẫn không hợp lệ hoặc đã hết hạn.
 citizen-no-notices = Không nhận thông báo về hồ sơ qua thư điện tử và tin nhắn SMS

@@ -47,15 +47,6 @@ pub fn routes() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(crate::upload::MAX_FORM_BYTES)),
         )
         .route("/tra-cuu/{code}/danh-gia", post(citizen::track::rate))
-        .route("/tra-cuu/{code}/thanh-toan", post(citizen::payment::pay))
-        .route(
-            "/tra-cuu/{code}/thanh-toan/{order}",
-            get(citizen::payment::result),
-        )
-        .route(
-            "/tra-cuu/{code}/thanh-toan/{order}/bien-lai.pdf",
-            get(citizen::payment::receipt_pdf),
-        )
         .route(
             "/phan-anh",
             get(citizen::feedback::form).post(citizen::feedback::post),
@@ -66,6 +57,15 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/phan-anh/{id}/bo-sung",
             get(citizen::feedback::supplement_form).post(citizen::feedback::supplement),
+        )
+        .route("/tra-cuu/{code}/thanh-toan", post(citizen::payment::pay))
+        .route(
+            "/tra-cuu/{code}/thanh-toan/{order}",
+            get(citizen::payment::result),
+        )
+        .route(
+            "/tra-cuu/{code}/thanh-toan/{order}/bien-lai.pdf",
+            get(citizen::payment::receipt_pdf),
         )
         .route(
             "/thong-bao/huy-dang-ky",

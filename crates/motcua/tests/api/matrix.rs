@@ -143,6 +143,16 @@ const ENDPOINTS: &[&str] = &[
     "POST /api/v1/feedback/{id}/actions/classify",
     "POST /api/v1/feedback/{id}/rating",
     "POST /api/v1/feedback/{id}/supplement",
+    "GET /phan-anh",
+    "POST /phan-anh",
+    "GET /phan-anh/cong-khai",
+    "GET /phan-anh/{id}",
+    "POST /phan-anh/{id}/danh-gia",
+    "GET /phan-anh/{id}/bo-sung",
+    "POST /phan-anh/{id}/bo-sung",
+    "GET /can-bo/phan-anh",
+    "GET /can-bo/phan-anh/{id}",
+    "POST /can-bo/phan-anh/{id}/thao-tac/classify",
     "POST /api/v1/obstacles",
     "GET /api/v1/obstacles",
     "POST /api/v1/obstacles/{id}/actions/submit",
@@ -157,16 +167,6 @@ const ENDPOINTS: &[&str] = &[
     "POST /can-bo/vuong-mac/{id}/thao-tac/submit",
     "GET /thong-bao/huy-dang-ky",
     "POST /thong-bao/huy-dang-ky",
-    "GET /phan-anh",
-    "POST /phan-anh",
-    "GET /phan-anh/cong-khai",
-    "GET /phan-anh/{id}",
-    "POST /phan-anh/{id}/danh-gia",
-    "GET /phan-anh/{id}/bo-sung",
-    "POST /phan-anh/{id}/bo-sung",
-    "GET /can-bo/phan-anh",
-    "GET /can-bo/phan-anh/{id}",
-    "POST /can-bo/phan-anh/{id}/thao-tac/classify",
     "POST /api/v1/tracking/{code}/payments",
     "POST /api/v1/payments/callback",
     "GET /api/v1/dossiers/{code}/payments",
@@ -973,9 +973,7 @@ impl World {
                 Some(json!({"events": []})),
             ),
             "GET /api/v1/national/totals" => ("GET", "/api/v1/national/totals".into(), None),
-            "GET /api/v1/national/obstacles" => {
-                ("GET", "/api/v1/national/obstacles".into(), None)
-            }
+            "GET /api/v1/national/obstacles" => ("GET", "/api/v1/national/obstacles".into(), None),
             "GET /healthz"
             | "GET /readyz"
             | "GET /metrics"
@@ -1033,8 +1031,10 @@ impl World {
             "POST /api/v1/payments/callback" => (
                 "POST",
                 "/api/v1/payments/callback".into(),
-                Some(json!({"order_id": "TT0", "transaction_id": "GD0", "amount_vnd": 1,
-                    "paid": true, "paid_at": "2026-03-02T01:00:00Z"})),
+                Some(
+                    json!({"order_id": "TT0", "transaction_id": "GD0", "amount_vnd": 1,
+                    "paid": true, "paid_at": "2026-03-02T01:00:00Z"}),
+                ),
             ),
             "GET /api/v1/dossiers/{code}/payments" => {
                 let (code, _) = self.dossier(&center, true).await;
@@ -1402,6 +1402,22 @@ impl World {
                 format!("/api/v1/obstacles/report?unit={center}&period=2026-11"),
                 None,
             ),
+            "GET /api/v1/service-index" => (
+                "GET",
+                format!("/api/v1/service-index?unit={unit}&period=2026-11"),
+                None,
+            ),
+            "GET /can-bo/chi-so-766"
+            | "GET /can-bo/chi-so-766.xlsx"
+            | "GET /can-bo/chi-so-766.pdf" => (
+                "GET",
+                format!("{}?don-vi={unit}&ky=2026-11", &endpoint[4..]),
+                None,
+            ),
+            "GET /chi-so-766/{province}" => {
+                let province = self.app.state.agencies.get("H55").await.unwrap().unit_code;
+                ("GET", format!("/chi-so-766/{province}?ky=2026-11"), None)
+            }
             "GET /can-bo/vuong-mac" => ("GET", format!("/can-bo/vuong-mac?unit={center}"), None),
             "GET /api/v1/staff" => ("GET", format!("/api/v1/staff?unit={center}"), None),
             "POST /api/v1/staff" => (
@@ -1480,22 +1496,6 @@ impl World {
                         )
                         .await;
                 }
-            }
-            "GET /api/v1/service-index" => (
-                "GET",
-                format!("/api/v1/service-index?unit={unit}&period=2026-11"),
-                None,
-            ),
-            "GET /can-bo/chi-so-766"
-            | "GET /can-bo/chi-so-766.xlsx"
-            | "GET /can-bo/chi-so-766.pdf" => (
-                "GET",
-                format!("{}?don-vi={unit}&ky=2026-11", &endpoint[4..]),
-                None,
-            ),
-            "GET /chi-so-766/{province}" => {
-                let province = self.app.state.agencies.get("H55").await.unwrap().unit_code;
-                ("GET", format!("/chi-so-766/{province}?ky=2026-11"), None)
             }
             other => panic!("no request for {other}"),
         };
