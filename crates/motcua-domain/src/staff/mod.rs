@@ -3,7 +3,7 @@
 //! A [`StaffMember`] works in one unit (its agency id), may be linked to the
 //! account they sign in with, holds a job position in one of the **4
 //! groups** (leadership and management; specialised professional; shared
-//! professional; support and service: NĐ 62/2020 [R]), sits in a department
+//! professional; support and service: NĐ 62/2020 \[R\]), sits in a department
 //! of the commune (NĐ 150/2025: Văn phòng HĐND và UBND, Phòng Kinh tế,
 //! Phòng Văn hóa - Xã hội, the commune service centre), has an employment
 //! kind, qualifications, **expertise tags** (`reference/staff/expertise.toml`)
