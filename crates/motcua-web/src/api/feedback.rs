@@ -410,6 +410,17 @@ pub struct ListParams {
     pub offset: Option<u32>,
 }
 
+/// The page size asked for: 1–200, 50 when not given.
+pub fn page_limit(limit: Option<u32>) -> Result<u32, Problem> {
+    match limit {
+        None => Ok(50),
+        Some(n @ 1..=200) => Ok(n),
+        Some(n) => Err(Problem::bad_request(format!(
+            "limit phải từ 1 đến 200 / limit must be between 1 and 200, got {n}"
+        ))),
+    }
+}
+
 /// Parses a status filter.
 pub fn status_param(s: Option<&str>) -> Result<Option<FeedbackStatus>, Problem> {
     match s.map(str::trim).filter(|s| !s.is_empty()) {
@@ -441,7 +452,7 @@ pub async fn list(
             &who(&officer),
             q.unit.as_deref(),
             status,
-            q.limit.unwrap_or(50),
+            page_limit(q.limit)?,
             q.offset.unwrap_or(0),
         )
         .await?;
@@ -651,7 +662,7 @@ pub async fn published(
         .feedback
         .published(
             q.unit.as_deref(),
-            q.limit.unwrap_or(50),
+            page_limit(q.limit)?,
             q.offset.unwrap_or(0),
         )
         .await?;

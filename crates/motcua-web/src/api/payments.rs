@@ -34,11 +34,11 @@ impl From<PaymentError> for Problem {
     fn from(e: PaymentError) -> Self {
         let detail = e.to_string();
         match e {
-            PaymentError::NotConfigured => Problem::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "payment-not-configured",
-                detail,
-            ),
+            // A deployment without a payment platform has no payment
+            // routes to speak of: not found, not a server fault.
+            PaymentError::NotConfigured => {
+                Problem::new(StatusCode::NOT_FOUND, "payment-not-configured", detail)
+            }
             PaymentError::NothingToPay { code, .. } => {
                 Problem::new(StatusCode::CONFLICT, "nothing-to-pay", detail).with_code(code)
             }
@@ -136,7 +136,7 @@ pub struct PayAnswer {
         (status = 409, description = "nothing to pay (no fee, or paid)", body = Problem, content_type = "application/problem+json"),
         (status = 429, body = Problem, content_type = "application/problem+json"),
         (status = 502, body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "no payment platform configured, or it is down", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "the payment platform is down (404 when none is configured)", body = Problem, content_type = "application/problem+json"),
         (status = 504, body = Problem, content_type = "application/problem+json")))]
 pub async fn start(
     State(state): State<AppState>,
@@ -188,7 +188,7 @@ pub struct CallbackAnswer {
     responses((status = 200, description = "settled now, or already (a replay changes nothing)", body = CallbackAnswer),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "signature missing, malformed, stale or wrong; audited", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "no such order", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such order, or no payment platform configured", body = Problem, content_type = "application/problem+json"),
         (status = 503, body = Problem, content_type = "application/problem+json")))]
 pub async fn callback(
     State(state): State<AppState>,

@@ -136,9 +136,7 @@ fn page(p: ResultPage, status: StatusCode) -> Response {
 
 fn error_text(t: Messages, e: &PaymentError) -> (StatusCode, String) {
     match e {
-        PaymentError::NotConfigured => {
-            (StatusCode::SERVICE_UNAVAILABLE, t.get("payment-error-off"))
-        }
+        PaymentError::NotConfigured => (StatusCode::NOT_FOUND, t.get("payment-error-off")),
         PaymentError::NothingToPay { .. } => (StatusCode::CONFLICT, t.get("payment-error-nothing")),
         PaymentError::Gateway(_) => (StatusCode::BAD_GATEWAY, t.get("payment-error-platform")),
         PaymentError::NotFound | PaymentError::Dossier(_) => {
