@@ -293,7 +293,7 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         // the callback by its signature (no platform configured here: 503
         // for everyone); officers read a dossier's payments like the dossier.
         "POST /api/v1/tracking/{code}/payments" | "POST /tra-cuu/{code}/thanh-toan" => S::CONFLICT,
-        "POST /api/v1/payments/callback" => S::NOT_FOUND,
+        "POST /api/v1/payments/callback" => S::UNAUTHORIZED,
         "GET /api/v1/dossiers/{code}/payments" => protected(&dossier_roles, S::OK, S::NOT_FOUND),
         // An unknown order, and a receipt of no settled order: 404 for all.
         "GET /tra-cuu/{code}/thanh-toan/{order}"
