@@ -32,6 +32,7 @@ pub mod refdata;
 pub mod registry;
 pub mod service_index;
 pub mod staff;
+pub mod training;
 pub mod units;
 pub mod webhooks;
 pub mod workload;

@@ -28,6 +28,7 @@ mod payments;
 mod reference_version;
 mod residents;
 mod staff;
+mod training;
 mod units;
 mod webhooks;
 mod work_list;

@@ -74,6 +74,7 @@ mod reference_version;
 mod residents;
 pub mod scope_cache;
 mod staff;
+mod training;
 mod units;
 mod webhooks;
 mod work_list;

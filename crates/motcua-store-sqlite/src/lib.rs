@@ -29,6 +29,7 @@ mod reference_version;
 mod residents;
 mod sequence_proposals;
 mod staff;
+mod training;
 mod units;
 mod webhooks;
 mod work_list;

@@ -31,6 +31,8 @@ pub mod cases_on_time;
 pub mod cases_payments;
 pub mod cases_service_index;
 pub mod cases_staff;
+pub mod cases_tracking;
+pub mod cases_training;
 pub mod cases_webhooks;
 pub mod dossier_fixtures;
 pub mod engines;
@@ -181,6 +183,10 @@ macro_rules! conformance_suite {
             dossier_work_list_scope_follows_the_agency_tree,
         );
         $crate::__conformance_cases_from!(
+            cases_tracking; $factory;
+            tracking_read_gives_state_and_events_only_for_a_new_version,
+        );
+        $crate::__conformance_cases_from!(
             cases_attachments; $factory;
             attachments_round_trip_and_respect_the_dossier_limit,
             attachments_of_a_failed_creation_are_not_written,
@@ -246,6 +252,10 @@ macro_rules! conformance_suite {
             cases_staff; $factory;
             staff_statistics_and_classifications_round_trip,
             workload_aggregates_follow_units_fields_and_windows,
+        );
+        $crate::__conformance_cases_from!(
+            cases_training; $factory;
+            training_courses_sessions_and_completions_round_trip,
         );
         $crate::__conformance_raw_cases!(
             $factory;

@@ -242,6 +242,8 @@ pub trait Store:
     + notices::NoticeStore
     + staff::StaffStore
     + crate::staff::StaffPorts
+    + training::TrainingStore
+    + crate::training::TrainingPorts
     + crate::classification::ClassificationPorts
     + DossierPorts
     + AgencyDirectory
@@ -279,6 +281,7 @@ pub mod registry;
 pub mod rows;
 pub mod service_index;
 pub mod staff;
+pub mod training;
 pub mod webhooks;
 pub mod work_list_lanes;
 

@@ -1,0 +1,2 @@
+//! Training courses, sessions and enrolments on PostgreSQL: the shared SQL.
+motcua_store_sql::training_store!();
