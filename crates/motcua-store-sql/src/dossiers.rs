@@ -15,8 +15,8 @@ macro_rules! dossier_store {
         use motcua_app::StoreError;
         use motcua_app::ports::dossiers::{
             Committed, DossierStats, DossierStore, DossierWrite, EventRow, NewDossier,
-            OutboxRecord, OutboxRow, StatsQuery, StoredAnswer, StoredDossier, WorkListQuery,
-            WorkListRow,
+            OutboxRecord, OutboxRow, StatsQuery, StoredAnswer, StoredDossier, TrackingRead,
+            WorkListQuery, WorkListRow,
         };
         use sqlx::Row;
 
@@ -207,6 +207,69 @@ macro_rules! dossier_store {
                 .map_err(|e| other(e, "reading a sequence"))?;
                 last.map(|v| u32::try_from(v).map_err(|e| other(e, "sequence")))
                     .transpose()
+            }
+
+            /// One statement by primary key (issue 21 item 2): the dossier
+            /// row, the fingerprint of its files and payment orders, and,
+            /// when the caller's version is not the stored one, its events
+            /// joined in order with the state on the last event's row.
+            #[tracing::instrument(level = "debug", skip_all, fields(dossier = %code))]
+            async fn tracking_read(
+                &self,
+                code: &str,
+                known_version: Option<u64>,
+            ) -> Result<Option<TrackingRead>, StoreError> {
+                let known = known_version
+                    .and_then(|v| i64::try_from(v).ok())
+                    .unwrap_or(-1);
+                let rows = sqlx::query(&format!(
+                    "SELECT d.version, d.verifier_hash, d.phone_last4, \
+                     (SELECT count(*) FROM dossier_attachments a WHERE a.dossier_code = d.code), \
+                     (SELECT CAST(max(a.uploaded_at) AS TEXT) FROM dossier_attachments a \
+                      WHERE a.dossier_code = d.code), \
+                     (SELECT count(*) FROM payment_orders p WHERE p.dossier_code = d.code), \
+                     (SELECT count(*) FROM payment_orders p WHERE p.dossier_code = d.code \
+                      AND p.status <> 'pending'), \
+                     CASE WHEN e.version = d.version THEN d.state{JSON_OUT} END, \
+                     e.event{JSON_OUT} \
+                     FROM dossiers d LEFT JOIN dossier_events e \
+                     ON e.code = d.code AND d.version <> $2 \
+                     WHERE d.code = $1 ORDER BY e.version"
+                ))
+                .bind(code)
+                .bind(known)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| other(e, "reading a dossier to track"))?;
+                let Some(first) = rows.first() else {
+                    return Ok(None);
+                };
+                let version: i64 = first.try_get(0).map_err(|e| other(e, "version"))?;
+                let files: i64 = first.try_get(3).map_err(|e| other(e, "files"))?;
+                let files_at: Option<String> = first.try_get(4).map_err(|e| other(e, "files_at"))?;
+                let orders: i64 = first.try_get(5).map_err(|e| other(e, "orders"))?;
+                let settled: i64 = first.try_get(6).map_err(|e| other(e, "settled"))?;
+                let mut state_json = None;
+                let mut events_json = Vec::new();
+                for r in &rows {
+                    if let Some(state) = r.try_get::<Option<String>, _>(7).map_err(|e| other(e, "state"))? {
+                        state_json = Some(state);
+                    }
+                    if let Some(event) = r.try_get::<Option<String>, _>(8).map_err(|e| other(e, "event"))? {
+                        events_json.push(event);
+                    }
+                }
+                Ok(Some(TrackingRead {
+                    version: u64::try_from(version).map_err(|e| other(e, "version"))?,
+                    verifier_hash: first.try_get(1).map_err(|e| other(e, "verifier_hash"))?,
+                    phone_last4: first.try_get(2).map_err(|e| other(e, "phone_last4"))?,
+                    freshness: format!(
+                        "{files}.{}.{orders}.{settled}",
+                        files_at.unwrap_or_default()
+                    ),
+                    state_json,
+                    events_json,
+                }))
             }
         }
     };

@@ -256,13 +256,13 @@ impl PublicCache {
 
 /// The encodings a client accepts, best first: brotli, gzip, none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Encoding {
+pub(crate) enum Encoding {
     Brotli,
     Gzip,
     Identity,
 }
 
-fn negotiate(headers: &HeaderMap) -> Encoding {
+pub(crate) fn negotiate(headers: &HeaderMap) -> Encoding {
     let mut gzip = false;
     for value in headers.get_all(header::ACCEPT_ENCODING) {
         let Ok(value) = value.to_str() else { continue };
@@ -341,7 +341,7 @@ fn static_header(value: &'static str) -> HeaderValue {
 }
 
 /// Whether `If-None-Match` names `etag` (any of its encodings) or `*`.
-fn not_modified(headers: &HeaderMap, base: &str) -> bool {
+pub(crate) fn not_modified(headers: &HeaderMap, base: &str) -> bool {
     let stem = base.trim_end_matches('"');
     headers
         .get_all(header::IF_NONE_MATCH)
@@ -356,7 +356,7 @@ fn not_modified(headers: &HeaderMap, base: &str) -> bool {
         })
 }
 
-fn etag(base: &str, encoding: Encoding) -> HeaderValue {
+pub(crate) fn etag(base: &str, encoding: Encoding) -> HeaderValue {
     let stem = base.trim_end_matches('"');
     let tag = match encoding {
         Encoding::Brotli => format!("{stem}.br\""),
@@ -387,7 +387,7 @@ fn reference_headers(headers: &mut HeaderMap, kind: Kind, changed_language: bool
     );
 }
 
-fn compress(body: &[u8]) -> (Bytes, Bytes) {
+pub(crate) fn compress(body: &[u8]) -> (Bytes, Bytes) {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
     let gzip = gz
         .write_all(body)

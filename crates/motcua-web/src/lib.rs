@@ -123,6 +123,9 @@ pub struct AppState {
     pub workload: motcua_app::workload::WorkloadService,
     /// Classification of administrative units (NĐ 307/2025, issue 17).
     pub classification: motcua_app::classification::ClassificationService,
+    /// Tracking pages rendered once per dossier version (issue 21 item 2,
+    /// ADR 0025 point 8).
+    pub tracking_pages: Arc<pages::citizen::track::TrackingPages>,
     /// The one clock every service and handler reads "now" from (ADR 0028).
     pub clock: Clock,
 }

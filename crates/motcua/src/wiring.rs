@@ -139,6 +139,7 @@ pub fn app_state(store: Arc<dyn Store>, clock: Clock, parts: StateParts) -> AppS
             store.clone(),
             clock.clone(),
         )),
+        tracking_pages: Arc::default(),
         clock,
         store,
         public_url: parts.public_url,

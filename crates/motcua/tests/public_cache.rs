@@ -373,11 +373,14 @@ async fn cache_control_etags_and_cookies_per_kind() {
         }
         let res = req.send().await.unwrap();
         assert_eq!(res.status(), 200, "{path}");
-        assert_eq!(
-            header(&res, "cache-control"),
-            Some("private, no-store"),
-            "{path}"
-        );
+        // Tracking is kept per dossier version and revalidated by its own
+        // tag (ADR 0025 point 8); the rest is never stored.
+        let control = if path.starts_with("/tra-cuu/") {
+            "private, no-cache"
+        } else {
+            "private, no-store"
+        };
+        assert_eq!(header(&res, "cache-control"), Some(control), "{path}");
         // A dossier may carry its own version as a tag, never the data's.
         assert!(
             !header(&res, "etag").is_some_and(|t| t.starts_with("\"r")),

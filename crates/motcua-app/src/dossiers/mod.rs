@@ -40,8 +40,8 @@ pub use input::{
 };
 pub use procedures::{ProcedureFacts, ProcedureLookup, SeedProcedures};
 pub use queries::{
-    ApologyView, ComponentView, DossierView, EventSummary, TimelineEntry, TrackingView,
-    VerifierProof, WorkListFilter, WorkListPage,
+    ApologyView, ComponentView, DossierView, EventSummary, TimelineEntry, TrackedDossier,
+    TrackingView, VerifierProof, WorkListFilter, WorkListPage,
 };
 pub use receipt::{ReceiptAccess, ReceiptView};
 pub use secret::TrackingKey;

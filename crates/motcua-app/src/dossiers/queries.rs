@@ -111,6 +111,27 @@ pub struct TrackingView {
     pub rating: Option<String>,
     /// The dossier's components (code and name), e.g. to supply one.
     pub components: Vec<ComponentView>,
+    /// Why it was refused at reception (form 03) or stopped (form 05), as
+    /// the officer wrote it: for the page of the QR secret's holder only,
+    /// never in the JSON (the phone digits open that).
+    #[serde(skip)]
+    pub end_reason: Option<String>,
+}
+
+/// One tracking read (issue 21 item 2): the dossier's version and the
+/// fingerprint of its files and payment orders, which verifier opened it,
+/// and the view unless the caller already had this version.
+#[derive(Debug, Clone)]
+pub struct TrackedDossier {
+    /// The dossier's version.
+    pub version: u64,
+    /// Changes with its files and payment orders (see
+    /// [`crate::ports::dossiers::TrackingRead::freshness`]).
+    pub freshness: String,
+    /// Which verifier opened it.
+    pub proof: VerifierProof,
+    /// The view; `None` when the caller's known version is this one.
+    pub view: Option<TrackingView>,
 }
 
 /// The apology letter (thư xin lỗi, form 04) as the holder sees it.
@@ -214,14 +235,22 @@ const NO_HASH: &str = "000000000000000000000000000000000000000000000000000000000
 /// Which verifier, if any, opens `stored` (compared in constant time);
 /// `None` for an unknown code after the same comparisons.
 pub(super) fn proof_of(stored: Option<&StoredDossier>, verifier: &str) -> Option<VerifierProof> {
+    proof_of_parts(
+        stored.map(|s| {
+            (
+                s.verifier_hash.as_str(),
+                s.projection.phone_last4.as_deref(),
+            )
+        }),
+        verifier,
+    )
+}
+
+/// [`proof_of`] on the verifier hash and phone digits of a dossier, if one
+/// was found.
+fn proof_of_parts(stored: Option<(&str, Option<&str>)>, verifier: &str) -> Option<VerifierProof> {
     let verifier = verifier.trim();
-    let (hash, phone) = match stored {
-        Some(s) => (
-            s.verifier_hash.as_str(),
-            s.projection.phone_last4.as_deref(),
-        ),
-        None => (NO_HASH, Some("\u{0}\u{0}\u{0}\u{0}")),
-    };
+    let (hash, phone) = stored.unwrap_or((NO_HASH, Some("\u{0}\u{0}\u{0}\u{0}")));
     let by_secret = same(&sha256_hex(verifier.as_bytes()), hash);
     let by_phone = verifier.len() == 4 && phone.is_some_and(|p| same(p, verifier));
     stored?;
@@ -415,77 +444,62 @@ impl DossierService {
     /// code give the same answer.
     #[tracing::instrument(level = "info", skip_all, fields(dossier = %code))]
     pub async fn track(&self, code: &str, verifier: &str) -> Result<TrackingView, DossierError> {
+        self.track_read(code, verifier, None)
+            .await?
+            .view
+            .ok_or_else(|| DossierError::Unexpected(anyhow::anyhow!("tracking read without state")))
+    }
+
+    /// Public tracking in one store read ([`crate::ports::dossiers::DossierStore::tracking_read`]):
+    /// the verifier is checked on that read (an unknown code and a wrong
+    /// verifier give the same 404 after the same work); the view is built
+    /// only when `known_version` is not the dossier's version (a page kept
+    /// for that version is still good, as far as the dossier goes).
+    #[tracing::instrument(level = "debug", skip_all, fields(dossier = %code))]
+    pub async fn track_read(
+        &self,
+        code: &str,
+        verifier: &str,
+        known_version: Option<u64>,
+    ) -> Result<TrackedDossier, DossierError> {
         let code = self.parse_code(code)?;
-        let (d, _) = self.holder_dossier(code.as_str(), verifier).await?;
-        let events = self.events(code.as_str()).await?;
-        let supplement = (d.status.status == DossierStatus::AwaitingSupplement)
-            .then(|| {
-                events.iter().rev().find_map(|e| match &e.payload {
-                    EventPayload::SupplementRequested {
-                        missing, reason, ..
-                    } => Some((missing.clone(), reason.clone())),
-                    _ => None,
-                })
-            })
-            .flatten();
-        let (missing, supplement_reason) = match supplement {
-            Some((missing, reason)) => (missing, Some(reason)),
-            // Nothing is "to supply" until an officer asks (form 02): a
-            // paper not uploaded online may be shown at the desk or taken
-            // from a database at reception.
-            None => (Vec::new(), None),
+        let not_found = || DossierError::NotFound(not_found_text());
+        let read = self
+            .store
+            .tracking_read(code.as_str(), known_version)
+            .await?;
+        let proof = proof_of_parts(
+            read.as_ref()
+                .map(|r| (r.verifier_hash.as_str(), r.phone_last4.as_deref())),
+            verifier,
+        )
+        .ok_or_else(not_found)?;
+        let read = read.ok_or_else(not_found)?;
+        let unexpected = |e: serde_json::Error| DossierError::Unexpected(e.into());
+        let view = match (&read.state_json, known_version == Some(read.version)) {
+            (_, true) => None,
+            (Some(state), false) => {
+                let d: Dossier = serde_json::from_str(state).map_err(unexpected)?;
+                let events = read
+                    .events_json
+                    .iter()
+                    .map(|e| serde_json::from_str::<Event>(e).map_err(unexpected))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Some(tracking_view(&d, &events)?)
+            }
+            (None, false) => {
+                // The store gave no state for a version it did not know the
+                // caller had (a fake, or a race): read it whole.
+                let (d, _) = self.holder_dossier(code.as_str(), verifier).await?;
+                let events = self.events(code.as_str()).await?;
+                Some(tracking_view(&d, &events)?)
+            }
         };
-        let apology = events.iter().rev().find_map(|e| match &e.payload {
-            EventPayload::Extended {
-                reason,
-                previous_due_at,
-                new_due_at,
-            } => Some(ApologyView {
-                at: e.at,
-                reason: reason.clone(),
-                previous_due_at: *previous_due_at,
-                new_due_at: *new_due_at,
-            }),
-            _ => None,
-        });
-        let portal_status = d
-            .portal_status()
-            .map_err(|e| DossierError::Unexpected(e.into()))?
-            .code();
-        Ok(TrackingView {
-            code: d.code.as_str().to_owned(),
-            procedure: d.procedure.code.clone(),
-            status: d.status.status.key().to_owned(),
-            status_vi: d.status.status.name_vi().to_owned(),
-            portal_status,
-            received_at: d.received_at,
-            due_at: d.due_at,
-            missing,
-            timeline: events
-                .iter()
-                .map(|e| TimelineEntry {
-                    at: e.at,
-                    event: super::write::event_type(e),
-                    label_vi: label_vi(&e.payload).to_owned(),
-                })
-                .collect(),
-            supplement_reason,
-            apology,
-            counts_late: d.counts_late,
-            rating: d.rating.map(|r| {
-                serde_json::to_value(r)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default()
-            }),
-            components: d
-                .components
-                .iter()
-                .map(|c| ComponentView {
-                    code: c.code.clone(),
-                    name: c.name.clone(),
-                })
-                .collect(),
+        Ok(TrackedDossier {
+            version: read.version,
+            freshness: read.freshness,
+            proof,
+            view,
         })
     }
 
@@ -519,6 +533,98 @@ impl DossierService {
         let stored = self.store.load_dossier(code.as_str()).await?;
         proof_of(stored.as_ref(), verifier).ok_or_else(|| DossierError::NotFound(not_found_text()))
     }
+}
+
+/// What the holder sees of dossier `d` with its `events` (oldest first).
+fn tracking_view(d: &Dossier, events: &[Event]) -> Result<TrackingView, DossierError> {
+    let supplement = (d.status.status == DossierStatus::AwaitingSupplement)
+        .then(|| {
+            events.iter().rev().find_map(|e| match &e.payload {
+                EventPayload::SupplementRequested {
+                    missing, reason, ..
+                } => Some((missing.clone(), reason.clone())),
+                _ => None,
+            })
+        })
+        .flatten();
+    let (missing, supplement_reason) = match supplement {
+        Some((missing, reason)) => (missing, Some(reason)),
+        // Nothing is "to supply" until an officer asks (form 02): a
+        // paper not uploaded online may be shown at the desk or taken
+        // from a database at reception.
+        None => (Vec::new(), None),
+    };
+    let apology = events.iter().rev().find_map(|e| match &e.payload {
+        EventPayload::Extended {
+            reason,
+            previous_due_at,
+            new_due_at,
+        } => Some(ApologyView {
+            at: e.at,
+            reason: reason.clone(),
+            previous_due_at: *previous_due_at,
+            new_due_at: *new_due_at,
+        }),
+        _ => None,
+    });
+    let end_reason = match d.status.status {
+        DossierStatus::RefusedAtReception | DossierStatus::Stopped => {
+            events.iter().rev().find_map(|e| match &e.payload {
+                EventPayload::ReceptionRefused { reason, .. }
+                    if d.status.status == DossierStatus::RefusedAtReception =>
+                {
+                    Some(reason.clone())
+                }
+                EventPayload::ProcessingStopped { reason }
+                    if d.status.status == DossierStatus::Stopped =>
+                {
+                    Some(reason.clone())
+                }
+                _ => None,
+            })
+        }
+        _ => None,
+    };
+    let portal_status = d
+        .portal_status()
+        .map_err(|e| DossierError::Unexpected(e.into()))?
+        .code();
+    Ok(TrackingView {
+        code: d.code.as_str().to_owned(),
+        procedure: d.procedure.code.clone(),
+        status: d.status.status.key().to_owned(),
+        status_vi: d.status.status.name_vi().to_owned(),
+        portal_status,
+        received_at: d.received_at,
+        due_at: d.due_at,
+        missing,
+        timeline: events
+            .iter()
+            .map(|e| TimelineEntry {
+                at: e.at,
+                event: super::write::event_type(e),
+                label_vi: label_vi(&e.payload).to_owned(),
+            })
+            .collect(),
+        supplement_reason,
+        apology,
+        counts_late: d.counts_late,
+        rating: d.rating.map(|r| {
+            serde_json::to_value(r)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        }),
+        components: d
+            .components
+            .iter()
+            .map(|c| ComponentView {
+                code: c.code.clone(),
+                name: c.name.clone(),
+            })
+            .collect(),
+        end_reason,
+    })
 }
 
 #[cfg(test)]

@@ -69,6 +69,29 @@ impl Committed {
     }
 }
 
+/// What public tracking reads of a dossier in one statement (issue 21
+/// item 2): what the verifier is checked against, the version and a
+/// fingerprint of the files and payment orders (what a cached page is
+/// checked against), and, unless the caller already has that version,
+/// the state and the events to render from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackingRead {
+    /// The dossier's version (events applied).
+    pub version: u64,
+    /// SHA-256 (hex) of the tracking secret.
+    pub verifier_hash: String,
+    /// Last four digits of the applicant's phone.
+    pub phone_last4: Option<String>,
+    /// Changes when a file is attached or removed, or a payment order is
+    /// made or settled (none of which changes the version); empty when the
+    /// store cannot tell (a test fake).
+    pub freshness: String,
+    /// The whole state as JSON; `None` when the caller knew this version.
+    pub state_json: Option<String>,
+    /// The events' JSON, oldest first; empty with `state_json` `None`.
+    pub events_json: Vec<String>,
+}
+
 /// Dossiers: events, projection, outbox and idempotent answers.
 #[async_trait]
 pub trait DossierStore: Send + Sync {
@@ -119,4 +142,37 @@ pub trait DossierStore: Send + Sync {
 
     /// The last sequence number allocated to (`agency`, `day`), if any.
     async fn last_sequence(&self, agency: &str, day: NaiveDate) -> Result<Option<u32>, StoreError>;
+
+    /// Public tracking's one read of a dossier ([`TrackingRead`]): the
+    /// state and events only when its version is not `known_version`. The
+    /// engines answer it with one statement by primary key; this default
+    /// (for test fakes) reads the dossier and its events.
+    async fn tracking_read(
+        &self,
+        code: &str,
+        known_version: Option<u64>,
+    ) -> Result<Option<TrackingRead>, StoreError> {
+        let Some(stored) = self.load_dossier(code).await? else {
+            return Ok(None);
+        };
+        let version = stored.projection.version;
+        let fresh = known_version != Some(version);
+        let events_json = if fresh {
+            self.dossier_events(code)
+                .await?
+                .into_iter()
+                .map(|e| e.event_json)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(Some(TrackingRead {
+            version,
+            verifier_hash: stored.verifier_hash,
+            phone_last4: stored.projection.phone_last4,
+            freshness: String::new(),
+            state_json: fresh.then_some(stored.projection.state_json),
+            events_json,
+        }))
+    }
 }

@@ -35,5 +35,6 @@ mod service_index;
 mod service_index_pages;
 mod staff;
 mod support;
+mod tracking_cache;
 mod units;
 mod webhooks;

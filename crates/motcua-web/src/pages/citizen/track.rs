@@ -5,10 +5,14 @@
 //! rate the service once the result is returned. A malformed code, a
 //! wrong verifier and too many look-ups each get a clear inline message.
 
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
 use askama::Template;
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
 use axum::extract::{Form, Multipart, Path, Query, State};
-use axum::http::{Extensions, StatusCode};
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use motcua_app::attachments::Upload;
 use motcua_app::dossiers::{Accessor, ActionInput, DossierError, TrackingView};
@@ -74,38 +78,19 @@ pub struct EndNotice {
     pub link: String,
 }
 
-/// The refusal or stop reason of a dossier that ended so, read from its
-/// events; only with the QR secret (the phone's digits show the status).
-async fn end_notice(
-    state: &AppState,
-    t: Messages,
-    status: &str,
-    code: &str,
-    verifier: &str,
-) -> Option<EndNotice> {
-    use motcua_domain::dossier::EventPayload;
+/// The refusal or stop notice of a dossier that ended so, from the reason
+/// the tracking read found in its events; only with the QR secret (the
+/// phone's digits show the status).
+fn end_notice(t: Messages, status: &str, reason: Option<String>) -> Option<EndNotice> {
     let form = match status {
         "refused_at_reception" => "03",
         "stopped" => "05",
         _ => return None,
     };
-    let source = state
-        .dossiers
-        .forms_source(
-            &motcua_app::dossiers::Accessor::Holder(verifier.to_owned()),
-            code,
-        )
-        .await
-        .ok()?;
-    let reason = source.events.iter().rev().find_map(|e| match &e.payload {
-        EventPayload::ReceptionRefused { reason, .. } if form == "03" => Some(reason.clone()),
-        EventPayload::ProcessingStopped { reason } if form == "05" => Some(reason.clone()),
-        _ => None,
-    })?;
     Some(EndNotice {
         form,
         title: t.get(&format!("track-end-{form}")),
-        reason,
+        reason: reason?,
         link: t.with_args("track-end-form", &[("code", form)]),
     })
 }
@@ -247,7 +232,7 @@ async fn found(state: &AppState, t: Messages, v: TrackingView, verifier: &str) -
     let end_notice = if phone_only {
         None
     } else {
-        end_notice(state, t, &v.status, &v.code, verifier).await
+        end_notice(t, &v.status, v.end_reason.clone())
     };
     let files = if phone_only {
         Vec::new()
@@ -346,16 +331,173 @@ fn notice_of(t: Messages, q: &TrackQuery) -> (String, String) {
     (notice, error)
 }
 
-/// Looks a dossier up and renders the page with the right status.
+/// `Cache-Control` of a tracking page: it carries personal data, so only
+/// the visitor's own browser may keep it (`private`), and it must ask again
+/// each time (`no-cache`), which a strong `ETag` makes a cheap `304`
+/// (ADR 0025, point 8). `no-store` would forbid even that.
+pub const TRACKING_CACHE_CONTROL: &str = "private, no-cache";
+
+/// Tracking pages kept per shard; a full shard is emptied (at most
+/// `16 × 256` pages of a few kilobytes each, with their compressed bodies).
+const KEPT_PER_SHARD: usize = 256;
+const SHARDS: usize = 16;
+
+/// A tracking page as rendered for one (dossier version, files and
+/// payment orders, language, kind of verifier), with its compressed bodies.
+pub struct KeptPage {
+    version: u64,
+    freshness: String,
+    verifier: String,
+    tag: String,
+    identity: Bytes,
+    gzip: Bytes,
+    brotli: Bytes,
+}
+
+/// The tracking pages rendered once per dossier version (issue 21 item 2,
+/// ADR 0025 point 8): a page is answered again from here while the one
+/// tracking read finds the same version and the same files and payment
+/// orders; the verifier is checked on that read first, every time.
+#[derive(Default)]
+pub struct TrackingPages {
+    shards: [RwLock<HashMap<String, Arc<KeptPage>>>; SHARDS],
+}
+
+impl TrackingPages {
+    fn shard(&self, key: &str) -> &RwLock<HashMap<String, Arc<KeptPage>>> {
+        let h = fnv(key.as_bytes());
+        &self.shards[usize::try_from(h % SHARDS as u64).unwrap_or(0)]
+    }
+
+    fn get(&self, key: &str) -> Option<Arc<KeptPage>> {
+        self.shard(key)
+            .read()
+            .ok()
+            .and_then(|m| m.get(key).cloned())
+    }
+
+    fn keep(&self, key: String, page: Arc<KeptPage>) {
+        if let Ok(mut m) = self.shard(&key).write() {
+            if m.len() >= KEPT_PER_SHARD && !m.contains_key(&key) {
+                m.clear();
+            }
+            m.insert(key, page);
+        }
+    }
+
+    /// How many pages are kept (tests).
+    pub fn len(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|s| s.read().map_or(0, |m| m.len()))
+            .sum()
+    }
+
+    /// Whether none is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// FNV-1a, 64 bits: shards and the fingerprint part of a tag.
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The key of a kept page: the code, the language and the kind of
+/// verifier (the page shows more with the QR secret).
+fn page_key(code: &str, t: Messages, verifier: &str) -> String {
+    let kind = if crate::rate_limit::is_phone_digits(verifier) {
+        "p"
+    } else {
+        "s"
+    };
+    format!("{code}|{}|{kind}", t.locale.tag())
+}
+
+/// The strong tag of a page: the dossier version, a hash of the files and
+/// orders, the language, the kind of verifier and the build.
+fn page_tag(version: u64, freshness: &str, key: &str) -> String {
+    let mut parts = key.rsplit('|');
+    let kind = parts.next().unwrap_or("s");
+    let lang = parts.next().unwrap_or("vi");
+    format!(
+        "\"t{version}.{:x}.{lang}.{kind}.{}\"",
+        fnv(freshness.as_bytes()) & 0xffff_ffff,
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// The answer of a kept page: `304` when `If-None-Match` names its tag,
+/// else the body the client accepts, each with its own strong tag.
+fn answer_kept(t: Messages, page: &KeptPage, headers: &HeaderMap) -> Response {
+    use crate::http_cache::{Encoding, etag, negotiate, not_modified};
+    let encoding = negotiate(headers);
+    let mut res = if not_modified(headers, &page.tag) {
+        let mut res = Response::new(Body::empty());
+        *res.status_mut() = StatusCode::NOT_MODIFIED;
+        res
+    } else {
+        let body = match encoding {
+            Encoding::Brotli => page.brotli.clone(),
+            Encoding::Gzip => page.gzip.clone(),
+            Encoding::Identity => page.identity.clone(),
+        };
+        let mut res = Response::new(Body::from(body));
+        let h = res.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        match encoding {
+            Encoding::Brotli => {
+                h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+            }
+            Encoding::Gzip => {
+                h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            }
+            Encoding::Identity => {}
+        }
+        res
+    };
+    let h = res.headers_mut();
+    h.insert(header::ETAG, etag(&page.tag, encoding));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(TRACKING_CACHE_CONTROL),
+    );
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept-Encoding, Cookie"),
+    );
+    // As every page does; the caching layer drops it unless the visitor
+    // changed the language.
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        t.locale.tag()
+    )) {
+        h.insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// Looks a dossier up and renders the page with the right status. The
+/// verifier is limited and checked on the one tracking read before
+/// anything is answered (a `304` included); a page without a notice is
+/// kept per dossier version and answered from memory while it stands.
 async fn lookup(
     state: &AppState,
     t: Messages,
     extensions: &Extensions,
+    headers: &HeaderMap,
     code: String,
     verifier: String,
     q: &TrackQuery,
 ) -> Response {
     let (notice, error) = notice_of(t, q);
+    let plain = notice.is_empty() && error.is_empty();
     let mut page = TrackPage {
         t,
         code: code.clone(),
@@ -378,11 +520,48 @@ async fn lookup(
         page.error = t.with_count("citizen-track-limited", "s", wait.as_secs().max(1));
         StatusCode::TOO_MANY_REQUESTS
     } else {
-        match state.dossiers.track(&code, &verifier).await {
-            Ok(view) => {
-                page.found = Some(found(state, t, view, &verifier).await);
-                StatusCode::OK
+        let key = page_key(&code, t, &verifier);
+        let kept = state
+            .tracking_pages
+            .get(&key)
+            .filter(|k| plain && k.verifier == verifier);
+        let known = kept.as_ref().map(|k| k.version);
+        let mut read = state.dossiers.track_read(&code, &verifier, known).await;
+        if let (Ok(r), Some(k)) = (&read, &kept) {
+            if r.version == k.version && r.freshness == k.freshness {
+                return answer_kept(t, k, headers);
             }
+            if r.view.is_none() {
+                // The same version with other files or orders: read the
+                // dossier again to render it.
+                read = state.dossiers.track_read(&code, &verifier, None).await;
+            }
+        }
+        match read {
+            Ok(r) => match r.view {
+                Some(view) => {
+                    page.found = Some(found(state, t, view, &verifier).await);
+                    if plain && let Ok(body) = page.render() {
+                        let (gzip, brotli) = crate::http_cache::compress(body.as_bytes());
+                        let kept = Arc::new(KeptPage {
+                            tag: page_tag(r.version, &r.freshness, &key),
+                            version: r.version,
+                            freshness: r.freshness,
+                            verifier: verifier.clone(),
+                            identity: Bytes::from(body),
+                            gzip,
+                            brotli,
+                        });
+                        state.tracking_pages.keep(key, Arc::clone(&kept));
+                        return answer_kept(t, &kept, headers);
+                    }
+                    StatusCode::OK
+                }
+                None => {
+                    page.error = t.get("citizen-error-unavailable");
+                    StatusCode::SERVICE_UNAVAILABLE
+                }
+            },
             Err(DossierError::NotFound(_)) => {
                 state.tracking_limiter.failed(&code);
                 page.error = t.get("citizen-track-not-found");
@@ -410,6 +589,7 @@ pub async fn form(
     State(state): State<AppState>,
     t: Messages,
     extensions: Extensions,
+    headers: HeaderMap,
     q: Result<Query<TrackQuery>, QueryRejection>,
 ) -> Response {
     let q = q.map(|Query(q)| q).unwrap_or_default();
@@ -426,7 +606,7 @@ pub async fn form(
         };
         return crate::pages::render(t, &page);
     }
-    lookup(&state, t, &extensions, code, verifier, &q).await
+    lookup(&state, t, &extensions, &headers, code, verifier, &q).await
 }
 
 /// `GET /tra-cuu/{code}?verifier=`: what the receipt's QR opens.
@@ -434,6 +614,7 @@ pub async fn dossier(
     State(state): State<AppState>,
     t: Messages,
     extensions: Extensions,
+    headers: HeaderMap,
     code: Result<Path<String>, PathRejection>,
     q: Result<Query<TrackQuery>, QueryRejection>,
 ) -> Response {
@@ -441,7 +622,7 @@ pub async fn dossier(
     // An undecodable path is just a malformed code.
     let code = code.map_or_else(|_| "?".to_owned(), |Path(c)| field_value(&c, 64));
     let verifier = field_value(q.verifier.as_deref().unwrap_or_default(), 64);
-    lookup(&state, t, &extensions, code, verifier, &q).await
+    lookup(&state, t, &extensions, &headers, code, verifier, &q).await
 }
 
 fn back(code: &str, verifier: &str, t: Messages, extra: &str) -> Response {
