@@ -35,6 +35,9 @@ pub enum StaffError {
     /// A parameter that does not make sense.
     #[error("{0}")]
     Invalid(String),
+    /// A registry file over [`MAX_FILE_BYTES`] or [`MAX_ROWS`]; nothing read.
+    #[error("{0}")]
+    TooLarge(String),
     /// The policy said no.
     #[error("{}", .0.message())]
     Denied(Denied),
@@ -53,6 +56,37 @@ impl From<StoreError> for StaffError {
     fn from(e: StoreError) -> Self {
         Self::Unexpected(anyhow::anyhow!("{e}"))
     }
+}
+
+/// The largest registry file read, in bytes (an import, a check, an upload).
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+
+/// The most rows (people) of one registry file.
+pub const MAX_ROWS: usize = 5_000;
+
+/// Refuses a registry file over [`MAX_FILE_BYTES`] or [`MAX_ROWS`] before it
+/// is parsed (the rows counted as non-empty lines after the header, so a
+/// quoted field over several lines only makes the count stricter).
+pub fn check_size(text: &str) -> Result<(), StaffError> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(StaffError::TooLarge(format!(
+            "Tệp lớn quá {} MB, không nạp gì / the file is over {} MB, nothing imported",
+            MAX_FILE_BYTES / (1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    let rows = text
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .count();
+    if rows > MAX_ROWS {
+        return Err(StaffError::TooLarge(format!(
+            "Tệp có {rows} dòng, tối đa {MAX_ROWS} người một lần, không nạp gì / \
+             the file has {rows} rows, at most {MAX_ROWS} people at once, nothing imported"
+        )));
+    }
+    Ok(())
 }
 
 /// The values of the `unit` column (the agencies a file names).
@@ -109,6 +143,7 @@ impl StaffService {
 
     /// Checks a registry file against the tags and the agencies that exist.
     pub async fn check(&self, text: &str) -> Result<Vec<StaffMember>, StaffError> {
+        check_size(text)?;
         let named = units_named(text);
         let mut known = BTreeSet::new();
         for unit in named.iter().filter(|u| !u.is_empty()) {

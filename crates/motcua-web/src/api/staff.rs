@@ -42,6 +42,10 @@ impl From<StaffError> for Problem {
                 Problem::bad_request(detail).with_code("bad_rows")
             }
             StaffError::Invalid(m) => Problem::bad_request(m),
+            StaffError::TooLarge(m) => {
+                Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "too-large", m)
+                    .with_code("too_large")
+            }
             StaffError::Denied(d) => d.into(),
             StaffError::Unexpected(err) => motcua_app::AppError::Unexpected(err).into(),
         }
@@ -99,7 +103,8 @@ pub async fn list(
     responses((status = 200, description = "how many rows were saved", body = Object),
         (status = 400, description = "every problem of every bad row; nothing saved", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json")))]
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "the file is over 1 MB or 5,000 rows; nothing saved", body = Problem, content_type = "application/problem+json")))]
 pub async fn import(
     State(state): State<AppState>,
     officer: Officer,

@@ -34,6 +34,7 @@ mod sector_support;
 mod service_index;
 mod service_index_pages;
 mod staff;
+mod staff_pages;
 mod support;
 mod tracking_cache;
 mod units;

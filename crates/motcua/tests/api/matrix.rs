@@ -184,6 +184,11 @@ const ENDPOINTS: &[&str] = &[
     "GET /can-bo/chi-so-766.xlsx",
     "GET /can-bo/chi-so-766.pdf",
     "GET /chi-so-766/{province}",
+    "GET /can-bo/nhan-su",
+    "GET /can-bo/nhan-su.csv",
+    "POST /can-bo/nhan-su/nhap",
+    "GET /can-bo/khoi-luong",
+    "GET /can-bo/thieu-hut",
 ];
 
 fn has(who: Who, roles: &[Role]) -> bool {
@@ -436,6 +441,21 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
         "POST /api/v1/units/{code}/classification" => {
             protected(&[Role::ProvinceAdmin], S::OK, S::FORBIDDEN)
         }
+        // The staff pages ask the same capabilities as the API (a unit
+        // outside the scope: the 403 page; an import back to the list: 303).
+        "GET /can-bo/nhan-su"
+        | "GET /can-bo/nhan-su.csv"
+        | "GET /can-bo/khoi-luong"
+        | "GET /can-bo/thieu-hut" => desk(
+            &[Role::Leader, Role::UnitAdmin, Role::ProvinceAdmin],
+            S::OK,
+            S::FORBIDDEN,
+        ),
+        "POST /can-bo/nhan-su/nhap" => desk(
+            &[Role::UnitAdmin, Role::ProvinceAdmin],
+            S::SEE_OTHER,
+            S::FORBIDDEN,
+        ),
         _ => S::OK,
     }
 }
@@ -1451,6 +1471,35 @@ impl World {
                 )
                 .await;
                 ("GET", format!("/api/v1/units/{unit}/classification"), None)
+            }
+            "GET /can-bo/nhan-su" | "GET /can-bo/nhan-su.csv" | "GET /can-bo/khoi-luong" => {
+                let path = endpoint.trim_start_matches("GET ");
+                ("GET", format!("{path}?unit={center}"), None)
+            }
+            "GET /can-bo/thieu-hut" => (
+                "GET",
+                format!("/can-bo/thieu-hut?unit={center}&expertise=dat_dai"),
+                None,
+            ),
+            "POST /can-bo/nhan-su/nhap" => {
+                let csv = format!(
+                    "id,unit,full_name,account,position_group,position,department,employment,expertise,qualifications\n\
+                     NP{n},{center},Trần Thị Bình,,specialised,Địa chính,kinh_te,cong_chuc,dat_dai,Cử nhân\n"
+                );
+                let body = format!(
+                    "--XBOUNDARY\r\nContent-Disposition: form-data; name=\"unit\"\r\n\r\n{center}\r\n\
+                     --XBOUNDARY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"can-bo.csv\"\r\n\
+                     Content-Type: text/csv\r\n\r\n{csv}\r\n--XBOUNDARY--\r\n"
+                );
+                let (a, _) = send(
+                    &self.app,
+                    "/can-bo/nhan-su/nhap",
+                    &headers,
+                    "multipart/form-data; boundary=XBOUNDARY",
+                    body.into_bytes(),
+                )
+                .await;
+                return (a.status, a.body);
             }
             "GET /can-bo/vuong-mac/moi" => ("GET", "/can-bo/vuong-mac/moi".into(), None),
             "POST /can-bo/vuong-mac/moi" => {

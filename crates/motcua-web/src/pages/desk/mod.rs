@@ -17,8 +17,11 @@ pub mod people;
 pub mod reception;
 pub mod reception_view;
 pub mod result_upload;
+pub mod shortages;
+pub mod staff;
 pub mod view;
 pub mod work_list;
+pub mod workload;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -53,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/can-bo/lanh-dao", get(leader::page))
         .merge(obstacles::routes())
+        .merge(staff::routes())
         .route(
             "/dang-nhap/phat-trien",
             get(dev_login::page).post(dev_login::submit),
