@@ -73,10 +73,11 @@ mod lanes {
             let claimed = sqlx::query(
                 "UPDATE outbox_deliveries SET claimed_until = ?, claimed_by = ? \
                  WHERE sink = ? AND outbox_id IN ( \
-                   SELECT d.outbox_id FROM outbox_deliveries d \
+                   SELECT d.outbox_id FROM outbox_deliveries d INDEXED BY outbox_deliveries_pending \
                    WHERE d.sink = ? AND d.delivered_at IS NULL AND d.dead_at IS NULL \
                      AND d.available_at <= ? AND (d.claimed_until IS NULL OR d.claimed_until < ?) \
-                     AND NOT EXISTS (SELECT 1 FROM outbox_deliveries p WHERE p.sink = d.sink \
+                     AND NOT EXISTS (SELECT 1 FROM outbox_deliveries p INDEXED BY outbox_deliveries_held \
+                                     WHERE p.sink = d.sink \
                                      AND p.dossier_code = d.dossier_code \
                                      AND p.outbox_id < d.outbox_id AND p.delivered_at IS NULL) \
                    ORDER BY d.outbox_id LIMIT ?) \
