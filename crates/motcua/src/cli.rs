@@ -282,6 +282,12 @@ pub enum DemoCommand {
         /// Random seed (the same seed gives the same applicants and walks).
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Share of receptions and officers' actions outside office time
+        /// (làm thêm giờ): half in working-day evenings until 21:30, half on
+        /// weekends and holidays; the rest follows the working calendar and
+        /// the office windows (Vietnam time). Nothing falls 22:00–06:00.
+        #[arg(long, default_value_t = 0.08)]
+        after_hours_share: f64,
     },
 }
 

@@ -14,6 +14,8 @@ use motcua_domain::dossier::{
 };
 use motcua_domain::legal_time::TimeLimit;
 
+use super::demo_time::WorkTime;
+
 /// A small, fast, deterministic generator (SplitMix64).
 pub struct Rng(u64);
 
@@ -120,10 +122,27 @@ pub struct Setting<'a> {
     pub procedure: &'a ProcedureFacts,
     /// A placeholder code (the store numbers the real one).
     pub code: DossierCode,
-    /// The reception instant.
+    /// How the dossier arrives.
+    pub channel: Channel,
+    /// The reception instant (the citizen's filing when online).
     pub received_at: DateTime<Utc>,
     /// Nothing happens after this instant.
     pub now: DateTime<Utc>,
+    /// When officers act (office time, with its after-hours share).
+    pub time: &'a WorkTime,
+    /// The one-stop desk officer (account).
+    pub desk: &'a str,
+    /// The officer handling the field (account).
+    pub handler: &'a str,
+}
+
+/// How a demo dossier arrives: 70 % at the desk, 25 % online, 5 % by post.
+pub fn channel(rng: &mut Rng) -> Channel {
+    match rng.below(100) {
+        0..=69 => Channel::InPerson,
+        70..=94 => Channel::Online,
+        _ => Channel::Post,
+    }
 }
 
 /// A demo dossier: its events and state, with the placeholder code.
@@ -147,11 +166,7 @@ fn due(cal: &WorkingCalendar, facts: &ProcedureFacts, at: DateTime<Utc>) -> Date
 
 /// Walks one dossier through a random stretch of its lifecycle.
 pub fn walk(rng: &mut Rng, cal: &WorkingCalendar, s: &Setting<'_>, key: &str) -> Option<Walked> {
-    let channel = match rng.below(100) {
-        0..=69 => Channel::InPerson,
-        70..=94 => Channel::Online,
-        _ => Channel::Post,
-    };
+    let channel = s.channel;
     let components = s
         .procedure
         .components
@@ -180,7 +195,9 @@ pub fn walk(rng: &mut Rng, cal: &WorkingCalendar, s: &Setting<'_>, key: &str) ->
         components,
         fees: Vec::new(),
     };
-    let officer = Actor::Officer(format!("demo{}", rng.below(20)));
+    let desk = Actor::Officer(s.desk.to_owned());
+    let handler = Actor::Officer(s.handler.to_owned());
+    let citizen = Actor::Citizen(format!("demo-citizen-{}", digits(rng, 8)));
     let mut at = s.received_at;
     let mut state: Option<Dossier> = None;
     let mut events = Vec::new();
@@ -211,7 +228,7 @@ pub fn walk(rng: &mut Rng, cal: &WorkingCalendar, s: &Setting<'_>, key: &str) ->
     let stage = rng.below(100);
     if stage >= 15 {
         plan.push(Action::HandOver {
-            to: format!("chuyen-vien-{}", rng.below(5)),
+            to: s.handler.to_owned(),
             step_deadline: at + Duration::days(2),
         });
     }
@@ -270,11 +287,22 @@ pub fn walk(rng: &mut Rng, cal: &WorkingCalendar, s: &Setting<'_>, key: &str) ->
     }
     for (i, action) in plan.into_iter().enumerate() {
         if i > 0 {
-            at += Duration::minutes(30 + rng.below(60 * 24) as i64);
+            at = s.time.next_action(rng, at);
         }
         if at > s.now {
             break;
         }
+        // Citizens file, withdraw and rate; the desk receives, asks for
+        // fees and returns; the field's officer does the rest.
+        let actor = match &action {
+            Action::SubmitOnline { .. } | Action::Withdraw { .. } | Action::Rate { .. } => {
+                citizen.clone()
+            }
+            Action::RequestSupplement { .. }
+            | Action::MarkResultReady { .. }
+            | Action::Transfer { .. } => handler.clone(),
+            _ => desk.clone(),
+        };
         let action = match action {
             Action::Receive { .. } => Action::Receive {
                 checked: Vec::new(),
@@ -291,7 +319,7 @@ pub fn walk(rng: &mut Rng, cal: &WorkingCalendar, s: &Setting<'_>, key: &str) ->
             other => other,
         };
         let cmd = Command {
-            actor: officer.clone(),
+            actor,
             idempotency_key: format!("{key}-{i}"),
             action,
         };

@@ -8,6 +8,8 @@ mod backup;
 mod catalog;
 mod demo;
 mod demo_obstacles;
+mod demo_staff;
+mod demo_time;
 mod demo_walk;
 pub mod grants;
 pub(crate) mod identity;
