@@ -354,6 +354,60 @@ fn default_public_url() -> String {
 pub struct StorageSettings {
     /// Data directory: the SQLite database, attachments.
     pub data_dir: PathBuf,
+    /// Attachments on S3-compatible storage (`[storage.s3]`), when set;
+    /// otherwise they are files under `<data_dir>/attachments/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s3: Option<S3Settings>,
+}
+
+/// `[storage.s3]`: the bucket that keeps the attachments' bytes, through
+/// `object_store`'s S3 client (AWS S3, MinIO, Ceph RGW, Garage, ...).
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Settings {
+    /// The bucket (it must exist).
+    pub bucket: String,
+    /// The S3 endpoint, e.g. `https://s3.example.vn` or
+    /// `http://127.0.0.1:9000`; empty for AWS itself. An `http://` endpoint
+    /// is accepted as written (a store on the same host or network).
+    #[serde(default)]
+    pub endpoint: String,
+    /// The region; `us-east-1` when empty (most S3-compatible stores
+    /// ignore it, but it is part of the signature).
+    #[serde(default)]
+    pub region: String,
+    /// Access key id; empty: from `AWS_ACCESS_KEY_ID` or the instance's
+    /// credentials.
+    #[serde(default)]
+    pub access_key_id: String,
+    /// Secret access key (never shown); prefer `secret_access_key_file` or
+    /// `MOTCUA__STORAGE__S3__SECRET_ACCESS_KEY`.
+    #[serde(default)]
+    pub secret_access_key: String,
+    /// A file whose content (trimmed) is the secret access key, e.g. a
+    /// systemd credential; used when `secret_access_key` is empty.
+    #[serde(default)]
+    pub secret_access_key_file: Option<PathBuf>,
+}
+
+impl fmt::Debug for S3Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("S3Settings")
+            .field("bucket", &self.bucket)
+            .field(
+                "endpoint",
+                &if self.endpoint.is_empty() {
+                    String::new()
+                } else {
+                    redact_url(&self.endpoint)
+                },
+            )
+            .field("region", &self.region)
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"***")
+            .field("secret_access_key_file", &self.secret_access_key_file)
+            .finish()
+    }
 }
 
 /// `[database]`.
@@ -412,6 +466,7 @@ impl Default for Settings {
             },
             storage: StorageSettings {
                 data_dir: PathBuf::from("./data"),
+                s3: None,
             },
             database: DatabaseSettings::default(),
             // Thái Nguyên: its portal shows the level-1 identifier H55.

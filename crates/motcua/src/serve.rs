@@ -153,12 +153,9 @@ pub async fn prepare_with_clock(settings: &Settings, clock: Clock) -> Result<App
             webhooks: crate::exchange::webhook_settings(settings),
             dev_login: settings.auth.dev_login,
             oidc,
-            attachments: motcua_app::attachments::AttachmentService::local(
-                store.clone(),
-                &settings.storage.data_dir.join("attachments"),
-                motcua_app::attachments::AttachmentLimits::default(),
-                clock.clone(),
-            )?,
+            // Files under the data directory, or the bucket of
+            // `[storage.s3]` (docs/operations.md).
+            attachments: crate::attachments::service(settings, store.clone(), clock.clone())?,
             // Procedures imported with `motcua catalog import` can be
             // filed; the seed catalog answers for codes the store lacks.
             procedures: Arc::new(CatalogProcedures::new(store)),
