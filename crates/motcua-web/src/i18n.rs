@@ -30,6 +30,7 @@ macro_rules! locale_files {
             include_str!(concat!("../locales/", $lang, "/feedback.ftl")),
             include_str!(concat!("../locales/", $lang, "/service_index.ftl")),
             include_str!(concat!("../locales/", $lang, "/staff.ftl")),
+            include_str!(concat!("../locales/", $lang, "/training.ftl")),
         ]
     };
 }

@@ -121,6 +121,8 @@ pub struct AppState {
     pub staff: motcua_app::staff::StaffService,
     /// Workload measured from dossier events and the shortage signal (issue 17).
     pub workload: motcua_app::workload::WorkloadService,
+    /// Training: courses, sessions, the plan and its follow-up (issue 17).
+    pub training: motcua_app::training::TrainingService,
     /// Classification of administrative units (NĐ 307/2025, issue 17).
     pub classification: motcua_app::classification::ClassificationService,
     /// Tracking pages rendered once per dossier version (issue 21 item 2,

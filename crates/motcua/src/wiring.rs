@@ -130,6 +130,7 @@ pub fn app_state(store: Arc<dyn Store>, clock: Clock, parts: StateParts) -> AppS
         obstacles: motcua_app::obstacles::ObstacleService::new(store.clone(), clock.clone(), None),
         staff: motcua_app::staff::StaffService::new(store.clone(), clock.clone()),
         workload: motcua_app::workload::WorkloadService::new(store.clone(), clock.clone(), None),
+        training: motcua_app::training::TrainingService::new(store.clone(), clock.clone()),
         classification: motcua_app::classification::ClassificationService::new(
             store.clone(),
             clock.clone(),

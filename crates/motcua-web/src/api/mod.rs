@@ -20,6 +20,7 @@ pub mod sector;
 pub mod service_index;
 pub mod staff;
 pub mod tracking;
+pub mod training;
 pub mod units;
 pub mod webhooks;
 
@@ -42,6 +43,21 @@ pub fn routes() -> Router<AppState> {
         .route("/staff", get(staff::list).post(staff::import))
         .route("/workload", get(staff::workload))
         .route("/shortages", get(staff::shortages))
+        .route(
+            "/training/courses",
+            get(training::list_courses).post(training::create_course),
+        )
+        .route(
+            "/training/sessions",
+            get(training::list_sessions).post(training::create_session),
+        )
+        .route("/training/sessions/{id}/enrolments", post(training::enrol))
+        .route(
+            "/training/enrolments/{id}/completion",
+            post(training::complete),
+        )
+        .route("/training/plan", get(training::plan))
+        .route("/training/follow-up", get(training::follow_up))
         .route(
             "/addresses/convert",
             post(addresses::convert).layer(DefaultBodyLimit::max(addresses::MAX_BODY_BYTES)),

@@ -184,6 +184,17 @@ const ENDPOINTS: &[&str] = &[
     "GET /can-bo/chi-so-766.xlsx",
     "GET /can-bo/chi-so-766.pdf",
     "GET /chi-so-766/{province}",
+    "GET /api/v1/training/courses",
+    "POST /api/v1/training/courses",
+    "GET /api/v1/training/sessions",
+    "POST /api/v1/training/sessions",
+    "POST /api/v1/training/sessions/{id}/enrolments",
+    "POST /api/v1/training/enrolments/{id}/completion",
+    "GET /api/v1/training/plan",
+    "GET /api/v1/training/follow-up",
+    "GET /can-bo/dao-tao",
+    "POST /can-bo/dao-tao/lop",
+    "POST /can-bo/dao-tao/hoan-thanh",
     "GET /can-bo/nhan-su",
     "GET /can-bo/nhan-su.csv",
     "POST /can-bo/nhan-su/nhap",
@@ -455,6 +466,52 @@ fn expected(who: Who, endpoint: &str, in_scope: bool) -> StatusCode {
             &[Role::UnitAdmin, Role::ProvinceAdmin],
             S::SEE_OTHER,
             S::FORBIDDEN,
+        ),
+        // Training (issue 17 item 3): courses are the province's, read by
+        // readers of staff and recorded by administrators; sessions, the
+        // plan and the follow-up are the unit's (another unit: 403); an
+        // enrolment or completion of another unit's session is the 404 of
+        // an unknown id. The page and its forms ask the same.
+        "GET /api/v1/training/courses" => protected(
+            &[Role::Leader, Role::UnitAdmin, Role::ProvinceAdmin],
+            S::OK,
+            S::OK,
+        ),
+        "POST /api/v1/training/courses" => protected(
+            &[Role::UnitAdmin, Role::ProvinceAdmin],
+            S::CREATED,
+            S::CREATED,
+        ),
+        "GET /api/v1/training/sessions"
+        | "GET /api/v1/training/plan"
+        | "GET /api/v1/training/follow-up" => protected(
+            &[Role::Leader, Role::UnitAdmin, Role::ProvinceAdmin],
+            S::OK,
+            S::FORBIDDEN,
+        ),
+        "POST /api/v1/training/sessions" => protected(
+            &[Role::UnitAdmin, Role::ProvinceAdmin],
+            S::CREATED,
+            S::FORBIDDEN,
+        ),
+        "POST /api/v1/training/sessions/{id}/enrolments"
+        | "POST /api/v1/training/enrolments/{id}/completion" => {
+            protected(&[Role::UnitAdmin, Role::ProvinceAdmin], S::OK, S::NOT_FOUND)
+        }
+        "GET /can-bo/dao-tao" => desk(
+            &[Role::Leader, Role::UnitAdmin, Role::ProvinceAdmin],
+            S::OK,
+            S::FORBIDDEN,
+        ),
+        "POST /can-bo/dao-tao/lop" => desk(
+            &[Role::UnitAdmin, Role::ProvinceAdmin],
+            S::SEE_OTHER,
+            S::FORBIDDEN,
+        ),
+        "POST /can-bo/dao-tao/hoan-thanh" => desk(
+            &[Role::UnitAdmin, Role::ProvinceAdmin],
+            S::SEE_OTHER,
+            S::NOT_FOUND,
         ),
         _ => S::OK,
     }
@@ -1546,6 +1603,76 @@ impl World {
                         .await;
                 }
             }
+            "GET /api/v1/training/courses" => ("GET", "/api/v1/training/courses".into(), None),
+            "POST /api/v1/training/courses" => (
+                "POST",
+                "/api/v1/training/courses".into(),
+                Some(json!({"topic": "Nghiệp vụ đất đai", "expertise": ["dat_dai"], "hours": 8})),
+            ),
+            "GET /api/v1/training/sessions"
+            | "GET /api/v1/training/plan"
+            | "GET /api/v1/training/follow-up" => {
+                let path = endpoint.trim_start_matches("GET ");
+                ("GET", format!("{path}?unit={center}"), None)
+            }
+            "POST /api/v1/training/sessions" => {
+                let course = training_course(&self.app, &center).await;
+                (
+                    "POST",
+                    "/api/v1/training/sessions".into(),
+                    Some(json!({"course_id": course, "unit": center,
+                        "starts_on": "2026-11-02", "ends_on": "2026-11-03"})),
+                )
+            }
+            "POST /api/v1/training/sessions/{id}/enrolments" => {
+                let session = training_session(&self.app, &center, n).await;
+                let id = session["id"].as_str().unwrap();
+                (
+                    "POST",
+                    format!("/api/v1/training/sessions/{id}/enrolments"),
+                    Some(json!({"staff": [format!("NT{n}")]})),
+                )
+            }
+            "POST /api/v1/training/enrolments/{id}/completion" => {
+                let session = training_session(&self.app, &center, n).await;
+                let id = session["enrolments"][0]["id"].as_str().unwrap();
+                (
+                    "POST",
+                    format!("/api/v1/training/enrolments/{id}/completion"),
+                    Some(json!({"completed_on": "2026-11-03", "result": "Đạt"})),
+                )
+            }
+            "GET /can-bo/dao-tao" => ("GET", format!("/can-bo/dao-tao?unit={center}"), None),
+            "POST /can-bo/dao-tao/lop" => {
+                return self
+                    .form(
+                        "/can-bo/dao-tao/lop",
+                        &headers,
+                        &[
+                            ("topic", "Nghiệp vụ đất đai"),
+                            ("expertise", "dat_dai"),
+                            ("unit", &center),
+                            ("starts_on", "2026-11-02"),
+                            ("ends_on", "2026-11-03"),
+                        ],
+                    )
+                    .await;
+            }
+            "POST /can-bo/dao-tao/hoan-thanh" => {
+                let session = training_session(&self.app, &center, n).await;
+                let id = session["enrolments"][0]["id"].as_str().unwrap().to_owned();
+                return self
+                    .form(
+                        "/can-bo/dao-tao/hoan-thanh",
+                        &headers,
+                        &[
+                            ("enrolment_id", &id),
+                            ("unit", &center),
+                            ("completed_on", "2026-11-03"),
+                        ],
+                    )
+                    .await;
+            }
             other => panic!("no request for {other}"),
         };
         let (a, _) = call(&self.app, method, &uri, &headers, body).await;
@@ -1981,4 +2108,46 @@ async fn dead_letters_stay_in_the_callers_scope() {
     a.assert_problem(StatusCode::NOT_FOUND);
     let (a, _) = call(&world.app, "POST", &uri, &keys[0], None).await;
     assert_eq!(a.status, StatusCode::ACCEPTED, "{}", a.body);
+}
+
+/// A training course recorded by the development officer of `center`; its id.
+async fn training_course(app: &TestApp, center: &str) -> String {
+    let (a, _) = call(
+        app,
+        "POST",
+        "/api/v1/training/courses",
+        &[officer(center)],
+        Some(json!({"topic": "Nghiệp vụ đất đai", "expertise": ["dat_dai"], "hours": 8})),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    a.body["id"].as_str().unwrap().to_owned()
+}
+
+/// A training session at `center` with staff `NS{n}` enrolled (and `NT{n}`
+/// in the registry, not enrolled).
+async fn training_session(app: &TestApp, center: &str, n: u32) -> Value {
+    app.state
+        .staff
+        .import_unchecked(&format!(
+            "id,unit,full_name,account,position_group,position,department,employment,expertise,qualifications\n\
+             NS{n},{center},Nguyễn Văn An,,specialised,Địa chính,kinh_te,cong_chuc,,Cử nhân\n\
+             NT{n},{center},Trần Thị Bình,,specialised,Địa chính,kinh_te,cong_chuc,,Cử nhân\n"
+        ))
+        .await
+        .unwrap();
+    let course = training_course(app, center).await;
+    let (a, _) = call(
+        app,
+        "POST",
+        "/api/v1/training/sessions",
+        &[officer(center)],
+        Some(
+            json!({"course_id": course, "unit": center, "starts_on": "2026-11-02",
+            "ends_on": "2026-11-03", "staff": [format!("NS{n}")]}),
+        ),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    a.body
 }

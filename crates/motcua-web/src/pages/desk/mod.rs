@@ -19,6 +19,7 @@ pub mod reception_view;
 pub mod result_upload;
 pub mod shortages;
 pub mod staff;
+pub mod training;
 pub mod view;
 pub mod work_list;
 pub mod workload;
@@ -57,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .route("/can-bo/lanh-dao", get(leader::page))
         .merge(obstacles::routes())
         .merge(staff::routes())
+        .merge(training::routes())
         .route(
             "/dang-nhap/phat-trien",
             get(dev_login::page).post(dev_login::submit),
