@@ -36,6 +36,7 @@ mod service_index_pages;
 mod staff;
 mod staff_pages;
 mod support;
+mod training;
 mod tracking_cache;
 mod units;
 mod webhooks;
