@@ -36,7 +36,7 @@ mod service_index_pages;
 mod staff;
 mod staff_pages;
 mod support;
-mod training;
 mod tracking_cache;
+mod training;
 mod units;
 mod webhooks;
