@@ -79,6 +79,17 @@ async fn an_upload_with_bad_rows_lists_every_one_and_imports_nobody_then_a_good_
         "{body}"
     );
     assert!(body.contains("action=\"/can-bo/nhan-su/nhap\""), "{body}");
+    // The same page in English: the tag and the kind in English.
+    let (status, body) = page(
+        &app,
+        &center,
+        &format!("/can-bo/nhan-su?unit={center}&lang=en"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("<h1>Staff of the unit</h1>"), "{body}");
+    assert!(body.contains("Justice and civil status"), "{body}");
+    assert!(body.contains("Civil servant"), "{body}");
 
     let (a, headers) = call(
         &app,
@@ -257,6 +268,10 @@ async fn the_shortage_page_explains_work_without_people_and_links_to_training() 
     assert!(
         body.contains("thiếu người về Tư pháp, hộ tịch nhiều nhất"),
         "{body}"
+    );
+    assert!(
+        body.contains("expertise=dat_dai\">Đất đai</a>"),
+        "quick rankings: {body}"
     );
     let (status, body) = page(&app, "H55", "/can-bo/thieu-hut?unit=H55&expertise=bay_lac").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");

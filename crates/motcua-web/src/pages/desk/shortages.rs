@@ -38,6 +38,10 @@ pub fn routes() -> Router<AppState> {
 /// Most lines shown (a province has about a hundred communes).
 const MAX_LINES: usize = 300;
 
+/// The shortages the Minister reported first (land, IT, finance;
+/// operations.md §2.2), offered as one-click rankings.
+const QUICK: [&str; 3] = ["dat_dai", "cntt_chuyen_doi_so", "tai_chinh_ke_toan"];
+
 /// A number to one decimal, with the locale's decimal mark.
 pub fn decimal(t: &Messages, v: f64) -> String {
     let s = format!("{v:.1}");
@@ -136,6 +140,8 @@ pub struct ShortagePage {
     pub unit_q: String,
     /// The expertise options.
     pub tags: Vec<TagChoice>,
+    /// The rankings asked for most (land, IT, finance), as links.
+    pub quick: Vec<TagChoice>,
     /// A heading for the short lines (a ranking when a tag is chosen).
     pub heading: String,
     /// Short, most short first.
@@ -186,12 +192,21 @@ pub async fn page(
                 .collect()
         })
         .unwrap_or_default();
+    let quick = QUICK
+        .iter()
+        .map(|id| TagChoice {
+            id: (*id).to_owned(),
+            name: tag_name(&t, id),
+            selected: expertise.as_deref() == Some(*id),
+        })
+        .collect();
     let mut page = ShortagePage {
         t,
         nav: nav(&officer, "shortages"),
         unit_q: encode_component(&unit),
         unit: unit.clone(),
         tags,
+        quick,
         heading: match &expertise {
             Some(e) => t.with_args("shortage-ranked", &[("tag", &tag_name(&t, e))]),
             None => t.get("shortage-short"),

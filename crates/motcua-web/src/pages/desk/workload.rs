@@ -244,6 +244,10 @@ pub struct WorkloadPage {
     pub chart_desc: String,
     /// An inline error (a bad period).
     pub error: Option<String>,
+    /// "The first N lines" when a table was cut.
+    pub fields_cut: Option<String>,
+    /// The same for the officer table.
+    pub officers_cut: Option<String>,
 }
 
 /// The page's query.
@@ -257,6 +261,9 @@ pub struct WorkloadQuery {
 
 /// Most officer lines shown.
 const MAX_OFFICER_LINES: usize = 200;
+
+/// Most field lines shown (a province: about a hundred communes × fields).
+const MAX_FIELD_LINES: usize = 500;
 
 fn empty_page(t: Messages, officer: &Officer, unit: &str, period: &str) -> WorkloadPage {
     WorkloadPage {
@@ -278,6 +285,8 @@ fn empty_page(t: Messages, officer: &Officer, unit: &str, period: &str) -> Workl
         height: HEIGHT,
         chart_desc: String::new(),
         error: None,
+        fields_cut: None,
+        officers_cut: None,
     }
 }
 
@@ -343,9 +352,20 @@ async fn fill(state: &AppState, t: Messages, page: &mut WorkloadPage, r: &Worklo
         r.totals.after_hours + r.totals.non_working_day,
         r.totals.actions,
     );
+    let cut = |all: usize, max: usize| {
+        (all > max).then(|| {
+            t.with_args(
+                "workload-cut",
+                &[("shown", &max.to_string()), ("all", &all.to_string())],
+            )
+        })
+    };
+    page.fields_cut = cut(r.fields.len(), MAX_FIELD_LINES);
+    page.officers_cut = cut(r.officers.len(), MAX_OFFICER_LINES);
     page.fields = r
         .fields
         .iter()
+        .take(MAX_FIELD_LINES)
         .map(|f| FieldLine {
             unit: unit(&f.unit_code),
             field: field_name(&fields, &f.field),
