@@ -66,7 +66,13 @@ mod lanes {
             Ok(added == 1)
         }
 
-        /// `ExchangeStore::claim_outbox` on this engine.
+        /// `ExchangeStore::claim_outbox` on this engine. A candidate is
+        /// its dossier's head for the sink: the `min` of the dossier's
+        /// undelivered rows, a correlated subplan the planner always runs
+        /// as one probe of `outbox_deliveries_held`. (The `NOT EXISTS`
+        /// form it replaces became an anti join that, on a table without
+        /// statistics yet, scanned every undelivered row of the sink per
+        /// candidate: 0.9 s a claim on 6,400 rows, issue 19 item 4.)
         pub(crate) async fn engine_claim_outbox(
             &self,
             req: &ClaimRequest,
@@ -78,9 +84,9 @@ mod lanes {
                      SELECT d.outbox_id FROM outbox_deliveries d \
                      WHERE d.sink = $3 AND d.delivered_at IS NULL AND d.dead_at IS NULL \
                        AND d.available_at <= $4 AND (d.claimed_until IS NULL OR d.claimed_until < $4) \
-                       AND NOT EXISTS (SELECT 1 FROM outbox_deliveries p WHERE p.sink = d.sink \
-                                       AND p.dossier_code = d.dossier_code \
-                                       AND p.outbox_id < d.outbox_id AND p.delivered_at IS NULL) \
+                       AND d.outbox_id = (SELECT min(p.outbox_id) FROM outbox_deliveries p \
+                                          WHERE p.sink = d.sink AND p.dossier_code = d.dossier_code \
+                                            AND p.delivered_at IS NULL) \
                      ORDER BY d.outbox_id LIMIT $5 FOR UPDATE SKIP LOCKED) \
                    RETURNING * ) \
                  SELECT {} FROM claimed d JOIN outbox o ON o.id = d.outbox_id \

@@ -12,6 +12,11 @@
 //! ```
 //! The database (`sqlite://…` or `postgres://…`) must hold outbox rows
 //! (`motcua demo seed`); each sink is measured from "nothing delivered".
+//!
+//! `BENCH_BACKLOG=N` first pads the outbox to about N events with copies of
+//! the seeded dossier events under new dossier codes (so every copy is a new
+//! event at the hub), to measure a large backlog's drain rate;
+//! `BENCH_RELAY_ONLY=1` skips the two baselines (for such a backlog).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -152,6 +157,52 @@ impl Db {
         }
     }
 
+    /// Pads the outbox to about `target` rows with copies of its dossier
+    /// events under new codes (`<code>.k<n>`), before any sink exists.
+    async fn pad_outbox(&self, target: u64) -> Result<u64> {
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        let (have, dossier_rows) = match self {
+            Self::Sqlite(s) => sqlx::query_as::<_, (i64, i64)>(
+                "SELECT COUNT(*), COUNT(*) FILTER (WHERE message_type LIKE 'dossier.%') FROM outbox",
+            )
+            .fetch_one(s.pool())
+            .await?,
+            Self::Pg(s) => sqlx::query_as::<_, (i64, i64)>(
+                "SELECT COUNT(*), COUNT(*) FILTER (WHERE message_type LIKE 'dossier.%') FROM outbox",
+            )
+            .fetch_one(s.pool())
+            .await?,
+        };
+        let (have, dossier_rows) = (count(have), count(dossier_rows).max(1));
+        if target <= have {
+            return Ok(have);
+        }
+        let copies = (target - have).div_ceil(dossier_rows);
+        for k in 1..=copies {
+            let sql = match self {
+                Self::Sqlite(_) => format!(
+                    "INSERT INTO outbox (dossier_code, event_version, message_type, payload, \
+                       created_at, available_at) \
+                     SELECT dossier_code || '.k{k}', event_version, message_type, \
+                       json_set(payload, '$.code', dossier_code || '.k{k}', \
+                                '$.dossier.code', dossier_code || '.k{k}'), created_at, available_at \
+                     FROM outbox WHERE message_type LIKE 'dossier.%' AND id <= {have} ORDER BY id"
+                ),
+                Self::Pg(_) => format!(
+                    "INSERT INTO outbox (dossier_code, event_version, message_type, payload, \
+                       created_at, available_at) \
+                     SELECT dossier_code || '.k{k}', event_version, message_type, \
+                       jsonb_set(jsonb_set(payload, '{{code}}', to_jsonb(dossier_code || '.k{k}')), \
+                                 '{{dossier,code}}', to_jsonb(dossier_code || '.k{k}')), \
+                       created_at, available_at \
+                     FROM outbox WHERE message_type LIKE 'dossier.%' AND id <= {have} ORDER BY id"
+                ),
+            };
+            self.exec(&sql).await?;
+        }
+        Ok(have + copies * dossier_rows)
+    }
+
     async fn exec(&self, sql: &str) -> Result<()> {
         match self {
             Self::Sqlite(s) => {
@@ -206,10 +257,22 @@ async fn main() -> Result<()> {
         "SQLite"
     };
     let db = Db::open(db).await?;
+    if let Some(target) = std::env::var("BENCH_BACKLOG")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        let padded = db.pad_outbox(target).await?;
+        println!("outbox padded to                {padded} events");
+    }
+    let relay_only = std::env::var_os("BENCH_RELAY_ONLY").is_some();
 
     let hub_sink: Arc<dyn Sink> = Arc::new(HubSink::new(hub, "19", key.clone(), Clock::system())?);
     let (n, relay_hub) = relay_rate(&db, hub_sink).await?;
-    let base_hub = bare_hub(hub, &key, n).await?;
+    let base_hub = if relay_only {
+        f64::NAN
+    } else {
+        bare_hub(hub, &key, n).await?
+    };
 
     let nats_sink: Arc<dyn Sink> = Arc::new(
         NatsSink::connect(&NatsConfig {
@@ -221,7 +284,11 @@ async fn main() -> Result<()> {
         .await?,
     );
     let (_, relay_nats) = relay_rate(&db, nats_sink).await?;
-    let base_nats = bare_nats(nats, n).await?;
+    let base_nats = if relay_only {
+        f64::NAN
+    } else {
+        bare_nats(nats, n).await?
+    };
 
     println!("province database              {engine}");
     println!("events                         {n}");
