@@ -10,12 +10,28 @@
 //! for it, against the province's median per person; the norm is always the
 //! province's, whatever the scope asked for. Leaders, unit and province
 //! administrators read their subtree ([`Capability::ViewWorkload`]).
+//!
+//! **Working hours of the legal clock consumed** (`working_hours`). For
+//! each officer's action in the period (an event by `officer:*`), the
+//! working time of the legal clock — office minutes inside the province's
+//! windows on working days of the working calendar, the same count as
+//! `motcua_domain::clock::working_time_between` — from the dossier's
+//! previous event (whoever's: the reception, the hand-over to this
+//! officer, the citizen's supplement) to the action: how long the dossier
+//! sat with the officer before they acted. Evenings, weekends and holidays
+//! add nothing, and a pause for the citizen is not counted against the
+//! officer (the citizen's supplement is the previous event). A dossier's
+//! first event counts nothing. The hours are summed per unit, field and
+//! officer (`officers[].working_hours`), per unit and field over all its
+//! officers (`fields[].working_hours`: the dossiers' office time from
+//! reception to their last action in the period) and in all
+//! (`working_hours`), rounded to 2 decimals.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc};
-use motcua_domain::calendar::WorkingCalendar;
+use motcua_domain::calendar::{OfficeHours, WorkingCalendar};
 use motcua_domain::identity::RoleAssignment;
 use motcua_domain::staff::ExpertiseCatalog;
 use motcua_domain::staff::workload::{
@@ -54,6 +70,9 @@ pub struct OfficerWork {
     pub dossiers_handled: u64,
     /// Actions split by when.
     pub actions: ActionSplit,
+    /// Working hours of the legal clock from each dossier's previous event
+    /// to the officer's action, summed (see the module's text).
+    pub working_hours: f64,
 }
 
 /// Work of one unit and field.
@@ -71,6 +90,8 @@ pub struct FieldWork {
     pub overdue: u64,
     /// Officers' actions split by when.
     pub actions: ActionSplit,
+    /// Working hours of the legal clock consumed by the field's officers.
+    pub working_hours: f64,
 }
 
 /// One week (Monday first) of the after-hours series.
@@ -95,6 +116,8 @@ pub struct WorkloadReport {
     pub totals: ActionSplit,
     /// Share of actions outside office hours (after hours + non-working days).
     pub outside_share: f64,
+    /// Working hours of the legal clock consumed by all officers.
+    pub working_hours: f64,
     /// By unit and field, most dossiers first.
     pub fields: Vec<FieldWork>,
     /// By unit, field and officer, most dossiers first.
@@ -265,6 +288,7 @@ impl WorkloadService {
                     dossiers: f.dossiers,
                     overdue: f.overdue,
                     actions: ActionSplit::default(),
+                    working_hours: 0.0,
                 },
             );
         }
@@ -277,6 +301,7 @@ impl WorkloadService {
                     officer: h.officer.clone(),
                     dossiers_handled: h.dossiers,
                     actions: ActionSplit::default(),
+                    working_hours: 0.0,
                 },
             );
         }
@@ -294,6 +319,7 @@ impl WorkloadService {
                     dossiers: 0,
                     overdue: 0,
                     actions: ActionSplit::default(),
+                    working_hours: 0.0,
                 })
                 .actions
                 .add(k, g.actions);
@@ -301,6 +327,45 @@ impl WorkloadService {
                 by_officer.get_mut(&(g.unit_code.clone(), g.field.clone(), g.officer.clone()))
             {
                 o.actions.add(k, g.actions);
+            }
+        }
+        // Working minutes per (unit, field) and (unit, field, officer).
+        let spans = self.store.action_spans(&q).await?;
+        let ledger = OfficeLedger::new(
+            cal,
+            calendar()?.office_hours(self.province.as_deref()),
+            spans.iter().map(|s| s.from).min(),
+            spans.iter().map(|s| s.at).max(),
+        );
+        let mut field_minutes: BTreeMap<(&str, &str), u64> = BTreeMap::new();
+        let mut officer_minutes: BTreeMap<(&str, &str, &str), u64> = BTreeMap::new();
+        let mut all_minutes = 0u64;
+        for sp in &spans {
+            let m = ledger.minutes(sp.from, sp.at);
+            all_minutes += m;
+            *field_minutes
+                .entry((sp.unit_code.as_str(), sp.field.as_str()))
+                .or_default() += m;
+            *officer_minutes
+                .entry((
+                    sp.unit_code.as_str(),
+                    sp.field.as_str(),
+                    sp.officer.as_str(),
+                ))
+                .or_default() += m;
+        }
+        for ((unit, field), m) in &field_minutes {
+            if let Some(f) = by_field.get_mut(&((*unit).to_owned(), (*field).to_owned())) {
+                f.working_hours = hours(*m);
+            }
+        }
+        for ((unit, field, officer), m) in &officer_minutes {
+            if let Some(o) = by_officer.get_mut(&(
+                (*unit).to_owned(),
+                (*field).to_owned(),
+                (*officer).to_owned(),
+            )) {
+                o.working_hours = hours(*m);
             }
         }
         let mut fields: Vec<FieldWork> = by_field.into_values().collect();
@@ -320,6 +385,7 @@ impl WorkloadService {
             from: q.from,
             to: q.to,
             outside_share: totals.outside_share(),
+            working_hours: hours(all_minutes),
             totals,
             fields,
             officers,
@@ -480,6 +546,89 @@ impl WorkloadService {
     }
 }
 
+/// Minutes as hours, rounded to 2 decimals.
+fn hours(minutes: u64) -> f64 {
+    (minutes as f64 / 60.0 * 100.0).round() / 100.0
+}
+
+/// Office minutes of working days before each day of a span, so the
+/// working time between two instants is two look-ups (the same count as
+/// `working_time_between`'s `working_minutes`, without walking the days
+/// for each of many thousand actions).
+struct OfficeLedger<'a> {
+    hours: &'a OfficeHours,
+    first: NaiveDate,
+    /// `before[i]`: office minutes of the working days `first..first + i`.
+    before: Vec<u64>,
+    /// Whether day `first + i` is a working day.
+    working: Vec<bool>,
+}
+
+impl<'a> OfficeLedger<'a> {
+    fn new(
+        cal: &WorkingCalendar,
+        hours: &'a OfficeHours,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+    ) -> Self {
+        let day = |at: DateTime<Utc>| motcua_domain::clock::to_local(at).date();
+        let (first, last) = match (from, to) {
+            (Some(a), Some(b)) if a <= b => (day(a), day(b)),
+            _ => (NaiveDate::MIN, NaiveDate::MIN),
+        };
+        let mut before = vec![0];
+        let mut working = Vec::new();
+        let mut d = first;
+        let mut total = 0u64;
+        while d <= last && from.is_some() {
+            let w = cal.is_working_day(d).unwrap_or(true);
+            working.push(w);
+            if w {
+                total += u64::from(hours.day_minutes());
+            }
+            before.push(total);
+            match d.succ_opt() {
+                Some(n) => d = n,
+                None => break,
+            }
+        }
+        Self {
+            hours,
+            first,
+            before,
+            working,
+        }
+    }
+
+    /// Office minutes from the start of the span to `at`.
+    fn up_to(&self, at: DateTime<Utc>) -> u64 {
+        let local = motcua_domain::clock::to_local(at);
+        let Ok(i) = usize::try_from((local.date() - self.first).num_days()) else {
+            return 0;
+        };
+        let (Some(base), Some(w)) = (self.before.get(i), self.working.get(i)) else {
+            return self.before.last().copied().unwrap_or(0);
+        };
+        let today = if *w {
+            u64::from(
+                self.hours
+                    .minutes_between(chrono::NaiveTime::MIN, local.time()),
+            )
+        } else {
+            0
+        };
+        base + today
+    }
+
+    /// Office minutes of working days from `a` to `b` (0 if `b <= a`).
+    fn minutes(&self, a: DateTime<Utc>, b: DateTime<Utc>) -> u64 {
+        if b <= a {
+            return 0;
+        }
+        self.up_to(b).saturating_sub(self.up_to(a))
+    }
+}
+
 /// Classifies an instant for callers that hold single events.
 pub fn classify_instant(province: Option<&str>, at: DateTime<Utc>) -> Option<TimeKind> {
     let cal = calendar().ok()?;
@@ -490,4 +639,49 @@ pub fn classify_instant(province: Option<&str>, at: DateTime<Utc>) -> Option<Tim
         local.date(),
         local.hour() * 60 + local.minute(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use motcua_domain::clock::working_time_between;
+
+    #[test]
+    fn the_ledger_counts_what_the_legal_clock_counts() {
+        let cal = calendar().unwrap();
+        let office = cal.office_hours(None);
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        // Friday 30 January 2026 08:00 local to Tuesday 24 February (Tết
+        // 2026 in between) and smaller spans over lunch, nights, weekends.
+        let pairs = [
+            ("2026-01-30T01:00:00Z", "2026-02-24T03:15:00Z"),
+            ("2026-03-06T04:00:00Z", "2026-03-06T07:00:00Z"),
+            ("2026-03-06T09:30:00Z", "2026-03-09T01:10:00Z"),
+            ("2026-03-07T02:00:00Z", "2026-03-08T05:00:00Z"),
+            ("2026-03-09T13:00:00Z", "2026-03-10T14:00:00Z"),
+        ];
+        let ledger = OfficeLedger::new(
+            cal,
+            office,
+            Some(at("2026-01-30T01:00:00Z")),
+            Some(at("2026-03-10T14:00:00Z")),
+        );
+        for (a, b) in pairs {
+            let want = working_time_between(cal, at(a), at(b), None)
+                .unwrap()
+                .working_minutes;
+            assert_eq!(ledger.minutes(at(a), at(b)), want, "{a} → {b}");
+        }
+        // Friday 11:00 → 14:00 local: 30 + 30 minutes.
+        assert_eq!(
+            ledger.minutes(at("2026-03-06T04:00:00Z"), at("2026-03-06T07:00:00Z")),
+            60
+        );
+        // Saturday to Sunday: nothing.
+        assert_eq!(
+            ledger.minutes(at("2026-03-07T02:00:00Z"), at("2026-03-08T05:00:00Z")),
+            0
+        );
+        assert_eq!(hours(90), 1.5);
+    }
 }

@@ -17,7 +17,7 @@ macro_rules! staff_store {
         use chrono::{DateTime, NaiveDate, Utc};
         use motcua_app::StoreError;
         use motcua_app::ports::staff::{
-            ActionGroup, ClassificationRecord, FieldCount, HandledCount, StaffStore,
+            ActionGroup, ActionSpan, ClassificationRecord, FieldCount, HandledCount, StaffStore,
             UnitStatistic, WorkloadQuery,
         };
         use motcua_domain::staff::{
@@ -413,6 +413,43 @@ macro_rules! staff_store {
                             field: r.try_get("field").map_err(|e| other(e, "field"))?,
                             dossiers: count(r.try_get("n").map_err(|e| other(e, "n"))?),
                             overdue: count(r.try_get("late").map_err(|e| other(e, "late"))?),
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn action_spans(&self, q: &WorkloadQuery) -> Result<Vec<ActionSpan>, StoreError> {
+                // The previous event of the dossier, whoever's and whenever,
+                // then only officers' actions in the period (`e` is the
+                // windowed rows, so the engine's period test reads `e.at`).
+                let sql = format!(
+                    "{STAFF_SUBTREE}SELECT e.unit_code AS unit_code, e.field AS field, \
+                     e.officer AS officer, e.prev_at AS prev_at, e.at AS at FROM ( \
+                     SELECT a.unit_code AS unit_code, COALESCE(p.field_folded, '') AS field, \
+                     ev.actor AS officer, ev.at AS at, \
+                     LAG(ev.at) OVER (PARTITION BY ev.code ORDER BY ev.version) AS prev_at \
+                     FROM dossier_events ev JOIN dossiers d ON d.code = ev.code \
+                     JOIN agencies a ON a.id = d.receiving_unit JOIN sub ON sub.id = a.id \
+                     LEFT JOIN procedure_versions p ON p.code = d.procedure_code \
+                     AND p.version = d.procedure_version) e \
+                     WHERE e.officer LIKE 'officer:%' AND e.prev_at IS NOT NULL AND {period}",
+                    period = $events_in_period,
+                );
+                let rows = sqlx::query(&sql)
+                    .bind(&q.root)
+                    .bind(q.from)
+                    .bind(q.to)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(|e| other(e, "reading action spans"))?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(ActionSpan {
+                            unit_code: r.try_get("unit_code").map_err(|e| other(e, "unit_code"))?,
+                            field: r.try_get("field").map_err(|e| other(e, "field"))?,
+                            officer: r.try_get("officer").map_err(|e| other(e, "officer"))?,
+                            from: r.try_get("prev_at").map_err(|e| other(e, "prev_at"))?,
+                            at: r.try_get("at").map_err(|e| other(e, "at"))?,
                         })
                     })
                     .collect()

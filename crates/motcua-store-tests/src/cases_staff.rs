@@ -131,7 +131,7 @@ pub async fn workload_aggregates_follow_units_fields_and_windows(store: Arc<dyn 
         .import_catalog(&seed_catalog(), ImportMode::RefuseChanges)
         .await
         .expect("catalog");
-    create(store.as_ref(), "H55.X05743.TT", "k1", 2).await;
+    let code = create(store.as_ref(), "H55.X05743.TT", "k1", 2).await;
     create(store.as_ref(), "H55.X05743.TT", "k2", 30).await;
     create(store.as_ref(), "H55.X05746.TT", "k3", 2).await;
     // t0 = 2025-07-15 01:00 UTC = 08:00 Vietnam time, inside 07:30–11:30.
@@ -199,4 +199,38 @@ pub async fn workload_aggregates_follow_units_fields_and_windows(store: Arc<dyn 
     later.from = t0() + TimeDelta::days(2);
     later.to = t0() + TimeDelta::days(3);
     assert!(store.field_counts(&later).await.unwrap().is_empty());
+
+    // Spans: an officer's action with the dossier's event before it; a
+    // dossier's first event has none.
+    assert!(
+        store
+            .action_spans(&q("H55", vec![]))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let d = crate::dossier_fixtures::state(store.as_ref(), &code).await;
+    let hand_over = motcua_domain::dossier::Action::HandOver {
+        to: "chuyen-vien-1".into(),
+        step_deadline: t0() + TimeDelta::days(3),
+    };
+    crate::dossier_fixtures::append(store.as_ref(), &d, 1, "span", hand_over, 95)
+        .await
+        .unwrap();
+    let spans = store.action_spans(&q("H55", vec![])).await.unwrap();
+    assert_eq!(spans.len(), 1, "{spans:?}");
+    let s = &spans[0];
+    assert_eq!(
+        (s.unit_code.as_str(), s.field.as_str(), s.officer.as_str()),
+        ("05743", "ho tich", "officer:a2")
+    );
+    assert_eq!((s.from, s.at), (t0(), t0() + TimeDelta::minutes(95)));
+    assert!(
+        store
+            .action_spans(&q("H55.X05746", vec![]))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(store.action_spans(&later).await.unwrap().is_empty());
 }

@@ -99,6 +99,23 @@ pub struct FieldCount {
     pub overdue: u64,
 }
 
+/// One officer's action with the instant of the dossier's event before it
+/// (when the dossier came to them): the span the legal clock's working
+/// hours consumed are measured over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionSpan {
+    /// Administrative unit code of the dossier's receiving agency.
+    pub unit_code: String,
+    /// The procedure's field (folded).
+    pub field: String,
+    /// `officer:<id>`.
+    pub officer: String,
+    /// The dossier's previous event.
+    pub from: DateTime<Utc>,
+    /// The officer's action.
+    pub at: DateTime<Utc>,
+}
+
 /// The store of staff, statistics, classifications and workload aggregates.
 #[async_trait]
 pub trait StaffStore: Send + Sync {
@@ -129,4 +146,7 @@ pub trait StaffStore: Send + Sync {
     async fn handled_counts(&self, q: &WorkloadQuery) -> Result<Vec<HandledCount>, StoreError>;
     /// Dossiers submitted in the period by unit and field, with the overdue.
     async fn field_counts(&self, q: &WorkloadQuery) -> Result<Vec<FieldCount>, StoreError>;
+    /// Officers' actions in the period that follow another event of their
+    /// dossier, with that event's instant (see [`ActionSpan`]).
+    async fn action_spans(&self, q: &WorkloadQuery) -> Result<Vec<ActionSpan>, StoreError>;
 }

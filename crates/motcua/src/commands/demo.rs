@@ -387,6 +387,18 @@ mod tests {
         assert!((0.03..0.08).contains(&share(t.non_working_day)), "{t:?}");
         let (night, all) = night_events(&settings).await;
         assert_eq!(night, 0, "of {all}");
+        // Working hours of the legal clock: the fields and the officers
+        // share out the total.
+        assert!(w.working_hours > 10.0, "{}", w.working_hours);
+        let by_fields: f64 = w.fields.iter().map(|f| f.working_hours).sum();
+        let by_officers: f64 = w.officers.iter().map(|o| o.working_hours).sum();
+        for sum in [by_fields, by_officers] {
+            assert!(
+                (sum - w.working_hours).abs() < 0.5,
+                "{sum} vs {}",
+                w.working_hours
+            );
+        }
 
         // Officers are the registry's people, with tags.
         let staff = store.list_staff("H55").await.unwrap();
