@@ -23,6 +23,7 @@ pub mod tracking;
 pub mod training;
 pub mod units;
 pub mod webhooks;
+pub mod workload_schema;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

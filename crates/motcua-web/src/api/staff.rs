@@ -145,7 +145,7 @@ pub struct WorkloadParams {
 
 /// The measured workload of a unit's subtree.
 #[utoipa::path(get, path = "/api/v1/workload", operation_id = "getWorkload", tag = "staff", params(WorkloadParams),
-    responses((status = 200, description = "totals, by unit and field, by officer, by week", body = Object),
+    responses((status = 200, description = "totals, by unit and field, by officer, by week, with the working hours of the legal clock consumed", body = crate::api::workload_schema::WorkloadAnswer),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json")))]
