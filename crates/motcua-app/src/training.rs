@@ -1046,55 +1046,7 @@ impl TrainingService {
                 .map(|t| catalog.get(t).map_or_else(|| t.clone(), |x| x.vi.clone()))
                 .collect();
             let field = names.join(", ");
-            let (outcome, verdict) = if !after.complete {
-                (
-                    "not_enough_data",
-                    format!(
-                        "{}: {weeks} tuần sau ngày kết thúc {} chưa qua hết (đến hết ngày {}).",
-                        capitalised(NOT_ENOUGH_DATA),
-                        motcua_domain::format::date(s.ends_on),
-                        motcua_domain::format::date(after.to)
-                    ),
-                )
-            } else if before.dossiers == 0 || after.dossiers == 0 {
-                (
-                    "not_enough_data",
-                    format!(
-                        "{}: không có hồ sơ lĩnh vực {field} trong {weeks} tuần {}.",
-                        capitalised(NOT_ENOUGH_DATA),
-                        if before.dossiers == 0 {
-                            "trước lớp học"
-                        } else {
-                            "sau lớp học"
-                        }
-                    ),
-                )
-            } else {
-                let fell = after.overdue_share < before.overdue_share;
-                let then = format!(
-                    "{} ({}/{} hồ sơ) {weeks} tuần trước",
-                    percent(before.overdue_share),
-                    before.overdue,
-                    before.dossiers
-                );
-                let later = format!(
-                    "{} ({}/{} hồ sơ) {weeks} tuần sau lớp học",
-                    percent(after.overdue_share),
-                    after.overdue,
-                    after.dossiers
-                );
-                if fell {
-                    (
-                        "fell",
-                        format!("Tỷ lệ quá hạn lĩnh vực {field} giảm từ {then} xuống {later}."),
-                    )
-                } else {
-                    (
-                        "did_not_fall",
-                        format!("Tỷ lệ quá hạn lĩnh vực {field} không giảm: {then}, {later}."),
-                    )
-                }
-            };
+            let (outcome, verdict) = verdict(&before, &after, weeks, &field, s.ends_on);
             out.push(FollowUp {
                 session_id: s.id.clone(),
                 course_title: course.map_or_else(|| s.course_id.clone(), |c| c.title.clone()),
@@ -1110,6 +1062,68 @@ impl TrainingService {
             });
         }
         Ok(out)
+    }
+}
+
+/// The follow-up's outcome (`fell`, `did_not_fall`, `not_enough_data`) and
+/// its verdict in Vietnamese, from the windows before and after a session
+/// that ended on `ends_on`: not enough data while the after-window runs or
+/// when either window has no dossier of the trained `field`.
+pub fn verdict(
+    before: &Window,
+    after: &Window,
+    weeks: u32,
+    field: &str,
+    ends_on: NaiveDate,
+) -> (&'static str, String) {
+    if !after.complete {
+        (
+            "not_enough_data",
+            format!(
+                "{}: {weeks} tuần sau ngày kết thúc {} chưa qua hết (đến hết ngày {}).",
+                capitalised(NOT_ENOUGH_DATA),
+                motcua_domain::format::date(ends_on),
+                motcua_domain::format::date(after.to)
+            ),
+        )
+    } else if before.dossiers == 0 || after.dossiers == 0 {
+        (
+            "not_enough_data",
+            format!(
+                "{}: không có hồ sơ lĩnh vực {field} trong {weeks} tuần {}.",
+                capitalised(NOT_ENOUGH_DATA),
+                if before.dossiers == 0 {
+                    "trước lớp học"
+                } else {
+                    "sau lớp học"
+                }
+            ),
+        )
+    } else {
+        let fell = after.overdue_share < before.overdue_share;
+        let then = format!(
+            "{} ({}/{} hồ sơ) {weeks} tuần trước",
+            percent(before.overdue_share),
+            before.overdue,
+            before.dossiers
+        );
+        let later = format!(
+            "{} ({}/{} hồ sơ) {weeks} tuần sau lớp học",
+            percent(after.overdue_share),
+            after.overdue,
+            after.dossiers
+        );
+        if fell {
+            (
+                "fell",
+                format!("Tỷ lệ quá hạn lĩnh vực {field} giảm từ {then} xuống {later}."),
+            )
+        } else {
+            (
+                "did_not_fall",
+                format!("Tỷ lệ quá hạn lĩnh vực {field} không giảm: {then}, {later}."),
+            )
+        }
     }
 }
 
@@ -1142,5 +1156,51 @@ fn view(
         course: courses.get(&session.course_id).cloned(),
         session,
         names,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn window(dossiers: u64, overdue: u64, complete: bool) -> Window {
+        let d = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        Window {
+            from: d,
+            to: d + Duration::days(55),
+            dossiers,
+            overdue,
+            overdue_share: (dossiers > 0).then(|| overdue as f64 / dossiers as f64),
+            complete,
+        }
+    }
+
+    #[test]
+    fn the_verdict_compares_overdue_shares_once_the_after_window_is_over() {
+        let end = NaiveDate::from_ymd_opt(2026, 2, 28).unwrap();
+        let field = "Đất đai";
+        // 10 of 40 (25%) before, 3 of 30 (10%) after: fell.
+        let (o, v) = verdict(&window(40, 10, true), &window(30, 3, true), 8, field, end);
+        assert_eq!(o, "fell");
+        assert_eq!(
+            v,
+            "Tỷ lệ quá hạn lĩnh vực Đất đai giảm từ 25,0% (10/40 hồ sơ) 8 tuần trước \
+             xuống 10,0% (3/30 hồ sơ) 8 tuần sau lớp học."
+        );
+        // The same share is not a fall.
+        let (o, v) = verdict(&window(40, 10, true), &window(20, 5, true), 8, field, end);
+        assert_eq!(o, "did_not_fall");
+        assert!(v.contains("không giảm"), "{v}");
+        // The after-window still running: not enough data, whatever the numbers.
+        let (o, v) = verdict(&window(40, 10, true), &window(30, 0, false), 8, field, end);
+        assert_eq!(o, "not_enough_data");
+        assert!(
+            v.starts_with("Chưa đủ dữ liệu: 8 tuần sau ngày kết thúc 28/02/2026"),
+            "{v}"
+        );
+        // No dossier before: not enough data either.
+        let (o, v) = verdict(&window(0, 0, true), &window(30, 0, true), 8, field, end);
+        assert_eq!(o, "not_enough_data");
+        assert!(v.contains("trước lớp học"), "{v}");
     }
 }

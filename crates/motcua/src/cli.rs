@@ -96,6 +96,15 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::commands::staff::StaffCommand,
     },
+    /// Training (đào tạo, bồi dưỡng): the plan of a unit from its shortage signal.
+    Training {
+        /// Database location.
+        #[command(flatten)]
+        db: DbArgs,
+        /// Which training command.
+        #[command(subcommand)]
+        command: crate::commands::training::TrainingCommand,
+    },
     /// Old addresses to current units (chuyển đổi địa chỉ); needs no database.
     Addresses {
         /// Which addresses command.

@@ -16,6 +16,7 @@ pub(crate) mod identity;
 pub mod payments;
 pub mod registry;
 pub mod staff;
+pub mod training;
 mod units;
 pub mod webhooks;
 
@@ -127,6 +128,9 @@ pub async fn run_with_clock(cli: Cli, clock: &Clock) -> Result<ExitCode> {
         Command::Units { db, command } => units::run(&settings_with(config, &db)?, command).await?,
         Command::Staff { db, command } => {
             return staff::run(&settings_with(config, &db)?, command).await;
+        }
+        Command::Training { db, command } => {
+            training::run(&settings_with(config, &db)?, command).await?
         }
         Command::Addresses { command } => addresses::run(command)?,
         Command::Agencies { db, command } => {
