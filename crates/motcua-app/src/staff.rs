@@ -58,10 +58,10 @@ impl From<StoreError> for StaffError {
     }
 }
 
-/// The largest registry file read, in bytes (an import, a check, an upload).
+/// The largest registry file imported over HTTP, in bytes (the API, the page).
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 
-/// The most rows (people) of one registry file.
+/// The most rows (people) of one registry file imported over HTTP.
 pub const MAX_ROWS: usize = 5_000;
 
 /// Refuses a registry file over [`MAX_FILE_BYTES`] or [`MAX_ROWS`] before it
@@ -143,7 +143,6 @@ impl StaffService {
 
     /// Checks a registry file against the tags and the agencies that exist.
     pub async fn check(&self, text: &str) -> Result<Vec<StaffMember>, StaffError> {
-        check_size(text)?;
         let named = units_named(text);
         let mut known = BTreeSet::new();
         for unit in named.iter().filter(|u| !u.is_empty()) {
@@ -155,8 +154,11 @@ impl StaffService {
     }
 
     /// Imports a registry file for an officer who may manage the staff of
-    /// every unit it names; nothing is written when a row is bad.
+    /// every unit it names; nothing is written when a row is bad. The file
+    /// is capped ([`check_size`]: the API and the page; the command line,
+    /// run by the operator, is not).
     pub async fn import(&self, roles: &[RoleAssignment], text: &str) -> Result<u64, StaffError> {
+        check_size(text)?;
         let rows = self.check(text).await?;
         let units: BTreeSet<&str> = rows.iter().map(|r| r.unit_agency.as_str()).collect();
         for unit in units {
