@@ -181,6 +181,9 @@ pub struct PublicCache {
     checked_ms: AtomicU64,
     refreshing: AtomicBool,
     generation: ArcSwap<Generation>,
+    /// Writes (non-`GET` requests) this process has answered: a tracking
+    /// page kept from before one is read again (ADR 0025 point 8).
+    writes: AtomicU64,
 }
 
 impl PublicCache {
@@ -195,7 +198,13 @@ impl PublicCache {
             checked_ms: AtomicU64::new(0),
             refreshing: AtomicBool::new(false),
             generation: ArcSwap::from_pointee(Generation::new(-1, day)),
+            writes: AtomicU64::new(0),
         }
+    }
+
+    /// How many writes (non-`GET` requests) this process has answered.
+    pub fn writes(&self) -> u64 {
+        self.writes.load(Ordering::Acquire)
     }
 
     fn now_ms(&self) -> u64 {
@@ -443,6 +452,9 @@ pub async fn layer(State(cache): State<Arc<PublicCache>>, req: Request, next: Ne
         let mut res = next.run(req).await;
         if refresh {
             cache.refresh().await;
+        }
+        if !safe {
+            cache.writes.fetch_add(1, Ordering::AcqRel);
         }
         let headers = res.headers_mut();
         if safe && !changed_language {

@@ -337,6 +337,13 @@ fn notice_of(t: Messages, q: &TrackQuery) -> (String, String) {
 /// (ADR 0025, point 8). `no-store` would forbid even that.
 pub const TRACKING_CACHE_CONTROL: &str = "private, no-cache";
 
+/// How long a kept page answers without reading the dossier again, while
+/// this process answers no write (any non-`GET` request): a change
+/// committed by another process shows within this (the promise of the
+/// reference data, ADR 0025 point 2), one made through this process at
+/// once, and a page read by many at once costs the store one read a second.
+const FRESH_FOR_MS: i64 = 1_000;
+
 /// Tracking pages kept per shard; a full shard is emptied (at most
 /// `16 × 256` pages of a few kilobytes each, with their compressed bodies).
 const KEPT_PER_SHARD: usize = 256;
@@ -345,6 +352,10 @@ const SHARDS: usize = 16;
 /// A tracking page as rendered for one (dossier version, files and
 /// payment orders, language, kind of verifier), with its compressed bodies.
 pub struct KeptPage {
+    /// When the store last confirmed it (epoch ms, the injected clock).
+    checked_ms: std::sync::atomic::AtomicI64,
+    /// This process's write count then ([`crate::http_cache::PublicCache::writes`]).
+    checked_writes: std::sync::atomic::AtomicU64,
     version: u64,
     freshness: String,
     verifier: String,
@@ -497,7 +508,9 @@ async fn lookup(
     q: &TrackQuery,
 ) -> Response {
     let (notice, error) = notice_of(t, q);
-    let plain = notice.is_empty() && error.is_empty();
+    // A page after a post (a notice, an error, a rating just sent) is
+    // rendered from a fresh read and not kept.
+    let plain = notice.is_empty() && error.is_empty() && q.rated.is_none();
     let mut page = TrackPage {
         t,
         code: code.clone(),
@@ -525,10 +538,24 @@ async fn lookup(
             .tracking_pages
             .get(&key)
             .filter(|k| plain && k.verifier == verifier);
+        let now_ms = state.clock.now().timestamp_millis();
+        let writes = state.public_cache.writes();
+        if let Some(k) = &kept
+            && now_ms - k.checked_ms.load(std::sync::atomic::Ordering::Relaxed) < FRESH_FOR_MS
+            && k.checked_writes.load(std::sync::atomic::Ordering::Relaxed) == writes
+        {
+            // Confirmed by the store less than a second ago for this very
+            // verifier (a kept page exists only after its proof).
+            return answer_kept(t, k, headers);
+        }
         let known = kept.as_ref().map(|k| k.version);
         let mut read = state.dossiers.track_read(&code, &verifier, known).await;
         if let (Ok(r), Some(k)) = (&read, &kept) {
             if r.version == k.version && r.freshness == k.freshness {
+                k.checked_ms
+                    .store(now_ms, std::sync::atomic::Ordering::Relaxed);
+                k.checked_writes
+                    .store(writes, std::sync::atomic::Ordering::Relaxed);
                 return answer_kept(t, k, headers);
             }
             if r.view.is_none() {
@@ -544,6 +571,8 @@ async fn lookup(
                     if plain && let Ok(body) = page.render() {
                         let (gzip, brotli) = crate::http_cache::compress(body.as_bytes());
                         let kept = Arc::new(KeptPage {
+                            checked_ms: std::sync::atomic::AtomicI64::new(now_ms),
+                            checked_writes: std::sync::atomic::AtomicU64::new(writes),
                             tag: page_tag(r.version, &r.freshness, &key),
                             version: r.version,
                             freshness: r.freshness,
