@@ -323,6 +323,44 @@ impl ClassificationService {
             .ok_or_else(|| ClassificationError::NotClassified(code.to_owned()))
     }
 
+    /// Where the classification dossier of a commune-level unit is received
+    /// and decided (QĐ 101/QĐ-BNV: the Sở Nội vụ, issue 17 item 4): the
+    /// department of the unit's province named "Sở Nội vụ …", else the
+    /// province's People's Committee (the root agency). `None` when the
+    /// province has no agency at all.
+    pub async fn internal_agency(&self, code: &str) -> Result<Option<String>, ClassificationError> {
+        use motcua_domain::agency::AgencyKind;
+        let unit = self.unit(code).await?;
+        let province = unit.province_code.as_str().to_owned();
+        let of_kind = |kind| crate::ports::AgencyFilter {
+            unit_code: Some(province.clone()),
+            kind: Some(kind),
+            query_folded: None,
+            limit: 200,
+            offset: 0,
+        };
+        let (departments, _) = self
+            .store
+            .list_agencies(&of_kind(AgencyKind::Department))
+            .await?;
+        let wanted = motcua_domain::text::fold("Sở Nội vụ");
+        if let Some(d) = departments.iter().find(|a| {
+            // "Sở Nội vụ Thái Nguyên" (the default name) or "Sở Nội vụ".
+            let name = motcua_domain::text::fold(&a.name);
+            a.active
+                && name
+                    .strip_prefix(&wanted)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+        }) {
+            return Ok(Some(d.id.clone()));
+        }
+        let (roots, _) = self
+            .store
+            .list_agencies(&of_kind(AgencyKind::ProvincialCommittee))
+            .await?;
+        Ok(roots.into_iter().find(|a| a.active).map(|a| a.id))
+    }
+
     /// Keeps statistics (the command line).
     pub async fn save_statistics(&self, rows: &[UnitStatistic]) -> Result<(), ClassificationError> {
         self.store.save_unit_statistics(rows).await?;

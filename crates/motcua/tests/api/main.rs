@@ -4,6 +4,7 @@ mod addresses;
 mod agencies;
 mod attachments;
 mod catalog_dossiers;
+mod classification_dossier;
 mod clock;
 mod conformance;
 mod desk_header;
