@@ -36,9 +36,14 @@ pub fn service(
         return AttachmentService::local(store, &dir, limits, clock);
     };
     let blobs = s3_store(s3)?;
+    let endpoint = if s3.endpoint.is_empty() {
+        "AWS".to_owned()
+    } else {
+        motcua_domain::redact::redact_url(&s3.endpoint)
+    };
     tracing::info!(
         bucket = %s3.bucket,
-        endpoint = %s3.endpoint,
+        %endpoint,
         "attachments on S3-compatible storage"
     );
     Ok(AttachmentService::with_staging(
