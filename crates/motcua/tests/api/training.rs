@@ -370,6 +370,7 @@ async fn the_desk_page_plans_a_session_and_records_a_completion() {
         "action=\"/can-bo/dao-tao/lop\"",
         "name=\"topic\"",
         "name=\"staff\" value=\"T1\" checked",
+        "id=\"staff-tu_phap_ho_tich-T1\"",
         "name=\"starts_on\" type=\"date\"",
         "Lập lớp đào tạo",
         "href=\"/can-bo/dao-tao\"",
