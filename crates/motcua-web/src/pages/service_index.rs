@@ -17,7 +17,7 @@
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, RawQuery, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use motcua_app::AppError;
 use motcua_app::policy::{Capability, home_root, roles_for};
@@ -939,6 +939,7 @@ pub async fn public_page(
     t: Messages,
     Path(province): Path<String>,
     RawQuery(raw): RawQuery,
+    headers: HeaderMap,
     q: Result<Query<IndexQuery>, QueryRejection>,
 ) -> Response {
     let q = query(q);
@@ -987,9 +988,12 @@ pub async fn public_page(
             .collect(),
         ranking: rank_rows(&index, &t),
     };
-    let mut res = super::render(t, &page);
     // A language switch sets a cookie: no shared cache may keep that one.
     let switching = raw.as_deref().is_some_and(|s| s.contains("lang="));
+    if !switching {
+        return tagged_public(&page, &headers);
+    }
+    let mut res = super::render(t, &page);
     let headers = res.headers_mut();
     if switching {
         headers.insert(
@@ -1007,6 +1011,60 @@ pub async fn public_page(
             HeaderValue::from_static("Accept-Encoding, Cookie"),
         );
     }
+    res
+}
+
+/// The public page with a tag of its bytes (issue 21): the page depends
+/// on the facts of the period, the reference data, the language and the
+/// build, and a hash of what was rendered names exactly that. The tag is
+/// weak (`W/`): the compression layer may encode the body, and weak
+/// comparison is what `If-None-Match` uses. A match answers `304`.
+fn tagged_public(page: &PublicIndexPage, request: &HeaderMap) -> Response {
+    use axum::response::{Html, IntoResponse};
+    let body = match page.render() {
+        Ok(b) => b,
+        Err(err) => {
+            tracing::error!(error = %err, "template failed");
+            return crate::problem::html_page(
+                page.t,
+                &Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Lỗi hiển thị trang / page rendering failed",
+                ),
+            );
+        }
+    };
+    let hash = body.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let tag = format!("W/\"i{hash:016x}\"");
+    let matches = request
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|t| t == "*" || t.trim_start_matches("W/") == tag.trim_start_matches("W/"));
+    let mut res = if matches {
+        let mut res = Response::new(axum::body::Body::empty());
+        *res.status_mut() = StatusCode::NOT_MODIFIED;
+        res
+    } else {
+        Html(body).into_response()
+    };
+    let headers = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&tag) {
+        headers.insert(header::ETAG, v);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(PUBLIC_INDEX),
+    );
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept-Encoding, Cookie"),
+    );
     res
 }
 

@@ -148,3 +148,31 @@ async fn the_tracking_page_is_kept_per_dossier_version_and_revalidated_after_the
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(h5.get("etag").is_none());
 }
+
+#[tokio::test]
+async fn the_public_766_page_has_a_tag_of_its_bytes_and_answers_304() {
+    let app = TestApp::new().await;
+    let province = app.get("/api/v1/agencies/H55").await.body["unit_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let uri = format!("/chi-so-766/{province}?ky=2026-11");
+    let (status, h, body) = get(&app, &uri, &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let tag = etag(&h);
+    assert!(tag.starts_with("W/\"i"), "{tag}");
+    assert_eq!(h["cache-control"], "public, max-age=300");
+    let (status, h2, empty) = get(&app, &uri, &[("if-none-match", tag.clone())]).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert_eq!(etag(&h2), tag);
+    assert!(empty.is_empty());
+    // Another period is another page: another tag, a full answer.
+    let (status, h3, _) = get(
+        &app,
+        &format!("/chi-so-766/{province}?ky=2026-10"),
+        &[("if-none-match", tag.clone())],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_ne!(etag(&h3), tag);
+}
