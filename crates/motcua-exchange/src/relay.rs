@@ -185,8 +185,10 @@ impl Relay {
             let mut stopped = stopped.clone();
             set.spawn(async move {
                 loop {
-                    let pause = match inner.round(i).await {
-                        Ok(r) if r.claimed > 0 => Duration::ZERO,
+                    // A stream of batches until a claim finds nothing (or
+                    // the relay stops): then, or after a failure, a pause.
+                    let stop = stopped.clone();
+                    let pause = match inner.stream(i, &|| *stop.borrow()).await {
                         Ok(_) => inner.config.idle_poll,
                         Err(err) => {
                             tracing::error!(
@@ -213,15 +215,28 @@ impl Relay {
         tracing::info!(relay = %self.inner.config.relay_id, "exchange relay stopped");
     }
 
-    /// Runs rounds until one claims nothing (tests, `motcua relay --once`).
+    /// Delivers every lane's batches until a claim of that lane finds
+    /// nothing (tests, `motcua relay --once`); lanes run side by side, each
+    /// claiming its next batch while the current one is with its sink.
     pub async fn drain(&self) -> anyhow::Result<RoundReport> {
+        let mut set = tokio::task::JoinSet::new();
+        for i in 0..self.inner.lanes.len() {
+            let inner = self.inner.clone();
+            set.spawn(async move { inner.stream(i, &|| false).await });
+        }
         let mut total = RoundReport::default();
-        loop {
-            let r = self.run_once().await?;
-            if r.claimed == 0 {
-                return Ok(total);
+        let mut first_error = None;
+        while let Some(joined) = set.join_next().await {
+            match joined.map_err(anyhow::Error::from).and_then(|r| r) {
+                Ok(r) => total.add(r),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
             }
-            total.add(r);
+        }
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(total),
         }
     }
 }
@@ -249,10 +264,47 @@ impl Inner {
     /// Claims one batch of a sink's deliveries, delivers it, records it.
     async fn round(&self, lane: usize) -> anyhow::Result<RoundReport> {
         self.register(lane).await?;
+        let rows = self.claim(lane).await?;
+        self.deliver(lane, rows).await
+    }
+
+    /// Batch after batch until a claim finds nothing or `stop` answers
+    /// true: the next batch is claimed while the current one is built,
+    /// delivered and recorded. Order per dossier holds: a row of the batch
+    /// in flight is undelivered, so the rows behind it in its dossier are
+    /// not claimable until its outcome is recorded. A failure ends the
+    /// stream; a batch claimed ahead then waits for its lease to end.
+    async fn stream(
+        &self,
+        lane: usize,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> anyhow::Result<RoundReport> {
+        self.register(lane).await?;
+        let mut total = RoundReport::default();
+        let mut rows = self.claim(lane).await?;
+        while !rows.is_empty() {
+            if stop() {
+                total.add(self.deliver(lane, rows).await?);
+                break;
+            }
+            let (done, next) = tokio::join!(self.deliver(lane, rows), self.claim(lane));
+            total.add(done?);
+            rows = next?;
+            if rows.is_empty() {
+                // The claim ahead found nothing, maybe only because the
+                // batch in flight held its dossiers' next rows: ask again.
+                rows = self.claim(lane).await?;
+            }
+        }
+        Ok(total)
+    }
+
+    /// Claims up to a batch of the lane's deliveries under a lease.
+    async fn claim(&self, lane: usize) -> anyhow::Result<Vec<OutboxRecord>> {
         let sink = &self.lanes[lane].sink;
         let now = self.config.clock.now();
         let lease = chrono::Duration::from_std(self.config.lease)?;
-        let rows = self
+        Ok(self
             .store
             .claim_outbox(&ClaimRequest {
                 sink: sink.name().to_owned(),
@@ -261,7 +313,12 @@ impl Inner {
                 lease_until: now + lease,
                 limit: self.config.batch,
             })
-            .await?;
+            .await?)
+    }
+
+    /// Builds, delivers and records one claimed batch.
+    async fn deliver(&self, lane: usize, rows: Vec<OutboxRecord>) -> anyhow::Result<RoundReport> {
+        let sink = &self.lanes[lane].sink;
         let mut report = RoundReport {
             claimed: rows.len(),
             ..RoundReport::default()
