@@ -377,11 +377,7 @@ pub struct LeaderIndexPage {
 }
 
 fn nav(officer: &Officer) -> DeskNav {
-    DeskNav {
-        current: "leader",
-        officer: officer.name.clone(),
-        agency: officer.agency.as_str().to_owned(),
-    }
+    DeskNav::of(officer, "leader")
 }
 
 fn query(q: Result<Query<IndexQuery>, QueryRejection>) -> IndexQuery {

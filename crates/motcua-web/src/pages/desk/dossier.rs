@@ -128,11 +128,7 @@ pub struct ErrorPage {
 }
 
 fn nav(officer: &Officer) -> DeskNav {
-    DeskNav {
-        current: "work",
-        officer: officer.name.clone(),
-        agency: officer.agency.as_str().to_owned(),
-    }
+    DeskNav::of(officer, "work")
 }
 
 /// A page explaining why a dossier cannot be shown (404, 403, 400).

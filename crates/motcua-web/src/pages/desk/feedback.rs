@@ -49,11 +49,7 @@ pub fn routes() -> Router<AppState> {
 const PAGE: u32 = 50;
 
 fn nav(officer: &Officer) -> DeskNav {
-    DeskNav {
-        current: "feedback",
-        officer: officer.name.clone(),
-        agency: officer.agency.as_str().to_owned(),
-    }
+    DeskNav::of(officer, "feedback")
 }
 
 fn who(officer: &Officer) -> OfficerRef<'_> {

@@ -111,11 +111,7 @@ pub async fn page(
         Ok(root) => root,
         Err(d) => return page_refusal(t, &officer, d),
     };
-    let nav = DeskNav {
-        current: "leader",
-        officer: officer.name.clone(),
-        agency: officer.agency.as_str().to_owned(),
-    };
+    let nav = DeskNav::of(&officer, "leader");
     let mut page = LeaderPage {
         t,
         nav,

@@ -46,11 +46,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn nav(officer: &Officer) -> DeskNav {
-    DeskNav {
-        current: "obstacles",
-        officer: officer.name.clone(),
-        agency: officer.agency.as_str().to_owned(),
-    }
+    DeskNav::of(officer, "obstacles")
 }
 
 fn refusal(t: Messages, e: ObstacleError) -> Response {

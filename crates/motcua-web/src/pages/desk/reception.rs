@@ -80,11 +80,7 @@ pub struct ProcedureHits {
 }
 
 fn nav(officer: &crate::auth::Officer) -> DeskNav {
-    DeskNav {
-        current: "reception",
-        officer: officer.name.clone(),
-        agency: officer.agency.as_str().to_owned(),
-    }
+    DeskNav::of(officer, "reception")
 }
 
 async fn search(state: &AppState, q: &str) -> Vec<(String, String)> {

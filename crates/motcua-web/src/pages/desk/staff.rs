@@ -56,11 +56,7 @@ pub fn routes() -> Router<AppState> {
 
 /// The navigation of the staff, workload and shortage pages.
 pub fn nav(officer: &Officer, current: &'static str) -> DeskNav {
-    DeskNav {
-        current,
-        officer: officer.name.clone(),
-        agency: officer.agency.as_str().to_owned(),
-    }
+    DeskNav::of(officer, current)
 }
 
 /// The agency a page is about: `unit=` when given, else the officer's.

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use motcua_app::dossiers::DossierError;
+use motcua_app::policy::Capability;
 use motcua_domain::format::local_datetime;
 
 use crate::AppState;
@@ -97,4 +98,86 @@ pub struct DeskNav {
     pub officer: String,
     /// The officer's agency id.
     pub agency: String,
+    /// Which links the officer's roles open (decided by the one policy).
+    pub links: NavLinks,
+}
+
+/// The desk pages an officer's roles open anywhere in their scope: the navigation
+/// shows only these, so a receptionist is not offered pages that would answer 403.
+/// The pages still check the policy themselves; this only hides dead ends.
+pub struct NavLinks {
+    /// Tiếp nhận ([`Capability::ReceiveAtDesk`]).
+    pub reception: bool,
+    /// Hồ sơ and the register ([`Capability::ViewWorkList`]).
+    pub work: bool,
+    /// Lãnh đạo ([`Capability::ViewLeaderStats`]).
+    pub leader: bool,
+    /// Vướng mắc ([`Capability::ViewObstacles`]).
+    pub obstacles: bool,
+    /// Phản ánh, kiến nghị ([`Capability::HandleFeedback`]).
+    pub feedback: bool,
+    /// Nhân sự and Đào tạo ([`Capability::ViewStaff`]).
+    pub staff: bool,
+    /// Khối lượng and Thiếu hụt ([`Capability::ViewWorkload`]).
+    pub workload: bool,
+}
+
+impl DeskNav {
+    /// The navigation of `officer` with `current` marked.
+    pub fn of(officer: &crate::auth::Officer, current: &'static str) -> Self {
+        let can = |c| motcua_app::policy::allows(&officer.roles, c);
+        Self {
+            current,
+            officer: officer.name.clone(),
+            agency: officer.agency.as_str().to_owned(),
+            links: NavLinks {
+                reception: can(Capability::ReceiveAtDesk),
+                work: can(Capability::ViewWorkList),
+                leader: can(Capability::ViewLeaderStats),
+                obstacles: can(Capability::ViewObstacles),
+                feedback: can(Capability::HandleFeedback),
+                staff: can(Capability::ViewStaff),
+                workload: can(Capability::ViewWorkload),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod nav_tests {
+    use motcua_domain::dossier::AgencyId;
+    use motcua_domain::identity::{Role, RoleAssignment, Scope};
+
+    use super::DeskNav;
+    use crate::auth::Officer;
+
+    fn officer(roles: &[Role]) -> Officer {
+        Officer {
+            id: "a1".into(),
+            name: "Nguyễn Văn A".into(),
+            agency: AgencyId::parse("H55.X05743.TT").expect("an agency id"),
+            roles: roles
+                .iter()
+                .map(|r| RoleAssignment {
+                    role: *r,
+                    scope: Scope::Agency("H55.X05743.TT".into()),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_navigation_offers_only_the_pages_the_roles_open() {
+        let desk = DeskNav::of(&officer(&[Role::Reception]), "reception").links;
+        assert!(desk.reception && desk.work && desk.feedback && desk.obstacles);
+        assert!(!desk.leader && !desk.staff && !desk.workload);
+
+        let admin = DeskNav::of(&officer(&[Role::UnitAdmin]), "staff").links;
+        assert!(admin.staff && admin.workload);
+        assert!(!admin.reception && !admin.work && !admin.leader);
+
+        let leader = DeskNav::of(&officer(&[Role::Leader]), "leader").links;
+        assert!(leader.leader && leader.staff && leader.workload && leader.work);
+        assert!(!leader.reception);
+    }
 }

@@ -260,11 +260,7 @@ pub async fn page(
     let procedure = ListQuery::nonempty(&q.procedure).unwrap_or_default();
     let page = WorkListPage {
         t,
-        nav: DeskNav {
-            current: "work",
-            officer: officer.name.clone(),
-            agency: officer.agency.as_str().to_owned(),
-        },
+        nav: DeskNav::of(&officer, "work"),
         tabs,
         statuses: DossierStatus::ALL
             .iter()
