@@ -64,7 +64,7 @@ pub struct DossierRequest {
     /// The applicant's tax code (mã số thuế of the commune People's
     /// Committee): motcua does not hold it, so the request gives it.
     pub applicant_tax_code: String,
-    /// The applicant's name (default "Ủy ban nhân dân <unit name>").
+    /// The applicant's name (default "Ủy ban nhân dân `<unit name>`").
     #[serde(default)]
     pub applicant_name: Option<String>,
     /// A contact phone.
