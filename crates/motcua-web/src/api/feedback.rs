@@ -51,10 +51,7 @@ impl From<FeedbackError> for Problem {
     }
 }
 
-fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, Problem> {
-    b.map(|Json(v)| v)
-        .map_err(|e| Problem::bad_request(e.body_text()))
-}
+use super::json_body as body;
 
 /// A new feedback.
 #[derive(Debug, Deserialize, ToSchema)]

@@ -30,6 +30,17 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 use crate::AppState;
+use crate::problem::Problem;
+
+/// A JSON body, or a 400 Problem saying why it could not be read (the
+/// handlers that take `Result<Json<T>, JsonRejection>` so the refusal is a
+/// Problem, not axum's plain text).
+pub(crate) fn json_body<T>(
+    b: Result<axum::Json<T>, axum::extract::rejection::JsonRejection>,
+) -> Result<T, Problem> {
+    b.map(|axum::Json(v)| v)
+        .map_err(|e| Problem::bad_request(e.body_text()))
+}
 
 /// Routes under `/api/v1`.
 pub fn routes() -> Router<AppState> {

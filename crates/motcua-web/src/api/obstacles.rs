@@ -246,10 +246,7 @@ pub fn detail(v: &ObstacleView) -> ObstacleDetail {
     }
 }
 
-fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, Problem> {
-    b.map(|Json(v)| v)
-        .map_err(|e| Problem::bad_request(e.body_text()))
-}
+use super::json_body as body;
 
 /// Raises an obstacle.
 #[utoipa::path(post, path = "/api/v1/obstacles", operation_id = "raiseObstacle", tag = "obstacles", request_body = ObstacleInput,

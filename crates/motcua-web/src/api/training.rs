@@ -48,10 +48,7 @@ impl From<TrainingError> for Problem {
     }
 }
 
-fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, Problem> {
-    b.map(|Json(v)| v)
-        .map_err(|e| Problem::bad_request(e.body_text()))
-}
+use super::json_body as body;
 
 fn scope(officer: &Officer, unit: Option<String>) -> String {
     unit.map(|u| u.trim().to_owned())
