@@ -18,12 +18,13 @@ use crate::identity::Scope;
 pub const EVENT_TYPE_PREFIX: &str = "vn.motcua.dossier.";
 
 /// The dossier events a subscription may name (see `docs/exchange.md`).
-pub const EVENT_NAMES: [&str; 18] = [
+pub const EVENT_NAMES: [&str; 19] = [
     "submitted",
     "received",
     "reception_refused",
     "handed_over",
     "supplement_requested",
+    "supplement_sent",
     "supplement_received",
     "payment_requested",
     "payment_recorded",

@@ -71,6 +71,7 @@ fn row(kind: ActionKind) -> [Expect; COLS] {
         ActionKind::RefuseReception =>       [D,             To(REFUSED),    N,              N,       N,               N,               To(REFUSED),   N,             N,             N,        N,      N,             N],
         ActionKind::HandOver =>              [D,             N,              To(AT_STEP),    N,       To(AT_STEP),     To(TRANSFERRED), N,             N,             N,             N,        N,      N,             N],
         ActionKind::RequestSupplement =>     [D,             To(SUP_BEFORE), To(SUP_DURING), N,       To(SUP_DURING),  To(SUP_DURING),  N,             N,             N,             N,        N,      N,             N],
+        ActionKind::SendSupplement =>        [D,             N,              N,              N,       N,               N,               To(SUP_BEFORE),To(SUP_DURING),N,             N,        N,      N,             N],
         ActionKind::ResumeAfterSupplement => [D,             N,              N,              N,       N,               N,               To(SUBMITTED), To(AT_STEP),   N,             N,        N,      N,             N],
         ActionKind::RequestPayment =>        [D,             N,              To(PAYMENT),    N,       To(PAYMENT),     To(PAYMENT),     N,             N,             N,             N,        N,      To(PAYMENT),   N],
         ActionKind::RecordPayment =>         [D,             To(SUBMITTED),  To(RECEIVED),   N,       To(AT_STEP),     To(TRANSFERRED), N,             N,             To(AT_STEP),   N,        N,      To(READY),     N],

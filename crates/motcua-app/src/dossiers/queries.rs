@@ -163,6 +163,7 @@ fn label_vi(p: &EventPayload) -> &'static str {
         EventPayload::ReceptionRefused { .. } => "Từ chối tiếp nhận",
         EventPayload::HandedOver { .. } => "Chuyển bước xử lý",
         EventPayload::SupplementRequested { .. } => "Yêu cầu bổ sung hồ sơ",
+        EventPayload::SupplementSent { .. } => "Đã gửi giấy tờ bổ sung, chờ cán bộ kiểm tra",
         EventPayload::SupplementReceived { .. } => "Đã nhận hồ sơ bổ sung",
         EventPayload::PaymentRequested { .. } => "Yêu cầu nộp phí, lệ phí",
         EventPayload::PaymentRecorded { .. } => "Đã nộp phí, lệ phí",

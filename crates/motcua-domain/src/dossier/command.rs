@@ -10,6 +10,7 @@ use super::code::DossierCode;
 use super::ids::AgencyId;
 use super::parts::{Component, FeeLine, Payment, Rating, ResultDocument, ReturnMethod};
 use super::progress::Progress;
+use super::records::SuppliedFile;
 
 /// Who acts: recorded on every event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -107,6 +108,14 @@ pub enum Action {
         reason: String,
         /// What must be supplied.
         missing: Vec<String>,
+    },
+    /// The applicant sent supplement files from the tracking page (the
+    /// holder of the QR secret), already stored. The status stays awaiting
+    /// a supplement and the clock stays paused until an officer records the
+    /// supplement ([`Action::ResumeAfterSupplement`]).
+    SendSupplement {
+        /// The stored files sent.
+        files: Vec<SuppliedFile>,
     },
     /// The applicant supplied what was asked; the clock resumes.
     ResumeAfterSupplement {
@@ -209,6 +218,8 @@ pub enum ActionKind {
     HandOver,
     /// See [`Action::RequestSupplement`].
     RequestSupplement,
+    /// See [`Action::SendSupplement`].
+    SendSupplement,
     /// See [`Action::ResumeAfterSupplement`].
     ResumeAfterSupplement,
     /// See [`Action::RequestPayment`].
@@ -239,7 +250,7 @@ pub enum ActionKind {
 
 impl ActionKind {
     /// Every kind.
-    pub const ALL: [ActionKind; 20] = [
+    pub const ALL: [ActionKind; 21] = [
         Self::SubmitOnline,
         Self::ReceiveNew,
         Self::RefuseNew,
@@ -247,6 +258,7 @@ impl ActionKind {
         Self::RefuseReception,
         Self::HandOver,
         Self::RequestSupplement,
+        Self::SendSupplement,
         Self::ResumeAfterSupplement,
         Self::RequestPayment,
         Self::RecordPayment,
@@ -282,6 +294,7 @@ impl Action {
             Self::RefuseReception { .. } => ActionKind::RefuseReception,
             Self::HandOver { .. } => ActionKind::HandOver,
             Self::RequestSupplement { .. } => ActionKind::RequestSupplement,
+            Self::SendSupplement { .. } => ActionKind::SendSupplement,
             Self::ResumeAfterSupplement { .. } => ActionKind::ResumeAfterSupplement,
             Self::RequestPayment { .. } => ActionKind::RequestPayment,
             Self::RecordPayment { .. } => ActionKind::RecordPayment,

@@ -30,7 +30,9 @@ pub fn is_allowed(kind: ActionKind, status: LocalStatus) -> bool {
         }
         ActionKind::ReportProgress => matches!(s, S::Received | S::Processing),
         ActionKind::RequestSupplement => matches!(s, S::Submitted | S::Received | S::Processing),
-        ActionKind::ResumeAfterSupplement => s == S::AwaitingSupplement,
+        ActionKind::SendSupplement | ActionKind::ResumeAfterSupplement => {
+            s == S::AwaitingSupplement
+        }
         ActionKind::RequestPayment => matches!(s, S::Received | S::Processing | S::ResultReady),
         ActionKind::RecordPayment => {
             matches!(
@@ -220,6 +222,14 @@ fn change(d: &Dossier, command: &Command, now: DateTime<Utc>) -> Result<EventPay
                 reason: reason.clone(),
                 missing: missing.clone(),
                 counts_late: d.supplement_count >= 1,
+            })
+        }
+        Action::SendSupplement { files } => {
+            if files.is_empty() || files.iter().any(|f| f.id.trim().is_empty()) {
+                return Err(Refusal::nothing_listed("tệp bổ sung", "supplement file"));
+            }
+            Ok(EventPayload::SupplementSent {
+                files: files.clone(),
             })
         }
         Action::ResumeAfterSupplement {

@@ -8,7 +8,7 @@ use super::command::{ActionKind, Actor, Intake};
 use super::ids::AgencyId;
 use super::parts::{Component, FeeLine, Payment, Rating, ResultDocument, ReturnMethod};
 use super::progress::Progress;
-use super::records::ControlRecord;
+use super::records::{ControlRecord, SuppliedFile};
 
 /// One-stop forms of Phụ lục I, TT 03/2025/TT-VPCP (numbering as quoted
 /// second-hand; procedures with their own sector forms map onto these).
@@ -72,6 +72,13 @@ pub enum EventPayload {
         /// Whether this request makes the dossier count as late (a second
         /// request, per Decision 766).
         counts_late: bool,
+    },
+    /// The applicant sent supplement files (stored before this event); the
+    /// dossier still awaits the supplement and the clock stays paused until
+    /// an officer records it ([`EventPayload::SupplementReceived`]).
+    SupplementSent {
+        /// The files sent.
+        files: Vec<SuppliedFile>,
     },
     /// Supplement received; the clock resumes.
     SupplementReceived {
@@ -181,6 +188,7 @@ impl EventPayload {
             Self::ReceptionRefused { intake: None, .. } => ActionKind::RefuseReception,
             Self::HandedOver { .. } => ActionKind::HandOver,
             Self::SupplementRequested { .. } => ActionKind::RequestSupplement,
+            Self::SupplementSent { .. } => ActionKind::SendSupplement,
             Self::SupplementReceived { .. } => ActionKind::ResumeAfterSupplement,
             Self::PaymentRequested { .. } => ActionKind::RequestPayment,
             Self::PaymentRecorded { .. } => ActionKind::RecordPayment,

@@ -7,7 +7,7 @@ use super::decide::is_allowed;
 use super::event::{Event, EventPayload};
 use super::on_time_766::{Milestone, MilestoneKind};
 use super::parts::merge_components;
-use super::records::{AgencyClock, Decline, Extension, Pause, ProgressRecord};
+use super::records::{AgencyClock, Decline, Extension, Pause, ProgressRecord, SentSupplement};
 use super::state::{Dossier, IssuedForm};
 use super::status::{DossierStatus as S, LocalStatus, SubStatus};
 
@@ -79,6 +79,10 @@ pub fn evolve(state: Option<Dossier>, event: &Event) -> Result<Dossier, EvolveEr
         (Some(d), _) => d,
     };
     apply(&mut d, event);
+    // What the applicant sent matters only while a supplement is awaited.
+    if d.status.status != S::AwaitingSupplement {
+        d.supplement_sent.clear();
+    }
     d.version = event.version;
     d.idempotency_keys.insert(event.idempotency_key.clone());
     if let Some(form) = event.payload.form() {
@@ -176,6 +180,11 @@ fn apply(d: &mut Dossier, event: &Event) {
             d.counts_late |= *counts_late;
             mark(d, MilestoneKind::SupplementRequested, event);
         }
+        // The status and the paused clock stay: an officer confirms.
+        EventPayload::SupplementSent { files } => d.supplement_sent.push(SentSupplement {
+            at,
+            files: files.clone(),
+        }),
         EventPayload::SupplementReceived {
             components,
             new_due_at,

@@ -45,7 +45,8 @@ pub use parts::{
 pub use portal::{PortalMapError, PortalStatus, PortalStatusMap, portal_status};
 pub use progress::{Progress, ProgressKind};
 pub use records::{
-    AgencyClock, ControlRecord, Decline, Extension, Pause, ProgressRecord, Timeliness,
+    AgencyClock, ControlRecord, Decline, Extension, Pause, ProgressRecord, SentSupplement,
+    SuppliedFile, Timeliness,
 };
 pub use refusal::{Refusal, RefusalCode};
 pub use resume_due::ResumedDue;

@@ -128,3 +128,23 @@ pub struct Decline {
     /// Lý do.
     pub reason: String,
 }
+
+/// One file the applicant sent as a supplement (already stored as an
+/// attachment of the dossier; the event names it, never holds its bytes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuppliedFile {
+    /// The stored attachment's identifier.
+    pub id: String,
+    /// The component it is for (`TP1`...).
+    pub component: String,
+}
+
+/// A supplement the applicant sent while the dossier awaits one, not yet
+/// confirmed by an officer (the sub-state "công dân đã gửi bổ sung").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentSupplement {
+    /// When it was sent.
+    pub at: DateTime<Utc>,
+    /// The files sent.
+    pub files: Vec<SuppliedFile>,
+}

@@ -13,7 +13,9 @@ use super::ids::AgencyId;
 use super::on_time_766::{Milestone, OnTimeVerdict, evaluate_on_time};
 use super::parts::{Component, FeeLine, Payment, Rating, ResultDocument};
 use super::portal::{PortalMapError, PortalStatus, portal_status};
-use super::records::{AgencyClock, ControlRecord, Decline, Extension, Pause, ProgressRecord};
+use super::records::{
+    AgencyClock, ControlRecord, Decline, Extension, Pause, ProgressRecord, SentSupplement,
+};
 use super::status::{DossierStatus, LocalStatus, SubStatus};
 
 /// A form issued for the dossier, and when.
@@ -86,6 +88,11 @@ pub struct Dossier {
     pub supplement_count: u32,
     /// Clock pauses for supplements.
     pub pauses: Vec<Pause>,
+    /// What the applicant sent while the dossier awaits a supplement, not
+    /// yet confirmed by an officer: the sub-state "công dân đã gửi bổ sung"
+    /// (empty otherwise; absent from states written before it existed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub supplement_sent: Vec<SentSupplement>,
     /// Apologies and extensions (form 04).
     pub extensions: Vec<Extension>,
     /// Whether the dossier counts as late for Decision 766: a second
@@ -140,6 +147,7 @@ impl Dossier {
             on_time_due_at: None,
             supplement_count: 0,
             pauses: Vec::new(),
+            supplement_sent: Vec::new(),
             extensions: Vec::new(),
             counts_late: false,
             results: Vec::new(),
@@ -150,6 +158,12 @@ impl Dossier {
             version: 0,
             idempotency_keys: BTreeSet::new(),
         }
+    }
+
+    /// When the applicant last sent a supplement that no officer has
+    /// recorded yet (`None` when nothing waits to be checked).
+    pub fn supplement_sent_at(&self) -> Option<DateTime<Utc>> {
+        self.supplement_sent.last().map(|s| s.at)
     }
 
     /// The national portal code of the current status.

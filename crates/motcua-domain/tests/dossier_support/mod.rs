@@ -9,7 +9,7 @@ use motcua_domain::dossier::{
     Action, ActionKind, Actor, AgencyId, Applicant, ApplicantId, Channel, Command, Component,
     ComponentState, DataSource, Dossier, DossierCode, DossierStatus as S, FeeKind, FeeLine, Intake,
     LocalStatus, Payment, PaymentMethod, PersonalId, ProcedureRef, Progress, ProgressKind, Rating,
-    Refusal, ResultDocument, ReturnMethod, SubStatus, decide, evolve,
+    Refusal, ResultDocument, ReturnMethod, SubStatus, SuppliedFile, decide, evolve,
 };
 
 /// 2025-07-15 08:00 Vietnam time, plus `hours`.
@@ -144,6 +144,12 @@ pub fn canonical(kind: ActionKind) -> Action {
         ActionKind::RequestSupplement => Action::RequestSupplement {
             reason: "Thiếu giấy chứng sinh".into(),
             missing: vec!["Giấy chứng sinh".into()],
+        },
+        ActionKind::SendSupplement => Action::SendSupplement {
+            files: vec![SuppliedFile {
+                id: "tep-1".into(),
+                component: "TP2".into(),
+            }],
         },
         ActionKind::ResumeAfterSupplement => Action::ResumeAfterSupplement {
             components: Vec::new(),

@@ -192,6 +192,14 @@ pub fn step_text(payload: &EventPayload) -> String {
         EventPayload::SupplementRequested { reason, .. } => {
             format!("Yêu cầu bổ sung: {reason}")
         }
+        // The portal has no status for "the applicant sent it, not yet
+        // checked" (ADR 0006): like the other non-status events it is a
+        // progress step only; `TrangThaiHoSo` stays 5 and the pending
+        // `DanhSachHoSoBoSung` line stays `TrangThaiBoSung` 0 until an
+        // officer records the supplement (`supplement_received`).
+        EventPayload::SupplementSent { .. } => {
+            "Công dân gửi giấy tờ bổ sung, chờ cán bộ kiểm tra".into()
+        }
         EventPayload::SupplementReceived { .. } => "Tiếp nhận hồ sơ bổ sung".into(),
         EventPayload::PaymentRequested { .. } => "Yêu cầu thực hiện nghĩa vụ tài chính".into(),
         EventPayload::PaymentRecorded { .. } => "Ghi nhận thanh toán".into(),
