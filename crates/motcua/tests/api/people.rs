@@ -230,6 +230,69 @@ async fn the_desk_names_officers_and_offers_only_those_in_scope() {
     assert!(!list.contains(">cv.hoa<"), "{list}");
 }
 
+#[tokio::test]
+async fn the_long_hand_over_list_can_be_typed_without_diacritics() {
+    // Over 12 targets the picker is an <input list> with a <datalist>;
+    // Chromium filters a datalist on each option's value and label as typed,
+    // so the label carries the folded name too, and the value stays the id
+    // the action resolves.
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    let c = p.center.as_str();
+    named(
+        &app,
+        "cv.hoa",
+        c,
+        "Nguyễn Thị Hoa",
+        "Công chức Tư pháp - Hộ tịch",
+    )
+    .await;
+    for i in 0..12 {
+        named(
+            &app,
+            &format!("cv.{i}"),
+            c,
+            &format!("Lê Văn Đức {i}"),
+            "Chuyên viên",
+        )
+        .await;
+    }
+    let code = dossier(&app, c, "p-long").await;
+    let page_uri = format!("/can-bo/ho-so/{code}");
+    let (status, _, page) = raw(&app, "GET", &page_uri, &page_headers(c), None).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let start = page.find("<datalist").expect("a datalist for a long list");
+    let list = &page[start..start + page[start..].find("</datalist>").expect("end")];
+    let hoa = list
+        .split("<option")
+        .find(|o| o.contains("value=\"cv.hoa\""))
+        .unwrap_or_else(|| panic!("no option for cv.hoa: {list}"));
+    assert!(
+        hoa.contains("Nguyễn Thị Hoa — Công chức Tư pháp - Hộ tịch"),
+        "the label shows the name as written: {hoa}"
+    );
+    assert!(
+        hoa.contains("nguyen thi hoa cong chuc tu phap ho tich"),
+        "the label carries the folded name: {hoa}"
+    );
+    let duc = list
+        .split("<option")
+        .find(|o| o.contains("value=\"cv.3\""))
+        .unwrap_or_else(|| panic!("no option for cv.3: {list}"));
+    assert!(duc.contains("le van duc 3 chuyen vien"), "{duc}");
+    // What the option submits is still resolved to that officer.
+    let a = act(
+        &app,
+        c,
+        &code,
+        "hand_over",
+        "long-1",
+        json!({"to": "cv.hoa", "step_working_days": 1}),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+}
+
 fn options_of(page: &str, select_name: &str) -> Vec<String> {
     let start = page
         .find(&format!("name=\"{select_name}\""))

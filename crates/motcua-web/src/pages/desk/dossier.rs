@@ -100,9 +100,12 @@ pub struct DossierPage {
     pub actions: Vec<ActionView>,
     /// Agencies a transfer may go to (id, name).
     pub agencies: Vec<(String, String)>,
-    /// Officers and units the dossier may be handed over to: id and label,
-    /// in Vietnamese order (a `<select>` when short, else a `<datalist>`).
-    pub targets: Vec<(String, String)>,
+    /// Officers and units the dossier may be handed over to: id, label and
+    /// the `<datalist>` option's label (the label followed by its folded,
+    /// unaccented form, since Chromium's datalist filter matches only value
+    /// and label as typed), in Vietnamese order (a `<select>` when short,
+    /// else a `<datalist>`).
+    pub targets: Vec<(String, String, String)>,
     /// A message after an action succeeded.
     pub done: Option<String>,
     /// A page-level error (conflict).
@@ -149,6 +152,18 @@ pub fn error_page(t: Messages, officer: &Officer, err: &DossierError) -> Respons
     );
     *response.status_mut() = status;
     response
+}
+
+/// The label of a hand-over target in the `<datalist>`: the label, then its
+/// folded form (no diacritics, lower case) when that differs, so that
+/// typing "nguyen thi hoa" finds "Nguyễn Thị Hoa" in Chromium, whose
+/// datalist filter needs the diacritics otherwise. The option's value stays
+/// the id that the action resolves.
+pub fn datalist_label(label: &str) -> String {
+    if label.is_ascii() {
+        return label.to_owned();
+    }
+    format!("{label} · {}", motcua_domain::text::fold(label))
 }
 
 /// What went wrong with one action, to show inline.
@@ -265,7 +280,10 @@ pub(super) async fn render_dossier(
         super::people::hand_over_targets(state, d.current_agency.as_str())
             .await
             .into_iter()
-            .map(|t| (t.id, t.label))
+            .map(|t| {
+                let listed = datalist_label(&t.label);
+                (t.id, t.label, listed)
+            })
             .collect()
     } else {
         Vec::new()
