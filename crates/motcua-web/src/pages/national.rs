@@ -1,6 +1,12 @@
 //! `/quoc-gia`: the national dashboard of the hub: per province, dossiers
 //! synced in a period, on-time rate and online share, as a table and
 //! server-rendered SVG bars.
+//!
+//! The on-time rate is over the finished dossiers only (`on_time /
+//! finished` of the dossiers started in the period; open ones left out),
+//! and the page says so: it is not Decision 766 indicator 2.1, which also
+//! counts the open dossiers (review D10). Each verdict is the one rule,
+//! `Dossier::on_time`, carried in the portal summary.
 
 use std::collections::HashMap;
 
@@ -23,7 +29,8 @@ pub struct Line {
     pub name: String,
     /// Dossiers synced, formatted.
     pub dossiers: String,
-    /// On-time rate, formatted (`–` when nothing finished).
+    /// On-time rate over the finished dossiers, formatted (`–` when
+    /// nothing finished).
     pub on_time: String,
     /// Online share, formatted.
     pub online: String,

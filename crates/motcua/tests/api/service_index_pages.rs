@@ -5,9 +5,12 @@
 //! cookie, cacheable).
 
 use axum::http::{StatusCode, header};
+use motcua_app::dossiers::stats::on_time_percent;
+use motcua_domain::dossier::AgencyId;
 use motcua_domain::identity::Role;
+use serde_json::json;
 
-use crate::dossier_support::{call, desk_filing, key, officer, place};
+use crate::dossier_support::{act, call, desk_filing, key, officer, place};
 use crate::identity::{account, login, raw};
 use crate::support::TestApp;
 
@@ -129,6 +132,104 @@ async fn the_leader_page_shows_the_score_the_trend_and_the_dossiers_to_act_on() 
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Score over the last 12 months"));
     assert!(html.contains("100.00"), "{html}");
+}
+
+#[tokio::test]
+async fn the_leader_page_labels_its_on_time_rate_and_shows_indicator_2_1_beside_it() {
+    // Review D10: two populations, each named. Two dossiers received, one
+    // resolved: the page's rate is over the one resolved, indicator 2.1
+    // over both (the open one counts while not late).
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    let c = p.center.as_str();
+    account(&app, "ld.d10", c, &[Role::Leader]).await;
+    account(&app, "cv.d10", c, &[Role::Specialist]).await;
+    let mut codes = Vec::new();
+    for k in ["d10-1", "d10-2"] {
+        let (a, _) = call(
+            &app,
+            "POST",
+            "/api/v1/dossiers",
+            &[officer(c), key(k)],
+            Some(desk_filing()),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        codes.push(a.body["code"].as_str().unwrap().to_owned());
+    }
+    for (i, (action, body)) in [
+        ("hand_over", json!({"to": "cv.d10", "step_working_days": 1})),
+        (
+            "result_ready",
+            json!({"documents": [{"name": "Giấy xác nhận", "number": "1", "file": null}]}),
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let a = act(&app, c, &codes[0], action, &format!("d10-a{i}"), body).await;
+        assert_eq!(a.status, StatusCode::OK, "{action}: {}", a.body);
+    }
+
+    // What the services compute.
+    let stats = app
+        .state
+        .dossiers
+        .leader_stats(&AgencyId::parse(c).unwrap())
+        .await
+        .unwrap();
+    let month = stats.month_counts();
+    assert_eq!((month.received, month.resolved), (2, 1));
+    let rate = on_time_percent(&month).expect("one resolved");
+    let unit = app.state.agencies.get(c).await.unwrap().unit_code;
+    let (a, _) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/service-index?unit={unit}"),
+        &[officer(c)],
+        None,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let period = a.body["period"].as_str().unwrap().to_owned();
+    let row = a.body["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "2.1")
+        .expect("2.1")
+        .clone();
+    assert_eq!(row["denominator"], 2, "{row}");
+    let ratio = format!("{:.2} %", row["ratio"].as_f64().unwrap()).replace('.', ",");
+    let counts = format!(
+        "{} / {} hồ sơ xử lý trước hạn, đúng hạn.",
+        row["numerator"].as_f64().unwrap(),
+        row["denominator"]
+    );
+
+    // What the leader page shows, each under its own label.
+    let cookie = session(&app, "ld.d10").await;
+    let (status, _, html) = page(&app, &cookie, "/can-bo/lanh-dao?lang=vi").await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        html.contains(&format!(
+            "<dt>Tỷ lệ giải quyết đúng hạn (trên hồ sơ đã giải quyết)</dt><dd class=\"big leader-on-time\">{rate} %</dd>"
+        )),
+        "the page's rate, labelled with its population: {html}"
+    );
+    assert!(
+        html.contains(&format!(
+            "<dt>Chỉ số 2.1 Quyết định 766 (hồ sơ đã giải quyết trong tháng và hồ sơ đang giải quyết)</dt><dd class=\"big leader-index-21\">{ratio}</dd>"
+        )),
+        "2.1 as the service computes it ({ratio}): {html}"
+    );
+    assert!(html.contains(&counts), "{counts}: {html}");
+    assert!(
+        html.contains(&format!("href=\"/can-bo/chi-so-766?ky={period}\"")),
+        "{html}"
+    );
+    // Only the month's card carries 2.1.
+    assert_eq!(html.matches("leader-index-21").count(), 1, "{html}");
 }
 
 #[tokio::test]

@@ -2,6 +2,14 @@
 //! units below it (received, resolved, on time), overdue dossiers by field
 //! and by officer, the oldest overdue ones, and a server-drawn chart of
 //! daily intake and on-time rate with a table as its text alternative.
+//!
+//! Two on-time numbers, each labelled with its population (review D10):
+//! the page's own rate counts the dossiers whose result became ready in the
+//! day or month (`counts_late = false` over them, open dossiers left out);
+//! beside the month's, indicator 2.1 of Decision 766 as the service-index
+//! service computes it (finished in the month or still open, open ones
+//! judged at now), with a link to `/can-bo/chi-so-766`. Both verdicts come
+//! from the one rule, `Dossier::on_time`.
 
 use askama::Template;
 use axum::extract::State;
@@ -9,15 +17,19 @@ use axum::response::Response;
 use motcua_app::dossiers::stats::on_time_percent;
 use motcua_app::policy::{Capability, home_root};
 use motcua_app::ports::dossiers::DailyCounts;
+use motcua_app::service_index::ServiceIndexService;
 use motcua_domain::catalog::ProcedureCode;
+use motcua_domain::service_index::Period;
 
 use super::DeskOfficer;
 use super::chart::{Chart, HEIGHT, WIDTH, layout};
 use super::view::{DeskNav, error_text, procedure_name, when_opt};
 use crate::AppState;
+use crate::auth::Officer;
 use crate::i18n::Messages;
 use crate::pages::citizen::procedure::has_marker;
-use crate::policy::page_refusal;
+use crate::pages::service_index::{count, decimal};
+use crate::policy::{page_refusal, policy};
 
 /// A summary card.
 pub struct Totals {
@@ -27,8 +39,21 @@ pub struct Totals {
     pub received: u64,
     /// Resolved.
     pub resolved: u64,
-    /// On-time share.
+    /// On-time share over the dossiers resolved (result ready) then.
     pub on_time: String,
+    /// Indicator 2.1 of the same period, beside the month's rate.
+    pub index_21: Option<Index21>,
+}
+
+/// Indicator 2.1 (Decision 766) of a period, as the service-index service
+/// computes it for the leader's unit.
+pub struct Index21 {
+    /// The ratio (`"66,67 %"`), or "–" on a zero denominator.
+    pub ratio: String,
+    /// Its numerator and denominator in words ("2 / 3 hồ sơ …").
+    pub counts: String,
+    /// The index page of the period.
+    pub href: String,
 }
 
 /// A group line.
@@ -134,15 +159,17 @@ pub async fn page(
             return crate::pages::render(t, &page);
         }
     };
-    for (key, c) in [
-        ("desk-leader-today", stats.today_counts()),
-        ("desk-leader-month", stats.month_counts()),
+    let month_index = indicator_21(&state, &t, &officer, root.as_str()).await;
+    for (key, c, index_21) in [
+        ("desk-leader-today", stats.today_counts(), None),
+        ("desk-leader-month", stats.month_counts(), month_index),
     ] {
         page.totals.push(Totals {
             title: t.get(key),
             received: c.received,
             resolved: c.resolved,
             on_time: percent(&t, &c),
+            index_21,
         });
     }
     page.overdue_total = stats.overdue_total();
@@ -226,6 +253,54 @@ pub async fn page(
     );
     page.chart = layout(&stats.days);
     crate::pages::render(t, &page)
+}
+
+/// Indicator 2.1 of this month for the unit of agency `root`, from the
+/// service-index service (the same numbers as `/can-bo/chi-so-766`);
+/// `None` when the officer may not see the unit's index or it cannot be
+/// computed now (the rest of the page is not refused for it).
+async fn indicator_21(
+    state: &AppState,
+    t: &Messages,
+    officer: &Officer,
+    root: &str,
+) -> Option<Index21> {
+    let unit = state.agencies.get(root).await.ok()?.unit_code;
+    policy(state)
+        .in_unit(&officer.roles, Capability::ViewServiceIndex, &unit)
+        .await
+        .ok()?;
+    let service = ServiceIndexService::new(state.store.clone(), state.clock.clone()).ok()?;
+    let period = Period::month_of(state.clock.now());
+    let index = match service.index(&unit, period, None, false).await {
+        Ok(index) => index,
+        Err(e) => {
+            tracing::warn!(error = %e, "indicator 2.1 unavailable on the leader page");
+            return None;
+        }
+    };
+    let row = index.report.indicators.iter().find(|i| i.id == "2.1")?;
+    let l = t.locale;
+    Some(Index21 {
+        ratio: row
+            .ratio
+            .map_or_else(|| t.get("desk-none"), |r| format!("{} %", decimal(r, l))),
+        counts: t.with_args(
+            "desk-leader-index-21-counts",
+            &[
+                (
+                    "numerator",
+                    &row.numerator.map_or_else(String::new, |n| count(n, l)),
+                ),
+                (
+                    "denominator",
+                    &row.denominator
+                        .map_or_else(String::new, |d| count(d as f64, l)),
+                ),
+            ],
+        ),
+        href: format!("/can-bo/chi-so-766?ky={period}"),
+    })
 }
 
 /// A field name as the leader reads it: the catalog's research mark
