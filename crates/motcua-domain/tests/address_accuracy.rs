@@ -182,6 +182,43 @@ fn answers_are_deterministic_and_the_same_across_indexes() {
     }
 }
 
+#[test]
+fn a_misspelled_commune_is_not_found_with_the_old_commune_suggested() {
+    let reference = address_support::reference();
+    let index = address_support::index(&reference);
+    let got = index.convert(
+        "Phường Thạch Thangg, Quận Hải Châu, Đà Nẵng",
+        day("2025-07-01"),
+    );
+    assert_eq!(got.status, Status::NotFound, "{got:?}");
+    assert!(got.commune.is_none() && got.formatted.is_none());
+    let thach_thang = got
+        .candidates
+        .iter()
+        .find(|c| c.code.as_str() == "20233")
+        .unwrap_or_else(|| panic!("old Phường Thạch Thang not suggested: {got:?}"));
+    assert_eq!(thach_thang.name, "Phường Thạch Thang");
+    // A suggestion says it is one, and that it names an OLD unit (the
+    // candidates of `ambiguous` are current units).
+    let why = thach_thang.why.to_string();
+    assert!(why.contains("Tên gần giống: đơn vị cũ"), "{why}");
+    assert!(why.contains("Quận Hải Châu"), "{why}");
+    // A current name misspelled is suggested as a current unit, beside
+    // the old ward of the same name.
+    let got = index.convert("Phường Hải Chauu, Thành phố Đà Nẵng", day("2025-07-01"));
+    assert_eq!(got.status, Status::NotFound, "{got:?}");
+    let why_of = |code: &str| {
+        got.candidates
+            .iter()
+            .find(|c| c.code.as_str() == code)
+            .unwrap_or_else(|| panic!("{code} not suggested: {got:?}"))
+            .why
+            .vi()
+    };
+    assert!(why_of("20242").contains("đơn vị hiện nay"));
+    assert!(why_of("20236").contains("đơn vị cũ"));
+}
+
 /// `ADDR="…" cargo test -p motcua-domain --test address_accuracy show -- --nocapture`
 #[test]
 fn show() {

@@ -337,6 +337,16 @@ macro_rules! unit_store {
                 .fetch_all(&self.pool)
                 .await
                 .map_err(|e| other(e, "reading unit changes"))?;
+
+            async fn recorded_changes(&self) -> Result<Vec<AppliedChange>, StoreError> {
+                let rows = sqlx::query(&format!(
+                    "SELECT {CHANGE_COLUMNS} FROM unit_changes ORDER BY effective_on, code, legal_basis"
+                ))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| other(e, "reading recorded changes"))?;
+                rows.iter().map(change_row).collect()
+            }
                 rows.iter().map(change_row).collect()
             }
         }

@@ -99,6 +99,7 @@ pub async fn fresh_store_is_empty(store: Arc<dyn Store>) {
     );
     assert!(store.successors(&code("00019")).await.unwrap().is_empty());
     assert!(store.changes_of(&code("22")).await.unwrap().is_empty());
+    assert!(store.recorded_changes().await.unwrap().is_empty());
     let (agencies, n) = store
         .list_agencies(&AgencyFilter {
             limit: 10,
@@ -504,6 +505,16 @@ pub async fn apply_2026_changes_once(store: Arc<dyn Store>) {
     assert_eq!(recorded.len(), 1);
     assert_eq!(recorded[0].change, changes[0]);
     assert!(store.changes_of(&code("01")).await.unwrap().is_empty());
+    // Every recorded change, by effective date then code (the address
+    // converter's input, issue 18).
+    let all = store.recorded_changes().await.unwrap();
+    assert_eq!(all.len(), 25);
+    let mut sorted = changes.clone();
+    sorted.sort_by(|a, b| (a.effective_on, &a.code).cmp(&(b.effective_on, &b.code)));
+    assert_eq!(
+        all.iter().map(|a| a.change.clone()).collect::<Vec<_>>(),
+        sorted
+    );
     let page = store
         .list_units(&search(&fold("Thành phố Quảng Ninh")))
         .await

@@ -79,6 +79,9 @@ pub struct AppState {
     pub tracking_limiter: Arc<rate_limit::VerifierLimiter>,
     /// Anonymous online filing, per client and per applicant.
     pub filing_limiter: Arc<rate_limit::FilingLimiter>,
+    /// The public address converter, per client: a batch spends tokens in
+    /// proportion to its size ([`api::addresses::cost`]).
+    pub address_limiter: Arc<rate_limit::RateLimiter>,
     /// Reverse proxies whose `X-Forwarded-For` names the client
     /// (`[server] trusted_proxies`; none by default).
     pub trusted_proxies: Arc<rate_limit::TrustedProxies>,

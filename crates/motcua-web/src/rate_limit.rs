@@ -69,7 +69,18 @@ impl RateLimiter {
         self.check_at(key, Instant::now())
     }
 
+    /// Takes `cost` tokens for `key` (at most the whole burst, so a large
+    /// request still passes on a full bucket); `Err(wait)` when fewer are left.
+    pub fn check_cost(&self, key: &str, cost: f64) -> Result<(), Duration> {
+        self.check_cost_at(key, cost, Instant::now())
+    }
+
     fn check_at(&self, key: &str, now: Instant) -> Result<(), Duration> {
+        self.check_cost_at(key, 1.0, now)
+    }
+
+    fn check_cost_at(&self, key: &str, cost: f64, now: Instant) -> Result<(), Duration> {
+        let cost = cost.clamp(0.0, self.burst);
         let mut buckets = lock(&self.buckets);
         if buckets.len() >= MAX_KEYS {
             let (burst, rate) = (self.burst, self.per_second);
@@ -81,11 +92,11 @@ impl RateLimiter {
         *tokens =
             (*tokens + now.duration_since(*at).as_secs_f64() * self.per_second).min(self.burst);
         *at = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
+        if *tokens >= cost {
+            *tokens -= cost;
             Ok(())
         } else {
-            Err(Duration::from_secs_f64((1.0 - *tokens) / self.per_second))
+            Err(Duration::from_secs_f64((cost - *tokens) / self.per_second))
         }
     }
 }

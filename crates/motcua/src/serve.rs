@@ -197,9 +197,13 @@ pub async fn prepare_with_clock(settings: &Settings, clock: Clock) -> Result<App
             "reference units loaded"
         );
     }
-    // The address converter's index, built once here rather than on the
-    // first request (issue 18).
-    let took = motcua_app::addresses::AddressService::warm().map_err(anyhow::Error::msg)?;
+    // The address converter's index, built here rather than on the first
+    // request, with the unit changes recorded in the store (issue 18).
+    let took = state
+        .addresses
+        .refresh()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     tracing::info!(
         build_ms = took.as_millis() as u64,
         "address converter ready"

@@ -101,7 +101,9 @@ pub fn app_state(store: Arc<dyn Store>, clock: Clock, parts: StateParts) -> AppS
     .with_tracking_key(parts.tracking_key);
     AppState {
         units: UnitService::new(store.clone()),
-        addresses: motcua_app::addresses::AddressService::embedded(),
+        // The unit changes the store recorded (`units apply-changes`), not
+        // the shipped file; serve builds the index (issue 18, ADR 0027).
+        addresses: motcua_app::addresses::AddressService::over_store(store.clone()),
         agencies: AgencyService::new(store.clone()),
         catalog: CatalogService::new(store.clone()),
         due_dates: DueDateService::new(CatalogService::new(store.clone())),
@@ -118,6 +120,7 @@ pub fn app_state(store: Arc<dyn Store>, clock: Clock, parts: StateParts) -> AppS
         filing_limiter: Arc::new(FilingLimiter::default()),
         trusted_proxies: Arc::new(parts.trusted_proxies),
         exchange: motcua_app::exchange::ExchangeAdmin::new(store.clone(), clock.clone()),
+        address_limiter: Arc::new(motcua_web::api::addresses::default_limiter()),
         national: None,
         identity: IdentityService::new(store.clone(), clock.clone()),
         scopes: ScopeResolver::new(store.clone()),

@@ -105,6 +105,9 @@ pub trait UnitStore: Send + Sync {
     async fn apply_changes(&self, changes: &[UnitChange]) -> Result<ApplyReport, StoreError>;
     /// Changes recorded for a unit, oldest first.
     async fn changes_of(&self, code: &UnitCode) -> Result<Vec<AppliedChange>, StoreError>;
+    /// Every recorded change (`units apply-changes`), by effective date
+    /// then code: what the address converter applies (issue 18).
+    async fn recorded_changes(&self) -> Result<Vec<AppliedChange>, StoreError>;
 }
 
 /// Filters of the agency list.

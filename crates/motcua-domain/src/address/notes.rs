@@ -97,10 +97,14 @@ pub enum Note {
         /// The old unit, with its district and province.
         old: String,
     },
-    /// Candidate: a unit whose name is close to what was typed.
+    /// Candidate (not found): a unit whose name is close to what was
+    /// typed; a suggestion of what was meant, old or current, not an answer.
     Similar {
         /// Where it is (district, province).
         place: String,
+        /// Whether the suggested unit is an old one (before 1/7/2025); it
+        /// is a current one otherwise.
+        old: bool,
     },
 }
 
@@ -155,7 +159,12 @@ impl Note {
             Self::CurrentName => "Đã là tên đơn vị hiện nay.".into(),
             Self::FromOld { old } => format!("{old} nay thuộc đơn vị này."),
             Self::PartOf { old } => format!("Một phần {old} nhập vào đơn vị này."),
-            Self::Similar { place } => format!("Tên gần giống ({place})."),
+            Self::Similar { place, old: true } => {
+                format!("Tên gần giống: đơn vị cũ trước 1/7/2025 ({place}).")
+            }
+            Self::Similar { place, old: false } => {
+                format!("Tên gần giống: đơn vị hiện nay ({place}).")
+            }
         }
     }
 
@@ -211,7 +220,12 @@ impl Note {
             Self::CurrentName => "Already the name of a current unit.".into(),
             Self::FromOld { old } => format!("{old} went into this unit."),
             Self::PartOf { old } => format!("Part of {old} went into this unit."),
-            Self::Similar { place } => format!("Similar name ({place})."),
+            Self::Similar { place, old: true } => {
+                format!("Similar name: an old unit, before 1 July 2025 ({place}).")
+            }
+            Self::Similar { place, old: false } => {
+                format!("Similar name: a current unit ({place}).")
+            }
         }
     }
 }

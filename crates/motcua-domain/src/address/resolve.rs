@@ -714,7 +714,10 @@ fn suggestions(idx: &AddressIndex, toks: &Tokens, r: &Reading) -> Vec<Candidate>
             Candidate {
                 code: node.code.clone(),
                 name: node.name.clone(),
-                why: Note::Similar { place },
+                why: Note::Similar {
+                    place,
+                    old: node.kind.is_old(),
+                },
             }
         })
         .collect()

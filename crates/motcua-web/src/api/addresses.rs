@@ -4,7 +4,8 @@
 use axum::Json;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use axum::http::StatusCode;
+use axum::http::{Extensions, StatusCode};
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use motcua_app::addresses::{MAX_ADDRESS_CHARS, MAX_BATCH};
 use motcua_domain::address::{Candidate, Conversion, UnitRef};
@@ -13,9 +14,30 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::problem::Problem;
+use crate::rate_limit::{RateLimiter, client_key, too_many};
 
 /// The largest request body: a full batch of long addresses.
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// Tokens a client may spend at once on the converter ([`default_limiter`]).
+pub const LIMIT_BURST: u32 = 60;
+
+/// Tokens refilled a minute per client.
+pub const LIMIT_PER_MINUTE: u32 = 60;
+
+/// The converter's per-client limiter: [`LIMIT_BURST`] tokens at once,
+/// refilled at [`LIMIT_PER_MINUTE`] a minute; a request spends [`cost`].
+/// One address a second, or about five full batches (55,000 addresses) a
+/// minute, per client address.
+pub fn default_limiter() -> RateLimiter {
+    RateLimiter::new(LIMIT_BURST, LIMIT_PER_MINUTE)
+}
+
+/// Tokens a request of `n` addresses spends: 1 + n / 1000 (a full batch
+/// of 10,000 spends 11).
+pub fn cost(n: usize) -> f64 {
+    1.0 + (n / 1000) as f64
+}
 
 /// One address, or a batch.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -165,11 +187,14 @@ fn as_of(raw: Option<&str>, today: NaiveDate) -> Result<NaiveDate, Problem> {
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 413, body = Problem, content_type = "application/problem+json",
             description = "quá 10.000 địa chỉ hoặc quá 8 MiB / over 10,000 addresses or 8 MiB"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json",
+            description = "quá giới hạn của địa chỉ máy khách, xem `Retry-After` / over this client's limit (1 + n/1000 tokens a request), see `Retry-After`")))]
 pub async fn convert(
     State(state): State<AppState>,
+    extensions: Extensions,
     body: Result<Json<ConvertRequest>, JsonRejection>,
-) -> Result<Json<ConvertResponse>, Problem> {
+) -> Result<Response, Problem> {
     let Json(body) = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             Problem::for_status(StatusCode::PAYLOAD_TOO_LARGE)
@@ -181,10 +206,23 @@ pub async fn convert(
         }
     })?;
     let day = as_of(body.as_of.as_deref(), state.clock.today())?;
+    // Anonymous and up to 10,000 addresses a request: each client address
+    // spends in proportion to what it asks (a refused batch too much for
+    // the bucket still costs one token).
+    let n = match (&body.address, &body.addresses) {
+        (None, Some(many)) if many.len() <= MAX_BATCH => many.len(),
+        _ => 0,
+    };
+    if let Err(wait) = state
+        .address_limiter
+        .check_cost(&client_key(&extensions), cost(n))
+    {
+        return Ok(too_many(wait));
+    }
     match (body.address, body.addresses) {
         (Some(address), None) => {
             let c = state.addresses.convert(&address, day)?;
-            Ok(Json(ConvertResponse::One(Box::new(c.into()))))
+            Ok(Json(ConvertResponse::One(Box::new(c.into()))).into_response())
         }
         (None, Some(addresses)) => {
             if addresses.len() > MAX_BATCH {
@@ -206,7 +244,8 @@ pub async fn convert(
                 .map_err(|_| Problem::for_status(StatusCode::INTERNAL_SERVER_ERROR))??;
             Ok(Json(ConvertResponse::Many(ConversionBatchDto {
                 items: items.into_iter().map(Into::into).collect(),
-            })))
+            }))
+            .into_response())
         }
         _ => Err(unprocessable(format!(
             "Gửi đúng một trong hai trường `address` hoặc `addresses` (mỗi địa chỉ đọc tối đa \
