@@ -21,6 +21,7 @@ pub mod receipt;
 pub mod secret;
 pub mod sector;
 pub mod stats;
+pub mod supplement;
 pub mod write;
 
 use std::sync::{Arc, OnceLock};

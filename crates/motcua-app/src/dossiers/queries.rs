@@ -22,6 +22,22 @@ pub struct EventSummary {
     pub actor: String,
     /// When.
     pub at: DateTime<Utc>,
+    /// The stored files the event names (a `supplement_sent`), empty
+    /// otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<motcua_domain::dossier::SuppliedFile>,
+}
+
+/// The files a stored `supplement_sent` event names (none for other
+/// events, or an unreadable one).
+fn supplied_files(event_type: &str, event_json: &str) -> Vec<motcua_domain::dossier::SuppliedFile> {
+    if event_type != "supplement_sent" {
+        return Vec::new();
+    }
+    match serde_json::from_str::<Event>(event_json).map(|e| e.payload) {
+        Ok(EventPayload::SupplementSent { files }) => files,
+        _ => Vec::new(),
+    }
 }
 
 /// A dossier for officers: its whole state and its history.
@@ -299,6 +315,7 @@ impl DossierService {
             .await?
             .into_iter()
             .map(|e| EventSummary {
+                files: supplied_files(&e.event_type, &e.event_json),
                 version: e.version,
                 event_type: e.event_type,
                 actor: e.actor,

@@ -239,6 +239,21 @@ pub async fn upload(
         &actor,
     )
     .await?;
+    // The holder's file while a supplement is awaited is also a
+    // `supplement_sent` event (issue 14); the file is kept even if that
+    // fails (the desk lists it), so the answer stays 201.
+    if actor == "citizen:holder"
+        && dossier.status.status == motcua_domain::dossier::DossierStatus::AwaitingSupplement
+    {
+        let verifier = q.verifier.clone().unwrap_or_else(|| form.text("verifier"));
+        if let Err(e) = state
+            .dossiers
+            .record_supplement_sent(dossier.code.as_str(), &verifier, &row)
+            .await
+        {
+            tracing::warn!(error = %e, file = %row.id, "supplement stored, event not recorded");
+        }
+    }
     Ok((StatusCode::CREATED, Json(AttachmentDto::from(row))).into_response())
 }
 

@@ -346,6 +346,64 @@ async fn a_supplement_from_the_citizen_shows_in_the_timeline_with_its_files() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let file: Value = serde_json::from_slice(&bytes).expect("json");
+    let file_id = file["id"].as_str().expect("file id").to_owned();
+
+    // A `supplement_sent` event names the stored file, the legal status
+    // stays (the clock stays paused) and the outbox carries it to the
+    // hub and the portal (a progress step; TrangThaiHoSo stays 5).
+    let events = app.state.store.dossier_events(&code).await.unwrap();
+    let last = events.last().expect("events");
+    assert_eq!(last.event_type, "supplement_sent");
+    assert!(last.event_json.contains(&file_id), "{}", last.event_json);
+    assert_eq!(last.idempotency_key, format!("supplement-sent-{file_id}"));
+    let outbox = app.state.store.dossier_outbox(&code).await.unwrap();
+    let sent_rows: Vec<_> = outbox
+        .iter()
+        .filter(|r| r.row.message_type == "dossier.supplement_sent")
+        .collect();
+    assert_eq!(sent_rows.len(), 1, "one outbox row");
+    let payload: Value = serde_json::from_str(&sent_rows[0].row.payload_json).unwrap();
+    assert_eq!(payload["portal_status"], 5, "still awaiting a supplement");
+    assert_eq!(
+        payload["event"]["payload"]["files"][0]["id"],
+        file_id.as_str()
+    );
+    let event: motcua_domain::dossier::Event =
+        serde_json::from_value(payload["event"].clone()).expect("event");
+    assert_eq!(
+        motcua_exchange::portal::map::step_text(&event.payload),
+        "Công dân gửi giấy tờ bổ sung, chờ cán bộ kiểm tra"
+    );
+    // The same file recorded again (a retry) appends nothing.
+    let row = app
+        .state
+        .attachments
+        .list(&code)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.id == file_id)
+        .expect("stored");
+    let (_, replayed) = app
+        .state
+        .dossiers
+        .record_supplement_sent(&code, &secret, &row)
+        .await
+        .expect("a retry answers the first answer");
+    assert!(replayed);
+    let again = app.state.store.dossier_events(&code).await.unwrap();
+    assert_eq!(again.len(), events.len(), "no second event");
+    // The phone's last digits never send one.
+    let refused = app
+        .state
+        .dossiers
+        .record_supplement_sent(&code, "5678", &row)
+        .await;
+    assert!(refused.is_err(), "{refused:?}");
 
     let html = page(&app, c, &format!("/can-bo/ho-so/{code}")).await;
     let timeline = html
@@ -354,11 +412,87 @@ async fn a_supplement_from_the_citizen_shows_in_the_timeline_with_its_files() {
         .and_then(|rest| rest.split("</section>").next())
         .expect("timeline");
     assert!(timeline.contains("Công dân gửi bổ sung"), "{timeline}");
-    assert!(timeline.contains("chung-sinh-ro.pdf"), "{timeline}");
+    assert_eq!(
+        timeline.matches("chung-sinh-ro.pdf").count(),
+        1,
+        "one step, from the event: {timeline}"
+    );
     assert!(
         html.contains("to-khai.pdf"),
         "the first files are still listed"
     );
+    assert!(
+        html.contains("Công dân đã gửi bổ sung"),
+        "the sub-state shows on the dossier page"
+    );
+    assert!(
+        html.contains("id=\"dossier-status\">Chờ bổ sung giấy tờ"),
+        "the legal status stays"
+    );
+
+    // The "Chờ bổ sung" tab marks the row.
+    let waiting = page(&app, c, "/can-bo/ho-so?tab=supplement").await;
+    assert!(
+        waiting.contains(&format!("id=\"sent-{code}\"")) && waiting.contains("Đã gửi bổ sung"),
+        "{waiting}"
+    );
+
+    // From the tracking page too: stored, then recorded.
+    let mut form = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"verifier\"\r\n\r\n{secret}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"component\"\r\n\r\nTP2\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"chung-sinh-2.pdf\"\r\n\
+         Content-Type: application/pdf\r\n\r\n"
+    )
+    .into_bytes();
+    form.extend_from_slice(PDF);
+    form.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let res = app
+        .router
+        .clone()
+        .oneshot(
+            Request::builder()
+                .method("POST")
+                .uri(format!("/tra-cuu/{code}/bo-sung"))
+                .header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(Body::from(form))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.contains("sent=1"), "{location}");
+    let events = app.state.store.dossier_events(&code).await.unwrap();
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.event_type == "supplement_sent")
+            .count(),
+        2
+    );
+    let html = page(&app, c, &format!("/can-bo/ho-so/{code}")).await;
+    assert!(html.contains("chung-sinh-2.pdf"), "the second file");
+
+    // The officer records the supplement: the clock resumes, the mark goes.
+    let resumed = act(&app, c, &code, "supplement_received", "s-2", json!({})).await;
+    assert_eq!(resumed.status, StatusCode::OK, "{}", resumed.body);
+    let html = page(&app, c, &format!("/can-bo/ho-so/{code}")).await;
+    assert!(!html.contains("Công dân đã gửi bổ sung"));
+    let timeline = html
+        .split("id=\"h-timeline\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("timeline");
+    assert!(
+        timeline.contains("chung-sinh-ro.pdf"),
+        "the history keeps the files"
+    );
+    let waiting = page(&app, c, "/can-bo/ho-so?tab=supplement").await;
+    assert!(!waiting.contains(&code), "no longer waiting");
 }
 
 /// Standard base64 (padded), for the filing API's bodies.

@@ -315,10 +315,10 @@ async fn found(state: &AppState, t: Messages, v: TrackingView, verifier: &str) -
 }
 
 fn notice_of(t: Messages, q: &TrackQuery) -> (String, String) {
-    let notice = if q.sent.is_some() {
-        t.get("citizen-supplement-sent")
-    } else {
-        String::new()
+    let notice = match q.sent.as_deref() {
+        Some("kept") => t.get("citizen-supplement-kept"),
+        Some(_) => t.get("citizen-supplement-sent"),
+        None => String::new(),
     };
     let error = match q.loi.as_deref() {
         Some("rating") => t.get("citizen-rate-choose"),
@@ -766,7 +766,20 @@ pub async fn supply(
         .add(&dossier, &upload, "citizen:holder")
         .await
     {
-        Ok(_) => back(&code, &verifier, t, "&sent=1"),
+        // The file is stored; now the event naming it (its id is the
+        // idempotency key). If that fails the file stays, the desk still
+        // lists it, and the page says it was kept but not yet recorded.
+        Ok(row) => match state
+            .dossiers
+            .record_supplement_sent(&code, &verifier, &row)
+            .await
+        {
+            Ok(_) => back(&code, &verifier, t, "&sent=1"),
+            Err(e) => {
+                tracing::warn!(error = %e, file = %row.id, "supplement stored, event not recorded");
+                back(&code, &verifier, t, "&sent=kept")
+            }
+        },
         Err(e) => {
             let loi = match e {
                 motcua_app::attachments::AttachmentError::TooLarge { .. }

@@ -26,6 +26,8 @@ const HOLDER: &str = "citizen:holder";
 /// One stored file of the dossier.
 #[derive(Clone)]
 pub struct FileView {
+    /// The stored attachment's id.
+    pub id: String,
     /// Component code (`TP1`...).
     pub component: String,
     /// The component's name.
@@ -132,21 +134,33 @@ fn timeliness(t: &Messages, v: Timeliness) -> (String, String) {
     (key.to_owned(), t.get(&format!("desk-timeliness-{key}")))
 }
 
-/// The timeline, oldest first, with each supplement file the applicant
-/// sent as a step of its own.
+/// The timeline, oldest first: each `supplement_sent` event with the
+/// files it names, and a file the applicant sent that no such event names
+/// (stored before the event existed, or its event failed) as a step of its
+/// own, so that no supplement is hidden.
 pub fn timeline(t: &Messages, view: &DossierView, files: &[FileView]) -> Vec<StepView> {
-    let mut steps: Vec<(DateTime<Utc>, StepView)> = events(t, view);
-    steps.extend(supplement_steps(t, files));
+    let mut steps: Vec<(DateTime<Utc>, StepView)> = events(t, view, files);
+    let named: Vec<&str> = view
+        .events
+        .iter()
+        .flat_map(|e| e.files.iter().map(|f| f.id.as_str()))
+        .collect();
+    steps.extend(supplement_steps(t, files, &named));
     steps.extend(result_steps(t, files));
     steps.sort_by_key(|(at, _)| *at);
     steps.into_iter().map(|(_, s)| s).collect()
 }
 
-/// The supplement files as steps ("Công dân gửi bổ sung").
-fn supplement_steps(t: &Messages, files: &[FileView]) -> Vec<(DateTime<Utc>, StepView)> {
+/// The applicant's files that no `supplement_sent` event names, as steps
+/// ("Công dân gửi bổ sung").
+fn supplement_steps(
+    t: &Messages,
+    files: &[FileView],
+    named: &[&str],
+) -> Vec<(DateTime<Utc>, StepView)> {
     files
         .iter()
-        .filter(|f| f.supplement)
+        .filter(|f| f.supplement && !named.contains(&f.id.as_str()))
         .map(|f| {
             (
                 f.uploaded_at,
@@ -189,7 +203,7 @@ fn result_steps(t: &Messages, files: &[FileView]) -> Vec<(DateTime<Utc>, StepVie
         .collect()
 }
 
-fn events(t: &Messages, view: &DossierView) -> Vec<(DateTime<Utc>, StepView)> {
+fn events(t: &Messages, view: &DossierView, files: &[FileView]) -> Vec<(DateTime<Utc>, StepView)> {
     let d = &view.dossier;
     view.events
         .iter()
@@ -224,6 +238,22 @@ fn events(t: &Messages, view: &DossierView) -> Vec<(DateTime<Utc>, StepView)> {
                     .collect();
                 what = format!("{what} ({}): {}", p.agency.as_str(), said.join(" — "));
             }
+            // The applicant's supplement, with the files the event names.
+            let mut sent = Vec::new();
+            if e.event_type == "supplement_sent" {
+                let mut names = Vec::new();
+                for f in files
+                    .iter()
+                    .filter(|f| e.files.iter().any(|s| s.id == f.id))
+                {
+                    names.push(f.component_name.clone());
+                    sent.push((f.name.clone(), f.url.clone()));
+                }
+                names.dedup();
+                if !names.is_empty() {
+                    what = format!("{what}: {}", names.join(", "));
+                }
+            }
             if e.event_type == "transfer_declined"
                 && let Some(x) = d.declines.iter().find(|x| x.at == e.at)
             {
@@ -237,7 +267,7 @@ fn events(t: &Messages, view: &DossierView) -> Vec<(DateTime<Utc>, StepView)> {
                     what,
                     timeliness,
                     timeliness_label,
-                    files: Vec::new(),
+                    files: sent,
                 },
             )
         })
@@ -328,6 +358,14 @@ pub fn money_and_results(t: &Messages, view: &DossierView) -> Vec<Line> {
             ),
         });
     }
+    // The sub-state "the applicant sent the supplement", until an officer
+    // records it (the status and the paused clock do not change before).
+    if let Some(at) = d.supplement_sent_at() {
+        out.push(Line {
+            label: t.get("desk-line-supplement-sent"),
+            value: t.with_args("desk-supplement-sent-check", &[("at", &local_datetime(at))]),
+        });
+    }
     for p in &d.pauses {
         out.push(Line {
             label: t.get("desk-line-pause"),
@@ -376,6 +414,7 @@ pub fn file_views(view: &DossierView, rows: Vec<AttachmentRow>) -> Vec<FileView>
             at: local_datetime(r.uploaded_at),
             uploaded_at: r.uploaded_at,
             supplement: r.uploaded_by == HOLDER,
+            id: r.id,
             component: r.component,
             name: r.display_name,
         })

@@ -134,6 +134,9 @@ pub struct RowView {
     pub due: String,
     /// Past due while running.
     pub overdue: bool,
+    /// Awaiting a supplement the applicant has sent ("Đã gửi bổ sung"),
+    /// not yet recorded by an officer.
+    pub supplement_sent: bool,
     /// Assignee.
     pub assignee: String,
 }
@@ -223,6 +226,20 @@ pub async fn page(
                 page.items.iter().filter_map(|r| r.assignee.as_deref()),
             )
             .await;
+            // The "Đã gửi bổ sung" mark: read from the dossiers of this
+            // page that await a supplement (the work-list row does not
+            // carry it).
+            let waiting: Vec<String> = page
+                .items
+                .iter()
+                .filter(|r| r.status == DossierStatus::AwaitingSupplement.key())
+                .map(|r| r.code.clone())
+                .collect();
+            let sent = state
+                .dossiers
+                .supplements_sent(&waiting)
+                .await
+                .unwrap_or_default();
             for r in page.items {
                 let running = matches!(
                     r.status.as_str(),
@@ -238,6 +255,7 @@ pub async fn page(
                     received: when_opt(r.received_at),
                     due: when_opt(r.due_at),
                     overdue: running && r.due_at.is_some_and(|d| d < now),
+                    supplement_sent: sent.contains(&r.code),
                     assignee: r
                         .assignee
                         .as_deref()
