@@ -5,7 +5,6 @@ motcua_store_sql::agency_store!();
 
 /// The part of `AgencyStore` this engine writes its own way.
 mod batch {
-    use chrono::Utc;
     use motcua_app::StoreError;
     use motcua_domain::agency::Agency;
     use motcua_domain::text::fold;
@@ -21,11 +20,9 @@ mod batch {
             // One statement: foreign keys are checked at its end, so a parent
             // and its children may come in the same batch.
             let col = |f: fn(&Agency) -> String| agencies.iter().map(f).collect::<Vec<_>>();
-            // TODO(issue 20): a bookkeeping stamp (when the row was written), read here
-            // rather than passed in: taking `now` from the caller changes ~47 call
-            // sites of the store ports. Allowed explicitly until then (ADR 0028).
-            #[allow(clippy::disallowed_methods)]
-            let updated_at = Utc::now();
+            // A bookkeeping stamp (when the row was written), from the store's clock
+            // (the app's, set at construction; ADR 0028).
+            let updated_at = self.clock.now();
             let inserted = sqlx::query(
                 "INSERT INTO agencies (id, name, name_folded, kind, unit_code, parent_id, active, \
                updated_at) SELECT id, name, name_folded, kind, unit_code, parent_id, active, $8 \

@@ -39,6 +39,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use motcua_app::StoreError;
+use motcua_app::ports::Clock;
 use motcua_domain::redact::redact_url;
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -51,6 +52,9 @@ pub struct PgStore {
     target: String,
     /// Work-list scopes kept per reference version.
     pub(crate) scopes: std::sync::Arc<motcua_store_sql::scope_cache::ScopeCache>,
+    /// Where the rows' bookkeeping stamps (`updated_at`, `imported_at`,
+    /// `applied_at`) read "now" (ADR 0028).
+    pub(crate) clock: Clock,
 }
 
 impl fmt::Debug for PgStore {
@@ -97,7 +101,16 @@ impl PgStore {
             pool,
             target,
             scopes: std::sync::Arc::default(),
+            clock: Clock::system(),
         })
+    }
+
+    /// This store with its bookkeeping stamps read from `clock` (the app's
+    /// clock; [`Clock::system`] until set).
+    #[must_use]
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Runs this engine's migrations (under sqlx's advisory lock, so two
@@ -154,6 +167,7 @@ mod tests {
             target: describe(&options),
             pool: PgPoolOptions::new().connect_lazy_with(options),
             scopes: std::sync::Arc::default(),
+            clock: Clock::system(),
         };
         let shown = format!("{store:?}");
         assert!(shown.contains("db.example"), "{shown}");

@@ -5,7 +5,7 @@
 macro_rules! agency_store {
     () => {
         use async_trait::async_trait;
-        use chrono::Utc;
+
         use motcua_app::StoreError;
         use motcua_app::ports::rows::{AgencyRow, word_prefix_pattern};
         use motcua_app::ports::{AgencyFilter, AgencyStore};
@@ -59,11 +59,9 @@ macro_rules! agency_store {
             }
 
             async fn upsert_agency(&self, a: &Agency) -> Result<(), StoreError> {
-                // TODO(issue 20): a bookkeeping stamp (when the row was written), read here
-                // rather than passed in: taking `now` from the caller changes ~47 call
-                // sites of the store ports. Allowed explicitly until then (ADR 0028).
-                #[allow(clippy::disallowed_methods)]
-                let updated_at = Utc::now();
+                // A bookkeeping stamp (when the row was written), from the store's clock
+                // (the app's, set at construction; ADR 0028).
+                let updated_at = self.clock.now();
                 sqlx::query(
                     "INSERT INTO agencies (id, name, name_folded, kind, unit_code, parent_id, active, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO UPDATE SET name = excluded.name, \

@@ -5,7 +5,7 @@
 macro_rules! catalog_store {
     () => {
         use async_trait::async_trait;
-        use chrono::{NaiveDate, Utc};
+        use chrono::NaiveDate;
         use motcua_app::StoreError;
         use motcua_app::ports::catalog::{
             CatalogImportReport, CatalogStore, ImportMode, ProcedureFilter, ProcedurePage,
@@ -83,6 +83,7 @@ macro_rules! catalog_store {
             conn: &mut EngineConnection,
             v: &ProcedureVersion,
             replace: bool,
+            imported_at: chrono::DateTime<chrono::Utc>,
         ) -> Result<(), StoreError> {
             let row = ProcedureRow::from_domain(v).map_err(StoreError::Other)?;
             let on_conflict = if replace {
@@ -92,11 +93,6 @@ macro_rules! catalog_store {
             } else {
                 ""
             };
-            // TODO(issue 20): a bookkeeping stamp (when the row was written), read here
-            // rather than passed in: taking `now` from the caller changes ~47 call
-            // sites of the store ports. Allowed explicitly until then (ADR 0028).
-            #[allow(clippy::disallowed_methods)]
-            let imported_at = Utc::now();
             sqlx::query(&format!(
                 "INSERT INTO procedure_versions (code, version, valid_from, valid_to, name, name_folded, \
                  field_folded, body, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8{JSON_IN}, $9){on_conflict}"
@@ -128,15 +124,18 @@ macro_rules! catalog_store {
                 let mut tx = self.begin_write().await?;
                 crate::dialect::serialise(&mut tx, $crate::CATALOG_LOCK).await?;
                 let mut report = CatalogImportReport::default();
+                // A bookkeeping stamp (when the rows were written), one per
+                // import, from the store's clock (the app's; ADR 0028).
+                let imported_at = self.clock.now();
                 for v in versions {
                     match stored(&mut tx, v).await? {
                         None => {
-                            write(&mut tx, v, false).await?;
+                            write(&mut tx, v, false, imported_at).await?;
                             report.inserted += 1;
                         }
                         Some(old) if &old == v => report.unchanged += 1,
                         Some(_) if mode == ImportMode::ReplaceChanged => {
-                            write(&mut tx, v, true).await?;
+                            write(&mut tx, v, true, imported_at).await?;
                             report.replaced += 1;
                         }
                         Some(_) => {

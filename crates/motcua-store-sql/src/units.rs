@@ -6,7 +6,7 @@
 macro_rules! unit_store {
     () => {
         use async_trait::async_trait;
-        use chrono::{NaiveDate, Utc};
+        use chrono::NaiveDate;
         use motcua_app::StoreError;
         use motcua_app::ports::rows::{ChangeRow, LineageRow, UnitRow, word_prefix_pattern};
         use motcua_app::ports::{
@@ -292,11 +292,9 @@ macro_rules! unit_store {
                 let mut tx = self.begin_write().await?;
                 crate::dialect::serialise(&mut tx, $crate::UNITS_LOCK).await?;
                 let mut report = ApplyReport::default();
-                // TODO(issue 20): a bookkeeping stamp (when the row was written), read here
-                // rather than passed in: taking `now` from the caller changes ~47 call
-                // sites of the store ports. Allowed explicitly until then (ADR 0028).
-                #[allow(clippy::disallowed_methods)]
-                let now = Utc::now();
+                // A bookkeeping stamp (when the row was written), from the store's clock
+                // (the app's, set at construction; ADR 0028).
+                let now = self.clock.now();
                 for c in changes {
                     let inserted = sqlx::query(&format!(
                         "INSERT INTO unit_changes ({CHANGE_COLUMNS}) \
@@ -337,6 +335,8 @@ macro_rules! unit_store {
                 .fetch_all(&self.pool)
                 .await
                 .map_err(|e| other(e, "reading unit changes"))?;
+                rows.iter().map(change_row).collect()
+            }
 
             async fn recorded_changes(&self) -> Result<Vec<AppliedChange>, StoreError> {
                 let rows = sqlx::query(&format!(
@@ -345,8 +345,6 @@ macro_rules! unit_store {
                 .fetch_all(&self.pool)
                 .await
                 .map_err(|e| other(e, "reading recorded changes"))?;
-                rows.iter().map(change_row).collect()
-            }
                 rows.iter().map(change_row).collect()
             }
         }

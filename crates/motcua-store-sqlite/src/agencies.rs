@@ -5,7 +5,6 @@ motcua_store_sql::agency_store!();
 
 /// The part of `AgencyStore` this engine writes its own way.
 mod batch {
-    use chrono::Utc;
     use motcua_app::StoreError;
     use motcua_domain::agency::Agency;
     use motcua_domain::text::fold;
@@ -19,11 +18,9 @@ mod batch {
             agencies: &[Agency],
         ) -> Result<usize, StoreError> {
             let mut tx = self.pool.begin().await.map_err(|e| other(e, "begin"))?;
-            // TODO(issue 20): a bookkeeping stamp (when the row was written), read here
-            // rather than passed in: taking `now` from the caller changes ~47 call
-            // sites of the store ports. Allowed explicitly until then (ADR 0028).
-            #[allow(clippy::disallowed_methods)]
-            let now = Utc::now();
+            // A bookkeeping stamp (when the row was written), from the store's clock
+            // (the app's, set at construction; ADR 0028).
+            let now = self.clock.now();
             let mut inserted = 0;
             // Parents come before children in the generated list, so foreign keys hold.
             for a in agencies {

@@ -40,6 +40,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use motcua_app::StoreError;
+use motcua_app::ports::Clock;
 use sqlx::Connection;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -54,6 +55,9 @@ pub struct SqliteStore {
     proposals: sequence_proposals::Proposals,
     /// Work-list scopes kept per reference version.
     pub(crate) scopes: std::sync::Arc<motcua_store_sql::scope_cache::ScopeCache>,
+    /// Where the rows' bookkeeping stamps (`updated_at`, `imported_at`,
+    /// `applied_at`) read "now" (ADR 0028).
+    pub(crate) clock: Clock,
 }
 
 impl SqliteStore {
@@ -109,7 +113,16 @@ impl SqliteStore {
             writer,
             proposals,
             scopes: std::sync::Arc::default(),
+            clock: Clock::system(),
         })
+    }
+
+    /// This store with its bookkeeping stamps read from `clock` (the app's
+    /// clock; [`Clock::system`] until set).
+    #[must_use]
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Runs this engine's migrations.

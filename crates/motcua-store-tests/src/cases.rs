@@ -504,6 +504,8 @@ pub async fn apply_2026_changes_once(store: Arc<dyn Store>) {
     let recorded = store.changes_of(&code("22")).await.unwrap();
     assert_eq!(recorded.len(), 1);
     assert_eq!(recorded[0].change, changes[0]);
+    // Stamped from the store's clock, not the wall clock (ADR 0028).
+    assert_eq!(recorded[0].applied_at, crate::engines::store_now());
     assert!(store.changes_of(&code("01")).await.unwrap().is_empty());
     // Every recorded change, by effective date then code (the address
     // converter's input, issue 18).

@@ -3,6 +3,8 @@
 use std::str::FromStr;
 use std::sync::Arc;
 
+use chrono::{DateTime, TimeZone, Utc};
+use motcua_app::ports::Clock;
 use motcua_domain::redact::redact_url;
 use motcua_store_postgres::PgStore;
 use motcua_store_sqlite::SqliteStore;
@@ -14,6 +16,15 @@ use crate::FreshStore;
 /// The environment variable holding the admin URL of the test server.
 pub const POSTGRES_URL_VAR: &str = "MOTCUA_TEST_POSTGRES_URL";
 
+/// What the stores made here read as "now" for their bookkeeping stamps
+/// (`applied_at`, `updated_at`, `imported_at`): a fixed instant, so a case
+/// can check that the store reads the clock it was given (ADR 0028).
+pub fn store_now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 7, 1, 3, 4, 5)
+        .single()
+        .expect("a valid instant")
+}
+
 /// A migrated SQLite store in a new file under a temp dir (never
 /// `:memory:`, so WAL, file locking and the pool behave as in production).
 pub async fn sqlite() -> FreshStore {
@@ -22,7 +33,8 @@ pub async fn sqlite() -> FreshStore {
     let url = format!("sqlite://{}", path.display());
     let store = SqliteStore::connect(&url)
         .await
-        .expect("opening the SQLite test database");
+        .expect("opening the SQLite test database")
+        .with_clock(Clock::fixed(store_now()));
     store.migrate().await.expect("SQLite migrations");
     let pool = store.pool().clone();
     let raw: crate::RawSql = Arc::new(move |sql: String| {
@@ -63,7 +75,8 @@ pub async fn postgres() -> FreshStore {
     conn.close().await.ok();
     let store = PgStore::connect_with(admin.clone().database(&name))
         .await
-        .expect("connecting to the test database");
+        .expect("connecting to the test database")
+        .with_clock(Clock::fixed(store_now()));
     store.migrate().await.expect("PostgreSQL migrations");
     let teardown = Box::pin(async move {
         let mut conn = admin.connect().await?;

@@ -97,7 +97,7 @@ async fn main() -> Result<()> {
         .ok_or_else(|| anyhow!("usage: bench_shortages DB_URL [ROOT] [TAG]"))?;
     let root = args.get(2).cloned().unwrap_or_else(|| "H55".into());
     let tag = args.get(3).cloned().filter(|t| !t.is_empty());
-    let store = open_store(url).await?;
+    let store = open_store(url, &Clock::system()).await?;
     let clock = Clock::system();
     let service = WorkloadService::new(store, clock.clone(), Some(root.clone()));
     let mut ranking = Vec::new();

@@ -194,9 +194,12 @@ mod tests {
     use super::*;
 
     async fn store(dir: &std::path::Path) -> Arc<dyn Store> {
-        crate::wiring::open_store(&format!("sqlite://{}/t.db", dir.display()))
-            .await
-            .unwrap()
+        crate::wiring::open_store(
+            &format!("sqlite://{}/t.db", dir.display()),
+            &Clock::system(),
+        )
+        .await
+        .unwrap()
     }
 
     #[tokio::test]

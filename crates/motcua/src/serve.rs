@@ -132,7 +132,7 @@ pub async fn prepare_with_clock(settings: &Settings, clock: Clock) -> Result<App
         public.starts_with("http://") || public.starts_with("https://"),
         "server.public_url {public:?}: expected an http:// or https:// URL"
     );
-    let store = open_store(&settings.database_url()).await?;
+    let store = open_store(&settings.database_url(), &clock).await?;
     let oidc = match &settings.auth.oidc {
         Some(o) => Some(Arc::new(
             motcua_web::oidc::OidcClient::new(motcua_web::oidc::OidcConfig {

@@ -28,12 +28,14 @@ use motcua_web::rate_limit::{FilingLimiter, TrustedProxies, VerifierLimiter};
 
 use motcua_domain::redact::redact_url;
 
-/// Opens the store named by `url` and runs its migrations.
-pub async fn open_store(url: &str) -> Result<Arc<dyn Store>> {
+/// Opens the store named by `url` and runs its migrations; the store's
+/// bookkeeping stamps read `clock` (the app's one clock, ADR 0028).
+pub async fn open_store(url: &str, clock: &Clock) -> Result<Arc<dyn Store>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         let store = PgStore::connect(url)
             .await
-            .with_context(|| format!("connecting to {}", redact_url(url)))?;
+            .with_context(|| format!("connecting to {}", redact_url(url)))?
+            .with_clock(clock.clone());
         store.migrate().await?;
         Ok(Arc::new(store))
     } else if let Some(path) = url.strip_prefix("sqlite://") {
@@ -43,7 +45,7 @@ pub async fn open_store(url: &str) -> Result<Arc<dyn Store>> {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("creating {}", parent.display()))?;
         }
-        let store = SqliteStore::connect(url).await?;
+        let store = SqliteStore::connect(url).await?.with_clock(clock.clone());
         store.migrate().await?;
         Ok(Arc::new(store))
     } else {

@@ -216,7 +216,7 @@ pub fn assignment(role: &str, scope: &str) -> Result<RoleAssignment> {
 
 async fn service(settings: &Settings, clock: &Clock) -> Result<IdentityService> {
     Ok(IdentityService::new(
-        store_with_units(settings).await?,
+        store_with_units(settings, clock).await?,
         clock.clone(),
     ))
 }

@@ -120,8 +120,8 @@ fn columns(c: &Conversion) -> [String; 16] {
     ]
 }
 
-/// Runs an addresses command.
-pub fn run(command: AddressesCommand) -> Result<()> {
+/// Runs an addresses command (`--as-of` defaults to `clock`'s today).
+pub fn run(command: AddressesCommand, clock: &motcua_app::ports::Clock) -> Result<()> {
     let AddressesCommand::Convert {
         input,
         column,
@@ -132,7 +132,7 @@ pub fn run(command: AddressesCommand) -> Result<()> {
         baseline_exact,
     } = command;
     let delimiter = u8::try_from(delimiter).map_err(|_| anyhow!("delimiter must be ASCII"))?;
-    let as_of = as_of.unwrap_or_else(|| motcua_app::ports::Clock::system().today());
+    let as_of = as_of.unwrap_or_else(|| clock.today());
     let started = Instant::now();
     let build = AddressService::warm().map_err(|e| anyhow!(e))?;
     let service = AddressService::embedded();

@@ -2,7 +2,7 @@
 
 use anyhow::{Result, anyhow};
 use motcua_app::agencies::AgencyService;
-use motcua_app::ports::AgencyFilter;
+use motcua_app::ports::{AgencyFilter, Clock};
 use motcua_app::units::UnitService;
 use motcua_domain::agency::{Agency, AgencyKind};
 use motcua_domain::text::fold;
@@ -12,9 +12,9 @@ use crate::config::Settings;
 use crate::serve::province_settings;
 use crate::wiring::open_store;
 
-/// Runs an agencies command.
-pub async fn run(settings: &Settings, command: AgenciesCommand) -> Result<()> {
-    let store = open_store(&settings.database_url()).await?;
+/// Runs an agencies command; the rows it writes are stamped from `clock`.
+pub async fn run(settings: &Settings, command: AgenciesCommand, clock: &Clock) -> Result<()> {
+    let store = open_store(&settings.database_url(), clock).await?;
     UnitService::new(store.clone())
         .load_reference()
         .await

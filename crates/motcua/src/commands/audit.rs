@@ -39,7 +39,7 @@ pub enum AuditCommand {
 pub async fn run(settings: &Settings, command: AuditCommand, clock: &Clock) -> Result<ExitCode> {
     match command {
         AuditCommand::Verify => {
-            let store = open_store(&settings.database_url()).await?;
+            let store = open_store(&settings.database_url(), clock).await?;
             let audit = AuditService::new(store, subject_key());
             match audit.verify().await.map_err(|e| anyhow!("{e}"))? {
                 Ok(report) => {
@@ -96,7 +96,7 @@ pub async fn run(settings: &Settings, command: AuditCommand, clock: &Clock) -> R
             }
         }
         AuditCommand::Checkpoint => {
-            let store = open_store(&settings.database_url()).await?;
+            let store = open_store(&settings.database_url(), clock).await?;
             let audit = AuditService::new(store, subject_key());
             let checkpoints = checkpoints(settings)?;
             match audit
@@ -119,7 +119,7 @@ pub async fn run(settings: &Settings, command: AuditCommand, clock: &Clock) -> R
             Ok(ExitCode::SUCCESS)
         }
         AuditCommand::ForCitizen { personal_id } => {
-            let store = store_with_units(settings).await?;
+            let store = store_with_units(settings, clock).await?;
             let audit = AuditService::new(store, subject_key());
             let accesses = audit
                 .for_citizen(&personal_id)

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow};
 use motcua_app::catalog::{CatalogService, check_catalog_files};
+use motcua_app::ports::Clock;
 use motcua_app::ports::catalog::ImportMode;
 use motcua_domain::catalog::{Diagnostic, ProcedureVersion};
 
@@ -48,8 +49,9 @@ fn checked(files: &[PathBuf]) -> Result<Option<Vec<ProcedureVersion>>> {
     }
 }
 
-/// Runs a catalog command; a failed check exits non-zero.
-pub async fn run(settings: &Settings, command: CatalogCommand) -> Result<ExitCode> {
+/// Runs a catalog command (imports stamped from `clock`); a failed check
+/// exits non-zero.
+pub async fn run(settings: &Settings, command: CatalogCommand, clock: &Clock) -> Result<ExitCode> {
     match command {
         CatalogCommand::Check { files } => {
             let Some(versions) = checked(&files)? else {
@@ -64,7 +66,7 @@ pub async fn run(settings: &Settings, command: CatalogCommand) -> Result<ExitCod
             let Some(versions) = checked(&files)? else {
                 return Ok(ExitCode::FAILURE);
             };
-            let catalog = CatalogService::new(open_store(&settings.database_url()).await?);
+            let catalog = CatalogService::new(open_store(&settings.database_url(), clock).await?);
             let mode = if replace {
                 ImportMode::ReplaceChanged
             } else {
@@ -80,7 +82,7 @@ pub async fn run(settings: &Settings, command: CatalogCommand) -> Result<ExitCod
             );
         }
         CatalogCommand::Export { out } => {
-            let catalog = CatalogService::new(open_store(&settings.database_url()).await?);
+            let catalog = CatalogService::new(open_store(&settings.database_url(), clock).await?);
             let text = catalog.export().await.map_err(|e| anyhow!("{e}"))?;
             match out {
                 Some(path) => std::fs::write(&path, &text)

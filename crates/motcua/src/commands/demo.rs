@@ -216,7 +216,7 @@ async fn seed_dossiers(
         (0.0..=1.0).contains(&after_hours_share),
         "--after-hours-share phải trong khoảng 0..1 / must be within 0..1"
     );
-    let store = open_store(&settings.database_url()).await?;
+    let store = open_store(&settings.database_url(), clock).await?;
     UnitService::new(store.clone())
         .load_reference()
         .await
@@ -344,7 +344,7 @@ mod tests {
         settings.storage.data_dir = dir.to_path_buf();
         let clock = Clock::system();
         seed_dossiers(&settings, n, 3, share, &clock).await.unwrap();
-        let store = open_store(&settings.database_url()).await.unwrap();
+        let store = open_store(&settings.database_url(), &clock).await.unwrap();
         (store, settings)
     }
 

@@ -446,7 +446,9 @@ mod tests {
     async fn the_demo_seeds_obstacles_in_every_state_once() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("demo.db").display());
-        let store = crate::wiring::open_store(&url).await.unwrap();
+        let store = crate::wiring::open_store(&url, &Clock::system())
+            .await
+            .unwrap();
         UnitService::new(store.clone())
             .load_reference()
             .await

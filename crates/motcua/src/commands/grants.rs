@@ -49,7 +49,7 @@ pub enum GrantsCommand {
 
 /// Runs a grants command, reading "now" from `clock`.
 pub async fn run(settings: &Settings, command: GrantsCommand, clock: &Clock) -> Result<()> {
-    let grants = GrantService::new(store_with_units(settings).await?, clock.clone());
+    let grants = GrantService::new(store_with_units(settings, clock).await?, clock.clone());
     match command {
         GrantsCommand::Create {
             officer,

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use anyhow::{Result, anyhow};
-use motcua_app::ports::Store;
+use motcua_app::ports::{Clock, Store};
 use motcua_app::units::UnitService;
 use motcua_domain::audit::SubjectKey;
 
@@ -22,8 +22,8 @@ pub fn subject_key() -> SubjectKey {
 }
 
 /// Opens the store and makes sure the reference units are there.
-pub async fn store_with_units(settings: &Settings) -> Result<Arc<dyn Store>> {
-    let store = open_store(&settings.database_url()).await?;
+pub async fn store_with_units(settings: &Settings, clock: &Clock) -> Result<Arc<dyn Store>> {
+    let store = open_store(&settings.database_url(), clock).await?;
     UnitService::new(store.clone())
         .load_reference()
         .await

@@ -76,7 +76,7 @@ pub async fn run_with_clock(cli: Cli, clock: &Clock) -> Result<ExitCode> {
         }
         Command::Relay { once, db } => {
             let settings = settings_with(config, &db)?;
-            let store = open_store(&settings.database_url()).await?;
+            let store = open_store(&settings.database_url(), clock).await?;
             let relay = crate::exchange::relay(&settings, store, clock.clone()).await?;
             if once {
                 let r = relay.drain().await?;
@@ -102,7 +102,7 @@ pub async fn run_with_clock(cli: Cli, clock: &Clock) -> Result<ExitCode> {
                 !settings.exchange.hub_url.is_empty(),
                 "exchange.hub_url is not set"
             );
-            let store = open_store(&settings.database_url()).await?;
+            let store = open_store(&settings.database_url(), clock).await?;
             let r = motcua_exchange::reconcile::reconcile(
                 store,
                 &settings.exchange.hub_url,
@@ -118,26 +118,28 @@ pub async fn run_with_clock(cli: Cli, clock: &Clock) -> Result<ExitCode> {
         }
         Command::Migrate { db } => {
             let settings = settings_with(config, &db)?;
-            let store = open_store(&settings.database_url()).await?;
+            let store = open_store(&settings.database_url(), clock).await?;
             println!(
                 "Đã cập nhật lược đồ / schema is up to date ({})",
                 store.engine()
             );
         }
         Command::DefaultConfig => print!("{DEFAULT_CONFIG}"),
-        Command::Units { db, command } => units::run(&settings_with(config, &db)?, command).await?,
+        Command::Units { db, command } => {
+            units::run(&settings_with(config, &db)?, command, clock).await?
+        }
         Command::Staff { db, command } => {
-            return staff::run(&settings_with(config, &db)?, command).await;
+            return staff::run(&settings_with(config, &db)?, command, clock).await;
         }
         Command::Training { db, command } => {
-            training::run(&settings_with(config, &db)?, command).await?
+            training::run(&settings_with(config, &db)?, command, clock).await?
         }
-        Command::Addresses { command } => addresses::run(command)?,
+        Command::Addresses { command } => addresses::run(command, clock)?,
         Command::Agencies { db, command } => {
-            agencies::run(&settings_with(config, &db)?, command).await?
+            agencies::run(&settings_with(config, &db)?, command, clock).await?
         }
         Command::Catalog { db, command } => {
-            return catalog::run(&settings_with(config, &db)?, command).await;
+            return catalog::run(&settings_with(config, &db)?, command, clock).await;
         }
         Command::Demo { db, command } => {
             demo::run(&settings_with(config, &db)?, command, clock).await?

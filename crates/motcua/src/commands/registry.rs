@@ -80,7 +80,7 @@ fn progress_bar(len: u64) -> ProgressBar {
 
 /// Runs a registry command.
 pub async fn run(settings: &Settings, command: RegistryCommand, clock: &Clock) -> Result<ExitCode> {
-    let store = store_with_units(settings).await?;
+    let store = store_with_units(settings, clock).await?;
     let residents = ResidentService::new(store.clone());
     match command {
         RegistryCommand::Generate { people, seed } => {

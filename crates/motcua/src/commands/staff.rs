@@ -65,10 +65,11 @@ fn print_problems(file: &Path, problems: &[RowProblem]) {
     );
 }
 
-/// Runs a staff command; a failed check exits non-zero.
-pub async fn run(settings: &Settings, command: StaffCommand) -> Result<ExitCode> {
-    let store = open_store(&settings.database_url()).await?;
-    let staff = StaffService::new(store.clone(), Clock::system());
+/// Runs a staff command, reading "now" from `clock`; a failed check exits
+/// non-zero.
+pub async fn run(settings: &Settings, command: StaffCommand, clock: &Clock) -> Result<ExitCode> {
+    let store = open_store(&settings.database_url(), clock).await?;
+    let staff = StaffService::new(store.clone(), clock.clone());
     match command {
         StaffCommand::Check { file } => {
             let text = std::fs::read_to_string(&file)
@@ -163,13 +164,13 @@ pub async fn classify(
     out: Option<&Path>,
     as_of: Option<NaiveDate>,
     provisional: bool,
+    clock: &Clock,
 ) -> Result<()> {
-    let store = open_store(&settings.database_url()).await?;
+    let store = open_store(&settings.database_url(), clock).await?;
     UnitService::new(store.clone())
         .load_reference()
         .await
         .map_err(|e| anyhow!("{e}"))?;
-    let clock = Clock::system();
     let service = ClassificationService::new(store.clone(), clock.clone());
     let rows = read_statistics(stats, clock.today())?;
     service

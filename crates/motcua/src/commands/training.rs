@@ -20,10 +20,10 @@ pub enum TrainingCommand {
     },
 }
 
-/// Runs a training command.
-pub async fn run(settings: &Settings, command: TrainingCommand) -> Result<()> {
-    let store = open_store(&settings.database_url()).await?;
-    let training = TrainingService::new(store, Clock::system());
+/// Runs a training command, reading "now" from `clock`.
+pub async fn run(settings: &Settings, command: TrainingCommand, clock: &Clock) -> Result<()> {
+    let store = open_store(&settings.database_url(), clock).await?;
+    let training = TrainingService::new(store, clock.clone());
     match command {
         TrainingCommand::Plan { unit } => {
             let plan = training

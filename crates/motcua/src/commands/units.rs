@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow};
 use indicatif::ProgressBar;
-use motcua_app::ports::UnitFilter;
+use motcua_app::ports::{Clock, UnitFilter};
 use motcua_app::refdata::parse_changes;
 use motcua_app::units::UnitService;
 use motcua_domain::text::fold;
@@ -18,8 +18,8 @@ fn code(raw: &str) -> Result<UnitCode> {
     UnitCode::parse(raw).map_err(|e| anyhow!("{e}"))
 }
 
-/// Runs a units command.
-pub async fn run(settings: &Settings, command: UnitsCommand) -> Result<()> {
+/// Runs a units command, reading "now" from `clock`.
+pub async fn run(settings: &Settings, command: UnitsCommand, clock: &Clock) -> Result<()> {
     if let UnitsCommand::Classify {
         stats,
         unit,
@@ -35,10 +35,11 @@ pub async fn run(settings: &Settings, command: UnitsCommand) -> Result<()> {
             out.as_deref(),
             *as_of,
             *provisional,
+            clock,
         )
         .await;
     }
-    let units = UnitService::new(open_store(&settings.database_url()).await?);
+    let units = UnitService::new(open_store(&settings.database_url(), clock).await?);
     let spinner =
         ProgressBar::new_spinner().with_message("nạp danh mục đơn vị / loading reference units");
     spinner.enable_steady_tick(Duration::from_millis(120));

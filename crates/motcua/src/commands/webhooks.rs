@@ -88,7 +88,7 @@ fn show_secret(w: &WithSecret) {
 
 /// Runs a webhooks command.
 pub async fn run(settings: &Settings, command: WebhooksCommand, clock: &Clock) -> Result<()> {
-    let store = store_with_units(settings).await?;
+    let store = store_with_units(settings, clock).await?;
     let service = WebhookService::new(
         store,
         crate::exchange::webhook_settings(settings),
