@@ -60,6 +60,18 @@ async fn picture(client: &reqwest::Client, hub: &str) -> Option<Value> {
     res.json().await.ok()
 }
 
+/// Whether the province's outbox has nothing left to deliver to any sink
+/// (read from its database beside the running relay, as `motcua relay` would).
+async fn drained(data: &Path) -> bool {
+    use motcua_app::ports::exchange::ExchangeStore;
+    let url = format!("sqlite://{}", data.join("motcua.db").display());
+    let Ok(store) = motcua_store_sqlite::SqliteStore::connect(&url).await else {
+        return false;
+    };
+    let counts = store.outbox_counts().await.unwrap_or_default();
+    !counts.is_empty() && counts.iter().all(|c| c.counts.pending == 0)
+}
+
 fn open_of(v: &Value, province: &str) -> u64 {
     v["by_province"]
         .as_array()
@@ -86,11 +98,13 @@ async fn the_hub_lists_two_provinces_obstacles_sent_through_the_real_relay() {
     assert_eq!(empty["tiles"].as_array().map(Vec::len), Some(34));
 
     let mut relays = Vec::new();
+    let mut datas = Vec::new();
     for (code, root, key) in [("19", "H55", KEY), ("01", "H26", KEY_01)] {
         let cfg = province(dir.path(), code, root, key, &hub.url);
         let data = dir.path().join(format!("prov-{code}"));
         seed(&cfg, &data);
         relays.push(relay(&cfg, &data));
+        datas.push(data);
     }
 
     eventually(90, "both provinces' obstacles at the hub", || {
@@ -102,8 +116,20 @@ async fn the_hub_lists_two_provinces_obstacles_sent_through_the_real_relay() {
         }
     })
     .await;
-    // Let the relays finish, then read the settled picture.
-    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    // The relays have delivered everything (a delivery is settled only
+    // after the hub committed it), so the picture is the settled one.
+    eventually(90, "both provinces' outboxes drained", || {
+        let datas = datas.clone();
+        async move {
+            for data in &datas {
+                if !drained(data).await {
+                    return false;
+                }
+            }
+            true
+        }
+    })
+    .await;
     let v = picture(&client, &hub.url).await.unwrap();
     let (p19, p01) = (open_of(&v, "19"), open_of(&v, "01"));
     assert_eq!(p19, p01, "the same demo stories in both provinces: {v}");

@@ -495,6 +495,9 @@ async fn a_rejected_filing_stores_nothing_for_good_and_keeps_the_chosen_file() {
 }
 
 #[tokio::test]
+// Files' modification times come from the OS clock, so the test ages them and
+// sweeps on that clock, as the sweeper does (clippy.toml, ADR 0028).
+#[allow(clippy::disallowed_methods)]
 async fn the_sweeper_deletes_old_staged_files_and_stored_files_no_row_uses() {
     let app = TestApp::new().await;
     let root = app.data_dir().join("attachments");

@@ -8,6 +8,7 @@
 use axum::http::{HeaderMap, StatusCode};
 use motcua_app::attachments::Upload;
 use motcua_app::dossiers::Accessor;
+use motcua_app::ports::TestClock;
 use serde_json::json;
 
 use crate::dossier_support::{act, call, key, online_filing, place};
@@ -35,9 +36,30 @@ async fn get(
     )
 }
 
+/// The application on a clock the test moves, with the verifier budget
+/// lifted (every call here comes from one client; the limit has its own
+/// tests), so nothing waits on the wall clock (ADR 0028).
+async fn app_on(clock: &TestClock) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut settings = motcua::config::Settings::default();
+    settings.storage.data_dir = dir.path().to_path_buf();
+    settings.auth.dev_login = true;
+    let mut state = motcua::serve::prepare_with_clock(&settings, clock.clock())
+        .await
+        .expect("prepared app");
+    state.tracking_limiter = std::sync::Arc::new(motcua_web::rate_limit::VerifierLimiter::new(
+        10_000,
+        10_000,
+        10_000,
+        std::time::Duration::from_secs(3600),
+    ));
+    TestApp::from_parts(state, dir)
+}
+
 #[tokio::test]
 async fn the_tracking_page_is_kept_per_dossier_version_and_revalidated_after_the_verifier() {
-    let app = TestApp::new().await;
+    let clock = TestClock::starting_now();
+    let app = app_on(&clock).await;
     let p = place(&app).await;
     let (filed, _) = call(
         &app,
@@ -123,7 +145,7 @@ async fn the_tracking_page_is_kept_per_dossier_version_and_revalidated_after_the
     // shows within one second); then the store is read again.
     let (status, _, _) = get(&app, &qr, &[("if-none-match", qr_tag.clone())]).await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
-    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    clock.advance(chrono::Duration::milliseconds(1_100));
     let (status, hq2, qr_after) = get(&app, &qr, &[("if-none-match", qr_tag.clone())]).await;
     assert_eq!(status, StatusCode::OK);
     assert_ne!(etag(&hq2), qr_tag);
@@ -141,9 +163,7 @@ async fn the_tracking_page_is_kept_per_dossier_version_and_revalidated_after_the
     let (status, _, _) = get(&app, &phone, &[("if-none-match", tag2)]).await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
 
-    // A notice after a post is rendered, not kept nor tagged (after the
-    // client's verifier budget, 10 at once and 30 a minute, refills).
-    tokio::time::sleep(std::time::Duration::from_millis(2_200)).await;
+    // A notice after a post is rendered, not kept nor tagged.
     let (status, h5, page) = get(&app, &format!("{qr}&sent=1"), &[]).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(h5.get("etag").is_none());
