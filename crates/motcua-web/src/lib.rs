@@ -148,42 +148,86 @@ impl AppState {
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
     metrics::install();
-    Router::new()
+    let routes = Router::new()
         .route("/healthz", get(api::health::healthz))
         .route("/readyz", get(api::health::readyz))
         .route("/metrics", get(metrics::render))
         .route("/api/openapi.json", get(openapi::document))
         .nest("/api/v1", api::routes())
         .merge(pages::routes())
-        .fallback(problem::not_found_fallback)
-        // Pages show the demo banner when the development login is on.
-        .layer(axum::Extension(i18n::DemoMode(state.dev_login)))
-        // These two take only what they need, not a clone of the whole
-        // state per request (issue 21, item 4).
-        .layer(axum::middleware::from_fn_with_state(
+        .fallback(problem::not_found_fallback);
+    stack(routes, &state, LAYERS.len()).with_state(state)
+}
+
+/// The middleware layers of [`router`], innermost first: [`stack`] applies
+/// the first `depth` of them (`examples/bench_layers.rs` of the `motcua`
+/// crate times each one on `/healthz`, docs/benchmarks.md).
+pub const LAYERS: [&str; 10] = [
+    "Extension(DemoMode)",
+    "csrf::same_origin",
+    "rate_limit::client_address",
+    "TimeoutLayer",
+    "CatchPanicLayer",
+    "problem::uniform_errors",
+    "http_cache::layer",
+    "metrics::track",
+    "CompressionLayer",
+    "TraceLayer(redact::request_span)",
+];
+
+/// `routes` wrapped in the first `depth` layers of [`LAYERS`], in the order
+/// the server uses (all of them: [`router`]). The one place that order is
+/// written.
+pub fn stack(routes: Router<AppState>, state: &AppState, depth: usize) -> Router<AppState> {
+    let mut app = routes;
+    // Pages show the demo banner when the development login is on.
+    if depth > 0 {
+        app = app.layer(axum::Extension(i18n::DemoMode(state.dev_login)));
+    }
+    // These two take only what they need, not a clone of the whole state
+    // per request (issue 21, item 4).
+    if depth > 1 {
+        app = app.layer(axum::middleware::from_fn_with_state(
             Arc::<str>::from(state.public_url.as_str()),
             csrf::same_origin,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
+        ));
+    }
+    if depth > 2 {
+        app = app.layer(axum::middleware::from_fn_with_state(
             state.trusted_proxies.clone(),
             rate_limit::client_address,
-        ))
-        .layer(TimeoutLayer::with_status_code(
+        ));
+    }
+    if depth > 3 {
+        app = app.layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
-        ))
-        .layer(CatchPanicLayer::custom(problem::panic_to_problem))
-        // Inside compression and outside everything that can fail: every
-        // error leaves as a problem (or an HTML page for a browser).
-        .layer(axum::middleware::from_fn(problem::uniform_errors))
-        // Public reference answers: ETag/304, rendered once and compressed,
-        // Cache-Control per kind, the lang cookie only on a change.
-        .layer(axum::middleware::from_fn_with_state(
+        ));
+    }
+    if depth > 4 {
+        app = app.layer(CatchPanicLayer::custom(problem::panic_to_problem));
+    }
+    // Inside compression and outside everything that can fail: every error
+    // leaves as a problem (or an HTML page for a browser).
+    if depth > 5 {
+        app = app.layer(axum::middleware::from_fn(problem::uniform_errors));
+    }
+    // Public reference answers: ETag/304, rendered once and compressed,
+    // Cache-Control per kind, the lang cookie only on a change.
+    if depth > 6 {
+        app = app.layer(axum::middleware::from_fn_with_state(
             state.public_cache.clone(),
             http_cache::layer,
-        ))
-        .layer(axum::middleware::from_fn(metrics::track))
-        .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http().make_span_with(redact::request_span))
-        .with_state(state)
+        ));
+    }
+    if depth > 7 {
+        app = app.layer(axum::middleware::from_fn(metrics::track));
+    }
+    if depth > 8 {
+        app = app.layer(CompressionLayer::new());
+    }
+    if depth > 9 {
+        app = app.layer(TraceLayer::new_for_http().make_span_with(redact::request_span));
+    }
+    app
 }
