@@ -493,6 +493,49 @@ async fn a_supplement_from_the_citizen_shows_in_the_timeline_with_its_files() {
     );
     let waiting = page(&app, c, "/can-bo/ho-so?tab=supplement").await;
     assert!(!waiting.contains(&code), "no longer waiting");
+
+    // A file stored when no supplement is awaited gets no event (refused),
+    // yet is not lost: the desk still shows it as the citizen's step.
+    let dossier = app
+        .state
+        .dossiers
+        .authorize(
+            &motcua_app::dossiers::Accessor::Holder(secret.clone()),
+            &code,
+        )
+        .await
+        .expect("holder");
+    let late = app
+        .state
+        .attachments
+        .add(
+            &dossier,
+            &Upload {
+                component: "TP2".into(),
+                file_name: "gui-muon.pdf".into(),
+                declared_type: None,
+                bytes: PDF.to_vec().into(),
+            },
+            "citizen:holder",
+        )
+        .await
+        .expect("stored");
+    let refused = app
+        .state
+        .dossiers
+        .record_supplement_sent(&code, &secret, &late)
+        .await;
+    assert!(
+        matches!(refused, Err(motcua_app::dossiers::DossierError::Refused(_))),
+        "{refused:?}"
+    );
+    let html = page(&app, c, &format!("/can-bo/ho-so/{code}")).await;
+    let timeline = html
+        .split("id=\"h-timeline\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("timeline");
+    assert!(timeline.contains("gui-muon.pdf"), "{timeline}");
 }
 
 /// Standard base64 (padded), for the filing API's bodies.
