@@ -31,11 +31,10 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use motcua_domain::audit::mask_contact;
 use motcua_domain::dossier::{Dossier, Event, EventPayload};
 use motcua_domain::feedback::{Feedback, FeedbackEvent};
-use motcua_domain::notice::{
-    NoticeChannel, NoticeFacts, NoticeKind, mask_contact, normalise_contact, render,
-};
+use motcua_domain::notice::{NoticeChannel, NoticeFacts, NoticeKind, normalise_contact, render};
 use serde::{Deserialize, Serialize};
 
 use crate::StoreError;

@@ -29,6 +29,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use motcua_domain::clock::from_local;
+use motcua_domain::format::percent;
 use motcua_domain::identity::RoleAssignment;
 use motcua_domain::staff::{SecondmentDirection, StaffMember};
 use serde::{Deserialize, Serialize};
@@ -297,13 +298,6 @@ pub struct FollowUp {
 /// A ratio with one decimal, Vietnamese style (`1,5`).
 fn one_decimal(x: f64) -> String {
     format!("{x:.1}").replace('.', ",")
-}
-
-fn percent(x: Option<f64>) -> String {
-    x.map_or_else(
-        || "—".to_owned(),
-        |s| format!("{}%", one_decimal(s * 100.0)),
-    )
 }
 
 /// The Vietnamese reason of a plan line, from the signal's numbers.
@@ -1103,13 +1097,13 @@ pub fn verdict(
         let fell = after.overdue_share < before.overdue_share;
         let then = format!(
             "{} ({}/{} hồ sơ) {weeks} tuần trước",
-            percent(before.overdue_share),
+            before.overdue_share.map_or_else(|| "—".to_owned(), percent),
             before.overdue,
             before.dossiers
         );
         let later = format!(
             "{} ({}/{} hồ sơ) {weeks} tuần sau lớp học",
-            percent(after.overdue_share),
+            after.overdue_share.map_or_else(|| "—".to_owned(), percent),
             after.overdue,
             after.dossiers
         );
@@ -1184,8 +1178,8 @@ mod tests {
         assert_eq!(o, "fell");
         assert_eq!(
             v,
-            "Tỷ lệ quá hạn lĩnh vực Đất đai giảm từ 25,0% (10/40 hồ sơ) 8 tuần trước \
-             xuống 10,0% (3/30 hồ sơ) 8 tuần sau lớp học."
+            "Tỷ lệ quá hạn lĩnh vực Đất đai giảm từ 25,0 % (10/40 hồ sơ) 8 tuần trước \
+             xuống 10,0 % (3/30 hồ sơ) 8 tuần sau lớp học."
         );
         // The same share is not a fall.
         let (o, v) = verdict(&window(40, 10, true), &window(20, 5, true), 8, field, end);

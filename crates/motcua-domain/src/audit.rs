@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use chain::{ChainBreak, ChainHead, ChainVerifier, StoredEntry, VerifyReport};
-pub use mask::{SubjectKey, mask_identifier};
+pub use mask::{SubjectKey, mask_contact, mask_identifier};
 
 /// The previous hash of the first entry: 64 zeros.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";

@@ -7,6 +7,9 @@
 //! * Amounts of money are whole đồng with a dot between thousands:
 //!   `50.000 đ` on pages ([`vnd`]), `50.000 đồng` in sentences ([`dong`]);
 //!   [`thousands`] groups with another separator for English text.
+//! * Shares are percentages with a decimal comma and a space before the
+//!   sign: `12,5 %` ([`percent`]); [`percent_with`] sets the decimals and
+//!   the decimal mark (`.` on English pages).
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -56,6 +59,26 @@ pub fn dong(amount: u64) -> String {
     format!("{} đồng", thousands(amount, '.'))
 }
 
+/// A share (`0.125`) as a percentage, the way the pages write it in
+/// Vietnamese: one decimal after a decimal comma, a space before the sign
+/// (`12,5 %`).
+pub fn percent(share: f64) -> String {
+    percent_with(share, 1, ',')
+}
+
+/// A share as a percentage with `decimals` decimals and `point` as the
+/// decimal mark (`','` in Vietnamese, `'.'` in English), a space before the
+/// sign: `percent_with(0.8235, 2, '.')` is `82.35 %`,
+/// `percent_with(0.87, 0, ',')` is `87 %`.
+pub fn percent_with(share: f64, decimals: usize, point: char) -> String {
+    let s = format!("{:.*} %", decimals, share * 100.0);
+    if point == '.' {
+        s
+    } else {
+        s.replacen('.', point.encode_utf8(&mut [0; 4]), 1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +124,20 @@ mod tests {
         assert_eq!(thousands(8_000, '.'), "8.000");
         assert_eq!(thousands(1_234_567, ','), "1,234,567");
         assert_eq!(thousands(u64::MAX, '.'), "18.446.744.073.709.551.615");
+    }
+
+    /// The cases of the training verdict's, the national page's, the
+    /// leader's, the 766 index pages' and the workload page's percentages,
+    /// which were written separately (`25,0%`, `12,3 %`, `87 %`, `82,35 %`).
+    #[test]
+    fn shares_are_percentages_with_a_decimal_comma_and_a_space() {
+        assert_eq!(percent(0.25), "25,0 %");
+        assert_eq!(percent(0.123), "12,3 %");
+        assert_eq!(percent(1.0), "100,0 %");
+        assert_eq!(percent(0.0), "0,0 %");
+        assert_eq!(percent_with(0.87, 0, ','), "87 %");
+        assert_eq!(percent_with(0.8235, 2, ','), "82,35 %");
+        assert_eq!(percent_with(0.8235, 2, '.'), "82.35 %");
+        assert_eq!(percent_with(0.125, 1, '.'), "12.5 %");
     }
 }

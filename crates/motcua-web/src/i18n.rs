@@ -59,6 +59,15 @@ impl Locale {
         }
     }
 
+    /// The decimal mark of numbers in this locale (`12,5` / `12.5`), for
+    /// `motcua_domain::format::percent_with`.
+    pub fn decimal_point(self) -> char {
+        match self {
+            Self::Vi => ',',
+            Self::En => '.',
+        }
+    }
+
     /// The other locale, for the language switch.
     pub fn other(self) -> Self {
         match self {

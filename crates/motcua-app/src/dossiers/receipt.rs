@@ -14,7 +14,7 @@ use super::error::{DossierError, not_found_text};
 use super::queries::{VerifierProof, proof_of};
 use super::write::{ActionAnswer, sha256_hex};
 use crate::ports::dossiers::StoredDossier;
-use motcua_domain::audit::mask_identifier;
+use motcua_domain::audit::{mask_contact, mask_identifier};
 
 /// Who asks for a receipt.
 #[derive(Debug, Clone)]
@@ -156,15 +156,6 @@ impl RegisterEntry {
             book: date.year().to_string(),
             number: format!("{:03}.{:04}", date.ordinal(), code.sequence()),
         }
-    }
-}
-
-/// An e-mail with the name before its `@` masked like an identifier
-/// (`lananh.nguyen@example.vn` → `l*********yen@example.vn`).
-pub fn mask_email(email: &str) -> String {
-    match email.rsplit_once('@') {
-        Some((local, domain)) => format!("{}@{domain}", mask_identifier(local)),
-        None => mask_identifier(email),
     }
 }
 
@@ -314,7 +305,7 @@ impl DossierService {
                 if full_contact {
                     e.to_owned()
                 } else {
-                    mask_email(e)
+                    mask_contact(e)
                 }
             }),
             sets: 1,

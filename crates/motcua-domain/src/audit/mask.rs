@@ -31,6 +31,20 @@ pub fn mask_identifier(raw: &str) -> String {
         .collect()
 }
 
+/// The one masked form of a contact (an e-mail or a phone) wherever it is
+/// shown: receipts, a notice's history, opt-outs. An e-mail keeps its
+/// domain (after the last `@`) and has the name before it masked by
+/// [`mask_identifier`] (`lananh.nguyen@example.vn` →
+/// `l*********yen@example.vn`); anything else is masked whole
+/// (`0912345678` → `0******678`). Surrounding blanks are dropped.
+pub fn mask_contact(contact: &str) -> String {
+    let contact = contact.trim();
+    match contact.rsplit_once('@') {
+        Some((local, domain)) => format!("{}@{domain}", mask_identifier(local)),
+        None => mask_identifier(contact),
+    }
+}
+
 /// Turns a personal ID into the key stored in audit entries:
 /// HMAC-SHA-256 under the instance's secret pepper, hex-encoded.
 ///
@@ -104,6 +118,24 @@ mod tests {
         assert_eq!(mask_identifier("12345"), "****5");
         assert_eq!(mask_identifier("ab"), "**");
         assert_eq!(mask_identifier("Nguyễn Văn"), "N******Văn");
+    }
+
+    /// The cases of the receipt's e-mail mask and the notices' contact
+    /// mask, which were written separately.
+    #[test]
+    fn contacts_keep_the_domain_and_mask_the_rest() {
+        assert_eq!(
+            mask_contact("lananh.nguyen@example.vn"),
+            "l*********yen@example.vn"
+        );
+        assert_eq!(mask_contact("an.nguyen@example.vn"), "a*****yen@example.vn");
+        assert_eq!(
+            mask_contact(" an.nguyen@example.vn "),
+            "a*****yen@example.vn"
+        );
+        assert_eq!(mask_contact("\"a@b\"@example.vn"), "****\"@example.vn");
+        assert_eq!(mask_contact("0912345678"), "0******678");
+        assert_eq!(mask_contact("no-at-sign"), "n******ign");
     }
 
     #[test]

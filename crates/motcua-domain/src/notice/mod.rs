@@ -267,16 +267,6 @@ pub fn render(
     }
 }
 
-/// A contact (e-mail or phone) as a notice's history shows it: the local
-/// part of an e-mail or the digits of a phone masked by
-/// [`crate::audit::mask_identifier`].
-pub fn mask_contact(contact: &str) -> String {
-    match contact.trim().split_once('@') {
-        Some((local, domain)) => format!("{}@{domain}", crate::audit::mask_identifier(local)),
-        None => crate::audit::mask_identifier(contact),
-    }
-}
-
 /// The contact in the one form opt-outs are kept under: an e-mail in lower
 /// case, a phone as its digits with a leading `84` turned into `0`.
 pub fn normalise_contact(contact: &str) -> String {
@@ -396,9 +386,7 @@ mod tests {
     }
 
     #[test]
-    fn contacts_are_masked_and_normalised() {
-        assert_eq!(mask_contact("an.nguyen@example.vn"), "a*****yen@example.vn");
-        assert_eq!(mask_contact("0912345678"), "0******678");
+    fn contacts_are_normalised() {
         assert_eq!(normalise_contact(" An@Example.VN "), "an@example.vn");
         assert_eq!(normalise_contact("+84 912 345 678"), "0912345678");
         assert_eq!(normalise_contact("0912.345.678"), "0912345678");

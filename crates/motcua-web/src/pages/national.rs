@@ -20,6 +20,7 @@ use crate::AppState;
 use crate::api::national::{PeriodParams, ProvinceLine, period};
 use crate::i18n::Messages;
 use motcua_app::exchange::national::NationalObstacles;
+use motcua_domain::format::percent;
 
 /// One bar row.
 pub struct Line {
@@ -75,13 +76,6 @@ pub fn group(n: u64) -> String {
         out.push(c);
     }
     out
-}
-
-fn percent(r: Option<f64>) -> String {
-    r.map_or_else(
-        || "–".to_owned(),
-        |r| format!("{:.1} %", r * 100.0).replace('.', ","),
-    )
 }
 
 /// `GET /quoc-gia?from=&to=`.
@@ -160,8 +154,8 @@ pub async fn page(
                 .cloned()
                 .unwrap_or_else(|| l.province.clone()),
             dossiers: group(l.dossiers),
-            on_time: percent(l.on_time_rate),
-            online: percent(l.online_share),
+            on_time: l.on_time_rate.map_or_else(|| "–".to_owned(), percent),
+            online: l.online_share.map_or_else(|| "–".to_owned(), percent),
             bar: u32::try_from(l.dossiers.saturating_mul(300) / max).unwrap_or(300),
             y: i as u32 * 24,
             text_y: i as u32 * 24 + 15,

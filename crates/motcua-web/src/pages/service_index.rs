@@ -22,7 +22,7 @@ use axum::response::Response;
 use motcua_app::AppError;
 use motcua_app::policy::{Capability, home_root, roles_for};
 use motcua_app::service_index::{ServiceIndexService, Subtree, TrendPoint, UnitIndex};
-use motcua_domain::format::thousands;
+use motcua_domain::format::{percent_with, thousands};
 use motcua_domain::identity::Scope;
 use motcua_domain::service_index::engine::{IndicatorResult, ItemKind};
 use motcua_domain::service_index::{IndexReport, Level, Period};
@@ -228,10 +228,7 @@ pub fn trend_chart(points: &[TrendPoint], t: &Messages) -> TrendChart {
                 h: h.min(plot_h),
                 label_x: x + w / 2,
                 label: last.format("%m/%y").to_string(),
-                value: p.percent.map_or_else(
-                    || t.get("si-not-scored"),
-                    |v| format!("{} %", decimal(v, t.locale)),
-                ),
+                value: percent(p.percent, t),
             }
         })
         .collect();
@@ -274,9 +271,7 @@ pub fn indicator_line(i: &IndicatorResult, t: &Messages, with_items: bool) -> In
         },
         points: i.points.map_or_else(none, |p| decimal(p, l)),
         max_points: decimal(i.max_points, l),
-        threshold: i
-            .threshold
-            .map_or_else(none, |x| format!("{} %", decimal(x, l))),
+        threshold: i.threshold.map_or_else(none, |x| percent_of(x, l)),
         computed: i.computed,
         applicable: i.applicable,
         explanation: i.explanation.clone(),
@@ -306,11 +301,15 @@ fn score(r: &IndexReport, l: Locale) -> String {
     format!("{} / {}", decimal(r.total, l), decimal(r.max_total, l))
 }
 
+/// A score in percent (`82.35`) as `82,35 %` (or the "not scored" text).
 fn percent(p: Option<f64>, t: &Messages) -> String {
-    p.map_or_else(
-        || t.get("si-not-scored"),
-        |v| format!("{} %", decimal(v, t.locale)),
-    )
+    p.map_or_else(|| t.get("si-not-scored"), |v| percent_of(v, t.locale))
+}
+
+/// A value already in percent (`82.35`), two decimals: `82,35 %` /
+/// `82.35 %` (the one rule, `motcua_domain::format::percent_with`).
+fn percent_of(v: f64, l: Locale) -> String {
+    percent_with(v / 100.0, 2, l.decimal_point())
 }
 
 /// The ranking rows.

@@ -121,7 +121,10 @@ pub struct LeaderPage {
 }
 
 fn percent(t: &Messages, c: &DailyCounts) -> String {
-    on_time_percent(c).map_or_else(|| t.get("desk-none"), |p| format!("{p} %"))
+    on_time_percent(c).map_or_else(
+        || t.get("desk-none"),
+        |p| motcua_domain::format::percent_with(p as f64 / 100.0, 0, ','),
+    )
 }
 
 /// `GET /can-bo/lanh-dao`.

@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use motcua_app::obstacles::{ListFilter, NewObstacle, ObstacleError, StepInput};
 use motcua_app::policy::{Capability, allows};
-use motcua_domain::format::{local_date, local_datetime};
+use motcua_domain::format::{local_date, local_datetime, percent_with};
 use motcua_domain::obstacle::{EvidenceFigures, MonthlyReport, Payload, ReportingMonth, Status};
 use serde::Deserialize;
 
@@ -565,7 +565,7 @@ async fn render_detail(
             similar: v
                 .similar
                 .iter()
-                .map(|(id, s)| (id.clone(), format!("{:.0} %", s * 100.0)))
+                .map(|(id, s)| (id.clone(), percent_with(*s, 0, ',')))
                 .collect(),
             steps,
             done: done.map(|d| t.get(&format!("obstacle-done-{d}"))),

@@ -29,12 +29,12 @@ use axum::routing::{get, post};
 use chrono::NaiveDate;
 use motcua_app::policy::{Capability, allows};
 use motcua_app::training::{Completion, ONE_STOP_TAG, PlannedSession, TrainingError};
-use motcua_domain::format::date;
+use motcua_domain::format::{date, percent_with};
 use serde::Deserialize;
 
 use super::DeskOfficer;
 use super::encode_component;
-use super::shortages::{decimal, explain};
+use super::shortages::explain;
 use super::staff::{nav, scope, tag_name};
 use super::view::DeskNav;
 use crate::AppState;
@@ -182,9 +182,10 @@ fn failure(t: Messages, officer: &Officer, e: TrainingError) -> Response {
 }
 
 fn share(t: &Messages, w: &motcua_app::training::Window) -> String {
-    let pct = w
-        .overdue_share
-        .map_or_else(|| "—".to_owned(), |s| format!("{}%", decimal(t, s * 100.0)));
+    let pct = w.overdue_share.map_or_else(
+        || "—".to_owned(),
+        |s| percent_with(s, 1, t.locale.decimal_point()),
+    );
     t.with_args(
         "training-window",
         &[

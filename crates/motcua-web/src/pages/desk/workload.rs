@@ -144,12 +144,7 @@ pub fn share(t: &Messages, part: u64, whole: u64) -> String {
     if whole == 0 {
         return "—".into();
     }
-    let s = format!("{:.1} %", part as f64 * 100.0 / whole as f64);
-    if t.locale == crate::i18n::Locale::Vi {
-        s.replace('.', ",")
-    } else {
-        s
-    }
+    motcua_domain::format::percent_with(part as f64 / whole as f64, 1, t.locale.decimal_point())
 }
 
 /// A row of the field table.
