@@ -55,6 +55,7 @@ impl GrantService {
     }
 
     /// Creates a grant and audits it (`grant_created`), in one transaction.
+    #[tracing::instrument(level = "info", skip_all, fields(officer = %req.officer_id, grant = tracing::field::Empty))]
     pub async fn create(&self, req: NewGrant) -> Result<Grant, AppError> {
         let now = self.clock.now_micros();
         let valid_from = req.valid_from.map_or(now, |t| t.trunc_subsecs(6));
@@ -105,6 +106,7 @@ impl GrantService {
             created_at: now,
             revoked_at: None,
         };
+        tracing::Span::current().record("grant", grant.id.as_str());
         let mut entry = AuditEntry::new(
             now,
             &grant.granted_by,
@@ -123,6 +125,7 @@ impl GrantService {
     }
 
     /// Revokes a grant and audits it (`grant_revoked`), in one transaction.
+    #[tracing::instrument(level = "info", skip_all, fields(grant = %id))]
     pub async fn revoke(&self, id: &str, revoked_by: &str) -> Result<Grant, AppError> {
         let now = self.clock.now_micros();
         let Some(grant) = self.store.get_grant(id).await? else {
@@ -146,6 +149,7 @@ impl GrantService {
     }
 
     /// An officer's grants, newest first.
+    #[tracing::instrument(level = "info", skip_all, fields(officer = %officer_id))]
     pub async fn of_officer(&self, officer_id: &str) -> Result<Vec<Grant>, AppError> {
         Ok(self.store.grants_of_officer(officer_id).await?)
     }
@@ -154,6 +158,7 @@ impl GrantService {
     /// the grants live now, the newest whose unit covers one of `agencies`
     /// (the dossier's or the desk's), else the newest live one (the look-up
     /// then refuses it for its unit, and audits the refusal).
+    #[tracing::instrument(level = "info", skip_all, fields(officer = %officer_id))]
     pub async fn live_grant_for(
         &self,
         officer_id: &str,

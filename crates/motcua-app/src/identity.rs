@@ -366,6 +366,7 @@ impl IdentityService {
     }
 
     /// Creates an account (audited as a permission change by `by`).
+    #[tracing::instrument(level = "info", skip_all, fields(account = %new.id))]
     pub async fn create_account(&self, new: NewAccount, by: &str) -> Result<Account, AppError> {
         let id = new.id.trim();
         if !valid_account_id(id) {
@@ -415,6 +416,7 @@ impl IdentityService {
 
     /// Changes an account's name and position (chức vụ), audited; an
     /// empty position removes it.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %id))]
     pub async fn set_profile(
         &self,
         id: &str,
@@ -448,6 +450,7 @@ impl IdentityService {
 
     /// Sets a new password (audited), clearing failures and any lock, and
     /// ends every session of the account (review F23).
+    #[tracing::instrument(level = "info", skip_all, fields(account = %id))]
     pub async fn set_password(&self, id: &str, password: &str, by: &str) -> Result<(), AppError> {
         let hash = hash_password_blocking(password).await?;
         let e = self.permission_change(by, format!("đặt mật khẩu / password set: {id}"));
@@ -469,6 +472,7 @@ impl IdentityService {
 
     /// Disables (`active = false`) or re-enables an account (audited);
     /// disabling ends its sessions at once (review F23).
+    #[tracing::instrument(level = "info", skip_all, fields(account = %id))]
     pub async fn set_active(&self, id: &str, active: bool, by: &str) -> Result<(), AppError> {
         let now = self.clock.now_micros();
         let (status, verb) = if active {
@@ -494,6 +498,7 @@ impl IdentityService {
     /// Links an account to a single sign-on identity: the provider's
     /// `issuer` (exactly as in `[auth.oidc] issuer`) and its `subject`
     /// (`sub`). Audited.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %id))]
     pub async fn link_sso(
         &self,
         id: &str,
@@ -524,6 +529,7 @@ impl IdentityService {
     /// whose ID token carries this e-mail **verified** by the provider links
     /// the provider's subject to the account, and uses up the approval.
     /// Audited. Refused for an account without an e-mail or already linked.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %id))]
     pub async fn allow_sso_email(&self, id: &str, by: &str) -> Result<(), AppError> {
         let Some(account) = self.store.get_account(id).await? else {
             return Err(AppError::NotFound(format!(
@@ -553,6 +559,7 @@ impl IdentityService {
     }
 
     /// Removes an account's single sign-on link and any e-mail approval (audited).
+    #[tracing::instrument(level = "info", skip_all, fields(account = %id))]
     pub async fn unlink_sso(&self, id: &str, by: &str) -> Result<(), AppError> {
         let e = self.permission_change(
             by,
@@ -568,6 +575,7 @@ impl IdentityService {
     /// Whether an active account holds an administrator role
     /// (`province_admin` or `unit_admin`): without one, `motcua serve`
     /// tells the operator how to create the first.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn has_administrator(&self) -> Result<bool, AppError> {
         for (a, roles) in self.list().await? {
             if a.status == AccountStatus::Active
@@ -582,6 +590,7 @@ impl IdentityService {
     }
 
     /// Adds a role in a scope (audited).
+    #[tracing::instrument(level = "info", skip_all, fields(account = %id))]
     pub async fn grant_role(
         &self,
         id: &str,
@@ -592,6 +601,7 @@ impl IdentityService {
     }
 
     /// Removes a role in a scope (audited).
+    #[tracing::instrument(level = "info", skip_all, fields(account = %id))]
     pub async fn revoke_role(
         &self,
         id: &str,
@@ -642,6 +652,7 @@ impl IdentityService {
     }
 
     /// Every account with its roles.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn list(&self) -> Result<Vec<(Account, Vec<RoleAssignment>)>, AppError> {
         let mut out = Vec::new();
         for a in self.store.list_accounts().await? {
@@ -652,6 +663,7 @@ impl IdentityService {
     }
 
     /// The principal of an account, when it exists and is active.
+    #[tracing::instrument(level = "debug", skip_all, fields(account = %id))]
     pub async fn principal(&self, id: &str) -> Result<Option<Principal>, AppError> {
         let Some(a) = self.store.get_account(id).await? else {
             return Ok(None);
@@ -676,6 +688,7 @@ impl IdentityService {
     /// audited at most once a minute, and always when they lock it. Every
     /// attempt that is not throttled runs exactly one argon2 verification,
     /// on a blocking thread, whatever the account (review F24, F28).
+    #[tracing::instrument(level = "info", skip_all, fields(account = %id))]
     pub async fn login(
         &self,
         id: &str,
@@ -804,6 +817,7 @@ impl IdentityService {
     /// whose e-mail an administrator approved for linking
     /// ([`Self::allow_sso_email`]) is linked now (using up the approval).
     /// Nothing else ever links (review F5). Audited either way.
+    #[tracing::instrument(level = "info", skip_all, fields(account = tracing::field::Empty))]
     pub async fn login_sso(
         &self,
         subject: &str,
@@ -832,6 +846,7 @@ impl IdentityService {
             self.store.record_login(None, &keep, &e).await?;
             return Ok(None);
         };
+        tracing::Span::current().record("account", account.id.as_str());
         let mut purpose = "đăng nhập một lần / single sign-on".to_owned();
         if account.oidc_subject.as_deref() != Some(subject) {
             self.store.link_sso_subject(&account.id, subject).await?;
@@ -882,6 +897,7 @@ impl IdentityService {
     /// The principal of a live session token (and marks it used). A
     /// session checked less than a second ago is answered from memory
     /// ([`crate::credential_cache`]).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn session(&self, token: &str) -> Result<Option<Principal>, AppError> {
         if token.len() != 64 {
             return Ok(None);
@@ -910,6 +926,7 @@ impl IdentityService {
     }
 
     /// Ends a session.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn logout(&self, token: &str) -> Result<(), AppError> {
         let digest = token_digest(token);
         self.store.delete_session(&digest).await?;
@@ -919,6 +936,7 @@ impl IdentityService {
 
     /// Issues an API key for an account, limited to `scopes` (all the
     /// account's roles when empty). Audited.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %account_id, key = tracing::field::Empty))]
     pub async fn create_api_key(
         &self,
         account_id: &str,
@@ -941,6 +959,7 @@ impl IdentityService {
             created_at: now,
             revoked_at: None,
         };
+        tracing::Span::current().record("key", record.id.as_str());
         let mut e = entry(now, by, AuditAction::ApiKeyChange, AuditOutcome::Allowed);
         e.purpose = Some(format!(
             "tạo khóa / key created {} ({}) → {account_id}",
@@ -951,6 +970,7 @@ impl IdentityService {
     }
 
     /// Replaces a key's secret (audited); the old secret stops working.
+    #[tracing::instrument(level = "info", skip_all, fields(key = %id))]
     pub async fn rotate_api_key(&self, id: &str, by: &str) -> Result<IssuedKey, AppError> {
         let now = self.clock.now_micros();
         let secret = random_token("mck_")?;
@@ -970,6 +990,7 @@ impl IdentityService {
     }
 
     /// Revokes a key (audited).
+    #[tracing::instrument(level = "info", skip_all, fields(key = %id))]
     pub async fn revoke_api_key(&self, id: &str, by: &str) -> Result<(), AppError> {
         let now = self.clock.now_micros();
         let mut e = entry(now, by, AuditAction::ApiKeyChange, AuditOutcome::Allowed);
@@ -984,6 +1005,7 @@ impl IdentityService {
     /// A key accepted less than a second ago is answered from memory
     /// ([`crate::credential_cache`]): a revocation is honoured within a
     /// second in every process, at once in this one.
+    #[tracing::instrument(level = "debug", skip_all, fields(key = tracing::field::Empty))]
     pub async fn api_key(&self, secret: &str) -> Result<Option<Principal>, AppError> {
         if !secret.starts_with("mck_") || secret.len() > 200 {
             return Ok(None);
@@ -996,6 +1018,7 @@ impl IdentityService {
         let Some(key) = self.store.api_key_by_hash(&digest).await? else {
             return Ok(None);
         };
+        tracing::Span::current().record("key", key.id.as_str());
         if key.revoked_at.is_some() {
             return Ok(None);
         }

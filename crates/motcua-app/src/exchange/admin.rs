@@ -40,17 +40,20 @@ impl ExchangeAdmin {
     }
 
     /// Pending, delivered and dead deliveries of each sink.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn counts(&self) -> Result<Vec<SinkCounts>, AppError> {
         Ok(self.store.outbox_counts().await?)
     }
 
     /// Up to `limit` (1–500) dead letters, oldest first.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn dead_letters(&self, limit: u32) -> Result<Vec<DeadLetter>, AppError> {
         Ok(self.store.dead_letters(limit.clamp(1, 500)).await?)
     }
 
     /// Puts a dead letter back in the queue of one sink, or of every sink
     /// where it is dead (`None`); answers how many deliveries went back.
+    #[tracing::instrument(level = "info", skip_all, fields(outbox = id, sink = sink.unwrap_or("*")))]
     pub async fn replay(&self, id: i64, sink: Option<&str>) -> Result<u64, AppError> {
         let n = self
             .store
@@ -95,6 +98,7 @@ impl ExchangeAdmin {
     /// Up to `limit` (1–500) dead letters of dossiers in the scope of
     /// `roles`, oldest first; 403 ([`Denied::MissingRole`]) without an
     /// administrator role.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn dead_letters_for(
         &self,
         roles: &[RoleAssignment],
@@ -123,6 +127,7 @@ impl ExchangeAdmin {
 
     /// Replays a dead letter of a dossier in the scope of `roles`; one
     /// out of scope answers [`Denied::Hidden`] like an unknown id.
+    #[tracing::instrument(level = "info", skip_all, fields(outbox = id, dossier = tracing::field::Empty))]
     pub async fn replay_for(
         &self,
         roles: &[RoleAssignment],
@@ -138,6 +143,7 @@ impl ExchangeAdmin {
         let Some(d) = dead.iter().find(|d| d.record.id == id) else {
             return Err(Denied::Hidden);
         };
+        tracing::Span::current().record("dossier", d.record.dossier_code.as_str());
         if !self
             .in_scope(roles, Capability::ReplayDeadLetters, &d.record.dossier_code)
             .await?
