@@ -1,5 +1,7 @@
 //! Accuracy of the address converter on the generated test set (every old
-//! commune in eight writing styles, every current commune as a new address)
+//! commune in nine writing styles, one a typing slip in the commune's name
+//! that must answer not_found with the commune suggested; every current
+//! commune as a new address)
 //! and on the hand-written hard cases, which must all be exact. Prints the
 //! table by writing style and by expected status; run with
 //! `cargo test -p motcua-domain --test address_accuracy -- --nocapture`.
@@ -13,7 +15,7 @@ use motcua_domain::address::{Conversion, Status};
 
 /// Floors per style, set from measurement (see docs/benchmarks.md); a
 /// change that lowers accuracy below them fails.
-const FLOORS: [(&str, f64); 10] = [
+const FLOORS: [(&str, f64); 11] = [
     ("messy", 0.995),
     ("full", 0.995),
     ("no_diacritics", 0.995),
@@ -23,6 +25,11 @@ const FLOORS: [(&str, f64); 10] = [
     ("no_district", 0.995),
     ("wrong_district", 0.995),
     ("new_address", 0.995),
+    // Measured 97.04 % (7,901 of 8,142, 2026-12-05): names that begin with
+    // a type word ("Quán Thánh", "Phương Mai") read as one once misspelt,
+    // and slips in a ward named like a current one ("Cầu Din" in Quận Nam
+    // Từ Liêm reads as Phường Từ Liêm).
+    ("misspelled", 0.965),
     ("all", 0.995),
 ];
 
@@ -43,8 +50,28 @@ fn judge(
     communes: &BTreeSet<String>,
     street: Option<&str>,
 ) -> Result<(), String> {
+    judge_suggesting(c, status, communes, street, None)
+}
+
+/// As [`judge`]; with `suggest`, that old commune must also be among the
+/// candidates, with a why that says it is a similar name.
+fn judge_suggesting(
+    c: &Conversion,
+    status: &str,
+    communes: &BTreeSet<String>,
+    street: Option<&str>,
+    suggest: Option<&str>,
+) -> Result<(), String> {
     if c.status.as_str() != status {
         return Err(format!("status {} (expected {status})", c.status.as_str()));
+    }
+    if let Some(code) = suggest
+        && !c
+            .candidates
+            .iter()
+            .any(|k| k.code.as_str() == code && k.why.vi().starts_with("Tên gần giống"))
+    {
+        return Err(format!("{code} not among the suggestions"));
     }
     if status != "not_found" && (communes.len() <= 10 || status != "ambiguous") {
         let got = codes(c);
@@ -72,7 +99,13 @@ fn generated_cases_by_style_and_status() {
     let mut misses: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for case in &cases {
         let got = index.convert(&case.address, as_of);
-        let verdict = judge(&got, case.status, &case.communes, case.street.as_deref());
+        let verdict = judge_suggesting(
+            &got,
+            case.status,
+            &case.communes,
+            case.street.as_deref(),
+            case.suggest.as_deref(),
+        );
         let ok = usize::from(verdict.is_ok());
         for key in [case.style, "all"] {
             let e = by_style.entry(key).or_default();

@@ -152,6 +152,9 @@ pub struct Case {
     pub communes: BTreeSet<String>,
     /// The street part expected (styles with commas).
     pub street: Option<String>,
+    /// For a misspelt commune (`misspelled`, expected `not_found`): the old
+    /// commune that must be among the suggestions.
+    pub suggest: Option<String>,
 }
 
 /// Streets used in turn (deterministically by code).
@@ -229,8 +232,31 @@ fn bare(u: &AdministrativeUnit) -> String {
     }
 }
 
-/// Every case: old communes in eight styles, current communes as new
-/// addresses. Deterministic.
+/// One typing slip in the last word of `short` (a commune's name without
+/// its type word), chosen by `n`: the last letter doubled, a letter
+/// dropped, or two letters swapped; `None` when the slip changes nothing.
+fn misspell(short: &str, n: usize) -> Option<String> {
+    let chars: Vec<char> = short.chars().collect();
+    let start = chars.iter().rposition(|c| *c == ' ').map_or(0, |i| i + 1);
+    let last = chars.len().checked_sub(1)?;
+    if last < start + 2 {
+        return None;
+    }
+    let mut out = chars.clone();
+    match n % 3 {
+        0 => out.push(chars[last]),
+        1 => {
+            out.remove(start + (last - start) / 2 + 1);
+        }
+        _ => out.swap(last - 1, last - 2),
+    }
+    let out: String = out.into_iter().collect();
+    (fold(&out) != fold(short)).then_some(out)
+}
+
+/// Every case: old communes in nine styles (the ninth, `misspelled`, a
+/// typing slip in the commune's name: expected not_found with the commune
+/// suggested), current communes as new addresses. Deterministic.
 pub fn cases(r: &Reference) -> Vec<Case> {
     let by_code: HashMap<(Era, &str), &AdministrativeUnit> = r
         .units
@@ -308,7 +334,16 @@ pub fn cases(r: &Reference) -> Vec<Case> {
             .flat_map(|u| targets.get(u.code.as_str()).into_iter().flatten().cloned())
             .collect()
     };
+    // Every commune name (old and current, folded): a slip that makes
+    // another real name is not a misspelling.
+    let all_names: BTreeSet<String> = legacy
+        .iter()
+        .chain(current.iter())
+        .filter(|x| x.u.level == UnitLevel::Commune)
+        .map(|x| x.key.clone())
+        .collect();
     let mut out = Vec::new();
+    let mut slips = Vec::new();
     for x in legacy.iter().filter(|x| x.u.level == UnitLevel::Commune) {
         let c = x.u;
         if !targets.contains_key(c.code.as_str()) {
@@ -339,6 +374,7 @@ pub fn cases(r: &Reference) -> Vec<Case> {
                 status: expect(set.clone(), current_hit),
                 communes: set,
                 street,
+                suggest: None,
             })
         };
         let typed = Some(c.unit_type);
@@ -401,6 +437,22 @@ pub fn cases(r: &Reference) -> Vec<Case> {
             false,
             expected_street.clone(),
         );
+        // A typing slip in the commune's name, district and province right:
+        // not found, the commune among the suggestions.
+        if !numeric
+            && let Some(slip) = misspell(&c.short_name, n)
+            && !all_names.contains(&key_of(&slip))
+            && let Some(type_word) = c.name.strip_suffix(c.short_name.as_str())
+        {
+            slips.push(Case {
+                style: "misspelled",
+                address: format!("{type_word}{slip}, {}, {}", d.name, p.name),
+                status: "not_found",
+                communes: BTreeSet::new(),
+                street: None,
+                suggest: Some(c.code.to_string()),
+            });
+        }
         // Without the district: the whole old province, and a current
         // commune of that name when the province keeps its name today.
         let in_province = &old_by_province[&(p.code.as_str(), x.key.as_str())];
@@ -452,6 +504,7 @@ pub fn cases(r: &Reference) -> Vec<Case> {
             );
         }
     }
+    out.append(&mut slips);
     // Current communes written the new way.
     for x in current.iter().filter(|x| x.u.level == UnitLevel::Commune) {
         let c = x.u;
@@ -496,6 +549,7 @@ pub fn cases(r: &Reference) -> Vec<Case> {
             status,
             communes: set,
             street: (!street.is_empty()).then(|| street.to_owned()),
+            suggest: None,
         });
     }
     out
