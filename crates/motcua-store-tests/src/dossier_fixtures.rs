@@ -95,6 +95,7 @@ pub fn intake(receiving: &str, deciding: &str) -> Intake {
             state: ComponentState::Submitted { digitised: true },
         }],
         fees: Vec::new(),
+        sets: 1,
     }
 }
 

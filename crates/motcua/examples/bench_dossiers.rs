@@ -74,6 +74,7 @@ fn rows(n: u32) -> Result<DossierWrite> {
         channel: Channel::InPerson,
         components: Vec::new(),
         fees: Vec::new(),
+        sets: 1,
     };
     let cmd = Command {
         actor: Actor::Officer("bench".into()),

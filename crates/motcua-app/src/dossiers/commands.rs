@@ -173,6 +173,7 @@ impl DossierService {
                 )
             })?;
         let applicant = input.applicant.validate()?;
+        let sets = input.checked_sets()?;
         // `reused` at the desk: the officer's own look-up of this applicant,
         // under a grant, within the last hour.
         let reuse = match (&actor, &applicant.id, input.components.wants_reuse()) {
@@ -280,6 +281,7 @@ impl DossierService {
             channel: input.channel,
             components: checked_checklist(&facts, &sent, None)?,
             fees: Vec::new(),
+            sets,
         };
         if let Some(bad) = attachments
             .iter()

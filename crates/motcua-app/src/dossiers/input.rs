@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use motcua_domain::catalog::WaiverSource;
 use motcua_domain::dossier::{
-    Applicant, ApplicantId, Channel, Component, ComponentState, DataSource, FeeLine, PaymentMethod,
-    PersonalId, Rating, ResultDocument, ReturnMethod, TaxCode,
+    Applicant, ApplicantId, Channel, Component, ComponentState, DataSource, FeeLine, Intake,
+    PaymentMethod, PersonalId, Rating, ResultDocument, ReturnMethod, TaxCode,
 };
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -471,6 +471,41 @@ pub struct NewDossierInput {
     /// Lý do từ chối tiếp nhận, with `outcome: refused`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refusal_reason: Option<String>,
+    /// Số lượng hồ sơ (bộ) handed in at the desk, 1 to
+    /// [`Intake::MAX_SETS`] (default 1; an online filing is one set).
+    /// Left out of the serialised form when absent, so that earlier
+    /// requests keep their fingerprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sets: Option<i64>,
+}
+
+impl NewDossierInput {
+    /// The number of sets to record: 1 when absent, else 1 to
+    /// [`Intake::MAX_SETS`] (a `sets` field error otherwise); always 1 for
+    /// an online filing.
+    pub fn checked_sets(&self) -> Result<u32, DossierError> {
+        let sets = match self.sets {
+            None => 1,
+            Some(n) => u32::try_from(n)
+                .ok()
+                .filter(|n| (1..=Intake::MAX_SETS).contains(n))
+                .ok_or_else(|| {
+                    DossierError::invalid(
+                        "sets",
+                        format!(
+                            "Số bộ hồ sơ phải là số nguyên từ 1 đến {}",
+                            Intake::MAX_SETS
+                        ),
+                        format!("sets must be a whole number from 1 to {}", Intake::MAX_SETS),
+                    )
+                })?,
+        };
+        Ok(if self.channel == Channel::Online {
+            1
+        } else {
+            sets
+        })
+    }
 }
 
 /// The desk's decision on a new walk-in or postal filing.

@@ -122,7 +122,7 @@ pub struct ReceiptView {
     pub applicant_address: Option<String>,
     /// The applicant's e-mail, shown like the address.
     pub applicant_email: Option<String>,
-    /// Số lượng hồ sơ (bộ): 1, nothing else is recorded.
+    /// Số lượng hồ sơ (bộ) recorded at reception (1 for an online filing).
     pub sets: u32,
     /// Thời hạn giải quyết theo quy định, from the catalog.
     pub time_limit: Option<TimeLimit>,
@@ -308,7 +308,7 @@ impl DossierService {
                     mask_contact(e)
                 }
             }),
-            sets: 1,
+            sets: d.sets,
             time_limit: facts.as_ref().and_then(|p| p.limit),
             form_code,
             catalog_fees,

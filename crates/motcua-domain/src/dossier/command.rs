@@ -53,6 +53,29 @@ pub struct Intake {
     pub components: Vec<Component>,
     /// Fees known at filing.
     pub fees: Vec<FeeLine>,
+    /// Số lượng hồ sơ (bộ): how many sets of the dossier the applicant
+    /// handed in, printed on form 01 (1 to [`Intake::MAX_SETS`]; 1 for an
+    /// online filing). Absent from intakes recorded before it existed, which
+    /// read as 1, and left out when 1.
+    #[serde(default = "one_set", skip_serializing_if = "is_one_set")]
+    pub sets: u32,
+}
+
+impl Intake {
+    /// The most sets a desk reception records.
+    pub const MAX_SETS: u32 = 20;
+}
+
+/// The number of sets when none was recorded: one.
+pub(crate) fn one_set() -> u32 {
+    1
+}
+
+/// Whether `sets` is the default (not serialised, so that earlier records
+/// keep their bytes).
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+pub(crate) fn is_one_set(sets: &u32) -> bool {
+    *sets == 1
 }
 
 /// What is asked.

@@ -49,6 +49,13 @@ pub struct Dossier {
     pub components: Vec<Component>,
     /// Fees requested so far.
     pub fees: Vec<FeeLine>,
+    /// Số lượng hồ sơ (bộ), from the intake (printed on form 01); states
+    /// written before it existed read as 1.
+    #[serde(
+        default = "super::command::one_set",
+        skip_serializing_if = "super::command::is_one_set"
+    )]
+    pub sets: u32,
     /// Payments received.
     pub payments: Vec<Payment>,
     /// The agency currently holding the dossier.
@@ -131,6 +138,7 @@ impl Dossier {
             channel: intake.channel,
             components: intake.components.clone(),
             fees: intake.fees.clone(),
+            sets: intake.sets,
             payments: Vec::new(),
             current_agency: intake.deciding_agency.clone(),
             agency_clocks: Vec::new(),

@@ -71,6 +71,7 @@ pub fn intake(channel: Channel) -> Intake {
             component("UQ", "Văn bản ủy quyền", false, ComponentState::Missing),
         ],
         fees: Vec::new(),
+        sets: 1,
     }
 }
 

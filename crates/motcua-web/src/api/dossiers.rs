@@ -64,6 +64,14 @@ pub async fn create(
 ) -> Result<Response, Problem> {
     let key = idempotency_key(&headers)?;
     let Json(input) = body.map_err(bad_json)?;
+    // Số bộ hồ sơ out of range: a field error, before anything is written.
+    if let Err(e) = input.checked_sets() {
+        let code = e.code().to_owned();
+        let Problem { detail, .. } = Problem::from(e);
+        return Err(
+            Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-input", detail).with_code(code),
+        );
+    }
     if officer.is_none() && input.channel != motcua_domain::dossier::Channel::Online {
         return Err(Problem::new(
             StatusCode::UNAUTHORIZED,

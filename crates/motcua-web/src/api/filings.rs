@@ -206,6 +206,7 @@ pub async fn create(
         due_at: None,
         outcome: motcua_app::dossiers::IntakeOutcome::Received,
         refusal_reason: None,
+        sets: None,
     };
     let (answer, replayed) = state
         .dossiers

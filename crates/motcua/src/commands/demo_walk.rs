@@ -194,6 +194,7 @@ pub fn walk(rng: &mut Rng, cal: &WorkingCalendar, s: &Setting<'_>, key: &str) ->
         channel,
         components,
         fees: Vec::new(),
+        sets: 1,
     };
     let desk = Actor::Officer(s.desk.to_owned());
     let handler = Actor::Officer(s.handler.to_owned());

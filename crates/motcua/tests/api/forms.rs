@@ -953,3 +953,137 @@ async fn the_desk_shows_an_old_address_in_todays_units_on_the_form_and_the_summa
     );
     assert!(done.contains(&line), "{done}");
 }
+
+/// Issue 14: "Số bộ hồ sơ" from the desk form and the API reaches form 01
+/// (page and PDF); 0 and 21 are refused with the field's error and nothing
+/// is written.
+#[tokio::test]
+async fn form_01_prints_the_number_of_sets_received_and_refuses_0_or_21() {
+    let app = TestApp::new().await;
+    let p = place(&app).await;
+    let c = p.center.as_str();
+    let committee = c.trim_end_matches(".TT").to_owned();
+    let headers = vec![
+        ("cookie", format!("motcua_dev=nva:{c}")),
+        (
+            "content-type",
+            "application/x-www-form-urlencoded".to_owned(),
+        ),
+    ];
+    let post = |pairs: Vec<(&str, &str)>| {
+        let body = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let (app, headers) = (&app, &headers);
+        async move { crate::identity::raw(app, "POST", "/can-bo/tiep-nhan", headers, Some(body)).await }
+    };
+    let count = || async {
+        let (list, _) = call(&app, "GET", "/api/v1/dossiers", &[officer(c)], None).await;
+        list.body["items"].as_array().expect("items").len()
+    };
+    let base = vec![
+        ("procedure", "1.004873"),
+        ("personal_id", "019087123456"),
+        ("full_name", "Nguyễn Thị Lan"),
+        ("phone", "0912 345 678"),
+        ("step", "receive"),
+        ("deciding_agency", committee.as_str()),
+    ];
+
+    // The desk form: 0 and 21 answer the form again with the inline error,
+    // the value kept; nothing filed.
+    for (k, bad) in [("sets-0", "0"), ("sets-21", "21"), ("sets-x", "ba")] {
+        let mut pairs = base.clone();
+        pairs.extend([("key", k), ("sets", bad)]);
+        let (status, _, page) = post(pairs).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+        assert!(
+            page.contains(
+                "id=\"sets-error\" role=\"alert\">Số bộ hồ sơ phải là số nguyên từ 1 đến 20.</p>"
+            ),
+            "{page}"
+        );
+        assert!(
+            page.contains(&format!("name=\"sets\" value=\"{bad}\"")),
+            "{page}"
+        );
+    }
+    // The API: a 422 problem naming the field.
+    for (k, bad) in [("api-0", 0), ("api-21", 21)] {
+        let mut body = desk_filing();
+        body["sets"] = json!(bad);
+        let (answer, _) = call(
+            &app,
+            "POST",
+            "/api/v1/dossiers",
+            &[officer(c), key(k)],
+            Some(body),
+        )
+        .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            answer.body
+        );
+        assert_eq!(answer.body["code"], "sets", "{}", answer.body);
+        assert!(
+            answer.body["detail"]
+                .as_str()
+                .expect("detail")
+                .contains("Số bộ hồ sơ"),
+            "{}",
+            answer.body
+        );
+    }
+    assert_eq!(count().await, 0, "nothing written");
+
+    // Three sets at the desk: "3 bộ" on form 01, page and PDF.
+    let mut pairs = base.clone();
+    pairs.extend([("key", "sets-3"), ("sets", "3")]);
+    let (status, headers_out, page) = post(pairs).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    let location = headers_out["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let code = location
+        .rsplit('/')
+        .next()
+        .expect("code")
+        .replace("%2E", ".");
+    let (status, _, _, html) = raw(&app, &format!("/ho-so/{code}/bien-nhan"), &[officer(c)]).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(html).expect("utf-8");
+    let (status, _, _, pdf) =
+        raw(&app, &format!("/ho-so/{code}/bien-nhan.pdf"), &[officer(c)]).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = pdf_text(&pdf);
+    for (what, body) in [("page", &html), ("PDF", &text)] {
+        assert!(body.contains("Số lượng hồ sơ"), "{what}: {body}");
+        assert!(body.contains("3 bộ"), "{what}: the three sets in {body}");
+        assert!(
+            !body.contains(" 1 bộ"),
+            "{what}: not the constant in {body}"
+        );
+    }
+
+    // Through the API as well, 20 at most.
+    let mut body = desk_filing();
+    body["sets"] = json!(20);
+    let (filed, _) = call(
+        &app,
+        "POST",
+        "/api/v1/dossiers",
+        &[officer(c), key("api-20")],
+        Some(body),
+    )
+    .await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+    let code = filed.body["code"].as_str().expect("code").to_owned();
+    let (_, _, _, html) = raw(&app, &format!("/ho-so/{code}/bien-nhan"), &[officer(c)]).await;
+    assert!(String::from_utf8(html).expect("utf-8").contains("20 bộ"));
+    assert_eq!(count().await, 2);
+}

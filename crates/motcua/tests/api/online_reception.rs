@@ -66,6 +66,7 @@ async fn filed_with_files(app: &TestApp, center: &str, k: &str) -> (String, Stri
         due_at: None,
         outcome: motcua_app::dossiers::IntakeOutcome::Received,
         refusal_reason: None,
+        sets: None,
     };
     let (answer, _) = app
         .state

@@ -850,6 +850,7 @@ async fn submit(
         due_at: None,
         outcome: motcua_app::dossiers::IntakeOutcome::Received,
         refusal_reason: None,
+        sets: None,
     };
     let files = held.len() as u64;
     let key = field_value(&form.text("key"), 100);

@@ -61,6 +61,8 @@ pub struct ReceptionPage {
     pub errors: Vec<String>,
     /// The refusal reason's own inline error ("" when fine).
     pub refusal_error: String,
+    /// The number of sets' own inline error ("" when fine).
+    pub sets_error: String,
     /// The address with today's units, beside the address field (issue 18).
     pub address_hint: Option<crate::pages::addresses::AddressHint>,
 }
@@ -119,10 +121,28 @@ async fn render_page(
     lookup: Option<LookupView>,
     errors: Vec<String>,
 ) -> Response {
-    render_with(state, t, officer, form, lookup, errors, String::new()).await
+    render_with(
+        state,
+        t,
+        officer,
+        form,
+        lookup,
+        errors,
+        FieldErrors::default(),
+    )
+    .await
 }
 
-/// The page with a refusal reason's inline error as well.
+/// The inline errors shown beside their fields ("" when fine).
+#[derive(Debug, Default)]
+struct FieldErrors {
+    /// The refusal reason's.
+    refusal: String,
+    /// The number of sets'.
+    sets: String,
+}
+
+/// The page with the fields' inline errors as well.
 async fn render_with(
     state: &AppState,
     t: Messages,
@@ -130,7 +150,7 @@ async fn render_with(
     form: ReceptionForm,
     lookup: Option<LookupView>,
     errors: Vec<String>,
-    refusal_error: String,
+    fields: FieldErrors,
 ) -> Response {
     let procedure = procedure_view(state, &t, &form).await;
     let mut hits = search(state, &form.procedure_q).await;
@@ -140,7 +160,7 @@ async fn render_with(
         hits.insert(0, (p.code.clone(), p.name.clone()));
     }
     let agencies = deciding_options(state, officer.agency.as_str(), &form).await;
-    let status = if errors.is_empty() && refusal_error.is_empty() {
+    let status = if errors.is_empty() && fields.refusal.is_empty() && fields.sets.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -158,7 +178,8 @@ async fn render_with(
             agencies,
             hits,
             errors,
-            refusal_error,
+            refusal_error: fields.refusal,
+            sets_error: fields.sets,
         },
     );
     *response.status_mut() = status;
@@ -373,8 +394,20 @@ async fn record(
     } else {
         String::new()
     };
-    if !errors.is_empty() || !refusal_error.is_empty() {
-        return render_with(state, t, officer, form, None, errors, refusal_error).await;
+    // The number of sets goes on form 01: a receipt only (a refusal
+    // prints form 03, which has none).
+    let sets = if refused { Ok(None) } else { form.sets() };
+    let sets_error = if sets.is_err() {
+        t.get("desk-error-sets")
+    } else {
+        String::new()
+    };
+    if !errors.is_empty() || !refusal_error.is_empty() || !sets_error.is_empty() {
+        let fields = FieldErrors {
+            refusal: refusal_error,
+            sets: sets_error,
+        };
+        return render_with(state, t, officer, form, None, errors, fields).await;
     }
     let root = match policy(state)
         .reception_root(&officer.roles, &officer.agency, None)
@@ -400,6 +433,7 @@ async fn record(
         due_at: None,
         outcome,
         refusal_reason: refused.then(|| form.refusal_reason.trim().to_owned()),
+        sets: sets.unwrap_or_default(),
     };
     match state
         .dossiers

@@ -49,6 +49,8 @@ pub struct ReceptionForm {
     pub components: BTreeMap<String, String>,
     /// Lý do từ chối tiếp nhận (step `refuse`).
     pub refusal_reason: String,
+    /// Số bộ hồ sơ as typed ("" = the default, 1).
+    pub sets: String,
 }
 
 impl ReceptionForm {
@@ -74,6 +76,7 @@ impl ReceptionForm {
                 "found_id" => f.found_id = v,
                 "found_unit" => f.found_unit = v,
                 "refusal_reason" => f.refusal_reason = v,
+                "sets" => f.sets = v.trim().chars().take(10).collect(),
                 other => {
                     if let Some(code) = other.strip_prefix("c_") {
                         f.components.insert(code.to_owned(), v);
@@ -82,6 +85,21 @@ impl ReceptionForm {
             }
         }
         f
+    }
+
+    /// Số bộ hồ sơ: `Ok(None)` when left empty (1), `Err("sets")` unless
+    /// a whole number from 1 to [`Intake::MAX_SETS`].
+    ///
+    /// [`Intake::MAX_SETS`]: motcua_domain::dossier::Intake::MAX_SETS
+    pub fn sets(&self) -> Result<Option<i64>, &'static str> {
+        if self.sets.is_empty() {
+            return Ok(None);
+        }
+        let max = i64::from(motcua_domain::dossier::Intake::MAX_SETS);
+        match self.sets.parse::<i64>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(Some(n)),
+            _ => Err("sets"),
+        }
     }
 
     /// Whether the registry confirmed the person now typed.
