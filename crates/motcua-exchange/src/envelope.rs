@@ -100,7 +100,9 @@ impl EnvelopeBuilder {
         if payload.code != record.dossier_code || payload.version != record.row.event_version {
             return Err("outbox payload disagrees with its row".to_owned());
         }
-        let event: Event = serde_json::from_value(payload.event.clone())
+        // Read from the tree already parsed, without copying it: the event
+        // is checked (an unreadable one is a dead letter) and gives the time.
+        let event = Event::deserialize(&payload.event)
             .map_err(|e| format!("outbox event unreadable: {e}"))?;
         let summary = match payload.dossier {
             Some(s) => s,

@@ -77,6 +77,16 @@ impl RoundReport {
     }
 }
 
+/// A batch handed to its sink, its outcome not recorded yet.
+struct Sent {
+    /// Claimed, retried and parked so far (delivered once recorded).
+    report: RoundReport,
+    /// Outbox ids the sink took.
+    delivered: Vec<i64>,
+    /// The failures to record.
+    failed: Vec<Failure>,
+}
+
 /// One sink and whether it is registered in the store yet.
 struct Lane {
     sink: Arc<dyn Sink>,
@@ -269,11 +279,17 @@ impl Inner {
     }
 
     /// Batch after batch until a claim finds nothing or `stop` answers
-    /// true: the next batch is claimed while the current one is built,
-    /// delivered and recorded. Order per dossier holds: a row of the batch
-    /// in flight is undelivered, so the rows behind it in its dossier are
-    /// not claimable until its outcome is recorded. A failure ends the
-    /// stream; a batch claimed ahead then waits for its lease to end.
+    /// true. While a batch is with the sink, the store records the outcome
+    /// of the batch before it and claims the next one in the same
+    /// transaction (`settle_and_claim`: one commit a round). Order per
+    /// dossier holds: when that claim runs, the batch with the sink is the
+    /// only one held (the one before is recorded in the same transaction,
+    /// just before), and its rows are undelivered, so the rows behind them
+    /// in their dossiers are not claimable. When a claim finds nothing, the
+    /// last outcome is recorded with one more claim (the rows it held may
+    /// be free now), and the stream ends when that finds nothing too. A
+    /// failure ends the stream; a batch claimed ahead then waits for its
+    /// lease to end.
     async fn stream(
         &self,
         lane: usize,
@@ -282,50 +298,112 @@ impl Inner {
         self.register(lane).await?;
         let mut total = RoundReport::default();
         let mut rows = self.claim(lane).await?;
-        while !rows.is_empty() {
-            if stop() {
-                total.add(self.deliver(lane, rows).await?);
+        // The outcome of the batch sent last, not recorded yet.
+        let mut unrecorded: Option<Sent> = None;
+        loop {
+            let stopping = stop();
+            if stopping && !rows.is_empty() {
+                // Stopping with a batch in hand: deliver it, record both.
+                let sent = self.send(lane, std::mem::take(&mut rows)).await;
+                if let Some(previous) = unrecorded.take() {
+                    total.add(self.record(lane, previous).await?);
+                }
+                total.add(self.record(lane, sent?).await?);
                 break;
             }
-            let (done, next) = tokio::join!(self.deliver(lane, rows), self.claim(lane));
-            total.add(done?);
-            rows = next?;
             if rows.is_empty() {
-                // The claim ahead found nothing, maybe only because the
-                // batch in flight held its dossiers' next rows: ask again.
-                rows = self.claim(lane).await?;
+                match unrecorded.take() {
+                    None => break,
+                    Some(previous) if stopping => {
+                        total.add(self.record(lane, previous).await?);
+                        break;
+                    }
+                    Some(previous) => {
+                        let (report, next) = self.record_and_claim(lane, previous).await?;
+                        total.add(report);
+                        rows = next;
+                        continue;
+                    }
+                }
+            }
+            let ahead = async {
+                match unrecorded.take() {
+                    Some(previous) => self.record_and_claim(lane, previous).await,
+                    None => Ok((RoundReport::default(), self.claim(lane).await?)),
+                }
+            };
+            let (sent, ahead) = tokio::join!(self.send(lane, std::mem::take(&mut rows)), ahead);
+            match (sent, ahead) {
+                (Ok(sent), Ok((report, next))) => {
+                    total.add(report);
+                    unrecorded = Some(sent);
+                    rows = next;
+                }
+                (Ok(sent), Err(err)) => {
+                    // The batch the sink just took is still recorded if the
+                    // store lets us; the one before waits for its lease.
+                    if let Err(also) = self.record(lane, sent).await {
+                        tracing::warn!(
+                            error = format!("{also:#}"),
+                            "exchange outcome not recorded"
+                        );
+                    }
+                    return Err(err);
+                }
+                (Err(err), Ok((report, _))) => {
+                    total.add(report);
+                    return Err(err);
+                }
+                (Err(err), Err(_)) => return Err(err),
             }
         }
         Ok(total)
     }
 
-    /// Claims up to a batch of the lane's deliveries under a lease.
-    async fn claim(&self, lane: usize) -> anyhow::Result<Vec<OutboxRecord>> {
-        let sink = &self.lanes[lane].sink;
+    /// The claim request of a lane, now.
+    fn claim_request(&self, lane: usize) -> anyhow::Result<ClaimRequest> {
         let now = self.config.clock.now();
         let lease = chrono::Duration::from_std(self.config.lease)?;
-        Ok(self
-            .store
-            .claim_outbox(&ClaimRequest {
-                sink: sink.name().to_owned(),
-                relay: self.config.relay_id.clone(),
-                now,
-                lease_until: now + lease,
-                limit: self.config.batch,
-            })
-            .await?)
+        Ok(ClaimRequest {
+            sink: self.lanes[lane].sink.name().to_owned(),
+            relay: self.config.relay_id.clone(),
+            now,
+            lease_until: now + lease,
+            limit: self.config.batch,
+        })
+    }
+
+    /// Claims up to a batch of the lane's deliveries under a lease.
+    async fn claim(&self, lane: usize) -> anyhow::Result<Vec<OutboxRecord>> {
+        let req = self.claim_request(lane)?;
+        let t = std::time::Instant::now();
+        let rows = self.store.claim_outbox(&req).await?;
+        tracing::debug!(sink = %req.sink, claimed = rows.len(), claim_us = t.elapsed().as_micros() as u64, "exchange claim");
+        Ok(rows)
     }
 
     /// Builds, delivers and records one claimed batch.
     async fn deliver(&self, lane: usize, rows: Vec<OutboxRecord>) -> anyhow::Result<RoundReport> {
+        let sent = self.send(lane, rows).await?;
+        self.record(lane, sent).await
+    }
+
+    /// Builds one claimed batch's events and hands them to the sink; the
+    /// outcome is for [`Inner::record`] or [`Inner::record_and_claim`].
+    async fn send(&self, lane: usize, rows: Vec<OutboxRecord>) -> anyhow::Result<Sent> {
         let sink = &self.lanes[lane].sink;
         let mut report = RoundReport {
             claimed: rows.len(),
             ..RoundReport::default()
         };
         if rows.is_empty() {
-            return Ok(report);
+            return Ok(Sent {
+                report,
+                delivered: Vec::new(),
+                failed: Vec::new(),
+            });
         }
+        let t_build = std::time::Instant::now();
         // Build envelopes; an unbuildable row is parked at once.
         let mut failed = Vec::new();
         let mut ready = Vec::with_capacity(rows.len());
@@ -346,6 +424,7 @@ impl Inner {
                 }
             }
         }
+        let t_sink = std::time::Instant::now();
         let results = if events.is_empty() {
             Vec::new()
         } else {
@@ -362,26 +441,70 @@ impl Inner {
                 Err(e) => failed.push(self.failure(row, sink.name(), &e, &mut report)?),
             }
         }
-        let settled = self
-            .store
-            .settle(&Settlement {
-                sink: sink.name(),
-                relay: &self.config.relay_id,
-                now: self.config.clock.now(),
-                delivered: &delivered,
-                failed: &failed,
-            })
-            .await?;
-        report.delivered = usize::try_from(settled.delivered).unwrap_or(usize::MAX);
         tracing::debug!(
             sink = sink.name(),
+            build_us = (t_sink - t_build).as_micros() as u64,
+            sink_us = t_sink.elapsed().as_micros() as u64,
+            "exchange send"
+        );
+        Ok(Sent {
+            report,
+            delivered,
+            failed,
+        })
+    }
+
+    /// Records a sent batch's outcome.
+    async fn record(&self, lane: usize, sent: Sent) -> anyhow::Result<RoundReport> {
+        let t = std::time::Instant::now();
+        let settled = self.store.settle(&self.settlement(lane, &sent)).await?;
+        tracing::debug!(
+            settle_us = t.elapsed().as_micros() as u64,
+            "exchange settle"
+        );
+        Ok(self.recorded(lane, sent, settled.delivered))
+    }
+
+    /// Records a sent batch's outcome and claims the lane's next batch,
+    /// in one transaction.
+    async fn record_and_claim(
+        &self,
+        lane: usize,
+        sent: Sent,
+    ) -> anyhow::Result<(RoundReport, Vec<OutboxRecord>)> {
+        let req = self.claim_request(lane)?;
+        let t = std::time::Instant::now();
+        let (settled, rows) = self
+            .store
+            .settle_and_claim(&self.settlement(lane, &sent), &req)
+            .await?;
+        tracing::debug!(sink = %req.sink, claimed = rows.len(), settle_claim_us = t.elapsed().as_micros() as u64, "exchange settle and claim");
+        Ok((self.recorded(lane, sent, settled.delivered), rows))
+    }
+
+    fn settlement<'a>(&'a self, lane: usize, sent: &'a Sent) -> Settlement<'a> {
+        Settlement {
+            sink: self.lanes[lane].sink.name(),
+            relay: &self.config.relay_id,
+            now: self.config.clock.now(),
+            delivered: &sent.delivered,
+            failed: &sent.failed,
+        }
+    }
+
+    /// The round's report once its outcome is recorded.
+    fn recorded(&self, lane: usize, sent: Sent, delivered: u64) -> RoundReport {
+        let mut report = sent.report;
+        report.delivered = usize::try_from(delivered).unwrap_or(usize::MAX);
+        tracing::debug!(
+            sink = self.lanes[lane].sink.name(),
             claimed = report.claimed,
             delivered = report.delivered,
             retried = report.retried,
             dead = report.dead,
             "exchange round"
         );
-        Ok(report)
+        report
     }
 
     /// The failure to record for `row`: retry later, or park.

@@ -13,6 +13,7 @@ mod lanes {
     use motcua_app::StoreError;
     use motcua_app::ports::dossiers::OutboxRecord;
     use motcua_app::ports::exchange::{Attempt, ClaimRequest, Settled, Settlement};
+    use sqlx::PgConnection;
 
     use crate::{PgStore, other};
 
@@ -73,8 +74,10 @@ mod lanes {
         /// form it replaces became an anti join that, on a table without
         /// statistics yet, scanned every undelivered row of the sink per
         /// candidate: 0.9 s a claim on 6,400 rows, issue 19 item 4.)
-        pub(crate) async fn engine_claim_outbox(
-            &self,
+        /// It runs on `conn` (a pooled connection, or the transaction of
+        /// `settle_and_claim`).
+        pub(crate) async fn engine_claim_in(
+            conn: &mut PgConnection,
             req: &ClaimRequest,
         ) -> Result<Vec<OutboxRecord>, StoreError> {
             let sql = format!(
@@ -99,21 +102,18 @@ mod lanes {
                 .bind(&req.sink)
                 .bind(req.now)
                 .bind(i64::from(req.limit))
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *conn)
                 .await
                 .map_err(|e| other(e, "claiming deliveries"))?;
             rows.iter().map(super::record_of).collect()
         }
 
-        /// `ExchangeStore::settle` on this engine.
-        pub(crate) async fn engine_settle(
-            &self,
+        /// The outcome of `ExchangeStore::settle` recorded on `tx` (a
+        /// transaction the caller commits).
+        pub(crate) async fn engine_settle_in(
+            tx: &mut PgConnection,
             s: &Settlement<'_>,
         ) -> Result<Settled, StoreError> {
-            if s.delivered.is_empty() && s.failed.is_empty() {
-                return Ok(Settled::default());
-            }
-            let mut tx = self.pool.begin().await.map_err(|e| other(e, "begin"))?;
             let mut out = Settled::default();
             if !s.delivered.is_empty() {
                 out.delivered = sqlx::query(
@@ -161,7 +161,6 @@ mod lanes {
                 .map_err(|e| other(e, "recording failed deliveries"))?
                 .rows_affected();
             }
-            tx.commit().await.map_err(|e| other(e, "commit"))?;
             Ok(out)
         }
     }

@@ -1,12 +1,14 @@
 //! The outbox relay's store, per sink (ADR 0018): reading records, dead
-//! letters, replays and counts. The claim, the settle and the sink
-//! registration are each engine's own (`engine_claim_outbox`,
-//! `engine_settle`, `engine_register_sink`).
+//! letters, replays and counts. The claim's and the settle's SQL and the
+//! sink registration are each engine's own (`engine_claim_in`,
+//! `engine_settle_in`, `engine_register_sink`); the transactions around
+//! them are here, written once (`settle_and_claim`: both in one commit).
 
 /// Stamps `impl ExchangeStore for crate::Engine`; the invoking crate
-/// defines `engine_register_sink`, `engine_claim_outbox` and
-/// `engine_settle` on the engine, and may use this module's `record_of`
-/// and `record_columns`.
+/// defines `engine_register_sink` on the engine and the associated
+/// functions `engine_claim_in` and `engine_settle_in` (each runs on a
+/// connection or transaction it is given and commits nothing), and may use
+/// this module's `record_of` and `record_columns`.
 #[macro_export]
 macro_rules! exchange_store {
     () => {
@@ -72,11 +74,36 @@ macro_rules! exchange_store {
                 &self,
                 req: &ClaimRequest,
             ) -> Result<Vec<OutboxRecord>, StoreError> {
-                self.engine_claim_outbox(req).await
+                let mut conn = self
+                    .pool
+                    .acquire()
+                    .await
+                    .map_err(|e| other(e, "acquiring a connection"))?;
+                Engine::engine_claim_in(&mut *conn, req).await
             }
 
             async fn settle(&self, s: &Settlement<'_>) -> Result<Settled, StoreError> {
-                self.engine_settle(s).await
+                if s.delivered.is_empty() && s.failed.is_empty() {
+                    return Ok(Settled::default());
+                }
+                let mut tx = self.begin_write().await?;
+                let out = Engine::engine_settle_in(&mut *tx, s).await?;
+                tx.commit().await.map_err(|e| other(e, "commit"))?;
+                Ok(out)
+            }
+
+            async fn settle_and_claim(
+                &self,
+                s: &Settlement<'_>,
+                req: &ClaimRequest,
+            ) -> Result<(Settled, Vec<OutboxRecord>), StoreError> {
+                // One write transaction, one commit: the outcome first, so
+                // the claim sees the rows it freed (a dossier's next row).
+                let mut tx = self.begin_write().await?;
+                let out = Engine::engine_settle_in(&mut *tx, s).await?;
+                let rows = Engine::engine_claim_in(&mut *tx, req).await?;
+                tx.commit().await.map_err(|e| other(e, "commit"))?;
+                Ok((out, rows))
             }
 
             async fn dead_letters(&self, limit: u32) -> Result<Vec<DeadLetter>, StoreError> {

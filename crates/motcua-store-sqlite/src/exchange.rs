@@ -3,7 +3,8 @@
 //! and sink registration. One writer at a
 //! time: a claim is a single `UPDATE ... RETURNING`, atomic on its own, so
 //! two relays never take the same delivery; a batch's outcome is recorded
-//! in one `BEGIN IMMEDIATE` transaction.
+//! in one `BEGIN IMMEDIATE` transaction, with the next claim when the relay
+//! asks for both (`settle_and_claim`).
 
 motcua_store_sql::exchange_store!();
 
@@ -13,7 +14,7 @@ mod lanes {
     use motcua_app::StoreError;
     use motcua_app::ports::dossiers::OutboxRecord;
     use motcua_app::ports::exchange::{Attempt, ClaimRequest, Settled, Settlement};
-    use sqlx::Row;
+    use sqlx::{Row, SqliteConnection};
 
     use crate::{SqliteStore, other};
 
@@ -65,9 +66,10 @@ mod lanes {
             Ok(added == 1)
         }
 
-        /// `ExchangeStore::claim_outbox` on this engine.
-        pub(crate) async fn engine_claim_outbox(
-            &self,
+        /// The claim of `ExchangeStore::claim_outbox` on `conn` (a pooled
+        /// connection, or the write transaction of `settle_and_claim`).
+        pub(crate) async fn engine_claim_in(
+            conn: &mut SqliteConnection,
             req: &ClaimRequest,
         ) -> Result<Vec<OutboxRecord>, StoreError> {
             let claimed = sqlx::query(
@@ -90,7 +92,7 @@ mod lanes {
             .bind(req.now)
             .bind(req.now)
             .bind(i64::from(req.limit))
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *conn)
             .await
             .map_err(|e| other(e, "claiming deliveries"))?;
             if claimed.is_empty() {
@@ -112,21 +114,18 @@ mod lanes {
                 q = q.bind(id);
             }
             let rows = q
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *conn)
                 .await
                 .map_err(|e| other(e, "reading claimed rows"))?;
             rows.iter().map(super::record_of).collect()
         }
 
-        /// `ExchangeStore::settle` on this engine.
-        pub(crate) async fn engine_settle(
-            &self,
+        /// The outcome of `ExchangeStore::settle` recorded on `tx` (a write
+        /// transaction the caller commits).
+        pub(crate) async fn engine_settle_in(
+            tx: &mut SqliteConnection,
             s: &Settlement<'_>,
         ) -> Result<Settled, StoreError> {
-            if s.delivered.is_empty() && s.failed.is_empty() {
-                return Ok(Settled::default());
-            }
-            let mut tx = self.begin_write().await?;
             let mut out = Settled::default();
             for chunk in s.delivered.chunks(500) {
                 let sql = format!(
@@ -166,7 +165,6 @@ mod lanes {
                 .map_err(|e| other(e, "recording a failed delivery"))?
                 .rows_affected();
             }
-            tx.commit().await.map_err(|e| other(e, "commit"))?;
             Ok(out)
         }
     }

@@ -180,6 +180,120 @@ pub async fn exchange_claims_in_order_per_dossier_under_a_lease(store: Arc<dyn S
     assert_eq!(versions(&rest), [(b.clone(), 2)]);
 }
 
+/// `settle_and_claim` records a batch's outcome and claims the next batch
+/// in one step: the claim sees the outcome (the row behind a delivered one
+/// is claimable at once, the row behind a failed one is not), a relay
+/// settles only the rows it holds, and two relays draining with it side by
+/// side deliver every row exactly once.
+pub async fn exchange_settle_and_claim_records_then_claims(store: Arc<dyn Store>) {
+    store.insert_missing_agencies(&agencies()).await.unwrap();
+    store.register_sink("nats", t0()).await.unwrap();
+    let a = dossier_with_two_events(&*store, "a").await;
+    let b = dossier_with_two_events(&*store, "b").await;
+    let c = dossier_with_two_events(&*store, "c").await;
+    let now = t0() + TimeDelta::hours(1);
+    let first = store
+        .claim_outbox(&claim("nats", "r1", now, 2))
+        .await
+        .unwrap();
+    assert_eq!(versions(&first), [(a.clone(), 1), (b.clone(), 1)]);
+    let failed = [Failure {
+        id: first[1].id,
+        error: "nats: no ack".into(),
+        next: Attempt::RetryAt(now + TimeDelta::hours(1)),
+    }];
+    let (settled, next) = store
+        .settle_and_claim(
+            &Settlement {
+                sink: "nats",
+                relay: "r1",
+                now,
+                delivered: &[first[0].id],
+                failed: &failed,
+            },
+            &claim("nats", "r1", now, 10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        settled,
+        Settled {
+            delivered: 1,
+            failed: 1
+        }
+    );
+    // a's second row is free in the same step; b waits for its retry.
+    assert_eq!(versions(&next), [(a.clone(), 2), (c.clone(), 1)]);
+    assert_eq!(next[0].claimed_until, Some(now + TimeDelta::seconds(30)));
+    // Another relay settles nothing it does not hold and claims nothing held.
+    let (settled, none) = store
+        .settle_and_claim(
+            &Settlement {
+                sink: "nats",
+                relay: "r2",
+                now,
+                delivered: &[next[0].id, next[1].id],
+                failed: &[],
+            },
+            &claim("nats", "r2", now, 10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(settled, Settled::default());
+    assert!(none.is_empty(), "{none:?}");
+    assert_eq!(counts_of(&*store, "nats").await, (5, 1, 0));
+
+    // Two relays draining side by side, each settling its last batch and
+    // claiming the next in one step: every row once.
+    for i in 0..24 {
+        dossier_with_two_events(&*store, &format!("d{i}")).await;
+    }
+    let later = now + TimeDelta::hours(2);
+    let mut tasks = Vec::new();
+    for relay in ["r3", "r4"] {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut held: Vec<i64> = Vec::new();
+            let mut mine = Vec::new();
+            loop {
+                let (_, rows) = store
+                    .settle_and_claim(
+                        &Settlement {
+                            sink: "nats",
+                            relay,
+                            now: later,
+                            delivered: &held,
+                            failed: &[],
+                        },
+                        &claim("nats", relay, later, 5),
+                    )
+                    .await
+                    .unwrap();
+                if rows.is_empty() {
+                    break;
+                }
+                mine.extend(
+                    rows.iter()
+                        .map(|r| (r.dossier_code.clone(), r.row.event_version, r.id)),
+                );
+                held = rows.iter().map(|r| r.id).collect();
+                tokio::task::yield_now().await;
+            }
+            mine
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    let ids: BTreeSet<i64> = all.iter().map(|(_, _, id)| *id).collect();
+    assert_eq!(ids.len(), all.len(), "no row claimed twice: {all:?}");
+    // r1's leases and b's retry time are over by then: a2, b1, b2, c1, c2
+    // and the 48 new rows, each once.
+    assert_eq!(all.len(), 5 + 48, "{all:?}");
+    assert_eq!(counts_of(&*store, "nats").await, (0, 1 + 53, 0));
+}
+
 /// Failures count attempts and delay the row; a dead row is listed, holds
 /// back its dossier's later rows, and a replay puts it back.
 pub async fn exchange_failures_dead_letters_and_replay(store: Arc<dyn Store>) {

@@ -229,7 +229,10 @@ async fn relay_rate(db: &Db, sink: Arc<dyn Sink>) -> Result<(usize, f64)> {
     ))
     .await?;
     let mut config = RelayConfig::new("19");
-    config.batch = BATCH as u32;
+    config.batch = std::env::var("BENCH_BATCH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(BATCH as u32);
     let relay = Relay::new(db.store(), vec![sink], config);
     relay.register().await?;
     let started = Instant::now();
@@ -246,6 +249,12 @@ async fn relay_rate(db: &Db, sink: Arc<dyn Sink>) -> Result<(usize, f64)> {
 
 #[tokio::main]
 async fn main() -> Result<()> {
+    if let Ok(filter) = std::env::var("BENCH_TRACE") {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let args: Vec<String> = std::env::args().collect();
     let [_, db, hub, key, nats] = args.as_slice() else {
         anyhow::bail!("usage: bench_exchange DB_URL HUB_URL KEY NATS_URL");

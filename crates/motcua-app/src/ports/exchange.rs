@@ -128,6 +128,19 @@ pub trait ExchangeStore: Send + Sync {
     /// retried later or parked. Only rows the relay still holds change.
     async fn settle(&self, s: &Settlement<'_>) -> Result<Settled, StoreError>;
 
+    /// Records a batch's outcome and claims the sink's next batch in one
+    /// transaction (one commit: one fsync instead of two): [`settle`] then
+    /// [`claim_outbox`], the claim seeing the outcome just recorded (the
+    /// rows behind a delivered one in its dossier are claimable at once).
+    ///
+    /// [`settle`]: ExchangeStore::settle
+    /// [`claim_outbox`]: ExchangeStore::claim_outbox
+    async fn settle_and_claim(
+        &self,
+        s: &Settlement<'_>,
+        req: &ClaimRequest,
+    ) -> Result<(Settled, Vec<OutboxRecord>), StoreError>;
+
     /// Dead letters of every sink, oldest first.
     async fn dead_letters(&self, limit: u32) -> Result<Vec<DeadLetter>, StoreError>;
 
