@@ -130,6 +130,11 @@ pub struct NewDossierDoc {
     /// characters; 400 `refusal_reason` when missing), e.g. "Thủ tục không
     /// thuộc thẩm quyền giải quyết của UBND xã".
     pub refusal_reason: Option<String>,
+    /// Số lượng hồ sơ (bộ): how many sets the applicant handed in, printed
+    /// on form 01; a whole number from 1 to 20 (default 1; 422 problem with
+    /// code `sets` otherwise, nothing written). An online filing is one set.
+    #[schema(minimum = 1, maximum = 20, example = 2)]
+    pub sets: Option<u32>,
 }
 
 /// Work-list query parameters.
