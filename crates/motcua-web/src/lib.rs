@@ -178,56 +178,63 @@ pub const LAYERS: [&str; 10] = [
 /// `routes` wrapped in the first `depth` layers of [`LAYERS`], in the order
 /// the server uses (all of them: [`router`]). The one place that order is
 /// written.
+///
+/// The layers are composed into one [`tower::ServiceBuilder`] and given to
+/// the router once: applied one by one, axum boxes each into a route of its
+/// own and clones the boxed chain below at every level of every request
+/// (issue 21 item 4, docs/benchmarks.md). A layer beyond `depth` is an
+/// identity (`option_layer`), so every depth has the same type.
 pub fn stack(routes: Router<AppState>, state: &AppState, depth: usize) -> Router<AppState> {
-    let mut app = routes;
-    // Pages show the demo banner when the development login is on.
-    if depth > 0 {
-        app = app.layer(axum::Extension(i18n::DemoMode(state.dev_login)));
-    }
-    // These two take only what they need, not a clone of the whole state
-    // per request (issue 21, item 4).
-    if depth > 1 {
-        app = app.layer(axum::middleware::from_fn_with_state(
-            Arc::<str>::from(state.public_url.as_str()),
-            csrf::same_origin,
-        ));
-    }
-    if depth > 2 {
-        app = app.layer(axum::middleware::from_fn_with_state(
-            state.trusted_proxies.clone(),
-            rate_limit::client_address,
-        ));
-    }
-    if depth > 3 {
-        app = app.layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ));
-    }
-    if depth > 4 {
-        app = app.layer(CatchPanicLayer::custom(problem::panic_to_problem));
-    }
-    // Inside compression and outside everything that can fail: every error
-    // leaves as a problem (or an HTML page for a browser).
-    if depth > 5 {
-        app = app.layer(axum::middleware::from_fn(problem::uniform_errors));
-    }
-    // Public reference answers: ETag/304, rendered once and compressed,
-    // Cache-Control per kind, the lang cookie only on a change.
-    if depth > 6 {
-        app = app.layer(axum::middleware::from_fn_with_state(
-            state.public_cache.clone(),
-            http_cache::layer,
-        ));
-    }
-    if depth > 7 {
-        app = app.layer(axum::middleware::from_fn(metrics::track));
-    }
-    if depth > 8 {
-        app = app.layer(CompressionLayer::new());
-    }
-    if depth > 9 {
-        app = app.layer(TraceLayer::new_for_http().make_span_with(redact::request_span));
-    }
-    app
+    use axum::response::IntoResponse;
+    use tower::ServiceBuilder;
+    let on = |n: usize| depth > n;
+    // Outermost first, so the reverse of `LAYERS`.
+    let layers = ServiceBuilder::new()
+        .option_layer(on(9).then(|| {
+            ServiceBuilder::new()
+                .map_response(IntoResponse::into_response)
+                .layer(TraceLayer::new_for_http().make_span_with(redact::request_span))
+        }))
+        .option_layer(on(8).then(|| {
+            ServiceBuilder::new()
+                .map_response(IntoResponse::into_response)
+                .layer(CompressionLayer::new())
+        }))
+        .option_layer(on(7).then(|| axum::middleware::from_fn(metrics::track)))
+        // Public reference answers: ETag/304, rendered once and compressed,
+        // Cache-Control per kind, the lang cookie only on a change.
+        .option_layer(on(6).then(|| {
+            axum::middleware::from_fn_with_state(state.public_cache.clone(), http_cache::layer)
+        }))
+        // Inside compression and outside everything that can fail: every
+        // error leaves as a problem (or an HTML page for a browser).
+        .option_layer(on(5).then(|| axum::middleware::from_fn(problem::uniform_errors)))
+        .option_layer(on(4).then(|| {
+            ServiceBuilder::new()
+                .map_response(IntoResponse::into_response)
+                .layer(CatchPanicLayer::custom(problem::panic_to_problem))
+        }))
+        .option_layer(on(3).then(|| {
+            TimeoutLayer::with_status_code(
+                axum::http::StatusCode::REQUEST_TIMEOUT,
+                Duration::from_secs(30),
+            )
+        }))
+        // These two take only what they need, not a clone of the whole
+        // state per request (issue 21, item 4).
+        .option_layer(on(2).then(|| {
+            axum::middleware::from_fn_with_state(
+                state.trusted_proxies.clone(),
+                rate_limit::client_address,
+            )
+        }))
+        .option_layer(on(1).then(|| {
+            axum::middleware::from_fn_with_state(
+                Arc::<str>::from(state.public_url.as_str()),
+                csrf::same_origin,
+            )
+        }))
+        // Pages show the demo banner when the development login is on.
+        .option_layer(on(0).then_some(axum::Extension(i18n::DemoMode(state.dev_login))));
+    routes.layer(layers)
 }
