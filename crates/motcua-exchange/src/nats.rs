@@ -68,9 +68,15 @@ pub fn server_addrs(urls: &[String]) -> anyhow::Result<Vec<async_nats::ServerAdd
 /// 500 ms: 20 s in all).
 const STREAM_ATTEMPTS: u32 = 40;
 
+/// Deliveries per batch to NATS unless [`NatsSink::with_batch`] says
+/// otherwise: publishes are cheap and the relay's cost per batch (its claim
+/// and commit) is shared by more events (`docs/exchange.md`, Throughput).
+pub const DEFAULT_BATCH: u32 = 1000;
+
 /// Publishes events to JetStream.
 pub struct NatsSink {
     js: Context,
+    batch: u32,
 }
 
 impl NatsSink {
@@ -109,7 +115,17 @@ impl NatsSink {
                 }
             }
         }
-        Ok(Self { js })
+        Ok(Self {
+            js,
+            batch: DEFAULT_BATCH,
+        })
+    }
+
+    /// The same sink taking `batch` deliveries per batch (at least 1).
+    #[must_use]
+    pub fn with_batch(mut self, batch: u32) -> Self {
+        self.batch = batch.max(1);
+        self
     }
 }
 
@@ -117,6 +133,10 @@ impl NatsSink {
 impl Sink for NatsSink {
     fn name(&self) -> &str {
         "nats"
+    }
+
+    fn batch(&self) -> Option<u32> {
+        Some(self.batch)
     }
 
     async fn deliver(&self, events: &[CloudEvent]) -> Vec<Result<(), SinkError>> {

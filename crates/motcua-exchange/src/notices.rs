@@ -137,6 +137,10 @@ impl Sink for WithoutFeedbackNotices {
         self.0.name()
     }
 
+    fn batch(&self) -> Option<u32> {
+        self.0.batch()
+    }
+
     async fn deliver(&self, events: &[CloudEvent]) -> Vec<Result<(), SinkError>> {
         if !events.iter().any(is_feedback_event) {
             return self.0.deliver(events).await;

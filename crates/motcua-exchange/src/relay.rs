@@ -26,7 +26,8 @@ pub struct RelayConfig {
     pub relay_id: String,
     /// The province code put in every event's source.
     pub province: String,
-    /// Rows claimed per round and sink.
+    /// Rows claimed per round and sink, for the sinks without a batch size
+    /// of their own (`Sink::batch`: NATS takes 1,000).
     pub batch: u32,
     /// How long a claim holds a row; a relay that dies releases its rows
     /// when the lease ends.
@@ -364,12 +365,13 @@ impl Inner {
     fn claim_request(&self, lane: usize) -> anyhow::Result<ClaimRequest> {
         let now = self.config.clock.now();
         let lease = chrono::Duration::from_std(self.config.lease)?;
+        let sink = &self.lanes[lane].sink;
         Ok(ClaimRequest {
-            sink: self.lanes[lane].sink.name().to_owned(),
+            sink: sink.name().to_owned(),
             relay: self.config.relay_id.clone(),
             now,
             lease_until: now + lease,
-            limit: self.config.batch,
+            limit: sink.batch().unwrap_or(self.config.batch),
         })
     }
 

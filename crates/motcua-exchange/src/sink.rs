@@ -38,6 +38,14 @@ pub trait Sink: Send + Sync {
     /// A short name for logs and errors, e.g. `hub`.
     fn name(&self) -> &str;
 
+    /// How many deliveries this sink takes per batch, when it has its own
+    /// size rather than the relay's (`RelayConfig::batch`): NATS takes
+    /// 1,000 (a claim and its commit are then shared by more events); the
+    /// hub keeps the relay's, its request bodies being capped.
+    fn batch(&self) -> Option<u32> {
+        None
+    }
+
     /// Delivers a batch (at most one event per dossier, oldest first) and
     /// answers one result per event, in the same order.
     async fn deliver(&self, events: &[CloudEvent]) -> Vec<Result<(), SinkError>>;

@@ -91,7 +91,9 @@ async fn bare_hub(hub: &str, key: &SigningKey, n: usize) -> Result<f64> {
     Ok(n as f64 / started.elapsed().as_secs_f64())
 }
 
-async fn bare_nats(url: &str, n: usize) -> Result<f64> {
+/// Raw publishes of `n` events, `batch` in flight (published, then the
+/// acknowledgements awaited); `first` numbers the events (ids must be new).
+async fn bare_nats(url: &str, n: usize, batch: usize, first: usize) -> Result<f64> {
     let client = async_nats::connect(url).await?;
     let js = async_nats::jetstream::new(client);
     js.get_or_create_stream(async_nats::jetstream::stream::Config {
@@ -102,14 +104,14 @@ async fn bare_nats(url: &str, n: usize) -> Result<f64> {
     })
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let bodies: Vec<(String, Vec<u8>)> = (0..n)
+    let bodies: Vec<(String, Vec<u8>)> = (first..first + n)
         .map(|i| {
             let e = sample(i);
             (e.id.clone(), serde_json::to_vec(&e).expect("json"))
         })
         .collect();
     let started = Instant::now();
-    for chunk in bodies.chunks(BATCH) {
+    for chunk in bodies.chunks(batch) {
         let mut acks = Vec::with_capacity(chunk.len());
         for (id, body) in chunk {
             let mut headers = async_nats::HeaderMap::new();
@@ -216,6 +218,13 @@ impl Db {
     }
 }
 
+/// `BENCH_BATCH=N`: every sink's batch (NATS's own default otherwise).
+fn bench_batch() -> Option<u32> {
+    std::env::var("BENCH_BATCH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+}
+
 async fn relay_rate(db: &Db, sink: Arc<dyn Sink>) -> Result<(usize, f64)> {
     // Every event undelivered for this sink (its delivery rows are created
     // by the registration below, outside the timing).
@@ -229,10 +238,7 @@ async fn relay_rate(db: &Db, sink: Arc<dyn Sink>) -> Result<(usize, f64)> {
     ))
     .await?;
     let mut config = RelayConfig::new("19");
-    config.batch = std::env::var("BENCH_BATCH")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(BATCH as u32);
+    config.batch = bench_batch().unwrap_or(BATCH as u32);
     let relay = Relay::new(db.store(), vec![sink], config);
     relay.register().await?;
     let started = Instant::now();
@@ -283,20 +289,26 @@ async fn main() -> Result<()> {
         bare_hub(hub, &key, n).await?
     };
 
-    let nats_sink: Arc<dyn Sink> = Arc::new(
-        NatsSink::connect(&NatsConfig {
-            servers: vec![nats.clone()],
-            stream: "MOTCUA_19".into(),
-            replicas: 1,
-            province: "19".into(),
-        })
-        .await?,
-    );
+    let nats_sink = NatsSink::connect(&NatsConfig {
+        servers: vec![nats.clone()],
+        stream: "MOTCUA_19".into(),
+        replicas: 1,
+        province: "19".into(),
+    })
+    .await?;
+    let nats_sink: Arc<dyn Sink> = Arc::new(match bench_batch() {
+        Some(b) => nats_sink.with_batch(b),
+        None => nats_sink,
+    });
     let (_, relay_nats) = relay_rate(&db, nats_sink).await?;
-    let base_nats = if relay_only {
-        f64::NAN
+    let nats_batch = bench_batch().unwrap_or(motcua_exchange::nats::DEFAULT_BATCH) as usize;
+    let (base_nats, base_nats_wide) = if relay_only {
+        (f64::NAN, f64::NAN)
     } else {
-        bare_nats(nats, n).await?
+        (
+            bare_nats(nats, n, BATCH, 0).await?,
+            bare_nats(nats, n, nats_batch, n).await?,
+        )
     };
 
     println!("province database              {engine}");
@@ -310,6 +322,10 @@ async fn main() -> Result<()> {
     println!(
         "raw async-nats -> NATS{base_nats:>10.0} events/s   ratio relay/raw  = {:.2}",
         relay_nats / base_nats
+    );
+    println!(
+        "raw, {nats_batch:>4} in flight  {base_nats_wide:>10.0} events/s   ratio relay/raw  = {:.2} (the relay's NATS batch)",
+        relay_nats / base_nats_wide
     );
     Ok(())
 }
