@@ -157,7 +157,9 @@ impl WorkTime {
                         continue;
                     }
                     let start = from.max(s);
-                    if left <= e - start {
+                    // A window's end is outside it (the workload counts
+                    // 17:00 as after hours): land inside or roll over.
+                    if left < e - start {
                         return at_minute(day, start + left);
                     }
                     left -= e - start;
