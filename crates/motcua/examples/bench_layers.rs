@@ -78,12 +78,7 @@ async fn time(app: &mut Router, n: usize) -> f64 {
 }
 
 fn main() -> anyhow::Result<()> {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("MOTCUA_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    motcua::logging::init();
     let n: usize = match std::env::args().nth(1) {
         Some(a) => a.parse()?,
         None => 50_000,

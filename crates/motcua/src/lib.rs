@@ -9,5 +9,6 @@ pub mod commands;
 pub mod config;
 pub mod exchange;
 pub mod listener;
+pub mod logging;
 pub mod serve;
 pub mod wiring;
