@@ -169,20 +169,7 @@ impl Relay {
             let inner = self.inner.clone();
             set.spawn(async move { inner.round(i).await });
         }
-        let mut total = RoundReport::default();
-        let mut first_error = None;
-        while let Some(joined) = set.join_next().await {
-            match joined.map_err(anyhow::Error::from).and_then(|r| r) {
-                Ok(r) => total.add(r),
-                Err(e) => {
-                    first_error.get_or_insert(e);
-                }
-            }
-        }
-        match first_error {
-            Some(e) => Err(e),
-            None => Ok(total),
-        }
+        summed(set).await
     }
 
     /// Runs one loop per sink until `shutdown` completes; a busy round is
@@ -235,20 +222,28 @@ impl Relay {
             let inner = self.inner.clone();
             set.spawn(async move { inner.stream(i, &|| false).await });
         }
-        let mut total = RoundReport::default();
-        let mut first_error = None;
-        while let Some(joined) = set.join_next().await {
-            match joined.map_err(anyhow::Error::from).and_then(|r| r) {
-                Ok(r) => total.add(r),
-                Err(e) => {
-                    first_error.get_or_insert(e);
-                }
+        summed(set).await
+    }
+}
+
+/// Waits for every lane's task: their reports summed, or the first error
+/// (after all of them ended).
+async fn summed(
+    mut set: tokio::task::JoinSet<anyhow::Result<RoundReport>>,
+) -> anyhow::Result<RoundReport> {
+    let mut total = RoundReport::default();
+    let mut first_error = None;
+    while let Some(joined) = set.join_next().await {
+        match joined.map_err(anyhow::Error::from).and_then(|r| r) {
+            Ok(r) => total.add(r),
+            Err(e) => {
+                first_error.get_or_insert(e);
             }
         }
-        match first_error {
-            Some(e) => Err(e),
-            None => Ok(total),
-        }
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(total),
     }
 }
 
