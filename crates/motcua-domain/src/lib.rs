@@ -25,6 +25,7 @@ pub mod payment;
 pub mod redact;
 pub mod resident;
 pub mod service_index;
+pub mod stable_hash;
 pub mod staff;
 pub mod text;
 pub mod unit;

@@ -164,18 +164,13 @@ impl CalendarBuilder {
     }
 }
 
-/// FNV-1a, 64 bits: a stable hash (unlike `std`'s, which may change between
-/// Rust releases), so versions stay comparable across builds.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 fn version_of(rules: &RuleSet, official: &OfficialSchedule, office: &OfficeHoursTable) -> String {
     let canonical =
         serde_json::to_string(&(ALGORITHM_REVISION, rules, official, office)).unwrap_or_default();
-    format!("vn-{:016x}", fnv1a(canonical.as_bytes()))
+    format!(
+        "vn-{:016x}",
+        crate::stable_hash::fnv1a(canonical.as_bytes())
+    )
 }
 
 impl WorkingCalendar {

@@ -1030,18 +1030,12 @@ fn tagged_public(page: &PublicIndexPage, request: &HeaderMap) -> Response {
             );
         }
     };
-    let hash = body.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    let tag = format!("W/\"i{hash:016x}\"");
-    let matches = request
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .any(|t| t == "*" || t.trim_start_matches("W/") == tag.trim_start_matches("W/"));
-    let mut res = if matches {
+    let base = format!(
+        "\"i{:016x}\"",
+        motcua_domain::stable_hash::fnv1a(body.as_bytes())
+    );
+    let tag = format!("W/{base}");
+    let mut res = if crate::http_cache::not_modified(request, &base) {
         let mut res = Response::new(axum::body::Body::empty());
         *res.status_mut() = StatusCode::NOT_MODIFIED;
         res

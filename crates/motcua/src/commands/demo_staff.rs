@@ -77,9 +77,7 @@ impl Commune {
 }
 
 fn fnv(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    })
+    motcua_domain::stable_hash::fnv1a(text.as_bytes())
 }
 
 /// The deterministic population proxy of a unit (see the module's text).

@@ -410,12 +410,8 @@ impl TrackingPages {
     }
 }
 
-/// FNV-1a, 64 bits: shards and the fingerprint part of a tag.
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
+// Shards and the fingerprint part of a tag: a hash stable across builds.
+use motcua_domain::stable_hash::fnv1a as fnv;
 
 /// The key of a kept page: the code, the language and the kind of
 /// verifier (the page shows more with the QR secret).
