@@ -26,6 +26,7 @@ mod notices;
 mod obstacles;
 mod payments;
 mod reference_version;
+mod released;
 mod residents;
 mod sequence_proposals;
 mod staff;
@@ -91,6 +92,7 @@ impl SqliteStore {
             .min_connections(1)
             .idle_timeout(None)
             .max_lifetime(None)
+            .after_release(released::keep_unless_in_transaction)
             .connect_with(options.clone())
             .await
             .context("opening the SQLite database")?;
@@ -103,6 +105,7 @@ impl SqliteStore {
             .min_connections(1)
             .idle_timeout(None)
             .max_lifetime(None)
+            .after_release(released::keep_unless_in_transaction)
             .connect_with(options)
             .await
             .context("opening the SQLite writer connection")?;
