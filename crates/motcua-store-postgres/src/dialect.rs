@@ -20,6 +20,10 @@ pub(crate) const JSON_OUT: &str = "::text";
 /// How a text parameter is stored in a `jsonb` column.
 pub(crate) const JSON_IN: &str = "::jsonb";
 
+/// How a text parameter is stored in the outbox's payload column, a
+/// `json` column that keeps the text as written (migration 0039).
+pub(crate) const OUTBOX_JSON_IN: &str = "::json";
+
 /// Serialises a read-then-write sequence (the audit chain, a catalog
 /// import) with a transaction-scoped advisory lock on `key`.
 pub(crate) async fn serialise(conn: &mut PgConnection, key: i64) -> Result<(), StoreError> {

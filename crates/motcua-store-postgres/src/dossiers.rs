@@ -125,7 +125,7 @@ mod own {
         for o in &w.outbox {
             sqlx::query(
                 "INSERT INTO outbox (dossier_code, event_version, message_type, payload, created_at, available_at) \
-                 VALUES ($1, $2, $3, CAST($4 AS jsonb), $5, $5)",
+                 VALUES ($1, $2, $3, CAST($4 AS json), $5, $5)",
             )
             .bind(code)
             .bind(to_i64(o.event_version))

@@ -1,2 +1,2 @@
 //! Obstacles (vướng mắc) on PostgreSQL: the shared SQL.
-motcua_store_sql::obstacle_store!("CAST($4 AS jsonb)");
+motcua_store_sql::obstacle_store!("CAST($4 AS json)");

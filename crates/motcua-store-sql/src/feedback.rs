@@ -19,7 +19,7 @@ macro_rules! feedback_store {
         use motcua_domain::service_index::facts::FeedbackFact;
         use sqlx::{QueryBuilder, Row};
 
-        use crate::dialect::JSON_IN;
+        use crate::dialect::OUTBOX_JSON_IN;
         use crate::{Db, Engine, EngineConnection, EngineRow, other};
 
         fn state_of(r: &EngineRow) -> Result<Feedback, StoreError> {
@@ -179,7 +179,7 @@ macro_rules! feedback_store {
                 for o in &outbox {
                     sqlx::query(&format!(
                         "INSERT INTO outbox (dossier_code, event_version, message_type, payload, \
-                           created_at, available_at) VALUES ($1, $2, $3, $4{JSON_IN}, $5, $5)"
+                           created_at, available_at) VALUES ($1, $2, $3, $4{OUTBOX_JSON_IN}, $5, $5)"
                     ))
                     .bind(&f.id)
                     .bind(i64::try_from(o.event_version).unwrap_or(i64::MAX))

@@ -28,7 +28,7 @@
 //!
 //! - `Engine::begin_write(&self)` — a write transaction (`BEGIN IMMEDIATE`
 //!   on SQLite, a plain `BEGIN` on PostgreSQL) — and a `pool` field;
-//! - a `dialect` module: `FOR_UPDATE`, `JSON_IN`, `JSON_OUT`,
+//! - a `dialect` module: `FOR_UPDATE`, `JSON_IN`, `JSON_OUT`, `OUTBOX_JSON_IN`,
 //!   `CLOCK_RUNNING` and `serialise(conn, key)`, the only places where the
 //!   two dialects differ inside shared SQL;
 //! - for the ports that are only partly shared, the engine's own part

@@ -3,7 +3,7 @@
 /// Stamps `impl ObstacleStore for crate::Engine`: cases and their events
 /// written together, scope queries over the agency tree, and the live
 /// dossier figures an obstacle cites. The argument is the engine's
-/// spelling of the outbox payload parameter (`$4`, or `CAST($4 AS jsonb)`):
+/// spelling of the outbox payload parameter (`$4`, or `CAST($4 AS json)`):
 /// each travelling event also writes its outbox row in the case's
 /// transaction (issue 16 item 5).
 #[macro_export]

@@ -20,6 +20,10 @@ pub(crate) const JSON_OUT: &str = "";
 /// column.
 pub(crate) const JSON_IN: &str = "";
 
+/// How a text parameter is stored in the outbox's payload column: as it
+/// is, in a `TEXT` column.
+pub(crate) const OUTBOX_JSON_IN: &str = "";
+
 /// Serialises a read-then-write sequence (the audit chain, a catalog
 /// import): nothing to do on SQLite, where the caller's transaction was
 /// opened with `BEGIN IMMEDIATE` and holds the database's write lock.

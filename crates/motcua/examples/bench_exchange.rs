@@ -197,8 +197,8 @@ impl Db {
                     "INSERT INTO outbox (dossier_code, event_version, message_type, payload, \
                        created_at, available_at) \
                      SELECT dossier_code || '.k{k}', event_version, message_type, \
-                       jsonb_set(jsonb_set(payload, '{{code}}', to_jsonb(dossier_code || '.k{k}')), \
-                                 '{{dossier,code}}', to_jsonb(dossier_code || '.k{k}')), \
+                       jsonb_set(jsonb_set(payload::jsonb, '{{code}}', to_jsonb(dossier_code || '.k{k}')), \
+                                 '{{dossier,code}}', to_jsonb(dossier_code || '.k{k}'))::json, \
                        created_at, available_at \
                      FROM outbox WHERE message_type LIKE 'dossier.%' AND id <= {have} ORDER BY id"
                 ),
