@@ -275,3 +275,37 @@ async fn a_refusing_or_down_sink_holds_back_nobody_else() {
     );
     fresh.finish().await;
 }
+
+/// The builder reads every agency's commune at once on its first miss; an
+/// agency that appears only after that is still read on its own, so its
+/// events carry its commune too.
+#[tokio::test]
+async fn an_agency_added_after_the_first_batch_still_gives_its_commune() {
+    let fresh = motcua_store_tests::engines::sqlite().await;
+    let store = fresh.store.clone();
+    three_dossiers(&*store).await;
+    let sink = Arc::new(Recorder::default());
+    let relay = Relay::new(store.clone(), vec![sink.clone()], config());
+    assert_eq!(relay.drain().await.unwrap().delivered, 6);
+    let mut late = agencies()
+        .into_iter()
+        .find(|a| a.id == "H55.X05746.TT")
+        .unwrap();
+    late.id = "H55.X05746.TT2".into();
+    late.unit_code = "05749".into();
+    store.upsert_agency(&late).await.unwrap();
+    let code = create(&*store, "H55.X05746.TT2", "late", 10).await;
+    assert_eq!(relay.drain().await.unwrap().delivered, 1);
+    let seen = sink.seen.lock().unwrap().clone();
+    let mine: Vec<_> = seen.iter().filter(|e| e.subject == code).collect();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].data.commune.as_deref(), Some("05749"));
+    let early: Vec<_> = seen.iter().filter(|e| e.subject != code).collect();
+    assert!(
+        early
+            .iter()
+            .all(|e| e.data.commune.as_deref() == Some("05743")),
+        "the first batch's communes come from the one read"
+    );
+    fresh.finish().await;
+}
