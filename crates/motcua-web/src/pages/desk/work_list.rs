@@ -235,11 +235,16 @@ pub async fn page(
                 .filter(|r| r.status == DossierStatus::AwaitingSupplement.key())
                 .map(|r| r.code.clone())
                 .collect();
+            // The mark is a hint beside the status: when it cannot be
+            // read the list still shows, without it, and the log says why.
             let sent = state
                 .dossiers
                 .supplements_sent(&waiting)
                 .await
-                .unwrap_or_default();
+                .unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "work list: the 'supplement sent' marks were not read");
+                    Default::default()
+                });
             for r in page.items {
                 let running = matches!(
                     r.status.as_str(),
