@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex};
 
 use motcua_app::exchange::obstacle::{MESSAGE_PREFIX, ObstacleOutboxPayload};
 use motcua_app::exchange::{CloudEvent, DossierSummary};
-use motcua_app::ports::{AgencyFilter, Store};
 use motcua_app::ports::dossiers::OutboxRecord;
+use motcua_app::ports::{AgencyFilter, Store};
 use motcua_domain::dossier::{Event, replay};
 use serde::Deserialize;
 
