@@ -672,10 +672,10 @@ mod tests {
                 .working_minutes;
             assert_eq!(ledger.minutes(at(a), at(b)), want, "{a} → {b}");
         }
-        // Friday 11:00 → 14:00 local: 30 + 30 minutes.
+        // Friday 11:00 → 14:00 local: 30 + 60 minutes (afternoon from 13:00).
         assert_eq!(
             ledger.minutes(at("2026-03-06T04:00:00Z"), at("2026-03-06T07:00:00Z")),
-            60
+            90
         );
         // Saturday to Sunday: nothing.
         assert_eq!(

@@ -160,14 +160,15 @@ fn working_hours_are_counted_inside_office_windows() {
         },
     );
     let due = compute_due(&cal, &req).unwrap();
-    assert_eq!(due.due_at, Some(vn(2025, 3, 4, 16, 30)));
+    // 8-hour office day: Mon 16:00-17:00, Tue 07:30-11:30 and 13:00-16:00.
+    assert_eq!(due.due_at, Some(vn(2025, 3, 4, 16, 0)));
     let counted = due
         .steps
         .iter()
         .filter(|s| matches!(s, Step::HoursCounted { .. }))
         .count();
     assert_eq!(counted, 3);
-    // Received in the lunch break: counting starts at 13:30.
+    // Received in the lunch break: counting starts at 13:00.
     let req = ClockRequest::new(
         vn(2025, 3, 3, 12, 0),
         TimeLimit {
@@ -177,7 +178,7 @@ fn working_hours_are_counted_inside_office_windows() {
     );
     assert_eq!(
         compute_due(&cal, &req).unwrap().due_at,
-        Some(vn(2025, 3, 3, 14, 30))
+        Some(vn(2025, 3, 3, 14, 0))
     );
 }
 
@@ -351,7 +352,7 @@ fn working_time_between_counts_closings_and_office_minutes() {
     let cal = WorkingCalendar::vietnam().unwrap();
     let t = working_time_between(&cal, vn(2025, 3, 4, 10, 0), vn(2025, 3, 6, 10, 0), None).unwrap();
     assert_eq!(t.working_days, 2);
-    assert_eq!(t.working_minutes, 300 + 450 + 150);
+    assert_eq!(t.working_minutes, 330 + 480 + 150);
     let weekend =
         working_time_between(&cal, vn(2025, 3, 14, 17, 0), vn(2025, 3, 17, 7, 30), None).unwrap();
     assert_eq!((weekend.working_days, weekend.working_minutes), (0, 0));

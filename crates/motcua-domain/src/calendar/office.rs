@@ -57,7 +57,7 @@ impl OfficeHours {
         Ok(Self { windows })
     }
 
-    /// The common public-sector hours: 07:30–11:30 and 13:30–17:00.
+    /// The default hours, an 8-hour office day: 07:30–11:30 and 13:00–17:00.
     pub fn standard() -> Self {
         let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN);
         Self {
@@ -67,7 +67,7 @@ impl OfficeHours {
                     end: t(11, 30),
                 },
                 Window {
-                    start: t(13, 30),
+                    start: t(13, 0),
                     end: t(17, 0),
                 },
             ],
@@ -201,7 +201,7 @@ mod tests {
     fn embedded_is_the_standard_schedule() {
         let t = OfficeHoursTable::embedded().unwrap();
         assert_eq!(t.default, OfficeHours::standard());
-        assert_eq!(t.default.day_minutes(), 450);
+        assert_eq!(t.default.day_minutes(), 480);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::calendar::{OfficeHours, WorkingCalendar};
 /// The local time at which `minutes` office minutes have elapsed, counting
 /// from `from` on `day` (moved to the next working day's opening if `day` is
 /// not a working day). Ends exactly at a window's end when the minutes run
-/// out there (e.g. 11:30, not 13:30).
+/// out there (e.g. 11:30, not 13:00).
 pub(crate) fn add_working_minutes(
     cal: &WorkingCalendar,
     hours: &OfficeHours,

@@ -2,7 +2,7 @@
 //! working calendar (weekends, holidays and the official swapped days of
 //! `reference/calendar/official-days-vn.csv`) and the province's office
 //! windows (`reference/calendar/office-hours.toml`, 07:30–11:30 and
-//! 13:30–17:00 by default), in Vietnam time.
+//! 13:00–17:00 by default), in Vietnam time.
 //!
 //! A share of the work, `after_hours_share` (`motcua demo seed
 //! --after-hours-share`, 0.08 by default), falls outside office time: half
@@ -226,10 +226,10 @@ mod tests {
     fn office_minutes_skip_lunch_nights_and_weekends() {
         let w = model(0.0);
         // Friday 5 December 2025, 11:00 local; 60 office minutes: 30 before
-        // lunch, 30 after (13:30 + 30).
+        // lunch, 30 after (13:00 + 30).
         let fri = NaiveDate::from_ymd_opt(2025, 12, 5).unwrap();
         let at = at_minute(fri, 11 * 60);
-        assert_eq!(w.add_office_minutes(at, 60), at_minute(fri, 14 * 60));
+        assert_eq!(w.add_office_minutes(at, 60), at_minute(fri, 13 * 60 + 30));
         // 16:30 + 60 → Monday 8 December, 08:00.
         let mon = NaiveDate::from_ymd_opt(2025, 12, 8).unwrap();
         assert_eq!(
