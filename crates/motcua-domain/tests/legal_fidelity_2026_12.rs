@@ -1,6 +1,6 @@
 //! The clock and counting cases of the legal-fidelity review of December 2026
 //! (`legal-fidelity-2026-12.md`, sections 2 and 5), one test per case, named
-//! after the finding (D1, D3, D9, D11) and the review's case ids.
+//! after the finding (D1, D2, D3, D9, D11) and the review's case ids.
 
 mod dossier_support;
 
@@ -157,6 +157,41 @@ fn official_day_labels_are_vietnamese_with_english_second() {
 }
 
 // --- D3: an explicit due date moves across a pause by the legal clock ---
+
+/// Due instant of `hours` working hours received at `at`, with the
+/// shipped (default) office hours.
+fn hours_due(at: DateTime<Utc>, hours: u32) -> Option<DateTime<Utc>> {
+    let cal = WorkingCalendar::vietnam().unwrap();
+    let req = ClockRequest::new(
+        at,
+        TimeLimit {
+            amount: hours,
+            unit: TimeUnit::WorkingHours,
+        },
+    );
+    compute_due(&cal, &req).unwrap().due_at
+}
+
+#[test]
+fn d2_eight_working_hours_from_the_opening_end_at_the_same_day_close() {
+    // Monday 10 March 2025, 07:30: the review's first case.
+    assert_eq!(
+        hours_due(vn(2025, 3, 10, 7, 30), 8),
+        Some(vn(2025, 3, 10, 17, 0))
+    );
+}
+
+#[test]
+fn d2_four_hours_from_noon_and_eight_from_a_minute_before_closing() {
+    assert_eq!(
+        hours_due(vn(2025, 3, 10, 12, 0), 4),
+        Some(vn(2025, 3, 10, 17, 0))
+    );
+    assert_eq!(
+        hours_due(vn(2025, 3, 10, 16, 59), 8),
+        Some(vn(2025, 3, 11, 16, 59))
+    );
+}
 
 fn pause(from: DateTime<Utc>, to: DateTime<Utc>) -> Pause {
     Pause {
