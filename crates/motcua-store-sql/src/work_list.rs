@@ -29,8 +29,8 @@ macro_rules! work_list_parts {
             push_row_filters(qb, q);
         }
 
-        /// The filters on a dossier's own fields: status, assignee, procedure and
-        /// the due-date windows.
+        /// The filters on a dossier's own fields: status, assignee, procedure,
+        /// the register's period and the due-date windows.
         fn push_row_filters<'a>(
             qb: &mut sqlx::QueryBuilder<'a, crate::Db>,
             q: &'a motcua_app::ports::dossiers::WorkListQuery,
@@ -50,6 +50,15 @@ macro_rules! work_list_parts {
                     crate::dialect::CLOCK_RUNNING
                 ))
                 .push_bind(limit);
+            }
+            if let Some((from, to)) = &q.register_period {
+                qb.push(" AND ((received_at >= ")
+                    .push_bind(*from)
+                    .push(" AND received_at < ")
+                    .push_bind(*to)
+                    .push(") OR (received_at IS NULL AND submitted_at < ")
+                    .push_bind(*to)
+                    .push("))");
             }
             if let Some(now) = q.overdue_at {
                 qb.push(format!(

@@ -9,7 +9,7 @@ use motcua_app::ports::Store;
 use motcua_app::ports::dossiers::{DailyCounts, GroupCount, StatsQuery, WorkListQuery};
 use motcua_domain::dossier::{Action, ResultDocument};
 
-use crate::dossier_fixtures::{agencies, append, create, state, t0};
+use crate::dossier_fixtures::{agencies, append, create, create_at, state, t0};
 
 const TT1: &str = "H55.X05743.TT";
 const TT2: &str = "H55.X05746.TT";
@@ -92,6 +92,49 @@ pub async fn desk_work_list_counts_and_order(store: Arc<dyn Store>) {
     assert_eq!(codes(&second), [a2, b1]);
     // The count ignores the keyset position.
     assert_eq!(store.count_work_list(&next).await.unwrap(), 4);
+}
+
+/// The register's period is a filter of the query: a dossier received
+/// before or after the period is not read at all, in the list and in its
+/// count, on every lane of the scope.
+pub async fn desk_work_list_register_period(store: Arc<dyn Store>) {
+    store.insert_missing_agencies(&agencies()).await.unwrap();
+    let first = create_at(&*store, TT1, t0(), "p1", 5).await;
+    let later = create_at(&*store, TT2, t0() + TimeDelta::days(3), "p2", 9).await;
+    let q = |from: i64, to: i64| WorkListQuery {
+        scope_agency: "H55".into(),
+        register_period: Some((t0() + TimeDelta::hours(from), t0() + TimeDelta::hours(to))),
+        limit: 50,
+        ..WorkListQuery::default()
+    };
+    let codes = |rows: Vec<motcua_app::ports::dossiers::WorkListRow>| {
+        rows.into_iter().map(|r| r.code).collect::<Vec<_>>()
+    };
+    let day_one = q(-1, 24);
+    assert_eq!(
+        codes(store.work_list(&day_one).await.unwrap()),
+        [first.clone()]
+    );
+    assert_eq!(store.count_work_list(&day_one).await.unwrap(), 1);
+    let day_four = q(48, 96);
+    assert_eq!(
+        codes(store.work_list(&day_four).await.unwrap()),
+        [later.clone()]
+    );
+    // The period's end is exclusive; its start inclusive.
+    assert!(store.work_list(&q(-24, 0)).await.unwrap().is_empty());
+    assert_eq!(
+        codes(store.work_list(&q(0, 1)).await.unwrap()),
+        [first.clone()]
+    );
+    assert!(store.work_list(&q(100, 200)).await.unwrap().is_empty());
+    let both = q(-1, 100);
+    assert_eq!(store.count_work_list(&both).await.unwrap(), 2);
+    let unfiltered = WorkListQuery {
+        register_period: None,
+        ..both
+    };
+    assert_eq!(store.count_work_list(&unfiltered).await.unwrap(), 2);
 }
 
 /// The leader's statistics: receptions and results per Vietnam day, the

@@ -101,6 +101,17 @@ pub fn intake(receiving: &str, deciding: &str) -> Intake {
 
 /// A creation of a desk reception due `due_days` after [`t0`].
 pub fn new_dossier(receiving: &str, day: NaiveDate, key: &str, due_days: i64) -> NewDossier {
+    new_dossier_at(receiving, day, t0(), key, due_days)
+}
+
+/// A reception at `at` (code of `day`), due `due_days` after [`t0`].
+pub fn new_dossier_at(
+    receiving: &str,
+    day: NaiveDate,
+    at: DateTime<Utc>,
+    key: &str,
+    due_days: i64,
+) -> NewDossier {
     let receiving = receiving.to_owned();
     let key_owned = key.to_owned();
     NewDossier {
@@ -121,7 +132,7 @@ pub fn new_dossier(receiving: &str, day: NaiveDate, key: &str, due_days: i64) ->
                     due_at: t0() + TimeDelta::days(due_days),
                 },
             };
-            let events = decide(None, &cmd, t0()).map_err(|e| StoreError::Other(e.into()))?;
+            let events = decide(None, &cmd, at).map_err(|e| StoreError::Other(e.into()))?;
             let dossier = replay(&events)
                 .map_err(|e| StoreError::Other(e.into()))?
                 .ok_or(StoreError::NotFound)?;
@@ -130,7 +141,7 @@ pub fn new_dossier(receiving: &str, day: NaiveDate, key: &str, due_days: i64) ->
                 key: key_owned.clone(),
                 fingerprint: "fp".into(),
             };
-            build_write(&dossier, &events, &request, Some("secret"), t0())
+            build_write(&dossier, &events, &request, Some("secret"), at)
                 .map(|(w, _)| w)
                 .map_err(|e| StoreError::Other(anyhow::anyhow!("{e}")))
         }),
@@ -141,6 +152,25 @@ pub fn new_dossier(receiving: &str, day: NaiveDate, key: &str, due_days: i64) ->
 pub async fn create(store: &dyn Store, receiving: &str, key: &str, due_days: i64) -> String {
     match store
         .create_dossier(new_dossier(receiving, day0(), key, due_days))
+        .await
+        .expect("create_dossier")
+    {
+        Committed::Written(a) => a.dossier_code,
+        Committed::Replayed(a) => panic!("unexpected replay of {}", a.dossier_code),
+    }
+}
+
+/// Creates a dossier received at `at` and returns its code.
+pub async fn create_at(
+    store: &dyn Store,
+    receiving: &str,
+    at: DateTime<Utc>,
+    key: &str,
+    due_days: i64,
+) -> String {
+    let day = motcua_domain::clock::to_local(at).date();
+    match store
+        .create_dossier(new_dossier_at(receiving, day, at, key, due_days))
         .await
         .expect("create_dossier")
     {

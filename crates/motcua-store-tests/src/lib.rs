@@ -216,6 +216,7 @@ macro_rules! conformance_suite {
             cases_lookup::an_allowed_lookup_returns_fields_and_waiver_sources,
             cases_lookup::the_citizen_sees_who_looked_at_their_data,
             cases_desk::desk_work_list_counts_and_order,
+            cases_desk::desk_work_list_register_period,
             cases_desk::desk_leader_stats_in_sql,
             cases_on_time::on_time_rule_is_one_for_leader_hub_and_portal,
             cases_service_index::index_facts_and_one_on_time_rule_for_leader_hub_and_index,

@@ -68,6 +68,9 @@ pub struct WorkListFilter {
     pub due_within_hours: Option<u32>,
     /// Only overdue running dossiers.
     pub overdue: bool,
+    /// Only dossiers a register of this period `[from, to)` can list
+    /// (received in it, or never received and submitted before its end).
+    pub register_period: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// The opaque cursor of the previous page.
     pub cursor: Option<String>,
     /// Page size, 1–500.
@@ -426,6 +429,7 @@ impl DossierService {
             descending: f.descending,
             due_at_or_before,
             overdue_at: f.overdue.then(|| now.timestamp_millis()),
+            register_period: f.register_period,
             after: f.cursor.as_deref().map(decode_cursor).transpose()?,
             limit: f.limit,
         })

@@ -188,6 +188,11 @@ pub struct WorkListQuery {
     pub due_at_or_before: Option<i64>,
     /// Only running dossiers due strictly before this instant (epoch ms).
     pub overdue_at: Option<i64>,
+    /// Only dossiers a register of the period `[from, to)` can list:
+    /// received in it, or never received and submitted before its end (a
+    /// refusal at reception is listed on its own day, which the caller
+    /// reads).
+    pub register_period: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// Keyset: only rows after this (due key, code).
     pub after: Option<(i64, String)>,
     /// Page size.

@@ -57,6 +57,7 @@ register-col-status = Status
 register-col-late = Late
 register-empty = No dossier was received in this period.
 register-bad-period = Invalid period: use from=YYYY-MM-DD&to=YYYY-MM-DD, at most 366 days.
+register-too-many = This period has more than { $rows } dossiers, too many for one register; choose a shorter period.
 register-sign = Register keeper
 track-end-03 = Why the dossier was not received
 track-end-05 = Why processing was stopped

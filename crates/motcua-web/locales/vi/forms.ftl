@@ -57,6 +57,7 @@ register-col-status = Tình trạng
 register-col-late = Trễ hạn
 register-empty = Không có hồ sơ nào được tiếp nhận trong kỳ.
 register-bad-period = Kỳ không hợp lệ: dùng from=YYYY-MM-DD&to=YYYY-MM-DD, tối đa 366 ngày.
+register-too-many = Kỳ này có hơn { $rows } hồ sơ, quá nhiều cho một sổ; hãy chọn kỳ ngắn hơn.
 register-sign = Người lập sổ
 track-end-03 = Lý do không tiếp nhận hồ sơ
 track-end-05 = Lý do dừng giải quyết hồ sơ

@@ -8,7 +8,10 @@
 //! keeping the dossiers whose reception day (Vietnam time) lies in the
 //! period, and those refused at reception (at the desk or after an online
 //! filing) on their refusal day; each line carries the register number
-//! derived from its code ([`RegisterEntry`]).
+//! derived from its code ([`RegisterEntry`]). The period is a filter of the
+//! work-list query (`register_period`); a period with more than
+//! `csv_export::MAX_ROWS` lines is refused with a request for a shorter
+//! one, never shown cut.
 
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -16,7 +19,7 @@ use chrono::{Datelike, NaiveDate};
 use motcua_app::dossiers::WorkListFilter;
 use motcua_app::dossiers::receipt::RegisterEntry;
 use motcua_app::policy::Capability;
-use motcua_domain::clock::to_local;
+use motcua_domain::clock::{from_local, to_local};
 use motcua_domain::dossier::on_time_766::MilestoneKind;
 use motcua_domain::dossier::{AgencyId, DossierCode, DossierStatus};
 use serde::Deserialize;
@@ -116,8 +119,12 @@ async fn lines(
         .outer_roots(&officer.roles, capability)
         .await
         .map_err(|d| page_refusal(*t, officer, d))?;
+    // The period goes to the query, so the database reads only the
+    // dossiers this register can list (the day check below stays exact).
+    let midnight = |d: NaiveDate| from_local(d.and_time(chrono::NaiveTime::MIN));
     let filter = WorkListFilter {
         limit: 500,
+        register_period: Some((midnight(from), midnight(to + chrono::Days::new(1)))),
         ..WorkListFilter::default()
     };
     let mut rows = Vec::new();
@@ -143,8 +150,17 @@ async fn lines(
             rows.push((received, r));
         }
         match page.next_cursor {
-            Some(next) if rows.len() < crate::csv_export::MAX_ROWS => f.cursor = Some(next),
-            _ => break,
+            None => break,
+            // A register that stopped at the cap would look complete and
+            // not be: refuse and ask for a shorter period instead.
+            Some(_) if rows.len() >= crate::csv_export::MAX_ROWS => {
+                let cap = super::service_index::count(crate::csv_export::MAX_ROWS as f64, t.locale);
+                return Err(not_applicable(
+                    *t,
+                    t.with_args("register-too-many", &[("rows", &cap)]),
+                ));
+            }
+            Some(next) => f.cursor = Some(next),
         }
     }
     rows.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.code.cmp(&b.1.code)));
