@@ -113,19 +113,19 @@ pub async fn desk_work_list_register_period(store: Arc<dyn Store>) {
     let day_one = q(-1, 24);
     assert_eq!(
         codes(store.work_list(&day_one).await.unwrap()),
-        [first.clone()]
+        [first.as_str()]
     );
     assert_eq!(store.count_work_list(&day_one).await.unwrap(), 1);
     let day_four = q(48, 96);
     assert_eq!(
         codes(store.work_list(&day_four).await.unwrap()),
-        [later.clone()]
+        [later.as_str()]
     );
     // The period's end is exclusive; its start inclusive.
     assert!(store.work_list(&q(-24, 0)).await.unwrap().is_empty());
     assert_eq!(
         codes(store.work_list(&q(0, 1)).await.unwrap()),
-        [first.clone()]
+        [first.as_str()]
     );
     assert!(store.work_list(&q(100, 200)).await.unwrap().is_empty());
     let both = q(-1, 100);
