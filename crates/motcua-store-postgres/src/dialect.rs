@@ -21,7 +21,9 @@ pub(crate) const JSON_OUT: &str = "::text";
 pub(crate) const JSON_IN: &str = "::jsonb";
 
 /// How a text parameter is stored in the outbox's payload column, a
-/// `json` column that keeps the text as written (migration 0039).
+/// `json` column that keeps the text as written (migration 0039). Where a
+/// literal is needed it is spelled `CAST($4 AS json)`: the outbox insert of
+/// `dossiers.rs` and the obstacle store's argument (`obstacles.rs`).
 pub(crate) const OUTBOX_JSON_IN: &str = "::json";
 
 /// Serialises a read-then-write sequence (the audit chain, a catalog

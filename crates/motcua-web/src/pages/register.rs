@@ -19,7 +19,7 @@ use chrono::{Datelike, NaiveDate};
 use motcua_app::dossiers::WorkListFilter;
 use motcua_app::dossiers::receipt::RegisterEntry;
 use motcua_app::policy::Capability;
-use motcua_domain::clock::{from_local, to_local};
+use motcua_domain::clock::{local_days, to_local};
 use motcua_domain::dossier::on_time_766::MilestoneKind;
 use motcua_domain::dossier::{AgencyId, DossierCode, DossierStatus};
 use serde::Deserialize;
@@ -121,10 +121,9 @@ async fn lines(
         .map_err(|d| page_refusal(*t, officer, d))?;
     // The period goes to the query, so the database reads only the
     // dossiers this register can list (the day check below stays exact).
-    let midnight = |d: NaiveDate| from_local(d.and_time(chrono::NaiveTime::MIN));
     let filter = WorkListFilter {
         limit: 500,
-        register_period: Some((midnight(from), midnight(to + chrono::Days::new(1)))),
+        register_period: Some(local_days(from, to)),
         ..WorkListFilter::default()
     };
     let mut rows = Vec::new();
