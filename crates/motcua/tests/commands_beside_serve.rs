@@ -8,8 +8,8 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::json;
@@ -73,7 +73,7 @@ async fn write_commands_wait_their_turn_beside_a_busy_server() {
     let client = reqwest::Client::new();
     let agencies: serde_json::Value = client
         .get(format!(
-            "{url}/api/v1/agencies?kind=commune_service_center&limit=1"
+            "{url}/api/v1/agencies?kind=commune_service_center&limit=16"
         ))
         .send()
         .await
@@ -81,16 +81,29 @@ async fn write_commands_wait_their_turn_beside_a_busy_server() {
         .json()
         .await
         .unwrap();
-    let center = agencies["items"][0]["id"].as_str().unwrap().to_owned();
+    let centers: Vec<String> = agencies["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_owned())
+        .collect();
+    let center = centers[0].clone();
 
-    // Reception load: sixteen clients filing until told to stop.
+    // Reception load: sixteen clients filing until told to stop, each at a
+    // centre of its own. A centre numbers at most 9,999 dossiers a day; one
+    // centre took them all on a slow machine, and the 10,000th reception
+    // was refused (409) before the commands had finished.
     let stop = Arc::new(AtomicBool::new(false));
     let filed = Arc::new(AtomicU64::new(0));
     let refused = Arc::new(AtomicU64::new(0));
+    // The first few refusals as the client saw them, for the failure message.
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
     let mut workers = Vec::new();
     for w in 0..16 {
-        let (client, url, center) = (client.clone(), url.clone(), center.clone());
+        let (client, url) = (client.clone(), url.clone());
+        let center = centers[w % centers.len()].clone();
         let (stop, filed, refused) = (stop.clone(), filed.clone(), refused.clone());
+        let seen = seen.clone();
         workers.push(tokio::spawn(async move {
             let mut i = 0u64;
             while !stop.load(Ordering::Relaxed) {
@@ -106,10 +119,19 @@ async fn write_commands_wait_their_turn_beside_a_busy_server() {
                     }))
                     .send()
                     .await;
-                match res {
-                    Ok(r) if r.status() == 201 => filed.fetch_add(1, Ordering::Relaxed),
-                    _ => refused.fetch_add(1, Ordering::Relaxed),
+                let why = match res {
+                    Ok(r) if r.status() == 201 => {
+                        filed.fetch_add(1, Ordering::Relaxed);
+                        continue;
+                    }
+                    Ok(r) => format!("{} {}", r.status(), r.text().await.unwrap_or_default()),
+                    Err(e) => format!("{e:?}"),
                 };
+                refused.fetch_add(1, Ordering::Relaxed);
+                let mut seen = seen.lock().unwrap();
+                if seen.len() < 5 {
+                    seen.push(why);
+                }
             }
         }));
     }
@@ -171,6 +193,7 @@ async fn write_commands_wait_their_turn_beside_a_busy_server() {
     assert_eq!(
         refused.load(Ordering::Relaxed),
         0,
-        "a reception was refused while the commands wrote"
+        "a reception was refused while the commands wrote: {:#?}",
+        seen.lock().unwrap()
     );
 }
