@@ -1,16 +1,20 @@
 //! The relay: claim, build, deliver, record, one lane per sink.
 //!
-//! Every sink has its own delivery state (ADR 0018): a lane claims that
-//! sink's deliveries, builds their CloudEvents, hands them to the sink and
-//! records the whole batch's outcome in one transaction. Lanes run side by
-//! side, so a slow or refusing sink holds back nobody else.
+//! Every sink has its own delivery state (ADRs 0018, 0035): a lane claims
+//! that sink's rows under the sink's lease, builds their CloudEvents, hands
+//! them to the sink one event per dossier at a time (a batch may hold
+//! several events of a dossier: they go in waves, in order, and a dossier
+//! whose event failed sends nothing more in that batch) and records the
+//! whole batch's outcome in one transaction. Lanes run side by side, so a
+//! slow or refusing sink holds back nobody else.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use motcua_app::exchange::CloudEvent;
 use motcua_app::ports::dossiers::OutboxRecord;
 use motcua_app::ports::exchange::{Attempt, ClaimRequest, Failure, Settlement};
 use motcua_app::ports::{Clock, Store};
@@ -79,13 +83,23 @@ impl RoundReport {
 }
 
 /// A batch handed to its sink, its outcome not recorded yet.
+#[derive(Default)]
 struct Sent {
     /// Claimed, retried and parked so far (delivered once recorded).
     report: RoundReport,
-    /// Outbox ids the sink took.
+    /// Outbox ids the sink took that have a delivery row of their own.
     delivered: Vec<i64>,
+    /// How many fresh rows (past the sink's cursor) the sink took.
+    fresh_delivered: u64,
+    /// The batch's highest fresh outbox id: the cursor moves there.
+    through: Option<i64>,
     /// The failures to record.
     failed: Vec<Failure>,
+    /// Rows not sent: an earlier event of their dossier failed or was held.
+    held: Vec<i64>,
+    /// The dossiers with a failed or held row in this batch: the next
+    /// batch, claimed before this one is recorded, sends none of theirs.
+    blocked: HashSet<String>,
 }
 
 /// One sink and whether it is registered in the store yet.
@@ -270,22 +284,37 @@ impl Inner {
     /// Claims one batch of a sink's deliveries, delivers it, records it.
     async fn round(&self, lane: usize) -> anyhow::Result<RoundReport> {
         self.register(lane).await?;
-        let rows = self.claim(lane).await?;
-        self.deliver(lane, rows).await
+        let rows = self.claim(lane, None).await?;
+        let claimed = !rows.is_empty();
+        let report = self.deliver(lane, rows).await?;
+        if claimed {
+            self.release(lane).await;
+        }
+        Ok(report)
+    }
+
+    /// Gives up the sink's lease once every batch is recorded, so another
+    /// relay (or this one restarted) may take the sink without waiting.
+    async fn release(&self, lane: usize) {
+        let sink = self.lanes[lane].sink.name();
+        if let Err(err) = self.store.release_sink(sink, &self.config.relay_id).await {
+            tracing::warn!(sink, error = %err, "exchange sink lease not released; it ends by itself");
+        }
     }
 
     /// Batch after batch until a claim finds nothing or `stop` answers
     /// true. While a batch is with the sink, the store records the outcome
     /// of the batch before it and claims the next one in the same
     /// transaction (`settle_and_claim`: one commit a round). Order per
-    /// dossier holds: when that claim runs, the batch with the sink is the
-    /// only one held (the one before is recorded in the same transaction,
-    /// just before), and its rows are undelivered, so the rows behind them
-    /// in their dossiers are not claimable. When a claim finds nothing, the
-    /// last outcome is recorded with one more claim (the rows it held may
-    /// be free now), and the stream ends when that finds nothing too. A
-    /// failure ends the stream; a batch claimed ahead then waits for its
-    /// lease to end.
+    /// dossier holds: the claim's fresh rows start after the batch with
+    /// the sink (`ClaimRequest::after`), rows behind a recorded failure are
+    /// held by the claim, and rows behind a failure of the batch not yet
+    /// recorded are held by `send` (`Sent::blocked`). When a claim finds
+    /// nothing, the last outcome is recorded with one more claim, and the
+    /// stream ends when that finds nothing too; the sink's lease is then
+    /// given up. A failure ends the stream; what was claimed ahead is
+    /// claimed again by the next stream (fresh rows) or after its lease
+    /// (delivery rows).
     async fn stream(
         &self,
         lane: usize,
@@ -293,14 +322,21 @@ impl Inner {
     ) -> anyhow::Result<RoundReport> {
         self.register(lane).await?;
         let mut total = RoundReport::default();
-        let mut rows = self.claim(lane).await?;
+        let mut rows = self.claim(lane, None).await?;
+        // The highest fresh id claimed so far in this stream.
+        let mut after = highest_fresh(&rows, None);
+        let mut claimed_any = !rows.is_empty();
         // The outcome of the batch sent last, not recorded yet.
         let mut unrecorded: Option<Sent> = None;
         loop {
             let stopping = stop();
+            let blocked = unrecorded
+                .as_ref()
+                .map(|u| u.blocked.clone())
+                .unwrap_or_default();
             if stopping && !rows.is_empty() {
                 // Stopping with a batch in hand: deliver it, record both.
-                let sent = self.send(lane, std::mem::take(&mut rows)).await;
+                let sent = self.send(lane, std::mem::take(&mut rows), &blocked).await;
                 if let Some(previous) = unrecorded.take() {
                     total.add(self.record(lane, previous).await?);
                 }
@@ -315,8 +351,9 @@ impl Inner {
                         break;
                     }
                     Some(previous) => {
-                        let (report, next) = self.record_and_claim(lane, previous).await?;
+                        let (report, next) = self.record_and_claim(lane, previous, after).await?;
                         total.add(report);
+                        after = highest_fresh(&next, after);
                         rows = next;
                         continue;
                     }
@@ -324,26 +361,25 @@ impl Inner {
             }
             let ahead = async {
                 match unrecorded.take() {
-                    Some(previous) => self.record_and_claim(lane, previous).await,
-                    None => Ok((RoundReport::default(), self.claim(lane).await?)),
+                    Some(previous) => self.record_and_claim(lane, previous, after).await,
+                    None => Ok((RoundReport::default(), self.claim(lane, after).await?)),
                 }
             };
-            let (sent, ahead) = tokio::join!(self.send(lane, std::mem::take(&mut rows)), ahead);
+            let (sent, ahead) =
+                tokio::join!(self.send(lane, std::mem::take(&mut rows), &blocked), ahead);
             match (sent, ahead) {
                 (Ok(sent), Ok((report, next))) => {
                     total.add(report);
                     unrecorded = Some(sent);
+                    after = highest_fresh(&next, after);
+                    claimed_any |= !next.is_empty();
                     rows = next;
                 }
-                (Ok(sent), Err(err)) => {
-                    // The batch the sink just took is still recorded if the
-                    // store lets us; the one before waits for its lease.
-                    if let Err(also) = self.record(lane, sent).await {
-                        tracing::warn!(
-                            error = format!("{also:#}"),
-                            "exchange outcome not recorded"
-                        );
-                    }
+                (Ok(_), Err(err)) => {
+                    // The batch before was not recorded, so neither is the
+                    // one the sink just took: recording it would move the
+                    // cursor past the first one's failures. Both are sent
+                    // again by the next stream (receivers de-duplicate).
                     return Err(err);
                 }
                 (Err(err), Ok((report, _))) => {
@@ -353,11 +389,14 @@ impl Inner {
                 (Err(err), Err(_)) => return Err(err),
             }
         }
+        if claimed_any {
+            self.release(lane).await;
+        }
         Ok(total)
     }
 
-    /// The claim request of a lane, now.
-    fn claim_request(&self, lane: usize) -> anyhow::Result<ClaimRequest> {
+    /// The claim request of a lane, now, for fresh rows after `after`.
+    fn claim_request(&self, lane: usize, after: Option<i64>) -> anyhow::Result<ClaimRequest> {
         let now = self.config.clock.now();
         let lease = chrono::Duration::from_std(self.config.lease)?;
         let sink = &self.lanes[lane].sink;
@@ -367,12 +406,13 @@ impl Inner {
             now,
             lease_until: now + lease,
             limit: sink.batch().unwrap_or(self.config.batch),
+            after,
         })
     }
 
     /// Claims up to a batch of the lane's deliveries under a lease.
-    async fn claim(&self, lane: usize) -> anyhow::Result<Vec<OutboxRecord>> {
-        let req = self.claim_request(lane)?;
+    async fn claim(&self, lane: usize, after: Option<i64>) -> anyhow::Result<Vec<OutboxRecord>> {
+        let req = self.claim_request(lane, after)?;
         let t = std::time::Instant::now();
         let rows = self.store.claim_outbox(&req).await?;
         tracing::debug!(sink = %req.sink, claimed = rows.len(), claim_us = t.elapsed().as_micros() as u64, "exchange claim");
@@ -381,61 +421,92 @@ impl Inner {
 
     /// Builds, delivers and records one claimed batch.
     async fn deliver(&self, lane: usize, rows: Vec<OutboxRecord>) -> anyhow::Result<RoundReport> {
-        let sent = self.send(lane, rows).await?;
+        let sent = self.send(lane, rows, &HashSet::new()).await?;
         self.record(lane, sent).await
     }
 
-    /// Builds one claimed batch's events and hands them to the sink; the
-    /// outcome is for [`Inner::record`] or [`Inner::record_and_claim`].
-    async fn send(&self, lane: usize, rows: Vec<OutboxRecord>) -> anyhow::Result<Sent> {
+    /// Builds one claimed batch's events and hands them to the sink in
+    /// waves, one event per dossier each, oldest first; the outcome is for
+    /// [`Inner::record`] or [`Inner::record_and_claim`]. A dossier in
+    /// `blocked` (a failure of the batch before, not recorded yet) or whose
+    /// event failed in an earlier wave sends nothing more: its rows are held.
+    async fn send(
+        &self,
+        lane: usize,
+        rows: Vec<OutboxRecord>,
+        blocked: &HashSet<String>,
+    ) -> anyhow::Result<Sent> {
         let sink = &self.lanes[lane].sink;
-        let mut report = RoundReport {
-            claimed: rows.len(),
-            ..RoundReport::default()
+        let mut sent = Sent {
+            report: RoundReport {
+                claimed: rows.len(),
+                ..RoundReport::default()
+            },
+            through: highest_fresh(&rows, None),
+            ..Sent::default()
         };
         if rows.is_empty() {
-            return Ok(Sent {
-                report,
-                delivered: Vec::new(),
-                failed: Vec::new(),
-            });
+            return Ok(sent);
         }
         let t_build = std::time::Instant::now();
-        // Build envelopes; an unbuildable row is parked at once.
-        let mut failed = Vec::new();
-        let mut ready = Vec::with_capacity(rows.len());
-        let mut events = Vec::with_capacity(rows.len());
-        for row in &rows {
+        // Build envelopes; an unbuildable row is parked at once. Each row
+        // goes in the wave of its rank among its dossier's rows.
+        let mut waves: Vec<Vec<(usize, CloudEvent)>> = Vec::new();
+        let mut rank: HashMap<&str, usize> = HashMap::new();
+        for (i, row) in rows.iter().enumerate() {
+            let r = rank.entry(row.dossier_code.as_str()).or_insert(0);
             match self.builder.build(row).await {
                 Ok(event) => {
-                    ready.push(row);
-                    events.push(event);
+                    if waves.len() <= *r {
+                        waves.push(Vec::new());
+                    }
+                    waves[*r].push((i, event));
                 }
                 Err(message) => {
-                    failed.push(self.failure(
+                    let failure = self.failure(
                         row,
                         sink.name(),
                         &SinkError::permanent(message),
-                        &mut report,
-                    )?);
+                        &mut sent.report,
+                    )?;
+                    sent.failed.push(failure);
+                    sent.blocked.insert(row.dossier_code.clone());
                 }
             }
+            *r += 1;
         }
         let t_sink = std::time::Instant::now();
-        let results = if events.is_empty() {
-            Vec::new()
-        } else {
-            sink.deliver(&events).await
-        };
-        let mut delivered = Vec::with_capacity(ready.len());
-        for (i, row) in ready.iter().enumerate() {
-            match results
-                .get(i)
-                .cloned()
-                .unwrap_or_else(|| Err(SinkError::transient("sink answered too few results")))
-            {
-                Ok(()) => delivered.push(row.id),
-                Err(e) => failed.push(self.failure(row, sink.name(), &e, &mut report)?),
+        for wave in waves {
+            let mut ready = Vec::with_capacity(wave.len());
+            let mut events = Vec::with_capacity(wave.len());
+            for (i, event) in wave {
+                let row = &rows[i];
+                if blocked.contains(&row.dossier_code) || sent.blocked.contains(&row.dossier_code) {
+                    sent.held.push(row.id);
+                    sent.blocked.insert(row.dossier_code.clone());
+                } else {
+                    ready.push(row);
+                    events.push(event);
+                }
+            }
+            if events.is_empty() {
+                continue;
+            }
+            let results = sink.deliver(&events).await;
+            for (i, row) in ready.iter().enumerate() {
+                match results
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| Err(SinkError::transient("sink answered too few results")))
+                {
+                    Ok(()) if row.fresh => sent.fresh_delivered += 1,
+                    Ok(()) => sent.delivered.push(row.id),
+                    Err(e) => {
+                        let failure = self.failure(row, sink.name(), &e, &mut sent.report)?;
+                        sent.failed.push(failure);
+                        sent.blocked.insert(row.dossier_code.clone());
+                    }
+                }
             }
         }
         tracing::debug!(
@@ -444,11 +515,7 @@ impl Inner {
             sink_us = t_sink.elapsed().as_micros() as u64,
             "exchange send"
         );
-        Ok(Sent {
-            report,
-            delivered,
-            failed,
-        })
+        Ok(sent)
     }
 
     /// Records a sent batch's outcome.
@@ -468,8 +535,9 @@ impl Inner {
         &self,
         lane: usize,
         sent: Sent,
+        after: Option<i64>,
     ) -> anyhow::Result<(RoundReport, Vec<OutboxRecord>)> {
-        let req = self.claim_request(lane)?;
+        let req = self.claim_request(lane, after)?;
         let t = std::time::Instant::now();
         let (settled, rows) = self
             .store
@@ -485,7 +553,10 @@ impl Inner {
             relay: &self.config.relay_id,
             now: self.config.clock.now(),
             delivered: &sent.delivered,
+            fresh_delivered: sent.fresh_delivered,
+            through: sent.through,
             failed: &sent.failed,
+            held: &sent.held,
         }
     }
 
@@ -528,4 +599,13 @@ impl Inner {
             next,
         })
     }
+}
+
+/// The highest fresh outbox id among `rows` and `so_far`.
+fn highest_fresh(rows: &[OutboxRecord], so_far: Option<i64>) -> Option<i64> {
+    rows.iter()
+        .filter(|r| r.fresh)
+        .map(|r| r.id)
+        .chain(so_far)
+        .max()
 }

@@ -1,9 +1,10 @@
-//! The outbox relay's store on PostgreSQL, per sink (ADR 0018): the
-//! shared SQL of `motcua-store-sql`, and this engine's own claim, settle
-//! and sink registration. A claim
-//! locks the candidate deliveries with `FOR UPDATE SKIP LOCKED` and sets
-//! their lease in the same statement, so concurrent relays never take the
-//! same delivery; a batch's outcome is recorded in one transaction.
+//! The outbox relay's store on PostgreSQL, per sink (ADRs 0018, 0035):
+//! the shared SQL of `motcua-store-sql`, and this engine's own claim,
+//! settle and sink registration. A claim locks the sink's row (`FOR
+//! UPDATE`) for its transaction, so two relays never claim one sink at
+//! once; outbox ids are given in commit order (every outbox append takes
+//! `OUTBOX_LOCK` to its commit), so a sink's cursor never passes a row
+//! still to commit.
 
 motcua_store_sql::exchange_store!();
 
@@ -13,9 +14,48 @@ mod lanes {
     use motcua_app::StoreError;
     use motcua_app::ports::dossiers::OutboxRecord;
     use motcua_app::ports::exchange::{Attempt, ClaimRequest, Settled, Settlement};
-    use sqlx::PgConnection;
+    use sqlx::{PgConnection, Row};
 
     use crate::{PgStore, other};
+
+    /// A fresh row's columns: the outbox row, never attempted, and whether
+    /// an undelivered delivery row of its dossier comes before it.
+    const FRESH_COLUMNS: &str = "o.id AS id, o.dossier_code AS dossier_code, \
+        o.event_version AS event_version, o.message_type AS message_type, \
+        o.payload::text AS payload, o.created_at AS created_at, o.available_at AS available_at, \
+        0::int4 AS attempts, NULL::timestamptz AS claimed_until, \
+        NULL::timestamptz AS delivered_at, \
+        EXISTS (SELECT 1 FROM outbox_deliveries h WHERE h.sink = $1 \
+                AND h.dossier_code = o.dossier_code AND h.outbox_id < o.id \
+                AND h.delivered_at IS NULL) AS held";
+
+    /// Gives `ids` (outbox rows of `sink`) a delivery row of their own,
+    /// pending, or releases the lease `relay` holds on the one they have.
+    async fn hold(
+        conn: &mut PgConnection,
+        sink: &str,
+        relay: &str,
+        ids: &[i64],
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        Ok(sqlx::query(
+            "INSERT INTO outbox_deliveries (sink, outbox_id, dossier_code, available_at) \
+             SELECT $1, o.id, o.dossier_code, $2 FROM outbox o WHERE o.id = ANY($3) \
+             ON CONFLICT (sink, outbox_id) DO UPDATE SET claimed_until = NULL, claimed_by = NULL \
+             WHERE outbox_deliveries.claimed_by = $4",
+        )
+        .bind(sink)
+        .bind(now)
+        .bind(ids)
+        .bind(relay)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| other(e, "holding deliveries"))?
+        .rows_affected())
+    }
 
     impl PgStore {
         /// `ExchangeStore::register_sink` on this engine.
@@ -34,13 +74,6 @@ mod lanes {
                 return Ok(false);
             }
             let mut tx = self.pool.begin().await.map_err(|e| other(e, "begin"))?;
-            // Waits for the transactions writing outbox rows and holds new ones
-            // back until the copy is committed: no row is missed (its trigger
-            // ran before the sink existed, and the copy did not see it yet).
-            sqlx::query("LOCK TABLE outbox IN SHARE ROW EXCLUSIVE MODE")
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| other(e, "locking the outbox"))?;
             let added = sqlx::query(
                 "INSERT INTO exchange_sinks (sink, registered_at) VALUES ($1, $2) \
                  ON CONFLICT DO NOTHING",
@@ -56,7 +89,8 @@ mod lanes {
                     "INSERT INTO outbox_deliveries (sink, outbox_id, dossier_code, attempts, \
                        available_at, last_error, dead_at, delivered_at) \
                      SELECT $1, id, dossier_code, attempts, available_at, last_error, dead_at, \
-                       delivered_at FROM outbox",
+                       delivered_at FROM outbox \
+                     WHERE delivered_at IS NOT NULL OR dead_at IS NOT NULL OR attempts > 0",
                 )
                 .bind(sink)
                 .execute(&mut *tx)
@@ -67,19 +101,38 @@ mod lanes {
             Ok(added == 1)
         }
 
-        /// `ExchangeStore::claim_outbox` on this engine. A candidate is
-        /// its dossier's head for the sink: the `min` of the dossier's
-        /// undelivered rows, a correlated subplan the planner always runs
-        /// as one probe of `outbox_deliveries_held`. (The `NOT EXISTS`
-        /// form it replaces became an anti join that, on a table without
-        /// statistics yet, scanned every undelivered row of the sink per
-        /// candidate: 0.9 s a claim on 6,400 rows, issue 19 item 4.)
-        /// It runs on `conn` (a pooled connection, or the transaction of
-        /// `settle_and_claim`).
+        /// `ExchangeStore::claim_outbox` on this engine, on `conn` (the
+        /// transaction of `claim_outbox` or of `settle_and_claim`). A
+        /// delivery row is a candidate when it heads its dossier: the `min`
+        /// of the dossier's undelivered delivery rows (a correlated subplan
+        /// the planner runs as one probe of `outbox_deliveries_held`; the
+        /// `NOT EXISTS` form became an anti join that scanned the sink's
+        /// rows per candidate, ADR 0034), with no fresh row of the dossier
+        /// before it.
         pub(crate) async fn engine_claim_in(
             conn: &mut PgConnection,
             req: &ClaimRequest,
         ) -> Result<Vec<OutboxRecord>, StoreError> {
+            let Some(sink) = sqlx::query(
+                "SELECT delivered_through, leased_by, leased_until FROM exchange_sinks \
+                 WHERE sink = $1 FOR UPDATE",
+            )
+            .bind(&req.sink)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(|e| other(e, "reading a sink"))?
+            else {
+                return Ok(Vec::new());
+            };
+            let cursor: i64 = sink.try_get(0).map_err(|e| other(e, "cursor"))?;
+            let leased_by: Option<String> = sink.try_get(1).map_err(|e| other(e, "leased_by"))?;
+            let leased_until: Option<DateTime<Utc>> =
+                sink.try_get(2).map_err(|e| other(e, "leased_until"))?;
+            if leased_by.as_deref().is_some_and(|by| by != req.relay)
+                && leased_until.is_some_and(|until| until >= req.now)
+            {
+                return Ok(Vec::new()); // another relay works this sink
+            }
             let sql = format!(
                 "WITH claimed AS ( \
                    UPDATE outbox_deliveries SET claimed_until = $1, claimed_by = $2 \
@@ -90,33 +143,113 @@ mod lanes {
                        AND d.outbox_id = (SELECT min(p.outbox_id) FROM outbox_deliveries p \
                                           WHERE p.sink = d.sink AND p.dossier_code = d.dossier_code \
                                             AND p.delivered_at IS NULL) \
-                     ORDER BY d.outbox_id LIMIT $5 FOR UPDATE SKIP LOCKED) \
+                       AND NOT EXISTS (SELECT 1 FROM outbox f \
+                                       WHERE f.dossier_code = d.dossier_code AND f.id > $6 \
+                                         AND f.id < d.outbox_id AND NOT EXISTS ( \
+                                           SELECT 1 FROM outbox_deliveries x \
+                                           WHERE x.sink = d.sink AND x.outbox_id = f.id)) \
+                     ORDER BY d.outbox_id LIMIT $5) \
                    RETURNING * ) \
                  SELECT {} FROM claimed d JOIN outbox o ON o.id = d.outbox_id \
                  ORDER BY o.id",
                 super::record_columns()
             );
-            let rows = sqlx::query(&sql)
+            let mut records = Vec::with_capacity(req.limit as usize);
+            for r in sqlx::query(&sql)
                 .bind(req.lease_until)
                 .bind(&req.relay)
                 .bind(&req.sink)
                 .bind(req.now)
                 .bind(i64::from(req.limit))
+                .bind(cursor)
                 .fetch_all(&mut *conn)
                 .await
-                .map_err(|e| other(e, "claiming deliveries"))?;
-            rows.iter().map(super::record_of).collect()
+                .map_err(|e| other(e, "claiming deliveries"))?
+            {
+                records.push(super::record_of(&r, false)?);
+            }
+            // Fresh rows past the cursor and whatever is in flight; those
+            // behind an undelivered row of their dossier are held. A page
+            // held whole is followed by the next.
+            let mut after = cursor.max(req.after.unwrap_or(0));
+            let fresh_sql = format!(
+                "SELECT {FRESH_COLUMNS} FROM outbox o WHERE o.id > $2 AND NOT EXISTS ( \
+                   SELECT 1 FROM outbox_deliveries x WHERE x.sink = $1 AND x.outbox_id = o.id) \
+                 ORDER BY o.id LIMIT $3"
+            );
+            loop {
+                let room = i64::from(req.limit) - records.len() as i64;
+                if room <= 0 {
+                    break;
+                }
+                let page = sqlx::query(&fresh_sql)
+                    .bind(&req.sink)
+                    .bind(after)
+                    .bind(room)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(|e| other(e, "reading fresh rows"))?;
+                let full = page.len() as i64 == room;
+                let mut held = Vec::new();
+                let mut sent = 0;
+                for r in &page {
+                    let record = super::record_of(r, true)?;
+                    after = record.id;
+                    if r.try_get::<bool, _>("held").map_err(|e| other(e, "held"))? {
+                        held.push(record.id);
+                    } else {
+                        records.push(record);
+                        sent += 1;
+                    }
+                }
+                hold(&mut *conn, &req.sink, &req.relay, &held, req.now).await?;
+                if sent > 0 || !full {
+                    break;
+                }
+            }
+            if !records.is_empty() {
+                sqlx::query(
+                    "UPDATE exchange_sinks SET leased_by = $1, leased_until = $2 WHERE sink = $3",
+                )
+                .bind(&req.relay)
+                .bind(req.lease_until)
+                .bind(&req.sink)
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| other(e, "leasing a sink"))?;
+            }
+            records.sort_by_key(|r| r.id);
+            Ok(records)
         }
 
         /// The outcome of `ExchangeStore::settle` recorded on `tx` (a
-        /// transaction the caller commits).
+        /// transaction the caller commits); nothing when the relay no
+        /// longer holds the sink.
         pub(crate) async fn engine_settle_in(
             tx: &mut PgConnection,
             s: &Settlement<'_>,
         ) -> Result<Settled, StoreError> {
-            let mut out = Settled::default();
+            let holds = sqlx::query(
+                "UPDATE exchange_sinks SET delivered_through = \
+                   GREATEST(delivered_through, COALESCE($1, delivered_through)) \
+                 WHERE sink = $2 AND leased_by = $3",
+            )
+            .bind(s.through)
+            .bind(s.sink)
+            .bind(s.relay)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| other(e, "moving a sink's cursor"))?
+            .rows_affected();
+            if holds == 0 {
+                return Ok(Settled::default());
+            }
+            let mut out = Settled {
+                delivered: s.fresh_delivered,
+                failed: 0,
+            };
             if !s.delivered.is_empty() {
-                out.delivered = sqlx::query(
+                out.delivered += sqlx::query(
                     "UPDATE outbox_deliveries SET delivered_at = $1, claimed_until = NULL, \
                      last_error = NULL WHERE sink = $2 AND claimed_by = $3 AND delivered_at IS NULL \
                      AND outbox_id = ANY($4)",
@@ -143,12 +276,18 @@ mod lanes {
                     })
                     .collect();
                 out.failed = sqlx::query(
-                    "UPDATE outbox_deliveries d SET attempts = d.attempts + 1, last_error = f.error, \
-                       claimed_until = NULL, available_at = COALESCE(f.retry, d.available_at), \
-                       dead_at = CASE WHEN f.retry IS NULL THEN $3::timestamptz END \
+                    "INSERT INTO outbox_deliveries AS d (sink, outbox_id, dossier_code, attempts, \
+                       available_at, last_error, dead_at) \
+                     SELECT $1, o.id, o.dossier_code, 1, COALESCE(f.retry, $3), f.error, \
+                       CASE WHEN f.retry IS NULL THEN $3::timestamptz END \
                      FROM unnest($4::bigint[], $5::text[], $6::timestamptz[]) AS f(id, error, retry) \
-                     WHERE d.sink = $1 AND d.claimed_by = $2 AND d.outbox_id = f.id \
-                       AND d.delivered_at IS NULL",
+                     JOIN outbox o ON o.id = f.id \
+                     ON CONFLICT (sink, outbox_id) DO UPDATE SET attempts = d.attempts + 1, \
+                       last_error = excluded.last_error, claimed_until = NULL, \
+                       available_at = CASE WHEN excluded.dead_at IS NULL \
+                         THEN excluded.available_at ELSE d.available_at END, \
+                       dead_at = excluded.dead_at \
+                     WHERE d.claimed_by = $2 AND d.delivered_at IS NULL",
                 )
                 .bind(s.sink)
                 .bind(s.relay)
@@ -161,6 +300,7 @@ mod lanes {
                 .map_err(|e| other(e, "recording failed deliveries"))?
                 .rows_affected();
             }
+            hold(&mut *tx, s.sink, s.relay, s.held, s.now).await?;
             Ok(out)
         }
     }

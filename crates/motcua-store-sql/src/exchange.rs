@@ -1,8 +1,9 @@
-//! The outbox relay's store, per sink (ADR 0018): reading records, dead
-//! letters, replays and counts. The claim's and the settle's SQL and the
-//! sink registration are each engine's own (`engine_claim_in`,
-//! `engine_settle_in`, `engine_register_sink`); the transactions around
-//! them are here, written once (`settle_and_claim`: both in one commit).
+//! The outbox relay's store, per sink (ADRs 0018, 0035): reading records,
+//! dead letters, replays, the sink's lease and counts. The claim's and the
+//! settle's SQL and the sink registration are each engine's own
+//! (`engine_claim_in`, `engine_settle_in`, `engine_register_sink`); the
+//! transactions around them are here, written once (`settle_and_claim`:
+//! both in one commit).
 
 /// Stamps `impl ExchangeStore for crate::Engine`; the invoking crate
 /// defines `engine_register_sink` on the engine and the associated
@@ -34,7 +35,9 @@ macro_rules! exchange_store {
             )
         }
 
-        fn record_of(r: &EngineRow) -> Result<OutboxRecord, StoreError> {
+        /// A record read with `record_columns` (or the engine's fresh
+        /// columns, with `fresh` true).
+        fn record_of(r: &EngineRow, fresh: bool) -> Result<OutboxRecord, StoreError> {
             let int = |c: &'static str| r.try_get::<i64, _>(c).map_err(|e| other(e, c));
             Ok(OutboxRecord {
                 id: int("id")?,
@@ -57,6 +60,7 @@ macro_rules! exchange_store {
                 delivered_at: r
                     .try_get("delivered_at")
                     .map_err(|e| other(e, "delivered"))?,
+                fresh,
             })
         }
 
@@ -74,16 +78,20 @@ macro_rules! exchange_store {
                 &self,
                 req: &ClaimRequest,
             ) -> Result<Vec<OutboxRecord>, StoreError> {
-                let mut conn = self
-                    .pool
-                    .acquire()
-                    .await
-                    .map_err(|e| other(e, "acquiring a connection"))?;
-                Engine::engine_claim_in(&mut *conn, req).await
+                // A write transaction: the sink's lease, the held rows and
+                // the leases of delivery rows are written with the reads.
+                let mut tx = self.begin_write().await?;
+                let rows = Engine::engine_claim_in(&mut *tx, req).await?;
+                tx.commit().await.map_err(|e| other(e, "commit"))?;
+                Ok(rows)
             }
 
             async fn settle(&self, s: &Settlement<'_>) -> Result<Settled, StoreError> {
-                if s.delivered.is_empty() && s.failed.is_empty() {
+                if s.delivered.is_empty()
+                    && s.failed.is_empty()
+                    && s.held.is_empty()
+                    && s.through.is_none()
+                {
                     return Ok(Settled::default());
                 }
                 let mut tx = self.begin_write().await?;
@@ -106,6 +114,19 @@ macro_rules! exchange_store {
                 Ok((out, rows))
             }
 
+            async fn release_sink(&self, sink: &str, relay: &str) -> Result<(), StoreError> {
+                sqlx::query(
+                    "UPDATE exchange_sinks SET leased_by = NULL, leased_until = NULL \
+                     WHERE sink = $1 AND leased_by = $2",
+                )
+                .bind(sink)
+                .bind(relay)
+                .execute(&self.pool)
+                .await
+                .map_err(|e| other(e, "releasing a sink"))?;
+                Ok(())
+            }
+
             async fn dead_letters(&self, limit: u32) -> Result<Vec<DeadLetter>, StoreError> {
                 let rows = sqlx::query(&format!(
                     "SELECT {}, d.sink AS sink, d.last_error AS last_error, d.dead_at AS dead_at \
@@ -121,7 +142,7 @@ macro_rules! exchange_store {
                     .map(|r| {
                         Ok(DeadLetter {
                             sink: r.try_get("sink").map_err(|e| other(e, "sink"))?,
-                            record: record_of(r)?,
+                            record: record_of(r, false)?,
                             last_error: r
                                 .try_get::<Option<String>, _>("last_error")
                                 .map_err(|e| other(e, "last_error"))?
@@ -153,13 +174,23 @@ macro_rules! exchange_store {
             }
 
             async fn outbox_counts(&self) -> Result<Vec<SinkCounts>, StoreError> {
+                // Rows up to the cursor are delivered and rows past it
+                // pending, unless a delivery row of their own says otherwise.
                 let rows = sqlx::query(
                     "SELECT s.sink, \
-                       COUNT(d.outbox_id) FILTER (WHERE d.delivered_at IS NULL AND d.dead_at IS NULL), \
-                       COUNT(d.outbox_id) FILTER (WHERE d.delivered_at IS NOT NULL), \
-                       COUNT(d.outbox_id) FILTER (WHERE d.dead_at IS NOT NULL) \
-                     FROM exchange_sinks s LEFT JOIN outbox_deliveries d ON d.sink = s.sink \
-                     GROUP BY s.sink ORDER BY s.sink",
+                       (SELECT COUNT(*) FROM outbox o WHERE o.id > s.delivered_through) \
+                       - (SELECT COUNT(*) FROM outbox_deliveries d \
+                          WHERE d.sink = s.sink AND d.outbox_id > s.delivered_through) \
+                       + (SELECT COUNT(*) FROM outbox_deliveries d WHERE d.sink = s.sink \
+                          AND d.delivered_at IS NULL AND d.dead_at IS NULL), \
+                       (SELECT COUNT(*) FROM outbox o WHERE o.id <= s.delivered_through) \
+                       - (SELECT COUNT(*) FROM outbox_deliveries d \
+                          WHERE d.sink = s.sink AND d.outbox_id <= s.delivered_through) \
+                       + (SELECT COUNT(*) FROM outbox_deliveries d WHERE d.sink = s.sink \
+                          AND d.delivered_at IS NOT NULL), \
+                       (SELECT COUNT(*) FROM outbox_deliveries d WHERE d.sink = s.sink \
+                          AND d.dead_at IS NOT NULL) \
+                     FROM exchange_sinks s ORDER BY s.sink",
                 )
                 .fetch_all(&self.pool)
                 .await

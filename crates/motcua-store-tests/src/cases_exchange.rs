@@ -1,15 +1,17 @@
-//! Conformance cases of the exchange store: per-sink delivery state (ADR
-//! 0018): claims under a lease, in order per dossier and sink, never twice
-//! at once; a sink's failures, dead letters and replays leave the other
-//! sinks alone; batches settled in one transaction; a sink registered late
-//! gets the events written before it, with their pre-0010 state; the
-//! national hub's idempotent index.
+//! Conformance cases of the exchange store: per-sink delivery state (ADRs
+//! 0018, 0035): a cursor per sink, one relay at a time under the sink's
+//! lease, a dossier's events in order, delivery rows only for what failed,
+//! is dead or waits behind them; a sink's failures, dead letters and
+//! replays leave the other sinks alone; batches settled in one
+//! transaction; a sink registered late gets the events written before it,
+//! with their pre-0010 state; the national hub's idempotent index.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use motcua_app::ports::Store;
+use motcua_app::ports::dossiers::OutboxRecord;
 use motcua_app::ports::exchange::{
     Attempt, ClaimRequest, Failure, OutboxCounts, Settled, Settlement, total,
 };
@@ -22,59 +24,71 @@ use crate::dossier_fixtures::{agencies, append, create, state, t0};
 const TT1: &str = "H55.X05743.TT";
 
 fn claim(sink: &str, relay: &str, now: DateTime<Utc>, limit: u32) -> ClaimRequest {
+    claim_after(sink, relay, now, limit, None)
+}
+
+fn claim_after(
+    sink: &str,
+    relay: &str,
+    now: DateTime<Utc>,
+    limit: u32,
+    after: Option<i64>,
+) -> ClaimRequest {
     ClaimRequest {
         sink: sink.into(),
         relay: relay.into(),
         now,
         lease_until: now + TimeDelta::seconds(30),
         limit,
+        after,
     }
 }
 
+/// The highest fresh id of `rows`.
+fn through(rows: &[OutboxRecord]) -> Option<i64> {
+    rows.iter().filter(|r| r.fresh).map(|r| r.id).max()
+}
+
+/// What a relay records when the sink took every row of `rows`.
+fn all_delivered<'a>(
+    sink: &'a str,
+    relay: &'a str,
+    rows: &[OutboxRecord],
+    own: &'a [i64],
+    now: DateTime<Utc>,
+) -> Settlement<'a> {
+    Settlement {
+        sink,
+        relay,
+        now,
+        delivered: own,
+        fresh_delivered: rows.iter().filter(|r| r.fresh).count() as u64,
+        through: through(rows),
+        failed: &[],
+        held: &[],
+    }
+}
+
+/// The ids of `rows` that have a delivery row of their own.
+fn own(rows: &[OutboxRecord]) -> Vec<i64> {
+    rows.iter().filter(|r| !r.fresh).map(|r| r.id).collect()
+}
+
+/// Records that the sink took every row of `rows`; answers how many the
+/// store counted delivered.
 async fn deliver(
     store: &dyn Store,
     sink: &str,
     relay: &str,
-    ids: &[i64],
+    rows: &[OutboxRecord],
     now: DateTime<Utc>,
 ) -> u64 {
+    let own = own(rows);
     store
-        .settle(&Settlement {
-            sink,
-            relay,
-            now,
-            delivered: ids,
-            failed: &[],
-        })
+        .settle(&all_delivered(sink, relay, rows, &own, now))
         .await
         .unwrap()
         .delivered
-}
-
-async fn fail(
-    store: &dyn Store,
-    sink: &str,
-    relay: &str,
-    id: i64,
-    error: &str,
-    next: Attempt,
-    now: DateTime<Utc>,
-) -> u64 {
-    store
-        .settle(&Settlement {
-            sink,
-            relay,
-            now,
-            delivered: &[],
-            failed: &[Failure {
-                id,
-                error: error.into(),
-                next,
-            }],
-        })
-        .await
-        .unwrap()
-        .failed
 }
 
 async fn counts_of(store: &dyn Store, sink: &str) -> (u64, u64, u64) {
@@ -89,7 +103,7 @@ async fn counts_of(store: &dyn Store, sink: &str) -> (u64, u64, u64) {
     (c.pending, c.delivered, c.dead)
 }
 
-fn versions(rows: &[motcua_app::ports::dossiers::OutboxRecord]) -> Vec<(String, u64)> {
+fn versions(rows: &[OutboxRecord]) -> Vec<(String, u64)> {
     rows.iter()
         .map(|r| (r.dossier_code.clone(), r.row.event_version))
         .collect()
@@ -115,8 +129,10 @@ async fn dossier_with_two_events(store: &dyn Store, key: &str) -> String {
     code
 }
 
-/// Only the first undelivered row of each dossier is claimable for a sink;
-/// a claim holds the row until its lease ends; delivery frees the next row.
+/// A claim takes the sink's lease and the fresh rows past its cursor, a
+/// dossier's events together and in order; another relay gets nothing
+/// while the lease lives, and cannot record; the holder's outcome moves the
+/// cursor; a released or lapsed lease lets another relay take the sink.
 pub async fn exchange_claims_in_order_per_dossier_under_a_lease(store: Arc<dyn Store>) {
     store.insert_missing_agencies(&agencies()).await.unwrap();
     assert!(store.register_sink("hub", t0()).await.unwrap());
@@ -128,11 +144,18 @@ pub async fn exchange_claims_in_order_per_dossier_under_a_lease(store: Arc<dyn S
         .claim_outbox(&claim("hub", "r1", now, 10))
         .await
         .unwrap();
-    assert_eq!(versions(&first), [(a.clone(), 1), (b.clone(), 1)]);
-    assert!(first[0].id < first[1].id);
-    assert_eq!(first[0].claimed_until, Some(now + TimeDelta::seconds(30)));
-    assert_eq!(first[0].attempts, 0);
-    // Under the lease nobody else gets them, nor the rows behind them.
+    assert_eq!(
+        versions(&first),
+        [
+            (a.clone(), 1),
+            (a.clone(), 2),
+            (b.clone(), 1),
+            (b.clone(), 2)
+        ]
+    );
+    assert!(first.windows(2).all(|w| w[0].id < w[1].id));
+    assert!(first.iter().all(|r| r.fresh && r.attempts == 0));
+    // Under the sink's lease nobody else gets anything, nor records.
     assert!(
         store
             .claim_outbox(&claim("hub", "r2", now, 10))
@@ -140,51 +163,52 @@ pub async fn exchange_claims_in_order_per_dossier_under_a_lease(store: Arc<dyn S
             .unwrap()
             .is_empty()
     );
-    // r1 delivers a's first row: a's second row becomes claimable.
-    assert_eq!(deliver(&*store, "hub", "r1", &[first[0].id], now).await, 1);
-    assert_eq!(
-        deliver(&*store, "hub", "r1", &[first[0].id], now).await,
-        0,
-        "once"
+    assert_eq!(deliver(&*store, "hub", "r2", &first, now).await, 0);
+    assert_eq!(counts_of(&*store, "hub").await, (4, 0, 0));
+    // The holder claims past what it has in flight: nothing more yet.
+    assert!(
+        store
+            .claim_outbox(&claim_after("hub", "r1", now, 10, through(&first)))
+            .await
+            .unwrap()
+            .is_empty()
     );
-    let next = store
+    // One settlement records the whole batch by moving the cursor.
+    assert_eq!(deliver(&*store, "hub", "r1", &first, now).await, 4);
+    assert_eq!(counts_of(&*store, "hub").await, (0, 4, 0));
+    // Released, the sink goes to the next relay that asks.
+    store.release_sink("hub", "r1").await.unwrap();
+    let c = create(&*store, TT1, "c", 10).await;
+    let second = store
         .claim_outbox(&claim("hub", "r2", now, 10))
         .await
         .unwrap();
-    assert_eq!(versions(&next), [(a.clone(), 2)]);
-    // r1 dies; after its lease, b's first row goes to r2, and r1 can no
-    // longer mark it.
+    assert_eq!(versions(&second), [(c.clone(), 1)]);
+    // r2 dies; after its lease r1 takes the sink and the row again, and r2
+    // can no longer record it.
     let later = now + TimeDelta::seconds(31);
     let retaken = store
-        .claim_outbox(&claim("hub", "r2", later, 10))
+        .claim_outbox(&claim("hub", "r1", later, 10))
         .await
         .unwrap();
-    assert_eq!(
-        retaken.iter().map(|r| r.id).collect::<Vec<_>>(),
-        [next[0].id, first[1].id]
+    assert_eq!(versions(&retaken), [(c.clone(), 1)]);
+    assert_eq!(deliver(&*store, "hub", "r2", &second, later).await, 0);
+    assert_eq!(deliver(&*store, "hub", "r1", &retaken, later).await, 1);
+    assert_eq!(counts_of(&*store, "hub").await, (0, 5, 0));
+    assert!(
+        store
+            .claim_outbox(&claim("hub", "r1", later, 10))
+            .await
+            .unwrap()
+            .is_empty()
     );
-    assert_eq!(
-        deliver(&*store, "hub", "r1", &[first[1].id], later).await,
-        0
-    );
-    // One settlement marks a whole batch.
-    assert_eq!(
-        deliver(&*store, "hub", "r2", &[first[1].id, next[0].id], later).await,
-        2
-    );
-    assert_eq!(counts_of(&*store, "hub").await, (1, 3, 0));
-    let rest = store
-        .claim_outbox(&claim("hub", "r2", later, 10))
-        .await
-        .unwrap();
-    assert_eq!(versions(&rest), [(b.clone(), 2)]);
 }
 
 /// `settle_and_claim` records a batch's outcome and claims the next batch
-/// in one step: the claim sees the outcome (the row behind a delivered one
-/// is claimable at once, the row behind a failed one is not), a relay
-/// settles only the rows it holds, and two relays draining with it side by
-/// side deliver every row exactly once.
+/// in one step: the claim sees the outcome (a failed row waits for its
+/// retry time, with a delivery row of its own), another relay records and
+/// claims nothing, and relays draining side by side deliver every row
+/// exactly once.
 pub async fn exchange_settle_and_claim_records_then_claims(store: Arc<dyn Store>) {
     store.insert_missing_agencies(&agencies()).await.unwrap();
     store.register_sink("nats", t0()).await.unwrap();
@@ -196,7 +220,7 @@ pub async fn exchange_settle_and_claim_records_then_claims(store: Arc<dyn Store>
         .claim_outbox(&claim("nats", "r1", now, 2))
         .await
         .unwrap();
-    assert_eq!(versions(&first), [(a.clone(), 1), (b.clone(), 1)]);
+    assert_eq!(versions(&first), [(a.clone(), 1), (a.clone(), 2)]);
     let failed = [Failure {
         id: first[1].id,
         error: "nats: no ack".into(),
@@ -208,10 +232,13 @@ pub async fn exchange_settle_and_claim_records_then_claims(store: Arc<dyn Store>
                 sink: "nats",
                 relay: "r1",
                 now,
-                delivered: &[first[0].id],
+                delivered: &[],
+                fresh_delivered: 1,
+                through: through(&first),
                 failed: &failed,
+                held: &[],
             },
-            &claim("nats", "r1", now, 10),
+            &claim_after("nats", "r1", now, 10, through(&first)),
         )
         .await
         .unwrap();
@@ -222,19 +249,21 @@ pub async fn exchange_settle_and_claim_records_then_claims(store: Arc<dyn Store>
             failed: 1
         }
     );
-    // a's second row is free in the same step; b waits for its retry.
-    assert_eq!(versions(&next), [(a.clone(), 2), (c.clone(), 1)]);
-    assert_eq!(next[0].claimed_until, Some(now + TimeDelta::seconds(30)));
-    // Another relay settles nothing it does not hold and claims nothing held.
+    // a2 waits for its retry; b and c come in the same step.
+    assert_eq!(
+        versions(&next),
+        [
+            (b.clone(), 1),
+            (b.clone(), 2),
+            (c.clone(), 1),
+            (c.clone(), 2)
+        ]
+    );
+    // Another relay records nothing and claims nothing.
+    let own_next = own(&next);
     let (settled, none) = store
         .settle_and_claim(
-            &Settlement {
-                sink: "nats",
-                relay: "r2",
-                now,
-                delivered: &[next[0].id, next[1].id],
-                failed: &[],
-            },
+            &all_delivered("nats", "r2", &next, &own_next, now),
             &claim("nats", "r2", now, 10),
         )
         .await
@@ -243,8 +272,10 @@ pub async fn exchange_settle_and_claim_records_then_claims(store: Arc<dyn Store>
     assert!(none.is_empty(), "{none:?}");
     assert_eq!(counts_of(&*store, "nats").await, (5, 1, 0));
 
-    // Two relays draining side by side, each settling its last batch and
-    // claiming the next in one step: every row once.
+    // Relays draining side by side, each recording its last batch and
+    // claiming the next in one step: every row once. r1's lease and a2's
+    // retry time are over by then, so a2 and r1's unrecorded batch (b, c)
+    // come again, with the 48 new rows.
     for i in 0..24 {
         dossier_with_two_events(&*store, &format!("d{i}")).await;
     }
@@ -253,32 +284,30 @@ pub async fn exchange_settle_and_claim_records_then_claims(store: Arc<dyn Store>
     for relay in ["r3", "r4"] {
         let store = store.clone();
         tasks.push(tokio::spawn(async move {
-            let mut held: Vec<i64> = Vec::new();
+            let mut in_flight: Vec<OutboxRecord> = Vec::new();
+            let mut after = None;
             let mut mine = Vec::new();
             loop {
+                let own = own(&in_flight);
                 let (_, rows) = store
                     .settle_and_claim(
-                        &Settlement {
-                            sink: "nats",
-                            relay,
-                            now: later,
-                            delivered: &held,
-                            failed: &[],
-                        },
-                        &claim("nats", relay, later, 5),
+                        &all_delivered("nats", relay, &in_flight, &own, later),
+                        &claim_after("nats", relay, later, 5, after),
                     )
                     .await
                     .unwrap();
                 if rows.is_empty() {
                     break;
                 }
+                after = through(&rows).or(after);
                 mine.extend(
                     rows.iter()
                         .map(|r| (r.dossier_code.clone(), r.row.event_version, r.id)),
                 );
-                held = rows.iter().map(|r| r.id).collect();
+                in_flight = rows;
                 tokio::task::yield_now().await;
             }
+            store.release_sink("nats", relay).await.unwrap();
             mine
         }));
     }
@@ -288,34 +317,56 @@ pub async fn exchange_settle_and_claim_records_then_claims(store: Arc<dyn Store>
     }
     let ids: BTreeSet<i64> = all.iter().map(|(_, _, id)| *id).collect();
     assert_eq!(ids.len(), all.len(), "no row claimed twice: {all:?}");
-    // r1's leases and b's retry time are over by then: a2, b1, b2, c1, c2
-    // and the 48 new rows, each once.
     assert_eq!(all.len(), 5 + 48, "{all:?}");
     assert_eq!(counts_of(&*store, "nats").await, (0, 1 + 53, 0));
 }
 
-/// Failures count attempts and delay the row; a dead row is listed, holds
-/// back its dossier's later rows, and a replay puts it back.
+/// Failures count attempts and delay the row; a fresh row behind a failed
+/// one is held by the claim; a dead row is listed, holds back its
+/// dossier's later rows, and a replay puts it back.
 pub async fn exchange_failures_dead_letters_and_replay(store: Arc<dyn Store>) {
     store.insert_missing_agencies(&agencies()).await.unwrap();
     store.register_sink("hub", t0()).await.unwrap();
     let a = dossier_with_two_events(&*store, "a").await;
     let now = t0() + TimeDelta::hours(1);
-    let row = store
-        .claim_outbox(&claim("hub", "r1", now, 10))
+    let batch = store
+        .claim_outbox(&claim("hub", "r1", now, 1))
         .await
-        .unwrap()
-        .remove(0);
+        .unwrap();
+    assert_eq!(versions(&batch), [(a.clone(), 1)]);
+    let row = &batch[0];
     let retry_at = now + TimeDelta::seconds(4);
+    let fail =
+        |id: i64, error: &'static str, next: Attempt, at: DateTime<Utc>, fresh: Option<i64>| {
+            let store = store.clone();
+            async move {
+                store
+                    .settle(&Settlement {
+                        sink: "hub",
+                        relay: "r1",
+                        now: at,
+                        delivered: &[],
+                        fresh_delivered: 0,
+                        through: fresh,
+                        failed: &[Failure {
+                            id,
+                            error: error.into(),
+                            next,
+                        }],
+                        held: &[],
+                    })
+                    .await
+                    .unwrap()
+                    .failed
+            }
+        };
     assert_eq!(
         fail(
-            &*store,
-            "hub",
-            "r1",
             row.id,
             "hub unreachable",
             Attempt::RetryAt(retry_at),
-            now
+            now,
+            Some(row.id)
         )
         .await,
         1
@@ -325,25 +376,25 @@ pub async fn exchange_failures_dead_letters_and_replay(store: Arc<dyn Store>) {
             .claim_outbox(&claim("hub", "r1", now, 10))
             .await
             .unwrap()
-            .is_empty()
+            .is_empty(),
+        "a1 waits for its retry, a2 behind it"
     );
+    assert_eq!(counts_of(&*store, "hub").await, (2, 0, 0));
     let again = store
         .claim_outbox(&claim("hub", "r1", retry_at, 10))
         .await
         .unwrap();
-    assert_eq!(again.len(), 1);
-    assert_eq!((again[0].id, again[0].attempts), (row.id, 1));
+    assert_eq!(again.len(), 1, "{again:?}");
     assert_eq!(
-        fail(
-            &*store,
-            "hub",
-            "r1",
-            row.id,
-            "hub said 400",
-            Attempt::Dead,
-            retry_at
-        )
-        .await,
+        (again[0].id, again[0].attempts, again[0].fresh),
+        (row.id, 1, false)
+    );
+    assert_eq!(
+        again[0].claimed_until,
+        Some(retry_at + TimeDelta::seconds(30))
+    );
+    assert_eq!(
+        fail(row.id, "hub said 400", Attempt::Dead, retry_at, None).await,
         1
     );
     let much_later = retry_at + TimeDelta::days(1);
@@ -391,14 +442,27 @@ pub async fn exchange_failures_dead_letters_and_replay(store: Arc<dyn Store>) {
         .claim_outbox(&claim("hub", "r3", much_later, 10))
         .await
         .unwrap();
-    assert_eq!(back.len(), 1);
+    assert_eq!(
+        versions(&back),
+        [(a.clone(), 1)],
+        "a2 still waits behind a1"
+    );
     assert_eq!((back[0].id, back[0].attempts), (row.id, 0));
+    assert_eq!(deliver(&*store, "hub", "r3", &back, much_later).await, 1);
+    let last = store
+        .claim_outbox(&claim("hub", "r3", much_later, 10))
+        .await
+        .unwrap();
+    assert_eq!(versions(&last), [(a.clone(), 2)]);
+    assert!(!last[0].fresh, "held, it has a delivery row of its own");
+    assert_eq!(deliver(&*store, "hub", "r3", &last, much_later).await, 1);
+    assert_eq!(counts_of(&*store, "hub").await, (0, 2, 0));
 }
 
 /// A permanent refusal by one sink parks the event for that sink only: the
 /// other sink delivers every event, in order, while the refusing sink keeps
 /// the dossier's later events back; a replay for that sink alone puts it
-/// back, and a sink that is down does not slow the other one's claims.
+/// back.
 pub async fn exchange_a_sink_failure_leaves_other_sinks_delivering(store: Arc<dyn Store>) {
     store.insert_missing_agencies(&agencies()).await.unwrap();
     store.register_sink("hub", t0()).await.unwrap();
@@ -406,18 +470,29 @@ pub async fn exchange_a_sink_failure_leaves_other_sinks_delivering(store: Arc<dy
     let a = dossier_with_two_events(&*store, "a").await;
     let b = dossier_with_two_events(&*store, "b").await;
     let now = t0() + TimeDelta::hours(1);
-    // The portal refuses a's first event for good, and is down for b's.
+    // The portal refuses a's first event for good, and is down for b's:
+    // the relay sends neither dossier's second event (held).
     let portal = store
         .claim_outbox(&claim("portal", "r1", now, 10))
         .await
         .unwrap();
-    assert_eq!(versions(&portal), [(a.clone(), 1), (b.clone(), 1)]);
+    assert_eq!(
+        versions(&portal),
+        [
+            (a.clone(), 1),
+            (a.clone(), 2),
+            (b.clone(), 1),
+            (b.clone(), 2)
+        ]
+    );
     let settled = store
         .settle(&Settlement {
             sink: "portal",
             relay: "r1",
             now,
             delivered: &[],
+            fresh_delivered: 0,
+            through: through(&portal),
             failed: &[
                 Failure {
                     id: portal[0].id,
@@ -425,11 +500,12 @@ pub async fn exchange_a_sink_failure_leaves_other_sinks_delivering(store: Arc<dy
                     next: Attempt::Dead,
                 },
                 Failure {
-                    id: portal[1].id,
+                    id: portal[2].id,
                     error: "portal: unreachable".into(),
                     next: Attempt::RetryAt(now + TimeDelta::hours(1)),
                 },
             ],
+            held: &[portal[1].id, portal[3].id],
         })
         .await
         .unwrap();
@@ -451,18 +527,17 @@ pub async fn exchange_a_sink_failure_leaves_other_sinks_delivering(store: Arc<dy
             break;
         }
         hub_seen.extend(versions(&rows));
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         assert_eq!(
-            deliver(&*store, "hub", "r2", &ids, now).await,
-            ids.len() as u64
+            deliver(&*store, "hub", "r2", &rows, now).await,
+            rows.len() as u64
         );
     }
     assert_eq!(
         hub_seen,
         [
             (a.clone(), 1),
-            (b.clone(), 1),
             (a.clone(), 2),
+            (b.clone(), 1),
             (b.clone(), 2)
         ]
     );
@@ -519,10 +594,7 @@ pub async fn exchange_a_sink_failure_leaves_other_sinks_delivering(store: Arc<dy
         .await
         .unwrap();
     assert_eq!(versions(&back), [(a.clone(), 1)]);
-    assert_eq!(
-        deliver(&*store, "portal", "r1", &[back[0].id], now).await,
-        1
-    );
+    assert_eq!(deliver(&*store, "portal", "r1", &back, now).await, 1);
     let next = store
         .claim_outbox(&claim("portal", "r1", now, 10))
         .await
@@ -532,8 +604,8 @@ pub async fn exchange_a_sink_failure_leaves_other_sinks_delivering(store: Arc<dy
     assert_eq!(counts_of(&*store, "hub").await, (0, 4, 0));
 }
 
-/// Several relays of one sink claiming at the same time never both get a
-/// delivery, and each sink's deliveries are claimed apart from the other's.
+/// Relays claiming one sink at the same time: exactly one gets the rows
+/// (the sink's lease), and each sink is claimed apart from the other.
 pub async fn exchange_concurrent_claims_are_disjoint_per_sink(store: Arc<dyn Store>) {
     store.insert_missing_agencies(&agencies()).await.unwrap();
     store.register_sink("hub", t0()).await.unwrap();
@@ -547,57 +619,35 @@ pub async fn exchange_concurrent_claims_are_disjoint_per_sink(store: Arc<dyn Sto
         let store = store.clone();
         let sink = if relay % 2 == 0 { "hub" } else { "nats" };
         tasks.push(tokio::spawn(async move {
-            let name = format!("r{relay}");
-            let mut mine = Vec::new();
-            loop {
-                let rows = store
-                    .claim_outbox(&claim(sink, &name, now, 7))
-                    .await
-                    .unwrap();
-                if rows.is_empty() {
-                    break;
-                }
-                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-                // Half the time deliver at once, else leave the lease on.
-                if relay < 4 {
-                    assert_eq!(
-                        store
-                            .settle(&Settlement {
-                                sink,
-                                relay: &name,
-                                now,
-                                delivered: &ids,
-                                failed: &[],
-                            })
-                            .await
-                            .unwrap()
-                            .delivered,
-                        ids.len() as u64
-                    );
-                }
-                mine.extend(ids.into_iter().map(|id| (sink, id)));
-                tokio::task::yield_now().await;
-            }
-            mine
+            let rows = store
+                .claim_outbox(&claim(sink, &format!("r{relay}"), now, 100))
+                .await
+                .unwrap();
+            (sink, relay, rows.len())
         }));
     }
-    let mut per_sink: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
+    let mut got = Vec::new();
     for t in tasks {
-        for (sink, id) in t.await.unwrap() {
-            per_sink.entry(sink).or_default().push(id);
-        }
+        got.push(t.await.unwrap());
     }
     for sink in ["hub", "nats"] {
-        let all = &per_sink[sink];
-        let distinct: BTreeSet<_> = all.iter().copied().collect();
-        assert_eq!(all.len(), 60, "{sink}: every row claimed once: {all:?}");
-        assert_eq!(distinct.len(), 60, "{sink}");
+        let holders: Vec<_> = got
+            .iter()
+            .filter(|(s, _, n)| *s == sink && *n > 0)
+            .collect();
+        assert_eq!(
+            holders.len(),
+            1,
+            "{sink}: one relay holds the sink: {got:?}"
+        );
+        assert_eq!(holders[0].2, 60, "{sink}: every row to it: {got:?}");
     }
 }
 
 /// A sink registered after events were written gets them all, keeping the
 /// single delivery state each row had before per-sink delivery (0010): a
-/// row delivered then counts as delivered, a dead one stays dead.
+/// row delivered then counts as delivered, a dead one stays dead and holds
+/// back its dossier.
 pub async fn exchange_a_new_sink_gets_earlier_events_with_their_old_state(
     store: Arc<dyn Store>,
     raw: RawSql,
@@ -647,7 +697,7 @@ pub async fn exchange_a_new_sink_gets_earlier_events_with_their_old_state(
     // Events written after the registration reach the sink too.
     let c = create(&*store, TT1, "c", 10).await;
     let more = store
-        .claim_outbox(&claim("hub", "r1", now, 10))
+        .claim_outbox(&claim_after("hub", "r1", now, 10, through(&claimed)))
         .await
         .unwrap();
     assert_eq!(versions(&more), [(c, 1)]);

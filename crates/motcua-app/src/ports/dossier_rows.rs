@@ -111,6 +111,10 @@ pub struct OutboxRecord {
     pub claimed_until: Option<DateTime<Utc>>,
     /// When delivered.
     pub delivered_at: Option<DateTime<Utc>>,
+    /// Claimed past the sink's cursor, without a delivery row of its own
+    /// (ADR 0035): its delivery is recorded by moving the cursor. False
+    /// outside a claim.
+    pub fresh: bool,
 }
 
 /// The answer kept for an idempotency key (first answer wins).

@@ -1,12 +1,20 @@
-//! The outbox relay's store: per-sink delivery state (ADR 0018). Every
-//! registered sink has one delivery row per outbox row, with its own
-//! attempts, lease, last error, dead letter and delivery.
+//! The outbox relay's store: per-sink delivery state (ADRs 0018, 0035).
 //!
-//! A delivery is claimable when it is not delivered, not dead, available,
-//! not under a live lease, and no earlier delivery of the same dossier to
-//! the same sink is still undelivered: so each dossier's events reach each
-//! sink in order, and a dead letter holds back the later events of its
-//! dossier for that sink only.
+//! Each registered sink keeps a cursor, `delivered_through`: every outbox
+//! row up to it is delivered to that sink unless it has a delivery row of
+//! its own that says otherwise (it failed and waits for a retry, it is a
+//! dead letter, or it waits behind an earlier event of its dossier). Rows
+//! past the cursor without a delivery row are *fresh*: pending, and cost
+//! nothing to claim or to deliver but the cursor's move.
+//!
+//! One relay at a time works a sink, under the sink's lease. Its claim
+//! returns, oldest first, the due delivery rows that head their dossier,
+//! then the fresh rows; several events of one dossier may come in one
+//! batch, in order, and the relay hands them to the sink in that order
+//! (one per dossier per call). A fresh row behind an undelivered row of
+//! its dossier is not returned: it gets a delivery row of its own, held. So
+//! each dossier's events reach each sink in order, and a dead letter holds
+//! back the later events of its dossier for that sink only.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -27,6 +35,10 @@ pub struct ClaimRequest {
     pub lease_until: DateTime<Utc>,
     /// At most this many rows.
     pub limit: u32,
+    /// The highest fresh outbox id this relay claimed and has not settled
+    /// yet (a batch with the sink while the next is claimed): the claim's
+    /// fresh rows start after it. `None` when nothing is in flight.
+    pub after: Option<i64>,
 }
 
 /// What happened to one delivery attempt.
@@ -58,17 +70,29 @@ pub struct Settlement<'a> {
     pub relay: &'a str,
     /// Now.
     pub now: DateTime<Utc>,
-    /// Outbox ids the sink took.
+    /// Outbox ids the sink took that have a delivery row of their own
+    /// (claimed with [`OutboxRecord::fresh`] false): marked delivered.
     pub delivered: &'a [i64],
-    /// Failed deliveries.
+    /// How many fresh rows the sink took: recorded by the cursor's move.
+    pub fresh_delivered: u64,
+    /// The highest fresh outbox id of the batch, if it had any: the sink's
+    /// cursor moves there. Every fresh row up to it that is not in `failed`
+    /// or `held` is then delivered.
+    pub through: Option<i64>,
+    /// Failed deliveries (a fresh one gets a delivery row of its own).
     pub failed: &'a [Failure],
+    /// Claimed but not sent, because an earlier event of the same dossier
+    /// failed or was held in this batch or the one before it: kept pending,
+    /// with a delivery row of their own, their row lease released.
+    pub held: &'a [i64],
 }
 
-/// How many of a settlement's rows were recorded (the others were no
-/// longer held by the relay: its lease ran out and another took them).
+/// How many of a settlement's rows were recorded: none when the relay no
+/// longer holds the sink (its lease ran out and another relay took it,
+/// which delivers them again).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Settled {
-    /// Marked delivered.
+    /// Delivered (rows marked, and fresh rows the cursor passed).
     pub delivered: u64,
     /// Failures recorded.
     pub failed: u64,
@@ -110,28 +134,30 @@ pub struct SinkCounts {
 /// The relay's view of the outbox.
 #[async_trait]
 pub trait ExchangeStore: Send + Sync {
-    /// Registers a sink; the first time, creates its delivery rows for
-    /// every outbox row already written (copying the state the row had
-    /// before per-sink delivery existed). From then on every new outbox row
-    /// gets a delivery row for it in the same transaction. Answers whether
-    /// the sink was new.
+    /// Registers a sink; the first time, its cursor starts before the
+    /// first outbox row, so it gets every event already written (a row
+    /// delivered or parked before per-sink delivery existed, migration
+    /// 0010, gets a delivery row keeping that state). Answers whether the
+    /// sink was new.
     async fn register_sink(&self, sink: &str, now: DateTime<Utc>) -> Result<bool, StoreError>;
 
-    /// Claims up to `limit` deliverable rows of one sink (see the module
-    /// doc), oldest first, setting their lease; concurrent claims never
-    /// return the same delivery while its lease lives. The records carry
+    /// Claims up to `limit` rows of one sink (see the module doc), oldest
+    /// first, and takes the sink's lease until `lease_until`; nothing while
+    /// another relay's lease on the sink lives. Delivery rows are leased
+    /// too; fresh rows come after `max(cursor, after)`. The records carry
     /// the sink's attempts, availability and lease.
     async fn claim_outbox(&self, req: &ClaimRequest) -> Result<Vec<OutboxRecord>, StoreError>;
 
-    /// Records a batch's outcome in one transaction: deliveries marked,
-    /// failures counted (attempts + 1, the error, the lease released) and
-    /// retried later or parked. Only rows the relay still holds change.
+    /// Records a batch's outcome in one transaction: delivery rows marked,
+    /// the cursor moved to `through`, failures counted (attempts + 1, the
+    /// error, the lease released) and retried later or parked, held rows
+    /// kept pending. Nothing is recorded when the relay no longer holds
+    /// the sink.
     async fn settle(&self, s: &Settlement<'_>) -> Result<Settled, StoreError>;
 
     /// Records a batch's outcome and claims the sink's next batch in one
     /// transaction (one commit: one fsync instead of two): [`settle`] then
-    /// [`claim_outbox`], the claim seeing the outcome just recorded (the
-    /// rows behind a delivered one in its dossier are claimable at once).
+    /// [`claim_outbox`], the claim seeing the outcome just recorded.
     ///
     /// [`settle`]: ExchangeStore::settle
     /// [`claim_outbox`]: ExchangeStore::claim_outbox
@@ -140,6 +166,11 @@ pub trait ExchangeStore: Send + Sync {
         s: &Settlement<'_>,
         req: &ClaimRequest,
     ) -> Result<(Settled, Vec<OutboxRecord>), StoreError>;
+
+    /// Gives up the sink's lease if `relay` holds it (a relay whose stream
+    /// ended with every batch settled), so another relay may take the sink
+    /// at once instead of after the lease.
+    async fn release_sink(&self, sink: &str, relay: &str) -> Result<(), StoreError>;
 
     /// Dead letters of every sink, oldest first.
     async fn dead_letters(&self, limit: u32) -> Result<Vec<DeadLetter>, StoreError>;

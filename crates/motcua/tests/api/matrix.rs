@@ -657,6 +657,7 @@ impl World {
                 now,
                 lease_until: now + Duration::seconds(30),
                 limit: 1000,
+                after: None,
             })
             .await
             .unwrap();
@@ -674,7 +675,10 @@ impl World {
                 relay: "matrix",
                 now,
                 delivered: &[],
+                fresh_delivered: 0,
+                through: claimed.iter().filter(|r| r.fresh).map(|r| r.id).max(),
                 failed: &failed,
+                held: &[],
             })
             .await
             .unwrap();
