@@ -309,3 +309,80 @@ async fn an_agency_added_after_the_first_batch_still_gives_its_commune() {
     );
     fresh.finish().await;
 }
+
+/// Fails the first attempt of each event named in `flaky`.
+#[derive(Default)]
+struct FirstTryFails {
+    flaky: Mutex<Vec<String>>,
+    seen: Mutex<Vec<(String, u64)>>,
+}
+
+#[async_trait]
+impl Sink for FirstTryFails {
+    fn name(&self) -> &str {
+        "first-try-fails"
+    }
+
+    async fn deliver(&self, events: &[CloudEvent]) -> Vec<Result<(), SinkError>> {
+        events
+            .iter()
+            .map(|e| {
+                let mut flaky = self.flaky.lock().unwrap();
+                if let Some(i) = flaky.iter().position(|id| id == &e.id) {
+                    flaky.remove(i);
+                    return Err(SinkError::transient("first try"));
+                }
+                self.seen
+                    .lock()
+                    .unwrap()
+                    .push((e.subject.clone(), e.data.dossier.version));
+                Ok(())
+            })
+            .collect()
+    }
+}
+
+/// A dossier's first event fails while its second is already claimed in
+/// the next batch (one event a batch, so the second is claimed ahead
+/// before the first's failure is recorded): the second is held, not sent
+/// before the first, and both arrive once, in order, after the retry.
+#[tokio::test]
+async fn a_failure_holds_back_its_dossiers_event_already_claimed_in_the_next_batch() {
+    let fresh = motcua_store_tests::engines::sqlite().await;
+    let store = fresh.store.clone();
+    let codes = three_dossiers(&*store).await;
+    let sink = Arc::new(FirstTryFails::default());
+    sink.flaky
+        .lock()
+        .unwrap()
+        .push(format!("19.{}.1", codes[0]));
+    let relay = Relay::new(
+        store.clone(),
+        vec![sink.clone()],
+        RelayConfig {
+            batch: 1,
+            ..config()
+        },
+    );
+    let mut delivered = 0;
+    for _ in 0..200 {
+        delivered += relay.drain().await.unwrap().delivered;
+        if delivered == 6 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(delivered, 6);
+    let seen = sink.seen.lock().unwrap().clone();
+    for code in &codes {
+        let mine: Vec<u64> = seen
+            .iter()
+            .filter(|(c, _)| c == code)
+            .map(|(_, v)| *v)
+            .collect();
+        assert_eq!(mine, [1, 2], "{code}: {seen:?}");
+    }
+    let counts = motcua_app::ports::exchange::total(&store.outbox_counts().await.unwrap());
+    assert_eq!((counts.pending, counts.delivered, counts.dead), (0, 6, 0));
+    fresh.finish().await;
+}
