@@ -704,6 +704,183 @@ pub async fn exchange_a_new_sink_gets_earlier_events_with_their_old_state(
     assert_eq!(counts_of(&*store, "hub").await, (3, 1, 1));
 }
 
+/// A relay draining while many transactions append to the outbox at once
+/// never moves the cursor past a row still to commit: every row written
+/// is claimed, once (PostgreSQL gives outbox ids in commit order, ADR 0035
+/// point 6; SQLite has one writer).
+pub async fn exchange_a_drain_beside_concurrent_writers_misses_no_row(store: Arc<dyn Store>) {
+    store.insert_missing_agencies(&agencies()).await.unwrap();
+    store.register_sink("nats", t0()).await.unwrap();
+    let mut codes = Vec::new();
+    for i in 0..48 {
+        codes.push(create(&*store, TT1, &format!("w{i}"), 10).await);
+    }
+    let now = t0() + TimeDelta::hours(1);
+    let writing = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    // The relay: claims past what it has, records it all, again and again.
+    let relay = {
+        let store = store.clone();
+        let writing = writing.clone();
+        tokio::spawn(async move {
+            let mut seen = Vec::new();
+            let mut in_flight: Vec<OutboxRecord> = Vec::new();
+            let mut after = None;
+            loop {
+                let still_writing = writing.load(std::sync::atomic::Ordering::Acquire);
+                let own = own(&in_flight);
+                let (_, rows) = store
+                    .settle_and_claim(
+                        &all_delivered("nats", "r1", &in_flight, &own, now),
+                        &claim_after("nats", "r1", now, 7, after),
+                    )
+                    .await
+                    .unwrap();
+                if rows.is_empty() && !still_writing {
+                    break;
+                }
+                after = through(&rows).or(after);
+                seen.extend(rows.iter().map(|r| r.id));
+                in_flight = rows;
+                tokio::task::yield_now().await;
+            }
+            seen
+        })
+    };
+    // Twelve writers, each handing over four dossiers of its own.
+    let mut writers = Vec::new();
+    for w in 0..12 {
+        let store = store.clone();
+        let mine: Vec<String> = codes[w * 4..w * 4 + 4].to_vec();
+        writers.push(tokio::spawn(async move {
+            for code in mine {
+                let d = state(&*store, &code).await;
+                append(
+                    &*store,
+                    &d,
+                    1,
+                    &format!("{code}-h"),
+                    Action::HandOver {
+                        to: "cv".into(),
+                        step_deadline: t0() + TimeDelta::days(3),
+                    },
+                    5,
+                )
+                .await
+                .expect("hand over");
+            }
+        }));
+    }
+    for w in writers {
+        w.await.unwrap();
+    }
+    writing.store(false, std::sync::atomic::Ordering::Release);
+    let seen = relay.await.unwrap();
+    let mut written = BTreeSet::new();
+    for code in &codes {
+        for r in store.dossier_outbox(code).await.unwrap() {
+            written.insert(r.id);
+        }
+    }
+    assert_eq!(written.len(), 96);
+    let claimed: BTreeSet<i64> = seen.iter().copied().collect();
+    assert_eq!(claimed.len(), seen.len(), "no row claimed twice");
+    assert_eq!(
+        written.difference(&claimed).collect::<Vec<_>>(),
+        Vec::<&i64>::new(),
+        "rows the cursor passed unclaimed"
+    );
+    assert_eq!(counts_of(&*store, "nats").await, (0, 96, 0));
+}
+
+/// PostgreSQL only (`tests/postgres.rs`): an append that took its outbox id
+/// and has not committed yet, because it waits for a row another
+/// transaction holds, is not passed by the cursor while a later append
+/// commits and a relay records what it sees. The later append waits for
+/// the outbox lock instead (ADR 0035 point 6); without the lock, the relay
+/// would move the cursor past the first append's row, which would then
+/// commit behind it and never be sent.
+pub async fn exchange_an_append_still_to_commit_is_not_passed_by_the_cursor(
+    store: Arc<dyn Store>,
+    raw: RawSql,
+) {
+    store.insert_missing_agencies(&agencies()).await.unwrap();
+    store.register_sink("nats", t0()).await.unwrap();
+    let first = create(&*store, TT1, "p1", 10).await;
+    let second = create(&*store, TT1, "p2", 10).await;
+    let now = t0() + TimeDelta::hours(1);
+    let drain = |after: Option<i64>| {
+        let store = store.clone();
+        async move {
+            let rows = store
+                .claim_outbox(&claim_after("nats", "r1", now, 100, after))
+                .await
+                .unwrap();
+            let own = own(&rows);
+            store
+                .settle(&all_delivered("nats", "r1", &rows, &own, now))
+                .await
+                .unwrap();
+            store.release_sink("nats", "r1").await.unwrap();
+            rows.iter().map(|r| r.id).collect::<Vec<_>>()
+        }
+    };
+    let mut seen = drain(None).await;
+    assert_eq!(seen.len(), 2, "the two receptions");
+    // Another session inserts the idempotency key the first hand-over will
+    // store, and keeps it uncommitted for 1.5 s: the hand-over takes its
+    // outbox id, then waits for that session at its idempotency insert.
+    let blocker = tokio::spawn(raw(
+        "BEGIN; INSERT INTO idempotency (actor, key, dossier_code, fingerprint, answer, \
+         created_at) VALUES ('officer:a2', 'p1-h', 'x', 'x', 'x', now()); \
+         SELECT pg_sleep(1.5); ROLLBACK;"
+            .into(),
+    ));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let hand_over = |code: String, key: &'static str| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let d = state(&*store, &code).await;
+            append(
+                &*store,
+                &d,
+                1,
+                key,
+                Action::HandOver {
+                    to: "cv".into(),
+                    step_deadline: t0() + TimeDelta::days(3),
+                },
+                5,
+            )
+            .await
+            .expect("hand over")
+        })
+    };
+    let waiting = hand_over(first.clone(), "p1-h");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let later = hand_over(second.clone(), "p2-h");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // The relay records whatever has committed by now.
+    seen.extend(drain(None).await);
+    blocker.await.unwrap().unwrap();
+    waiting.await.unwrap();
+    later.await.unwrap();
+    seen.extend(drain(None).await);
+    let mut written = BTreeSet::new();
+    for code in [&first, &second] {
+        for r in store.dossier_outbox(code).await.unwrap() {
+            written.insert(r.id);
+        }
+    }
+    assert_eq!(written.len(), 4);
+    let claimed: BTreeSet<i64> = seen.iter().copied().collect();
+    assert_eq!(
+        written.difference(&claimed).collect::<Vec<_>>(),
+        Vec::<&i64>::new(),
+        "rows the cursor passed unclaimed"
+    );
+    assert_eq!(counts_of(&*store, "nats").await, (0, 4, 0));
+}
+
 fn national_row(id: &str, code: &str, version: u64, status: &str, channel: u8) -> NationalEventRow {
     NationalEventRow {
         event_id: id.into(),

@@ -199,6 +199,7 @@ macro_rules! conformance_suite {
             exchange_a_sink_failure_leaves_other_sinks_delivering,
             exchange_concurrent_claims_are_disjoint_per_sink,
             exchange_settle_and_claim_records_then_claims,
+            exchange_a_drain_beside_concurrent_writers_misses_no_row,
             national_index_is_idempotent_and_totals,
         );
         $crate::__conformance_module_cases!(
