@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use motcua_app::exchange::CloudEvent;
 use motcua_app::ports::dossiers::OutboxRecord;
-use motcua_app::ports::exchange::{Attempt, ClaimRequest, Failure, Settlement};
+use motcua_app::ports::exchange::{Attempt, ClaimRequest, Failure, OutboxPosition, Settlement};
 use motcua_app::ports::{Clock, Store};
 
 use crate::backoff::Backoff;
@@ -91,8 +91,8 @@ struct Sent {
     delivered: Vec<i64>,
     /// How many fresh rows (past the sink's cursor) the sink took.
     fresh_delivered: u64,
-    /// The batch's highest fresh outbox id: the cursor moves there.
-    through: Option<i64>,
+    /// The batch's furthest fresh row: the cursor moves there.
+    through: Option<OutboxPosition>,
     /// The failures to record.
     failed: Vec<Failure>,
     /// Rows not sent: an earlier event of their dossier failed or was held.
@@ -323,7 +323,7 @@ impl Inner {
         self.register(lane).await?;
         let mut total = RoundReport::default();
         let mut rows = self.claim(lane, None).await?;
-        // The highest fresh id claimed so far in this stream.
+        // The furthest fresh row claimed so far in this stream.
         let mut after = highest_fresh(&rows, None);
         let mut claimed_any = !rows.is_empty();
         // The outcome of the batch sent last, not recorded yet.
@@ -396,7 +396,11 @@ impl Inner {
     }
 
     /// The claim request of a lane, now, for fresh rows after `after`.
-    fn claim_request(&self, lane: usize, after: Option<i64>) -> anyhow::Result<ClaimRequest> {
+    fn claim_request(
+        &self,
+        lane: usize,
+        after: Option<OutboxPosition>,
+    ) -> anyhow::Result<ClaimRequest> {
         let now = self.config.clock.now();
         let lease = chrono::Duration::from_std(self.config.lease)?;
         let sink = &self.lanes[lane].sink;
@@ -411,7 +415,11 @@ impl Inner {
     }
 
     /// Claims up to a batch of the lane's deliveries under a lease.
-    async fn claim(&self, lane: usize, after: Option<i64>) -> anyhow::Result<Vec<OutboxRecord>> {
+    async fn claim(
+        &self,
+        lane: usize,
+        after: Option<OutboxPosition>,
+    ) -> anyhow::Result<Vec<OutboxRecord>> {
         let req = self.claim_request(lane, after)?;
         let t = std::time::Instant::now();
         let rows = self.store.claim_outbox(&req).await?;
@@ -535,7 +543,7 @@ impl Inner {
         &self,
         lane: usize,
         sent: Sent,
-        after: Option<i64>,
+        after: Option<OutboxPosition>,
     ) -> anyhow::Result<(RoundReport, Vec<OutboxRecord>)> {
         let req = self.claim_request(lane, after)?;
         let t = std::time::Instant::now();
@@ -601,11 +609,11 @@ impl Inner {
     }
 }
 
-/// The highest fresh outbox id among `rows` and `so_far`.
-fn highest_fresh(rows: &[OutboxRecord], so_far: Option<i64>) -> Option<i64> {
+/// The furthest fresh row among `rows` and `so_far`, in delivery order.
+fn highest_fresh(rows: &[OutboxRecord], so_far: Option<OutboxPosition>) -> Option<OutboxPosition> {
     rows.iter()
         .filter(|r| r.fresh)
-        .map(|r| r.id)
+        .map(OutboxRecord::position)
         .chain(so_far)
         .max()
 }

@@ -26,6 +26,14 @@ pub(crate) const JSON_IN: &str = "::jsonb";
 /// `dossiers.rs` and the obstacle store's argument (`obstacles.rs`).
 pub(crate) const OUTBOX_JSON_IN: &str = "::json";
 
+/// The writing transaction of outbox row `o` (`outbox.txid`, migration
+/// 0040): rows are delivered in (transaction, id) order (ADR 0035).
+pub(crate) const OUTBOX_TXID: &str = "o.txid";
+
+/// Outbox row `o` is at or before the cursor of sink `s` (ADR 0035).
+pub(crate) const UP_TO_CURSOR: &str =
+    "(o.txid, o.id) <= (s.delivered_through_txid, s.delivered_through)";
+
 /// Serialises a read-then-write sequence (the audit chain, a catalog
 /// import) with a transaction-scoped advisory lock on `key`.
 pub(crate) async fn serialise(conn: &mut PgConnection, key: i64) -> Result<(), StoreError> {

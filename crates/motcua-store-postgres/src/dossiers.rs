@@ -122,12 +122,6 @@ mod own {
             .await
             .map_err(|e| other(e, "inserting a dossier event"))?;
         }
-        if !w.outbox.is_empty() {
-            // Ids in commit order: a sink's cursor never passes a row
-            // still to commit (ADR 0035). Nothing after this waits on a
-            // row another writer may hold.
-            crate::dialect::serialise(&mut *conn, motcua_store_sql::OUTBOX_LOCK).await?;
-        }
         for o in &w.outbox {
             sqlx::query(
                 "INSERT INTO outbox (dossier_code, event_version, message_type, payload, created_at, available_at) \

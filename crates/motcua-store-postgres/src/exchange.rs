@@ -2,9 +2,9 @@
 //! the shared SQL of `motcua-store-sql`, and this engine's own claim,
 //! settle and sink registration. A claim locks the sink's row (`FOR
 //! UPDATE`) for its transaction, so two relays never claim one sink at
-//! once; outbox ids are given in commit order (every outbox append takes
-//! `OUTBOX_LOCK` to its commit), so a sink's cursor never passes a row
-//! still to commit.
+//! once. Rows are delivered in (writing transaction, id) order and a claim
+//! takes only rows of transactions older than every transaction still
+//! running, so a sink's cursor never passes a row still to commit.
 
 motcua_store_sql::exchange_store!();
 
@@ -13,7 +13,7 @@ mod lanes {
     use chrono::{DateTime, Utc};
     use motcua_app::StoreError;
     use motcua_app::ports::dossiers::OutboxRecord;
-    use motcua_app::ports::exchange::{Attempt, ClaimRequest, Settled, Settlement};
+    use motcua_app::ports::exchange::{Attempt, ClaimRequest, OutboxPosition, Settled, Settlement};
     use sqlx::{PgConnection, Row};
 
     use crate::{PgStore, other};
@@ -24,10 +24,33 @@ mod lanes {
         o.event_version AS event_version, o.message_type AS message_type, \
         o.payload::text AS payload, o.created_at AS created_at, o.available_at AS available_at, \
         0::int4 AS attempts, NULL::timestamptz AS claimed_until, \
-        NULL::timestamptz AS delivered_at, \
+        NULL::timestamptz AS delivered_at, o.txid AS txid, \
         EXISTS (SELECT 1 FROM outbox_deliveries h WHERE h.sink = $1 \
                 AND h.dossier_code = o.dossier_code AND h.outbox_id < o.id \
                 AND h.delivered_at IS NULL) AS held";
+
+    /// The horizon of fresh rows: every transaction of this database below
+    /// it has ended (its rows are visible to every later statement), and
+    /// every transaction still to commit is at or above it. It is the
+    /// oldest transaction the snapshot sees running, leaving out those that
+    /// `pg_stat_activity` shows in another database of the cluster (a long
+    /// transaction there must not stall this province's relay; one it
+    /// cannot place, it keeps), or the snapshot's `xmax` when none runs.
+    async fn horizon(conn: &mut PgConnection) -> Result<i64, StoreError> {
+        sqlx::query_scalar(
+            "SELECT COALESCE( \
+               (SELECT min(x::text::bigint) FROM pg_snapshot_xip(s.snap) AS x \
+                WHERE NOT EXISTS ( \
+                  SELECT 1 FROM pg_stat_activity a \
+                  WHERE a.backend_xid::text::bigint = x::text::bigint % 4294967296 \
+                    AND a.datname IS NOT NULL AND a.datname <> current_database())), \
+               pg_snapshot_xmax(s.snap)::text::bigint) \
+             FROM (SELECT pg_current_snapshot() AS snap) s",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| other(e, "reading the outbox horizon"))
+    }
 
     /// Gives `ids` (outbox rows of `sink`) a delivery row of their own,
     /// pending, or releases the lease `relay` holds on the one they have.
@@ -114,8 +137,8 @@ mod lanes {
             req: &ClaimRequest,
         ) -> Result<Vec<OutboxRecord>, StoreError> {
             let Some(sink) = sqlx::query(
-                "SELECT delivered_through, leased_by, leased_until FROM exchange_sinks \
-                 WHERE sink = $1 FOR UPDATE",
+                "SELECT delivered_through_txid, delivered_through, leased_by, leased_until \
+                 FROM exchange_sinks WHERE sink = $1 FOR UPDATE",
             )
             .bind(&req.sink)
             .fetch_optional(&mut *conn)
@@ -124,10 +147,14 @@ mod lanes {
             else {
                 return Ok(Vec::new());
             };
-            let cursor: i64 = sink.try_get(0).map_err(|e| other(e, "cursor"))?;
-            let leased_by: Option<String> = sink.try_get(1).map_err(|e| other(e, "leased_by"))?;
+            let cursor = OutboxPosition {
+                txid: sink.try_get(0).map_err(|e| other(e, "cursor txid"))?,
+                id: sink.try_get(1).map_err(|e| other(e, "cursor"))?,
+            };
+            let leased_by: Option<String> = sink.try_get(2).map_err(|e| other(e, "leased_by"))?;
             let leased_until: Option<DateTime<Utc>> =
-                sink.try_get(2).map_err(|e| other(e, "leased_until"))?;
+                sink.try_get(3).map_err(|e| other(e, "leased_until"))?;
+            let horizon = horizon(&mut *conn).await?;
             if leased_by.as_deref().is_some_and(|by| by != req.relay)
                 && leased_until.is_some_and(|until| until >= req.now)
             {
@@ -144,7 +171,8 @@ mod lanes {
                                           WHERE p.sink = d.sink AND p.dossier_code = d.dossier_code \
                                             AND p.delivered_at IS NULL) \
                        AND NOT EXISTS (SELECT 1 FROM outbox f \
-                                       WHERE f.dossier_code = d.dossier_code AND f.id > $6 \
+                                       WHERE f.dossier_code = d.dossier_code \
+                                         AND (f.txid, f.id) > ($6, $7) \
                                          AND f.id < d.outbox_id AND NOT EXISTS ( \
                                            SELECT 1 FROM outbox_deliveries x \
                                            WHERE x.sink = d.sink AND x.outbox_id = f.id)) \
@@ -161,7 +189,8 @@ mod lanes {
                 .bind(&req.sink)
                 .bind(req.now)
                 .bind(i64::from(req.limit))
-                .bind(cursor)
+                .bind(cursor.txid)
+                .bind(cursor.id)
                 .fetch_all(&mut *conn)
                 .await
                 .map_err(|e| other(e, "claiming deliveries"))?
@@ -171,11 +200,12 @@ mod lanes {
             // Fresh rows past the cursor and whatever is in flight; those
             // behind an undelivered row of their dossier are held. A page
             // held whole is followed by the next.
-            let mut after = cursor.max(req.after.unwrap_or(0));
+            let mut after = cursor.max(req.after.unwrap_or_default());
             let fresh_sql = format!(
-                "SELECT {FRESH_COLUMNS} FROM outbox o WHERE o.id > $2 AND NOT EXISTS ( \
+                "SELECT {FRESH_COLUMNS} FROM outbox o \
+                 WHERE (o.txid, o.id) > ($2, $3) AND o.txid < $4 AND NOT EXISTS ( \
                    SELECT 1 FROM outbox_deliveries x WHERE x.sink = $1 AND x.outbox_id = o.id) \
-                 ORDER BY o.id LIMIT $3"
+                 ORDER BY o.txid, o.id LIMIT $5"
             );
             loop {
                 let room = i64::from(req.limit) - records.len() as i64;
@@ -184,7 +214,9 @@ mod lanes {
                 }
                 let page = sqlx::query(&fresh_sql)
                     .bind(&req.sink)
-                    .bind(after)
+                    .bind(after.txid)
+                    .bind(after.id)
+                    .bind(horizon)
                     .bind(room)
                     .fetch_all(&mut *conn)
                     .await
@@ -194,7 +226,7 @@ mod lanes {
                 let mut sent = 0;
                 for r in &page {
                     let record = super::record_of(r, true)?;
-                    after = record.id;
+                    after = record.position();
                     if r.try_get::<bool, _>("held").map_err(|e| other(e, "held"))? {
                         held.push(record.id);
                     } else {
@@ -229,12 +261,17 @@ mod lanes {
             tx: &mut PgConnection,
             s: &Settlement<'_>,
         ) -> Result<Settled, StoreError> {
+            // The cursor moves forward only (both columns from the old row).
             let holds = sqlx::query(
-                "UPDATE exchange_sinks SET delivered_through = \
-                   GREATEST(delivered_through, COALESCE($1, delivered_through)) \
-                 WHERE sink = $2 AND leased_by = $3",
+                "UPDATE exchange_sinks SET \
+                   delivered_through_txid = CASE WHEN ($1::bigint, $2::bigint) > \
+                     (delivered_through_txid, delivered_through) THEN $1 ELSE delivered_through_txid END, \
+                   delivered_through = CASE WHEN ($1::bigint, $2::bigint) > \
+                     (delivered_through_txid, delivered_through) THEN $2 ELSE delivered_through END \
+                 WHERE sink = $3 AND leased_by = $4",
             )
-            .bind(s.through)
+            .bind(s.through.map(|p| p.txid))
+            .bind(s.through.map(|p| p.id))
             .bind(s.sink)
             .bind(s.relay)
             .execute(&mut *tx)

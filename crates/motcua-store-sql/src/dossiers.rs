@@ -164,6 +164,7 @@ macro_rules! dossier_store {
                             claimed_until: r.try_get(8).map_err(|e| other(e, "claimed_until"))?,
                             delivered_at: r.try_get(9).map_err(|e| other(e, "delivered_at"))?,
                             fresh: false,
+                            txid: 0,
                         })
                     })
                     .collect()

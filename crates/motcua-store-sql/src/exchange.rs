@@ -22,7 +22,7 @@ macro_rules! exchange_store {
         };
         use sqlx::Row;
 
-        use crate::dialect::JSON_OUT;
+        use crate::dialect::{JSON_OUT, OUTBOX_TXID, UP_TO_CURSOR};
         use crate::{Engine, EngineRow, other};
 
         /// Columns of a delivery joined with its outbox row (`d`, `o`).
@@ -31,7 +31,7 @@ macro_rules! exchange_store {
                 "o.id AS id, o.dossier_code AS dossier_code, o.event_version AS event_version, \
                  o.message_type AS message_type, o.payload{JSON_OUT} AS payload, o.created_at AS \
                  created_at, d.available_at AS available_at, d.attempts AS attempts, d.claimed_until AS \
-                 claimed_until, d.delivered_at AS delivered_at"
+                 claimed_until, d.delivered_at AS delivered_at, {OUTBOX_TXID} AS txid"
             )
         }
 
@@ -61,6 +61,7 @@ macro_rules! exchange_store {
                     .try_get("delivered_at")
                     .map_err(|e| other(e, "delivered"))?,
                 fresh,
+                txid: int("txid")?,
             })
         }
 
@@ -176,22 +177,22 @@ macro_rules! exchange_store {
             async fn outbox_counts(&self) -> Result<Vec<SinkCounts>, StoreError> {
                 // Rows up to the cursor are delivered and rows past it
                 // pending, unless a delivery row of their own says otherwise.
-                let rows = sqlx::query(
+                let rows = sqlx::query(&format!(
                     "SELECT s.sink, \
-                       (SELECT COUNT(*) FROM outbox o WHERE o.id > s.delivered_through) \
-                       - (SELECT COUNT(*) FROM outbox_deliveries d \
-                          WHERE d.sink = s.sink AND d.outbox_id > s.delivered_through) \
+                       (SELECT COUNT(*) FROM outbox o WHERE NOT ({UP_TO_CURSOR})) \
+                       - (SELECT COUNT(*) FROM outbox_deliveries d JOIN outbox o ON o.id = d.outbox_id \
+                          WHERE d.sink = s.sink AND NOT ({UP_TO_CURSOR})) \
                        + (SELECT COUNT(*) FROM outbox_deliveries d WHERE d.sink = s.sink \
                           AND d.delivered_at IS NULL AND d.dead_at IS NULL), \
-                       (SELECT COUNT(*) FROM outbox o WHERE o.id <= s.delivered_through) \
-                       - (SELECT COUNT(*) FROM outbox_deliveries d \
-                          WHERE d.sink = s.sink AND d.outbox_id <= s.delivered_through) \
+                       (SELECT COUNT(*) FROM outbox o WHERE {UP_TO_CURSOR}) \
+                       - (SELECT COUNT(*) FROM outbox_deliveries d JOIN outbox o ON o.id = d.outbox_id \
+                          WHERE d.sink = s.sink AND {UP_TO_CURSOR}) \
                        + (SELECT COUNT(*) FROM outbox_deliveries d WHERE d.sink = s.sink \
                           AND d.delivered_at IS NOT NULL), \
                        (SELECT COUNT(*) FROM outbox_deliveries d WHERE d.sink = s.sink \
                           AND d.dead_at IS NOT NULL) \
-                     FROM exchange_sinks s ORDER BY s.sink",
-                )
+                     FROM exchange_sinks s ORDER BY s.sink"
+                ))
                 .fetch_all(&self.pool)
                 .await
                 .map_err(|e| other(e, "counting the outbox"))?;

@@ -176,10 +176,6 @@ macro_rules! feedback_store {
                 // answer's transaction: no answer without its notice.
                 let outbox =
                     motcua_app::notices::feedback_outbox(f, events, expected_version + 1, now)?;
-                if !outbox.is_empty() {
-                    // Ids in commit order (ADR 0035); the commit follows.
-                    crate::dialect::serialise(&mut *tx, $crate::OUTBOX_LOCK).await?;
-                }
                 for o in &outbox {
                     sqlx::query(&format!(
                         "INSERT INTO outbox (dossier_code, event_version, message_type, payload, \

@@ -89,9 +89,3 @@ pub const CATALOG_LOCK: i64 = 0x0063_6174_616c_6f67;
 /// The key that serialises reference unit loads and change sets, so that a
 /// change applied while the reference is being reloaded lands on the new rows.
 pub const UNITS_LOCK: i64 = 0x6d6f_7463_7561_0001;
-
-/// The key that orders outbox appends ("outbox"): on PostgreSQL every
-/// transaction that writes outbox rows takes it just before them and holds
-/// it to its commit, so ids are given in commit order and a sink's cursor
-/// never passes a row still to commit (ADR 0035). SQLite has one writer.
-pub const OUTBOX_LOCK: i64 = 0x006f_7574_626f_78;

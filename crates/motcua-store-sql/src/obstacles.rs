@@ -42,10 +42,6 @@ macro_rules! obstacle_store {
         impl ObstacleStore for Engine {
             async fn save_obstacles(&self, writes: &[ObstacleWrite]) -> Result<(), StoreError> {
                 let mut tx = self.begin_write().await?;
-                // The outbox rows go last, all together: on PostgreSQL they
-                // take the outbox lock to the commit (ADR 0035), and no case
-                // row is locked after it.
-                let mut outbox = Vec::new();
                 for w in writes {
                     let o = &w.row.obstacle;
                     let version = i64::try_from(o.version).unwrap_or(i64::MAX);
@@ -121,15 +117,9 @@ macro_rules! obstacle_store {
                         .await
                         .map_err(|e| other(e, "inserting an obstacle event"))?;
                     }
-                    outbox.extend(
-                        motcua_app::exchange::obstacle::outbox_rows(w)
-                            .map_err(|e| other(e, "encoding an obstacle outbox row"))?,
-                    );
-                }
-                if !outbox.is_empty() {
-                    crate::dialect::serialise(&mut *tx, $crate::OUTBOX_LOCK).await?;
-                }
-                for (key, row) in &outbox {
+                    let outbox = motcua_app::exchange::obstacle::outbox_rows(w)
+                        .map_err(|e| other(e, "encoding an obstacle outbox row"))?;
+                    for (key, row) in &outbox {
                         sqlx::query(concat!(
                             "INSERT INTO outbox (dossier_code, event_version, message_type, payload, \
                              created_at, available_at) VALUES ($1, $2, $3, ",
@@ -144,6 +134,7 @@ macro_rules! obstacle_store {
                         .execute(&mut *tx)
                         .await
                         .map_err(|e| other(e, "inserting an obstacle outbox row"))?;
+                    }
                 }
                 tx.commit().await.map_err(|e| other(e, "commit obstacles"))?;
                 Ok(())

@@ -24,6 +24,13 @@ pub(crate) const JSON_IN: &str = "";
 /// is, in a `TEXT` column.
 pub(crate) const OUTBOX_JSON_IN: &str = "";
 
+/// The writing transaction of outbox row `o` in the delivery order (ADR
+/// 0035): none on SQLite, whose one writer gives ids in commit order.
+pub(crate) const OUTBOX_TXID: &str = "0";
+
+/// Outbox row `o` is at or before the cursor of sink `s` (ADR 0035).
+pub(crate) const UP_TO_CURSOR: &str = "o.id <= s.delivered_through";
+
 /// Serialises a read-then-write sequence (the audit chain, a catalog
 /// import): nothing to do on SQLite, where the caller's transaction was
 /// opened with `BEGIN IMMEDIATE` and holds the database's write lock.

@@ -27,7 +27,7 @@ mod lanes {
     const FRESH_COLUMNS: &str = "o.id AS id, o.dossier_code AS dossier_code, \
         o.event_version AS event_version, o.message_type AS message_type, o.payload AS payload, \
         o.created_at AS created_at, o.available_at AS available_at, 0 AS attempts, \
-        NULL AS claimed_until, NULL AS delivered_at, \
+        NULL AS claimed_until, NULL AS delivered_at, 0 AS txid, \
         EXISTS (SELECT 1 FROM outbox_deliveries h INDEXED BY outbox_deliveries_held \
                 WHERE h.sink = ? AND h.dossier_code = o.dossier_code \
                   AND h.outbox_id < o.id AND h.delivered_at IS NULL) AS held";
@@ -188,7 +188,7 @@ mod lanes {
             // Fresh rows past the cursor and whatever is in flight; those
             // behind an undelivered row of their dossier are held. A page
             // held whole is followed by the next.
-            let mut after = cursor.max(req.after.unwrap_or(0));
+            let mut after = cursor.max(req.after.map_or(0, |p| p.id));
             let fresh_sql = format!(
                 "SELECT {FRESH_COLUMNS} FROM outbox o WHERE o.id > ? AND NOT EXISTS ( \
                    SELECT 1 FROM outbox_deliveries x WHERE x.sink = ? AND x.outbox_id = o.id) \
@@ -254,7 +254,7 @@ mod lanes {
                    max(delivered_through, COALESCE(?, delivered_through)) \
                  WHERE sink = ? AND leased_by = ?",
             )
-            .bind(s.through)
+            .bind(s.through.map(|p| p.id))
             .bind(s.sink)
             .bind(s.relay)
             .execute(&mut *tx)

@@ -13,7 +13,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use motcua_app::ports::Store;
 use motcua_app::ports::dossiers::OutboxRecord;
 use motcua_app::ports::exchange::{
-    Attempt, ClaimRequest, Failure, OutboxCounts, Settled, Settlement, total,
+    Attempt, ClaimRequest, Failure, OutboxCounts, OutboxPosition, Settled, Settlement, total,
 };
 use motcua_app::ports::national::NationalEventRow;
 use motcua_domain::dossier::Action;
@@ -32,7 +32,7 @@ fn claim_after(
     relay: &str,
     now: DateTime<Utc>,
     limit: u32,
-    after: Option<i64>,
+    after: Option<OutboxPosition>,
 ) -> ClaimRequest {
     ClaimRequest {
         sink: sink.into(),
@@ -44,9 +44,12 @@ fn claim_after(
     }
 }
 
-/// The highest fresh id of `rows`.
-fn through(rows: &[OutboxRecord]) -> Option<i64> {
-    rows.iter().filter(|r| r.fresh).map(|r| r.id).max()
+/// The furthest fresh row of `rows`.
+fn through(rows: &[OutboxRecord]) -> Option<OutboxPosition> {
+    rows.iter()
+        .filter(|r| r.fresh)
+        .map(OutboxRecord::position)
+        .max()
 }
 
 /// What a relay records when the sink took every row of `rows`.
@@ -336,37 +339,40 @@ pub async fn exchange_failures_dead_letters_and_replay(store: Arc<dyn Store>) {
     assert_eq!(versions(&batch), [(a.clone(), 1)]);
     let row = &batch[0];
     let retry_at = now + TimeDelta::seconds(4);
-    let fail =
-        |id: i64, error: &'static str, next: Attempt, at: DateTime<Utc>, fresh: Option<i64>| {
-            let store = store.clone();
-            async move {
-                store
-                    .settle(&Settlement {
-                        sink: "hub",
-                        relay: "r1",
-                        now: at,
-                        delivered: &[],
-                        fresh_delivered: 0,
-                        through: fresh,
-                        failed: &[Failure {
-                            id,
-                            error: error.into(),
-                            next,
-                        }],
-                        held: &[],
-                    })
-                    .await
-                    .unwrap()
-                    .failed
-            }
-        };
+    let fail = |id: i64,
+                error: &'static str,
+                next: Attempt,
+                at: DateTime<Utc>,
+                fresh: Option<OutboxPosition>| {
+        let store = store.clone();
+        async move {
+            store
+                .settle(&Settlement {
+                    sink: "hub",
+                    relay: "r1",
+                    now: at,
+                    delivered: &[],
+                    fresh_delivered: 0,
+                    through: fresh,
+                    failed: &[Failure {
+                        id,
+                        error: error.into(),
+                        next,
+                    }],
+                    held: &[],
+                })
+                .await
+                .unwrap()
+                .failed
+        }
+    };
     assert_eq!(
         fail(
             row.id,
             "hub unreachable",
             Attempt::RetryAt(retry_at),
             now,
-            Some(row.id)
+            Some(row.position())
         )
         .await,
         1
@@ -808,7 +814,7 @@ pub async fn exchange_an_append_still_to_commit_is_not_passed_by_the_cursor(
     let first = create(&*store, TT1, "p1", 10).await;
     let second = create(&*store, TT1, "p2", 10).await;
     let now = t0() + TimeDelta::hours(1);
-    let drain = |after: Option<i64>| {
+    let drain = |after: Option<OutboxPosition>| {
         let store = store.clone();
         async move {
             let rows = store

@@ -115,6 +115,19 @@ pub struct OutboxRecord {
     /// (ADR 0035): its delivery is recorded by moving the cursor. False
     /// outside a claim.
     pub fresh: bool,
+    /// The transaction that wrote the row, on PostgreSQL (0 on SQLite and
+    /// outside a claim): with `id`, its place in the delivery order.
+    pub txid: i64,
+}
+
+impl OutboxRecord {
+    /// The row's place in every sink's delivery order.
+    pub fn position(&self) -> crate::ports::exchange::OutboxPosition {
+        crate::ports::exchange::OutboxPosition {
+            txid: self.txid,
+            id: self.id,
+        }
+    }
 }
 
 /// The answer kept for an idempotency key (first answer wins).

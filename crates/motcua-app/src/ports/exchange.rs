@@ -1,7 +1,7 @@
 //! The outbox relay's store: per-sink delivery state (ADRs 0018, 0035).
 //!
-//! Each registered sink keeps a cursor, `delivered_through`: every outbox
-//! row up to it is delivered to that sink unless it has a delivery row of
+//! Each registered sink keeps a cursor, `delivered_through` (an
+//! [`OutboxPosition`]): every outbox row up to it is delivered to that sink unless it has a delivery row of
 //! its own that says otherwise (it failed and waits for a retry, it is a
 //! dead letter, or it waits behind an earlier event of its dossier). Rows
 //! past the cursor without a delivery row are *fresh*: pending, and cost
@@ -22,6 +22,21 @@ use chrono::{DateTime, Utc};
 use super::dossier_rows::OutboxRecord;
 use crate::StoreError;
 
+/// Where an outbox row stands in every sink's delivery order: the order
+/// in which the rows' transactions committed. On SQLite (one writer) that
+/// is the row id alone (`txid` 0). On PostgreSQL a sequence gives ids at
+/// insert, so a transaction holding id 100 may commit after one holding
+/// 101; rows are ordered by the id of the transaction that wrote them,
+/// then their own, and a claim takes only rows of transactions older than
+/// every transaction still running (ADR 0035).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct OutboxPosition {
+    /// The writing transaction (PostgreSQL `pg_current_xact_id`; 0 on SQLite).
+    pub txid: i64,
+    /// The row id.
+    pub id: i64,
+}
+
 /// A claim request.
 #[derive(Debug, Clone)]
 pub struct ClaimRequest {
@@ -35,10 +50,10 @@ pub struct ClaimRequest {
     pub lease_until: DateTime<Utc>,
     /// At most this many rows.
     pub limit: u32,
-    /// The highest fresh outbox id this relay claimed and has not settled
+    /// The furthest fresh row this relay claimed and has not settled
     /// yet (a batch with the sink while the next is claimed): the claim's
     /// fresh rows start after it. `None` when nothing is in flight.
-    pub after: Option<i64>,
+    pub after: Option<OutboxPosition>,
 }
 
 /// What happened to one delivery attempt.
@@ -75,10 +90,10 @@ pub struct Settlement<'a> {
     pub delivered: &'a [i64],
     /// How many fresh rows the sink took: recorded by the cursor's move.
     pub fresh_delivered: u64,
-    /// The highest fresh outbox id of the batch, if it had any: the sink's
+    /// The furthest fresh row of the batch, if it had any: the sink's
     /// cursor moves there. Every fresh row up to it that is not in `failed`
     /// or `held` is then delivered.
-    pub through: Option<i64>,
+    pub through: Option<OutboxPosition>,
     /// Failed deliveries (a fresh one gets a delivery row of its own).
     pub failed: &'a [Failure],
     /// Claimed but not sent, because an earlier event of the same dossier

@@ -676,7 +676,11 @@ impl World {
                 now,
                 delivered: &[],
                 fresh_delivered: 0,
-                through: claimed.iter().filter(|r| r.fresh).map(|r| r.id).max(),
+                through: claimed
+                    .iter()
+                    .filter(|r| r.fresh)
+                    .map(|r| r.position())
+                    .max(),
                 failed: &failed,
                 held: &[],
             })
