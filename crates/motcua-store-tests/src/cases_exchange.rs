@@ -712,8 +712,8 @@ pub async fn exchange_a_new_sink_gets_earlier_events_with_their_old_state(
 
 /// A relay draining while many transactions append to the outbox at once
 /// never moves the cursor past a row still to commit: every row written
-/// is claimed, once (PostgreSQL gives outbox ids in commit order, ADR 0035
-/// point 6; SQLite has one writer).
+/// is claimed, once (PostgreSQL delivers in commit order, ADR 0035 point
+/// 6; SQLite has one writer).
 pub async fn exchange_a_drain_beside_concurrent_writers_misses_no_row(store: Arc<dyn Store>) {
     store.insert_missing_agencies(&agencies()).await.unwrap();
     store.register_sink("nats", t0()).await.unwrap();
@@ -801,10 +801,10 @@ pub async fn exchange_a_drain_beside_concurrent_writers_misses_no_row(store: Arc
 /// PostgreSQL only (`tests/postgres.rs`): an append that took its outbox id
 /// and has not committed yet, because it waits for a row another
 /// transaction holds, is not passed by the cursor while a later append
-/// commits and a relay records what it sees. The later append waits for
-/// the outbox lock instead (ADR 0035 point 6); without the lock, the relay
-/// would move the cursor past the first append's row, which would then
-/// commit behind it and never be sent.
+/// commits and a relay records what it sees: the claim takes only rows of
+/// transactions older than every one still running (ADR 0035 point 6).
+/// Without that horizon the relay would move the cursor past the first
+/// append's row, which would then commit behind it and never be sent.
 pub async fn exchange_an_append_still_to_commit_is_not_passed_by_the_cursor(
     store: Arc<dyn Store>,
     raw: RawSql,
