@@ -1,14 +1,14 @@
 //! The outbox relay's store on PostgreSQL, per sink (ADRs 0018, 0035):
-//! the shared SQL of `motcua-store-sql`, and this engine's own claim,
-//! settle and sink registration. A claim locks the sink's row (`FOR
-//! UPDATE`) for its transaction, so two relays never claim one sink at
-//! once. Rows are delivered in (writing transaction, id) order and a claim
-//! takes only rows of transactions older than every transaction still
-//! running, so a sink's cursor never passes a row still to commit.
+//! the shared SQL of `motcua-store-sql`, and this engine's own claim and
+//! settle. A claim locks the sink's row (`FOR UPDATE`) for its
+//! transaction, so two relays never claim one sink at once. Rows are
+//! delivered in (writing transaction, id) order and a claim takes only
+//! rows of transactions older than every transaction still running, so a
+//! sink's cursor never passes a row still to commit.
 
 motcua_store_sql::exchange_store!();
 
-/// The claim, the settle and the sink registration, this engine's own way.
+/// The claim and the settle, this engine's own way.
 mod lanes {
     use chrono::{DateTime, Utc};
     use motcua_app::StoreError;
@@ -81,49 +81,6 @@ mod lanes {
     }
 
     impl PgStore {
-        /// `ExchangeStore::register_sink` on this engine.
-        pub(crate) async fn engine_register_sink(
-            &self,
-            sink: &str,
-            now: DateTime<Utc>,
-        ) -> Result<bool, StoreError> {
-            let known: Option<i32> =
-                sqlx::query_scalar("SELECT 1 FROM exchange_sinks WHERE sink = $1")
-                    .bind(sink)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(|e| other(e, "reading sinks"))?;
-            if known.is_some() {
-                return Ok(false);
-            }
-            let mut tx = self.pool.begin().await.map_err(|e| other(e, "begin"))?;
-            let added = sqlx::query(
-                "INSERT INTO exchange_sinks (sink, registered_at) VALUES ($1, $2) \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(sink)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| other(e, "registering a sink"))?
-            .rows_affected();
-            if added == 1 {
-                sqlx::query(
-                    "INSERT INTO outbox_deliveries (sink, outbox_id, dossier_code, attempts, \
-                       available_at, last_error, dead_at, delivered_at) \
-                     SELECT $1, id, dossier_code, attempts, available_at, last_error, dead_at, \
-                       delivered_at FROM outbox \
-                     WHERE delivered_at IS NOT NULL OR dead_at IS NOT NULL OR attempts > 0",
-                )
-                .bind(sink)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| other(e, "creating a new sink's deliveries"))?;
-            }
-            tx.commit().await.map_err(|e| other(e, "commit"))?;
-            Ok(added == 1)
-        }
-
         /// `ExchangeStore::claim_outbox` on this engine, on `conn` (the
         /// transaction of `claim_outbox` or of `settle_and_claim`). A
         /// delivery row is a candidate when it heads its dossier: the `min`
@@ -154,12 +111,10 @@ mod lanes {
             let leased_by: Option<String> = sink.try_get(2).map_err(|e| other(e, "leased_by"))?;
             let leased_until: Option<DateTime<Utc>> =
                 sink.try_get(3).map_err(|e| other(e, "leased_until"))?;
-            let horizon = horizon(&mut *conn).await?;
-            if leased_by.as_deref().is_some_and(|by| by != req.relay)
-                && leased_until.is_some_and(|until| until >= req.now)
-            {
+            if req.yields_to(leased_by.as_deref(), leased_until) {
                 return Ok(Vec::new()); // another relay works this sink
             }
+            let horizon = horizon(&mut *conn).await?;
             let sql = format!(
                 "WITH claimed AS ( \
                    UPDATE outbox_deliveries SET claimed_until = $1, claimed_by = $2 \
@@ -222,33 +177,15 @@ mod lanes {
                     .await
                     .map_err(|e| other(e, "reading fresh rows"))?;
                 let full = page.len() as i64 == room;
-                let mut held = Vec::new();
-                let mut sent = 0;
-                for r in &page {
-                    let record = super::record_of(r, true)?;
-                    after = record.position();
-                    if r.try_get::<bool, _>("held").map_err(|e| other(e, "held"))? {
-                        held.push(record.id);
-                    } else {
-                        records.push(record);
-                        sent += 1;
-                    }
-                }
+                let (held, sent, last) = super::sort_fresh(&page, &mut records)?;
+                after = last.unwrap_or(after);
                 hold(&mut *conn, &req.sink, &req.relay, &held, req.now).await?;
                 if sent > 0 || !full {
                     break;
                 }
             }
             if !records.is_empty() {
-                sqlx::query(
-                    "UPDATE exchange_sinks SET leased_by = $1, leased_until = $2 WHERE sink = $3",
-                )
-                .bind(&req.relay)
-                .bind(req.lease_until)
-                .bind(&req.sink)
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| other(e, "leasing a sink"))?;
+                super::take_sink(&mut *conn, req).await?;
             }
             records.sort_by_key(|r| r.id);
             Ok(records)

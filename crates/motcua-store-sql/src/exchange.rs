@@ -1,15 +1,15 @@
 //! The outbox relay's store, per sink (ADRs 0018, 0035): reading records,
 //! dead letters, replays, the sink's lease and counts. The claim's and the
-//! settle's SQL and the sink registration are each engine's own
-//! (`engine_claim_in`, `engine_settle_in`, `engine_register_sink`); the
-//! transactions around them are here, written once (`settle_and_claim`:
-//! both in one commit).
+//! settle's SQL are each engine's own (`engine_claim_in`,
+//! `engine_settle_in`); the sink's registration and lease, the sorting of
+//! fresh rows and the transactions around the claim and the settle are
+//! here, written once (`settle_and_claim`: both in one commit).
 
 /// Stamps `impl ExchangeStore for crate::Engine`; the invoking crate
-/// defines `engine_register_sink` on the engine and the associated
-/// functions `engine_claim_in` and `engine_settle_in` (each runs on a
-/// connection or transaction it is given and commits nothing), and may use
-/// this module's `record_of` and `record_columns`.
+/// defines the associated functions `engine_claim_in` and
+/// `engine_settle_in` (each runs on a connection or transaction it is
+/// given and commits nothing), and may use this module's `record_of`,
+/// `record_columns`, `sort_fresh` and `take_sink`.
 #[macro_export]
 macro_rules! exchange_store {
     () => {
@@ -18,12 +18,13 @@ macro_rules! exchange_store {
         use motcua_app::StoreError;
         use motcua_app::ports::dossiers::{OutboxRecord, OutboxRow};
         use motcua_app::ports::exchange::{
-            ClaimRequest, DeadLetter, ExchangeStore, OutboxCounts, Settled, Settlement, SinkCounts,
+            ClaimRequest, DeadLetter, ExchangeStore, OutboxCounts, OutboxPosition, Settled,
+            Settlement, SinkCounts,
         };
         use sqlx::Row;
 
         use crate::dialect::{JSON_OUT, OUTBOX_TXID, UP_TO_CURSOR};
-        use crate::{Engine, EngineRow, other};
+        use crate::{Engine, EngineConnection, EngineRow, other};
 
         /// Columns of a delivery joined with its outbox row (`d`, `o`).
         fn record_columns() -> String {
@@ -65,6 +66,46 @@ macro_rules! exchange_store {
             })
         }
 
+        /// Sorts a page of fresh rows (read with the engine's fresh columns,
+        /// whose `held` says an undelivered row of the dossier comes first):
+        /// the rows to send join `records`; answers the held ids, how many
+        /// rows joined, and the last row's position.
+        fn sort_fresh(
+            page: &[EngineRow],
+            records: &mut Vec<OutboxRecord>,
+        ) -> Result<(Vec<i64>, usize, Option<OutboxPosition>), StoreError> {
+            let mut held = Vec::new();
+            let mut sent = 0;
+            let mut last = None;
+            for r in page {
+                let record = record_of(r, true)?;
+                last = Some(record.position());
+                if r.try_get::<bool, _>("held").map_err(|e| other(e, "held"))? {
+                    held.push(record.id);
+                } else {
+                    records.push(record);
+                    sent += 1;
+                }
+            }
+            Ok((held, sent, last))
+        }
+
+        /// Gives the sink's lease to the relay of `req` (a claim that found
+        /// rows), on the claim's connection.
+        async fn take_sink(
+            conn: &mut EngineConnection,
+            req: &ClaimRequest,
+        ) -> Result<(), StoreError> {
+            sqlx::query("UPDATE exchange_sinks SET leased_by = $1, leased_until = $2 WHERE sink = $3")
+                .bind(&req.relay)
+                .bind(req.lease_until)
+                .bind(&req.sink)
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| other(e, "leasing a sink"))?;
+            Ok(())
+        }
+
         #[async_trait]
         impl ExchangeStore for Engine {
             async fn register_sink(
@@ -72,7 +113,45 @@ macro_rules! exchange_store {
                 sink: &str,
                 now: DateTime<Utc>,
             ) -> Result<bool, StoreError> {
-                self.engine_register_sink(sink, now).await
+                let known: Option<i64> = sqlx::query_scalar(
+                    "SELECT CAST(1 AS BIGINT) FROM exchange_sinks WHERE sink = $1",
+                )
+                .bind(sink)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(|e| other(e, "reading sinks"))?;
+                if known.is_some() {
+                    return Ok(false);
+                }
+                let mut tx = self.begin_write().await?;
+                let added = sqlx::query(
+                    "INSERT INTO exchange_sinks (sink, registered_at) VALUES ($1, $2) \
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(sink)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| other(e, "registering a sink"))?
+                .rows_affected();
+                if added == 1 {
+                    // The cursor starts before the first row: every row is
+                    // pending, but for those a relay before 0010 delivered,
+                    // parked or tried, which keep that state.
+                    sqlx::query(
+                        "INSERT INTO outbox_deliveries (sink, outbox_id, dossier_code, attempts, \
+                           available_at, last_error, dead_at, delivered_at) \
+                         SELECT $1, id, dossier_code, attempts, available_at, last_error, dead_at, \
+                           delivered_at FROM outbox \
+                         WHERE delivered_at IS NOT NULL OR dead_at IS NOT NULL OR attempts > 0",
+                    )
+                    .bind(sink)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| other(e, "creating a new sink's deliveries"))?;
+                }
+                tx.commit().await.map_err(|e| other(e, "commit"))?;
+                Ok(added == 1)
             }
 
             async fn claim_outbox(

@@ -29,10 +29,11 @@
 //! - `Engine::begin_write(&self)` — a write transaction (`BEGIN IMMEDIATE`
 //!   on SQLite, a plain `BEGIN` on PostgreSQL) — and a `pool` field;
 //! - a `dialect` module: `FOR_UPDATE`, `JSON_IN`, `JSON_OUT`, `OUTBOX_JSON_IN`,
-//!   `CLOCK_RUNNING` and `serialise(conn, key)`, the only places where the
-//!   two dialects differ inside shared SQL;
+//!   `OUTBOX_TXID`, `UP_TO_CURSOR`, `CLOCK_RUNNING` and `serialise(conn,
+//!   key)`, the only places where the two dialects differ inside shared SQL;
 //! - for the ports that are only partly shared, the engine's own part
-//!   (`engine_create_dossier`, `engine_claim_outbox`, `insert_agencies_batch`,
+//!   (`engine_create_dossier`, `engine_claim_in` and `engine_settle_in`,
+//!   `insert_agencies_batch`,
 //!   a `bulk` module for units, `push_lanes` for work lists; see each macro);
 //!
 //! and depends on `sqlx`, `async-trait`, `anyhow`, `chrono`, `serde_json`,

@@ -1,14 +1,14 @@
 //! The outbox relay's store on SQLite, per sink (ADRs 0018, 0035): the
-//! shared SQL of `motcua-store-sql`, and this engine's own claim, settle
-//! and sink registration. One writer at a time: a claim, like an outcome,
-//! runs in one `BEGIN IMMEDIATE` transaction, with the next claim when the
-//! relay asks for both (`settle_and_claim`). Outbox ids grow in commit
-//! order (AUTOINCREMENT, one writer), so a sink's cursor never passes a row
+//! shared SQL of `motcua-store-sql`, and this engine's own claim and
+//! settle. One writer at a time: a claim, like an outcome, runs in one
+//! `BEGIN IMMEDIATE` transaction, with the next claim when the relay asks
+//! for both (`settle_and_claim`). Outbox ids grow in commit order
+//! (AUTOINCREMENT, one writer), so a sink's cursor never passes a row
 //! still to commit.
 
 motcua_store_sql::exchange_store!();
 
-/// The claim, the settle and the sink registration, this engine's own way.
+/// The claim and the settle, this engine's own way.
 mod lanes {
     use chrono::{DateTime, Utc};
     use motcua_app::StoreError;
@@ -65,51 +65,6 @@ mod lanes {
     }
 
     impl SqliteStore {
-        /// `ExchangeStore::register_sink` on this engine.
-        pub(crate) async fn engine_register_sink(
-            &self,
-            sink: &str,
-            now: DateTime<Utc>,
-        ) -> Result<bool, StoreError> {
-            let known: Option<i64> =
-                sqlx::query_scalar("SELECT 1 FROM exchange_sinks WHERE sink = ?")
-                    .bind(sink)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(|e| other(e, "reading sinks"))?;
-            if known.is_some() {
-                return Ok(false);
-            }
-            let mut tx = self.begin_write().await?;
-            let added = sqlx::query(
-                "INSERT INTO exchange_sinks (sink, registered_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
-            )
-            .bind(sink)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| other(e, "registering a sink"))?
-            .rows_affected();
-            if added == 1 {
-                // The cursor starts at 0: every row is pending, but for
-                // the rows a relay before 0010 delivered or parked.
-                sqlx::query(
-                    "INSERT INTO outbox_deliveries (sink, outbox_id, dossier_code, attempts, \
-                       available_at, last_error, dead_at, delivered_at) \
-                     SELECT ?, id, dossier_code, attempts, available_at, last_error, dead_at, \
-                       delivered_at FROM outbox \
-                     WHERE delivered_at IS NOT NULL OR dead_at IS NOT NULL OR attempts > 0 \
-                     ORDER BY id",
-                )
-                .bind(sink)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| other(e, "creating a new sink's deliveries"))?;
-            }
-            tx.commit().await.map_err(|e| other(e, "commit"))?;
-            Ok(added == 1)
-        }
-
         /// The claim of `ExchangeStore::claim_outbox` on `conn` (the write
         /// transaction of `claim_outbox` or of `settle_and_claim`).
         pub(crate) async fn engine_claim_in(
@@ -130,9 +85,7 @@ mod lanes {
             let leased_by: Option<String> = sink.try_get(1).map_err(|e| other(e, "leased_by"))?;
             let leased_until: Option<DateTime<Utc>> =
                 sink.try_get(2).map_err(|e| other(e, "leased_until"))?;
-            if leased_by.as_deref().is_some_and(|by| by != req.relay)
-                && leased_until.is_some_and(|until| until >= req.now)
-            {
+            if req.yields_to(leased_by.as_deref(), leased_until) {
                 return Ok(Vec::new()); // another relay works this sink
             }
             // Delivery rows that head their dossier (no undelivered row,
@@ -208,35 +161,15 @@ mod lanes {
                     .await
                     .map_err(|e| other(e, "reading fresh rows"))?;
                 let full = page.len() as i64 == room;
-                let mut held = Vec::new();
-                let mut sent = 0;
-                for r in &page {
-                    let record = super::record_of(r, true)?;
-                    after = record.id;
-                    if r.try_get::<bool, _>("held").map_err(|e| other(e, "held"))? {
-                        held.push(record.id);
-                    } else {
-                        records.push(record);
-                        sent += 1;
-                    }
-                }
-                if !held.is_empty() {
-                    hold(&mut *conn, &req.sink, &req.relay, &held, req.now).await?;
-                }
+                let (held, sent, last) = super::sort_fresh(&page, &mut records)?;
+                after = last.map_or(after, |p| p.id);
+                hold(&mut *conn, &req.sink, &req.relay, &held, req.now).await?;
                 if sent > 0 || !full {
                     break;
                 }
             }
             if !records.is_empty() {
-                sqlx::query(
-                    "UPDATE exchange_sinks SET leased_by = ?, leased_until = ? WHERE sink = ?",
-                )
-                .bind(&req.relay)
-                .bind(req.lease_until)
-                .bind(&req.sink)
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| other(e, "leasing a sink"))?;
+                super::take_sink(&mut *conn, req).await?;
             }
             records.sort_by_key(|r| r.id);
             Ok(records)

@@ -56,6 +56,14 @@ pub struct ClaimRequest {
     pub after: Option<OutboxPosition>,
 }
 
+impl ClaimRequest {
+    /// Whether this claim must give way: another relay holds the sink
+    /// (`holder`) under a lease that still lives (`until`).
+    pub fn yields_to(&self, holder: Option<&str>, until: Option<DateTime<Utc>>) -> bool {
+        holder.is_some_and(|by| by != self.relay) && until.is_some_and(|until| until >= self.now)
+    }
+}
+
 /// What happened to one delivery attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Attempt {
