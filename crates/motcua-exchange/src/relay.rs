@@ -457,16 +457,21 @@ impl Inner {
             return Ok(sent);
         }
         let t_build = std::time::Instant::now();
-        // Build envelopes; an unbuildable row is parked at once. Each row
+        // Build envelopes; an unbuildable row is parked at once, and the
+        // rows behind it in its dossier are held unbuilt. Each other row
         // goes in the wave of its rank among its dossier's rows.
         let mut waves: Vec<Vec<(usize, CloudEvent)>> = Vec::new();
         let mut rank: HashMap<&str, usize> = HashMap::new();
         for (i, row) in rows.iter().enumerate() {
+            if sent.blocked.contains(&row.dossier_code) {
+                sent.held.push(row.id);
+                continue;
+            }
             let r = rank.entry(row.dossier_code.as_str()).or_insert(0);
             match self.builder.build(row).await {
                 Ok(event) => {
                     if waves.len() <= *r {
-                        waves.push(Vec::new());
+                        waves.resize_with(*r + 1, Vec::new);
                     }
                     waves[*r].push((i, event));
                 }

@@ -386,3 +386,41 @@ async fn a_failure_holds_back_its_dossiers_event_already_claimed_in_the_next_bat
     assert_eq!((counts.pending, counts.delivered, counts.dead), (0, 6, 0));
     fresh.finish().await;
 }
+
+/// A dossier whose first event cannot be built (its stored payload is not
+/// JSON) parks that event at once and holds its second, claimed in the
+/// same batch, behind it; the relay does not stop, and the other dossiers
+/// are delivered.
+#[tokio::test]
+async fn an_unbuildable_first_event_parks_it_and_holds_the_rest_of_its_dossier() {
+    let fresh = motcua_store_tests::engines::sqlite().await;
+    let store = fresh.store.clone();
+    let codes = three_dossiers(&*store).await;
+    let first = store.dossier_outbox(&codes[0]).await.unwrap()[0].id;
+    let raw = fresh.raw.clone().expect("raw SQL on SQLite");
+    raw(format!(
+        "UPDATE outbox SET payload = 'not json' WHERE id = {first}"
+    ))
+    .await
+    .unwrap();
+    let sink = Arc::new(Recorder::default());
+    // Batches of two: the first holds only the broken dossier's two rows.
+    let relay = Relay::new(
+        store.clone(),
+        vec![sink.clone()],
+        RelayConfig {
+            batch: 2,
+            ..config()
+        },
+    );
+    let report = relay.drain().await.unwrap();
+    assert_eq!((report.delivered, report.dead), (4, 1));
+    let seen = sink.seen.lock().unwrap().clone();
+    assert!(seen.iter().all(|e| e.subject != codes[0]), "{seen:?}");
+    let letters = store.dead_letters(10).await.unwrap();
+    assert_eq!(letters.len(), 1);
+    assert_eq!(letters[0].record.id, first);
+    let counts = motcua_app::ports::exchange::total(&store.outbox_counts().await.unwrap());
+    assert_eq!((counts.pending, counts.delivered, counts.dead), (1, 4, 1));
+    fresh.finish().await;
+}
