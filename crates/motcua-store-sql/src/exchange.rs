@@ -255,21 +255,21 @@ macro_rules! exchange_store {
 
             async fn outbox_counts(&self) -> Result<Vec<SinkCounts>, StoreError> {
                 // Rows up to the cursor are delivered and rows past it
-                // pending, unless a delivery row of their own says otherwise.
+                // pending, unless a delivery row of their own says
+                // otherwise: the outbox is counted once in all and once up
+                // to each cursor, the delivery rows once per sink.
                 let rows = sqlx::query(&format!(
-                    "SELECT s.sink, \
-                       (SELECT COUNT(*) FROM outbox o WHERE NOT ({UP_TO_CURSOR})) \
-                       - (SELECT COUNT(*) FROM outbox_deliveries d JOIN outbox o ON o.id = d.outbox_id \
-                          WHERE d.sink = s.sink AND NOT ({UP_TO_CURSOR})) \
-                       + (SELECT COUNT(*) FROM outbox_deliveries d WHERE d.sink = s.sink \
-                          AND d.delivered_at IS NULL AND d.dead_at IS NULL), \
-                       (SELECT COUNT(*) FROM outbox o WHERE {UP_TO_CURSOR}) \
-                       - (SELECT COUNT(*) FROM outbox_deliveries d JOIN outbox o ON o.id = d.outbox_id \
-                          WHERE d.sink = s.sink AND {UP_TO_CURSOR}) \
-                       + (SELECT COUNT(*) FROM outbox_deliveries d WHERE d.sink = s.sink \
-                          AND d.delivered_at IS NOT NULL), \
+                    "SELECT s.sink, (SELECT COUNT(*) FROM outbox), \
+                       (SELECT COUNT(*) FROM outbox o WHERE {UP_TO_CURSOR}), \
+                       (SELECT COUNT(*) FROM outbox_deliveries d JOIN outbox o ON o.id = d.outbox_id \
+                        WHERE d.sink = s.sink AND {UP_TO_CURSOR}), \
+                       (SELECT COUNT(*) FROM outbox_deliveries d WHERE d.sink = s.sink), \
                        (SELECT COUNT(*) FROM outbox_deliveries d WHERE d.sink = s.sink \
-                          AND d.dead_at IS NOT NULL) \
+                        AND d.delivered_at IS NULL AND d.dead_at IS NULL), \
+                       (SELECT COUNT(*) FROM outbox_deliveries d WHERE d.sink = s.sink \
+                        AND d.delivered_at IS NOT NULL), \
+                       (SELECT COUNT(*) FROM outbox_deliveries d WHERE d.sink = s.sink \
+                        AND d.dead_at IS NOT NULL) \
                      FROM exchange_sinks s ORDER BY s.sink"
                 ))
                 .fetch_all(&self.pool)
@@ -281,12 +281,20 @@ macro_rules! exchange_store {
                             let v: i64 = r.try_get(i).map_err(|e| other(e, "count"))?;
                             Ok(u64::try_from(v).unwrap_or(0))
                         };
+                        let (all, up_to, own_up_to, own) = (n(1)?, n(2)?, n(3)?, n(4)?);
+                        let (own_pending, own_delivered, own_dead) = (n(5)?, n(6)?, n(7)?);
+                        // Past the cursor without a delivery row, and up to
+                        // it without one.
+                        let fresh = all
+                            .saturating_sub(up_to)
+                            .saturating_sub(own.saturating_sub(own_up_to));
+                        let passed = up_to.saturating_sub(own_up_to);
                         Ok(SinkCounts {
                             sink: r.try_get(0).map_err(|e| other(e, "sink"))?,
                             counts: OutboxCounts {
-                                pending: n(1)?,
-                                delivered: n(2)?,
-                                dead: n(3)?,
+                                pending: fresh + own_pending,
+                                delivered: passed + own_delivered,
+                                dead: own_dead,
                             },
                         })
                     })
